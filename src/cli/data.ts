@@ -1,0 +1,93 @@
+// `ff data …`: inspect, verify and download the datasets.
+//   ff data list
+//   ff data info <name> [--data-dir D] [--train-on-all]
+//   ff data verify <name> [--dir D]
+//   ff data download <name> [--dir D] [--force]
+// --data-dir / --dir follow the registry's rule: D/<name> if that folder exists, else D
+// (default $FF_DATA_DIR, then the dataset's usual place).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { imageSize, type ImageSet } from '../data/dataset.js';
+import { DATASET_NAMES, datasetDir, loadDataset, parseDatasetName } from '../data/registry.js';
+import { assertVerified, downloadDataset, verifyDataset } from '../data/download.js';
+
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function describeSet(label: string, set: ImageSet, what: string): string {
+  let sum = 0;
+  const px = set.images;
+  for (let i = 0; i < px.length; i++) sum += px[i];
+  const mean = px.length ? sum / px.length : 0;
+  const shape = `${set.height}×${set.width}×${set.channels}`;
+  return `  ${label.padEnd(6)}${String(set.count).padStart(6)} × ${shape} (${imageSize(set)} values)  mean pixel ${mean.toFixed(4)}  ${what}`;
+}
+
+export function registerDataCommands(program: Command): void {
+  const data = program.command('data').description(`datasets (${DATASET_NAMES.join(', ')}): list, info, verify, download`);
+
+  data
+    .command('list')
+    .description('list the datasets and where each would be read from')
+    .option('--data-dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (env FF_DATA_DIR)')
+    .action((opts: { dataDir?: string }) => {
+      for (const name of DATASET_NAMES) {
+        let where: string;
+        try {
+          const d = datasetDir(name, opts.dataDir);
+          where = `${d}${existsSync(d) ? '' : ' (not found)'}`;
+        } catch (e) {
+          where = (e as Error).message;
+        }
+        out(`${name.padEnd(14)}${where}`);
+      }
+    });
+
+  data
+    .command('info')
+    .description('load a dataset and print its splits: counts, shapes, what each is')
+    .argument('<name>', DATASET_NAMES.join(' | '))
+    .option('--data-dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (env FF_DATA_DIR)')
+    .option('--train-on-all', 'train on the whole official training set (valid then overlaps train)')
+    .action(async (name: string, opts: { dataDir?: string; trainOnAll?: boolean }) => {
+      const t0 = performance.now();
+      const ds = await loadDataset(name, { dataDir: opts.dataDir, trainOnAll: opts.trainOnAll });
+      const ms = performance.now() - t0;
+      out(`${ds.name} from ${ds.dir} (loaded in ${(ms / 1000).toFixed(2)} s)`);
+      out(`  classes: ${ds.numClasses} (${ds.classNames.join(', ')})`);
+      out(describeSet('train', ds.train, ds.validOverlapsTrain ? 'all of the official training set' : 'first part of the official training set'));
+      out(describeSet('valid', ds.valid, ds.validDescription));
+      out(describeSet('test', ds.test, ds.testDescription));
+    });
+
+  data
+    .command('verify')
+    .description('check the files on disk against the published MD5 checksums (offline)')
+    .argument('<name>', DATASET_NAMES.join(' | '))
+    .option('--dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (default: where ff reads them)')
+    .action(async (name: string, opts: { dir?: string }) => {
+      const n = parseDatasetName(name);
+      const dir = datasetDir(n, opts.dir);
+      const results = await verifyDataset(n, dir);
+      for (const r of results) out(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.file}: ${r.detail}`);
+      assertVerified(n, results);
+      out(`${n}: all ${results.length} files verified in ${dir}`);
+    });
+
+  data
+    .command('download')
+    .description('download the official files (needs network), verify their MD5s, write them atomically')
+    .argument('<name>', DATASET_NAMES.join(' | '))
+    .option('--dir <dir>', 'target directory (default $FF_DATA_DIR/<name>)')
+    .option('--force', 'download again even if verified files are already there')
+    .action(async (name: string, opts: { dir?: string; force?: boolean }) => {
+      const n = parseDatasetName(name);
+      const envDir = process.env.FF_DATA_DIR;
+      const dir = opts.dir ? path.resolve(opts.dir) : envDir ? path.resolve(envDir, n) : undefined;
+      if (!dir) throw new Error(`download needs --dir D (or the environment variable FF_DATA_DIR); then use --data-dir D`);
+      const results = await downloadDataset(n, dir, { force: opts.force, log: (line) => out(line) });
+      out(`${n}: ${results.length} files verified in ${dir}`);
+    });
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The `ff` command. Each subcommand lives in its own file and registers itself here.
+// Errors users can cause (bad option, bad file) print one line and exit non-zero.
+import { Command, CommanderError } from 'commander';
+import { registerDataCommands } from './data.js';
+import { registerTrainCommand } from './train.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ff')
+    .description("Hinton's Forward-Forward algorithm: train, evaluate and inspect FF nets (and backprop on the same nets).")
+    .option('--engine <kind>', 'numeric engine: auto, native or js (env FF_ENGINE)')
+    .showHelpAfterError('(run ff --help for usage)')
+    .exitOverride();
+  program.hook('preAction', (cmd) => {
+    const engine = cmd.opts().engine as string | undefined;
+    if (engine) process.env.FF_ENGINE = engine;
+  });
+  registerTrainCommand(program);
+  registerDataCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed its message (help, version, or a usage error).
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`ff: ${msg.split('\n')[0]}\n`);
+    if (process.env.FF_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && /(?:^|[\\/])(main\.[jt]s|ff)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,40 @@
+// Progress bar with ETA for the batches of an epoch (stderr, only on a terminal) and the
+// one line per epoch that stays in the log.
+import cliProgress from 'cli-progress';
+import type { EpochMetrics } from '../train/trainer.js';
+
+export function epochProgress(enabled: boolean) {
+  let bar: cliProgress.SingleBar | null = null;
+  const on = enabled && process.stderr.isTTY;
+  return {
+    start(epoch: number, total: number, batches: number) {
+      if (!on) return;
+      bar = new cliProgress.SingleBar(
+        { format: `epoch ${epoch}/${total} [{bar}] {value}/{total} batches | ETA {eta_formatted}`, stream: process.stderr, clearOnComplete: true, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(batches, 0);
+    },
+    update(done: number) {
+      bar?.update(done);
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const list = (v: unknown, f: (x: number) => string) => (Array.isArray(v) ? v.map((x) => f(Number(x))).join(' ') : '');
+
+export function formatEpochLine(m: EpochMetrics, total: number): string {
+  const parts = [`epoch ${String(m.epoch).padStart(String(total).length)}/${total}`, `gain ${m.gain.toFixed(3)}`];
+  if (m.ffLoss !== undefined) parts.push(`ff-loss ${list(m.ffLoss, (x) => x.toFixed(3))}`);
+  if (m.pairErrors !== undefined) parts.push(`pair-errors ${list(m.pairErrors, String)}`);
+  if (typeof m.softmaxLoss === 'number') parts.push(`softmax-loss ${m.softmaxLoss.toFixed(4)}`);
+  if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);
+  if (m.valid) parts.push(`valid ${Object.entries(m.valid).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}`);
+  parts.push(`${m.seconds.toFixed(1)} s`);
+  return parts.join('  ');
+}

@@ -1,0 +1,111 @@
+// The one numeric interface every backend implements. The FF and BP algorithms are written
+// against it and nothing else, so a new backend (WASM, WebGPU) is one file plus the
+// conformance suite.
+//
+// Matrices are opaque handles: a backend may keep them in its own memory (a GPU buffer, a WASM
+// heap). Operations are issued synchronously and may run later; the ONLY way to see numbers is
+// the asynchronous `read`, which is where a GPU backend would wait for its queue. CPU backends
+// simply run each operation immediately.
+
+/** A row-major float32 matrix owned by an engine. Vectors are 1×n or n×1 matrices. */
+export interface Mat {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+export interface GemmOptions {
+  transA?: boolean;
+  transB?: boolean;
+  /** c = alpha·op(a)·op(b) + beta·c; defaults alpha 1, beta 0. */
+  alpha?: number;
+  beta?: number;
+}
+
+export type RowNorm = 'rms' | 'l2';
+
+export interface SmoothStepOptions {
+  /** Multiplies the raw gradient first (1/batchSize to average a summed gradient). */
+  gradScale: number;
+  /** state ← smoothing·state + (1 − smoothing)·g  (Hinton's "delay" 0.9). */
+  smoothing: number;
+  lr: number;
+  /** w ← w − lr·(state + weightCost·w). */
+  weightCost: number;
+}
+
+export interface MomentumStepOptions {
+  gradScale: number;
+  /** velocity ← momentum·velocity + g  (PyTorch SGD convention). */
+  momentum: number;
+  lr: number;
+  weightCost: number;
+}
+
+export interface AdamStepOptions {
+  gradScale: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+  /** Decoupled weight decay (AdamW style): w ← w − lr·weightCost·w. */
+  weightCost: number;
+}
+
+export interface Engine {
+  /** 'js', 'native', … */
+  readonly name: string;
+
+  // ---- memory ----------------------------------------------------------------------------
+  zeros(rows: number, cols: number): Mat;
+  fromArray(data: Float32Array | number[], rows: number, cols: number): Mat;
+  /** Overwrite the whole matrix (data.length must equal rows·cols). */
+  write(m: Mat, data: Float32Array): void;
+  /** Resolve with a copy of the contents once all queued work touching m is done. */
+  read(m: Mat): Promise<Float32Array>;
+  copy(src: Mat, dst: Mat): void;
+  fill(m: Mat, value: number): void;
+  dispose(m: Mat): void;
+  /** A view of rows [start, start+count) sharing m's memory (writes through). */
+  rowView(m: Mat, start: number, count: number): Mat;
+
+  // ---- products ----------------------------------------------------------------------------
+  /** c = alpha·op(a)·op(b) + beta·c. */
+  gemm(a: Mat, b: Mat, c: Mat, opts?: GemmOptions): void;
+
+  // ---- elementwise and reductions (fused where the FF step needs it) -----------------------
+  /** x ← x + bias (bias is 1×cols), then ReLU if relu. In place. */
+  addBias(x: Mat, bias: Mat, relu: boolean): void;
+  /** out[i] = Σ_j x[i,j]^power, power 1 or 2 (out is rows×1). */
+  rowPowerSum(x: Mat, out: Mat, power: 1 | 2): void;
+  /** out = x / (eps + rms(row)) or x / (eps + ‖row‖). out may be x. */
+  normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number): void;
+  /**
+   * The FF per-unit gradient: out[i,j] = coef[i]·y[i,j] (power 2) or coef[i]·[y[i,j] > 0]
+   * (power 1). coef is rows×1. With beta, out ← beta·out + that.
+   */
+  scaleRows(y: Mat, coef: Mat, out: Mat, power: 1 | 2, beta?: number): void;
+  /** x[i,j] += alpha·v[j] (v is 1×cols). In place. */
+  addRowVector(x: Mat, v: Mat, alpha: number): void;
+  /** out ← beta·out + alpha·Σ_i x[i,:] (out is 1×cols). */
+  colSum(x: Mat, out: Mat, alpha: number, beta: number): void;
+  /** Numerically stable row softmax; out may be x. */
+  softmaxRows(x: Mat, out: Mat): void;
+  /** out = dy where y > 0, else 0 (ReLU backward through its output). out may be dy. */
+  reluBackward(dy: Mat, y: Mat, out: Mat): void;
+  /** out = a·x + b·y elementwise; out may alias x or y. */
+  axpby(a: number, x: Mat, b: number, y: Mat, out: Mat): void;
+
+  // ---- optimizers (in place on w and state; grad is the descent gradient dLoss/dw) ---------
+  smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void;
+  momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void;
+  adamStep(w: Mat, m: Mat, v: Mat, grad: Mat, o: AdamStepOptions): void;
+}
+
+/** Throw a one-line error when two shapes disagree; every backend checks the same way. */
+export function checkShape(what: string, m: Mat, rows: number, cols: number): void {
+  if (m.rows !== rows || m.cols !== cols) {
+    throw new Error(`${what}: expected ${rows}×${cols}, got ${m.rows}×${m.cols}`);
+  }
+}

@@ -1,0 +1,284 @@
+// Pure-TypeScript backend: the reference every other backend is checked against, and the
+// fallback that runs anywhere (browsers included). Loops are written for the JIT: flat
+// Float32Arrays, row-major, the innermost loop over contiguous memory.
+import {
+  checkShape,
+  type AdamStepOptions,
+  type Engine,
+  type GemmOptions,
+  type Mat,
+  type MomentumStepOptions,
+  type RowNorm,
+  type SmoothStepOptions,
+} from './engine.js';
+import { allocCpuMat, cpu, CpuMat } from './cpu-mat.js';
+
+export class JsEngine implements Engine {
+  readonly name: string = 'js';
+
+  zeros(rows: number, cols: number): Mat {
+    return allocCpuMat(rows, cols);
+  }
+
+  fromArray(data: Float32Array | number[], rows: number, cols: number): Mat {
+    if (data.length !== rows * cols) {
+      throw new Error(`fromArray: ${data.length} values cannot fill ${rows}×${cols}`);
+    }
+    const m = allocCpuMat(rows, cols);
+    m.data.set(data);
+    return m;
+  }
+
+  write(m: Mat, data: Float32Array): void {
+    const c = cpu(m);
+    if (data.length !== c.data.length) {
+      throw new Error(`write: ${data.length} values cannot fill ${m.rows}×${m.cols}`);
+    }
+    c.data.set(data);
+  }
+
+  read(m: Mat): Promise<Float32Array> {
+    return Promise.resolve(cpu(m).data.slice());
+  }
+
+  copy(src: Mat, dst: Mat): void {
+    checkShape('copy', dst, src.rows, src.cols);
+    cpu(dst).data.set(cpu(src).data);
+  }
+
+  fill(m: Mat, value: number): void {
+    cpu(m).data.fill(value);
+  }
+
+  dispose(_m: Mat): void {
+    // Garbage collected.
+  }
+
+  rowView(m: Mat, start: number, count: number): Mat {
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > m.rows) {
+      throw new Error(`rowView: rows [${start}, ${start + count}) outside 0..${m.rows}`);
+    }
+    const c = cpu(m);
+    return new CpuMat(count, m.cols, c.data.subarray(start * m.cols, (start + count) * m.cols));
+  }
+
+  gemm(a: Mat, b: Mat, c: Mat, opts: GemmOptions = {}): void {
+    const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
+    const m = transA ? a.cols : a.rows;
+    const k = transA ? a.rows : a.cols;
+    const kb = transB ? b.cols : b.rows;
+    const n = transB ? b.rows : b.cols;
+    if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
+    checkShape('gemm output', c, m, n);
+    const A = cpu(a).data;
+    const B = cpu(b).data;
+    const C = cpu(c).data;
+    if (beta === 0) C.fill(0);
+    else if (beta !== 1) for (let i = 0; i < C.length; i++) C[i] *= beta;
+    if (!transA && !transB) {
+      // c[i,:] += a[i,p] · b[p,:]
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        for (let p = 0; p < k; p++) {
+          const s = alpha * A[i * k + p];
+          if (s === 0) continue;
+          const bp = p * n;
+          for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
+        }
+      }
+    } else if (transA && !transB) {
+      // a is k×m: c[i,:] += a[p,i] · b[p,:]
+      for (let p = 0; p < k; p++) {
+        const ap = p * m;
+        const bp = p * n;
+        for (let i = 0; i < m; i++) {
+          const s = alpha * A[ap + i];
+          if (s === 0) continue;
+          const ci = i * n;
+          for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
+        }
+      }
+    } else if (!transA && transB) {
+      // b is n×k: c[i,j] += a[i,:]·b[j,:]
+      for (let i = 0; i < m; i++) {
+        const ai = i * k;
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
+          C[i * n + j] += alpha * s;
+        }
+      }
+    } else {
+      // a is k×m, b is n×k: c[i,j] += Σ_p a[p,i]·b[j,p]
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A[p * m + i] * B[bj + p];
+          C[i * n + j] += alpha * s;
+        }
+      }
+    }
+  }
+
+  addBias(x: Mat, bias: Mat, relu: boolean): void {
+    checkShape('addBias bias', bias, 1, x.cols);
+    const X = cpu(x).data;
+    const b = cpu(bias).data;
+    const n = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * n;
+      for (let j = 0; j < n; j++) {
+        const v = X[o + j] + b[j];
+        X[o + j] = relu && v < 0 ? 0 : v;
+      }
+    }
+  }
+
+  rowPowerSum(x: Mat, out: Mat, power: 1 | 2): void {
+    checkShape('rowPowerSum output', out, x.rows, 1);
+    const X = cpu(x).data;
+    const O = cpu(out).data;
+    const n = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      let s = 0;
+      const o = i * n;
+      if (power === 2) for (let j = 0; j < n; j++) s += X[o + j] * X[o + j];
+      else for (let j = 0; j < n; j++) s += X[o + j];
+      O[i] = s;
+    }
+  }
+
+  normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number): void {
+    checkShape('normalizeRows output', out, x.rows, x.cols);
+    const X = cpu(x).data;
+    const O = cpu(out).data;
+    const n = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * n;
+      let s = 0;
+      for (let j = 0; j < n; j++) s += X[o + j] * X[o + j];
+      const len = mode === 'rms' ? Math.sqrt(s / n) : Math.sqrt(s);
+      const inv = 1 / (eps + len);
+      for (let j = 0; j < n; j++) O[o + j] = X[o + j] * inv;
+    }
+  }
+
+  scaleRows(y: Mat, coef: Mat, out: Mat, power: 1 | 2, beta = 0): void {
+    checkShape('scaleRows coef', coef, y.rows, 1);
+    checkShape('scaleRows output', out, y.rows, y.cols);
+    const Y = cpu(y).data;
+    const c = cpu(coef).data;
+    const O = cpu(out).data;
+    const n = y.cols;
+    for (let i = 0; i < y.rows; i++) {
+      const o = i * n;
+      const ci = c[i];
+      for (let j = 0; j < n; j++) {
+        const g = power === 2 ? ci * Y[o + j] : Y[o + j] > 0 ? ci : 0;
+        O[o + j] = beta === 0 ? g : beta * O[o + j] + g;
+      }
+    }
+  }
+
+  addRowVector(x: Mat, v: Mat, alpha: number): void {
+    checkShape('addRowVector vector', v, 1, x.cols);
+    const X = cpu(x).data;
+    const V = cpu(v).data;
+    const n = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * n;
+      for (let j = 0; j < n; j++) X[o + j] += alpha * V[j];
+    }
+  }
+
+  colSum(x: Mat, out: Mat, alpha: number, beta: number): void {
+    checkShape('colSum output', out, 1, x.cols);
+    const X = cpu(x).data;
+    const O = cpu(out).data;
+    const n = x.cols;
+    const acc = new Float64Array(n);
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * n;
+      for (let j = 0; j < n; j++) acc[j] += X[o + j];
+    }
+    for (let j = 0; j < n; j++) O[j] = (beta === 0 ? 0 : beta * O[j]) + alpha * acc[j];
+  }
+
+  softmaxRows(x: Mat, out: Mat): void {
+    checkShape('softmaxRows output', out, x.rows, x.cols);
+    const X = cpu(x).data;
+    const O = cpu(out).data;
+    const n = x.cols;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * n;
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) if (X[o + j] > mx) mx = X[o + j];
+      let s = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(X[o + j] - mx);
+        O[o + j] = e;
+        s += e;
+      }
+      const inv = 1 / s;
+      for (let j = 0; j < n; j++) O[o + j] *= inv;
+    }
+  }
+
+  reluBackward(dy: Mat, y: Mat, out: Mat): void {
+    checkShape('reluBackward y', y, dy.rows, dy.cols);
+    checkShape('reluBackward output', out, dy.rows, dy.cols);
+    const D = cpu(dy).data;
+    const Y = cpu(y).data;
+    const O = cpu(out).data;
+    for (let i = 0; i < D.length; i++) O[i] = Y[i] > 0 ? D[i] : 0;
+  }
+
+  axpby(a: number, x: Mat, b: number, y: Mat, out: Mat): void {
+    checkShape('axpby y', y, x.rows, x.cols);
+    checkShape('axpby output', out, x.rows, x.cols);
+    const X = cpu(x).data;
+    const Y = cpu(y).data;
+    const O = cpu(out).data;
+    for (let i = 0; i < X.length; i++) O[i] = a * X[i] + b * Y[i];
+  }
+
+  smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {
+    const [W, G, S] = this.optimizerArrays('smoothStep', w, grad, state);
+    const keep = o.smoothing;
+    const take = (1 - o.smoothing) * o.gradScale;
+    for (let i = 0; i < W.length; i++) {
+      S[i] = keep * S[i] + take * G[i];
+      W[i] -= o.lr * (S[i] + o.weightCost * W[i]);
+    }
+  }
+
+  momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void {
+    const [W, G, V] = this.optimizerArrays('momentumStep', w, grad, velocity);
+    for (let i = 0; i < W.length; i++) {
+      V[i] = o.momentum * V[i] + o.gradScale * G[i] + o.weightCost * W[i];
+      W[i] -= o.lr * V[i];
+    }
+  }
+
+  adamStep(w: Mat, m: Mat, v: Mat, grad: Mat, o: AdamStepOptions): void {
+    const [W, G, M, V] = this.optimizerArrays('adamStep', w, grad, m, v);
+    const c1 = 1 / (1 - Math.pow(o.beta1, o.step));
+    const c2 = 1 / (1 - Math.pow(o.beta2, o.step));
+    for (let i = 0; i < W.length; i++) {
+      const g = o.gradScale * G[i];
+      M[i] = o.beta1 * M[i] + (1 - o.beta1) * g;
+      V[i] = o.beta2 * V[i] + (1 - o.beta2) * g * g;
+      W[i] -= o.lr * ((M[i] * c1) / (Math.sqrt(V[i] * c2) + o.eps) + o.weightCost * W[i]);
+    }
+  }
+
+  protected optimizerArrays(what: string, w: Mat, grad: Mat, ...state: Mat[]): Float32Array[] {
+    checkShape(`${what} grad`, grad, w.rows, w.cols);
+    for (const s of state) checkShape(`${what} state`, s, w.rows, w.cols);
+    return [cpu(w).data, cpu(grad).data, ...state.map((s) => cpu(s).data)];
+  }
+}
+
+export { CpuMat };

@@ -1,0 +1,207 @@
+// The native engine: the same CpuMat matrices as the TypeScript engine, with every kernel
+// handed to a small N-API addon (native/ff_native.c) that works on the Float32Arrays in place
+// and sends matrix products to the system CBLAS (OpenBLAS / Accelerate). Memory operations
+// are inherited from JsEngine; shapes are checked here, with the same messages as JsEngine,
+// before anything reaches C (which checks array types and lengths once more).
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import {
+  checkShape,
+  type AdamStepOptions,
+  type GemmOptions,
+  type Mat,
+  type MomentumStepOptions,
+  type RowNorm,
+  type SmoothStepOptions,
+} from './engine.js';
+import { cpu } from './cpu-mat.js';
+import { JsEngine } from './js-backend.js';
+
+type F32 = Float32Array;
+
+/** The functions exported by build/Release/ff_native.node (see native/ff_native.c). */
+export interface NativeAddon {
+  /** Name and version of the BLAS it was linked against. */
+  readonly blas: string;
+  /** BLAS worker threads where the library reports them (OpenBLAS), else -1. */
+  blasThreads(): number;
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: F32, b: F32, beta: number, c: F32): void;
+  addBias(x: F32, rows: number, cols: number, bias: F32, relu: boolean): void;
+  rowPowerSum(x: F32, rows: number, cols: number, out: F32, power: 1 | 2): void;
+  normalizeRows(x: F32, rows: number, cols: number, out: F32, mode: RowNorm, eps: number): void;
+  scaleRows(y: F32, rows: number, cols: number, coef: F32, out: F32, power: 1 | 2, beta: number): void;
+  addRowVector(x: F32, rows: number, cols: number, v: F32, alpha: number): void;
+  colSum(x: F32, rows: number, cols: number, out: F32, alpha: number, beta: number): void;
+  softmaxRows(x: F32, rows: number, cols: number, out: F32): void;
+  reluBackward(dy: F32, y: F32, out: F32): void;
+  axpby(a: number, x: F32, b: number, y: F32, out: F32): void;
+  smoothStep(w: F32, state: F32, grad: F32, gradScale: number, smoothing: number, lr: number, weightCost: number): void;
+  momentumStep(w: F32, velocity: F32, grad: F32, gradScale: number, momentum: number, lr: number, weightCost: number): void;
+  adamStep(
+    w: F32, m: F32, v: F32, grad: F32,
+    gradScale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, weightCost: number,
+  ): void;
+}
+
+const ADDON_FUNCTIONS = [
+  'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
+  'softmaxRows', 'reluBackward', 'axpby', 'smoothStep', 'momentumStep', 'adamStep', 'blasThreads',
+] as const;
+
+export class NativeEngine extends JsEngine {
+  override readonly name: string = 'native';
+
+  constructor(readonly addon: NativeAddon) {
+    super();
+  }
+
+  override gemm(a: Mat, b: Mat, c: Mat, opts: GemmOptions = {}): void {
+    const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
+    const m = transA ? a.cols : a.rows;
+    const k = transA ? a.rows : a.cols;
+    const kb = transB ? b.cols : b.rows;
+    const n = transB ? b.rows : b.cols;
+    if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
+    checkShape('gemm output', c, m, n);
+    this.addon.gemm(transA, transB, m, n, k, alpha, cpu(a).data, cpu(b).data, beta, cpu(c).data);
+  }
+
+  override addBias(x: Mat, bias: Mat, relu: boolean): void {
+    checkShape('addBias bias', bias, 1, x.cols);
+    this.addon.addBias(cpu(x).data, x.rows, x.cols, cpu(bias).data, relu);
+  }
+
+  override rowPowerSum(x: Mat, out: Mat, power: 1 | 2): void {
+    checkShape('rowPowerSum output', out, x.rows, 1);
+    this.addon.rowPowerSum(cpu(x).data, x.rows, x.cols, cpu(out).data, power);
+  }
+
+  override normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number): void {
+    checkShape('normalizeRows output', out, x.rows, x.cols);
+    this.addon.normalizeRows(cpu(x).data, x.rows, x.cols, cpu(out).data, mode, eps);
+  }
+
+  override scaleRows(y: Mat, coef: Mat, out: Mat, power: 1 | 2, beta = 0): void {
+    checkShape('scaleRows coef', coef, y.rows, 1);
+    checkShape('scaleRows output', out, y.rows, y.cols);
+    this.addon.scaleRows(cpu(y).data, y.rows, y.cols, cpu(coef).data, cpu(out).data, power, beta);
+  }
+
+  override addRowVector(x: Mat, v: Mat, alpha: number): void {
+    checkShape('addRowVector vector', v, 1, x.cols);
+    this.addon.addRowVector(cpu(x).data, x.rows, x.cols, cpu(v).data, alpha);
+  }
+
+  override colSum(x: Mat, out: Mat, alpha: number, beta: number): void {
+    checkShape('colSum output', out, 1, x.cols);
+    this.addon.colSum(cpu(x).data, x.rows, x.cols, cpu(out).data, alpha, beta);
+  }
+
+  override softmaxRows(x: Mat, out: Mat): void {
+    checkShape('softmaxRows output', out, x.rows, x.cols);
+    this.addon.softmaxRows(cpu(x).data, x.rows, x.cols, cpu(out).data);
+  }
+
+  override reluBackward(dy: Mat, y: Mat, out: Mat): void {
+    checkShape('reluBackward y', y, dy.rows, dy.cols);
+    checkShape('reluBackward output', out, dy.rows, dy.cols);
+    this.addon.reluBackward(cpu(dy).data, cpu(y).data, cpu(out).data);
+  }
+
+  override axpby(a: number, x: Mat, b: number, y: Mat, out: Mat): void {
+    checkShape('axpby y', y, x.rows, x.cols);
+    checkShape('axpby output', out, x.rows, x.cols);
+    this.addon.axpby(a, cpu(x).data, b, cpu(y).data, cpu(out).data);
+  }
+
+  override smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {
+    const [W, G, S] = this.optimizerArrays('smoothStep', w, grad, state);
+    this.addon.smoothStep(W, S, G, o.gradScale, o.smoothing, o.lr, o.weightCost);
+  }
+
+  override momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void {
+    const [W, G, V] = this.optimizerArrays('momentumStep', w, grad, velocity);
+    this.addon.momentumStep(W, V, G, o.gradScale, o.momentum, o.lr, o.weightCost);
+  }
+
+  override adamStep(w: Mat, m: Mat, v: Mat, grad: Mat, o: AdamStepOptions): void {
+    const [W, G, M, V] = this.optimizerArrays('adamStep', w, grad, m, v);
+    const c1 = 1 / (1 - Math.pow(o.beta1, o.step));
+    const c2 = 1 / (1 - Math.pow(o.beta2, o.step));
+    this.addon.adamStep(W, M, V, G, o.gradScale, o.lr, o.beta1, o.beta2, o.eps, c1, c2, o.weightCost);
+  }
+}
+
+export interface NativeLoadResult {
+  engine?: NativeEngine;
+  /** Why there is no engine ('native addon not built', the load error's first line, …), or what loaded. */
+  reason: string;
+}
+
+let loaded: NativeLoadResult | undefined;
+
+/**
+ * Load build/Release/ff_native.node (or $FF_NATIVE_PATH) once. Never throws: without the addon
+ * the result has no engine and a short reason.
+ */
+export function loadNativeEngine(): NativeLoadResult {
+  if (!loaded) loaded = tryLoad();
+  return loaded;
+}
+
+function tryLoad(): NativeLoadResult {
+  try {
+    const here = fileURLToPath(import.meta.url);
+    const override = process.env.FF_NATIVE_PATH;
+    let file: string;
+    if (override) {
+      file = path.resolve(override);
+      if (!existsSync(file)) return { reason: `FF_NATIVE_PATH ${file} does not exist` };
+    } else {
+      const root = packageRoot(path.dirname(here));
+      if (!root) return { reason: 'native addon not built (package root not found)' };
+      file = path.join(root, 'build', 'Release', 'ff_native.node');
+      if (!existsSync(file)) return { reason: 'native addon not built' };
+    }
+    const addon = createRequire(here)(file) as Partial<NativeAddon>;
+    const missing = ADDON_FUNCTIONS.filter((f) => typeof addon[f] !== 'function');
+    if (missing.length) {
+      return { reason: `native addon is out of date (no ${missing.join(', ')}); run npm rebuild forward-forward` };
+    }
+    const engine = new NativeEngine(addon as NativeAddon);
+    selfTest(engine);
+    return { engine, reason: `native addon loaded (${engine.addon.blas})` };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return { reason: msg.split('\n')[0].trim() || 'native addon failed to load' };
+  }
+}
+
+/** The nearest directory at or above `dir` whose package.json is named forward-forward. */
+function packageRoot(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const pj = path.join(d, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown }).name === 'forward-forward') return d;
+      } catch {
+        // Unreadable package.json: keep walking up.
+      }
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** A 2×2 product through the addon, so a broken BLAS link shows up here and not mid-training. */
+function selfTest(engine: NativeEngine): void {
+  const a = new Float32Array([1, 2, 3, 4]);
+  const b = new Float32Array([5, 6, 7, 8]);
+  const c = new Float32Array(4);
+  engine.addon.gemm(false, false, 2, 2, 2, 1, a, b, 0, c);
+  if (c[0] !== 19 || c[1] !== 22 || c[2] !== 43 || c[3] !== 50) {
+    throw new Error(`native addon self-test failed: [1 2;3 4]·[5 6;7 8] gave [${Array.from(c).join(' ')}]`);
+  }
+}

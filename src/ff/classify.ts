@@ -1,0 +1,106 @@
+// The three ways to read a label out of a trained FF net (SPEC §2):
+//   softmax   — one pass with the neutral label, the online softmax on hidden activities;
+//   goodness  — one pass per label, the label with the best total goodness wins;
+//   shortlist — the softmax's top K labels, then goodness for those only.
+// Goodness passes for all candidate labels of a chunk of images run as ONE stacked product.
+import { embedLabel, NEUTRAL } from './labels.js';
+import type { FFNet } from './ff-net.js';
+
+export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist';
+export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', 'shortlist'];
+
+/** Images per chunk: C·N stacked rows keep the products large without big buffers. */
+const CHUNK = 100;
+
+export interface Scores {
+  /** count × N; higher is better. Softmax: probabilities; goodness: ±total goodness (−∞ if not a candidate). */
+  scores: Float32Array;
+  predictions: Uint8Array;
+}
+
+export async function classify(net: FFNet, images: Float32Array, count: number, mode: ClassifyMode, k = net.numClasses): Promise<Scores> {
+  const N = net.numClasses;
+  if (mode === 'shortlist' && (!Number.isInteger(k) || k < 1 || k > N)) {
+    throw new Error(`shortlist: k must be an integer in 1..${N}, got ${k}`);
+  }
+  const scores = new Float32Array(count * N);
+  for (let start = 0; start < count; start += CHUNK) {
+    const c = Math.min(CHUNK, count - start);
+    const chunk = images.subarray(start * net.inputSize, (start + c) * net.inputSize);
+    let part: Float32Array;
+    if (mode === 'softmax') part = await softmaxScores(net, chunk, c);
+    else if (mode === 'goodness') part = await goodnessScores(net, chunk, c, allLabels(c, N));
+    else part = await goodnessScores(net, chunk, c, topK(await softmaxScores(net, chunk, c), c, N, k));
+    scores.set(part, start * N);
+  }
+  const predictions = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    let best = 0;
+    for (let j = 1; j < N; j++) if (scores[i * N + j] > scores[i * N + best]) best = j;
+    predictions[i] = best;
+  }
+  return { scores, predictions };
+}
+
+/** Neutral-label pass → softmax probabilities (c × N). */
+export async function softmaxScores(net: FFNet, images: Float32Array, c: number): Promise<Float32Array> {
+  const e = net.engine;
+  const ws = net.workspace(c);
+  for (let i = 0; i < c; i++) embedLabel(ws.host, i, images, i * net.inputSize, net.inputSize, NEUTRAL, net.numClasses, net.cfg.labelStrength);
+  e.write(ws.x, ws.host);
+  const upTo = Math.max(...net.softmaxLayers) + 1;
+  net.forward(ws, 0, c, upTo);
+  const logits = e.zeros(c, net.numClasses);
+  net.logits(ws, 0, c, net.softmaxLayers, logits);
+  e.softmaxRows(logits, logits);
+  const p = await e.read(logits);
+  e.dispose(logits);
+  return p;
+}
+
+/**
+ * candidates[i] lists the labels to try for image i, in increasing label order and all of the
+ * same length K. Row r·c + i of the stacked input holds image i with candidate r, so K = N
+ * gives exactly the rows (and so exactly the numbers) of the full goodness classifier.
+ */
+async function goodnessScores(net: FFNet, images: Float32Array, c: number, candidates: number[][]): Promise<Float32Array> {
+  const e = net.engine;
+  const N = net.numClasses;
+  const K = candidates[0].length;
+  const ws = net.workspace(c * K);
+  for (let r = 0; r < K; r++) {
+    for (let i = 0; i < c; i++) {
+      embedLabel(ws.host, r * c + i, images, i * net.inputSize, net.inputSize, candidates[i][r], N, net.cfg.labelStrength);
+    }
+  }
+  e.write(ws.x, ws.host);
+  const upTo = Math.max(...net.goodnessLayers) + 1;
+  net.forward(ws, 0, c * K, upTo);
+  const sums = await Promise.all(net.goodnessLayers.map((l) => e.read(ws.g[l])));
+  // min-ssq nets call LOW goodness positive, so the best label has the lowest total.
+  const sign = net.cfg.goodness === 'max-ssq' ? 1 : -1;
+  const out = new Float32Array(c * N).fill(-Infinity);
+  for (let r = 0; r < K; r++) {
+    for (let i = 0; i < c; i++) {
+      let total = 0;
+      net.goodnessLayers.forEach((l, idx) => (total += net.goodness(sums[idx][r * c + i], l)));
+      out[i * N + candidates[i][r]] = sign * total;
+    }
+  }
+  return out;
+}
+
+function allLabels(c: number, N: number): number[][] {
+  const labels = Array.from({ length: N }, (_, j) => j);
+  return Array.from({ length: c }, () => labels);
+}
+
+/** The k most probable labels of each row, returned in increasing label order. */
+function topK(probs: Float32Array, c: number, N: number, k: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < c; i++) {
+    const order = Array.from({ length: N }, (_, j) => j).sort((a, b) => probs[i * N + b] - probs[i * N + a] || a - b);
+    out.push(order.slice(0, k).sort((a, b) => a - b));
+  }
+  return out;
+}

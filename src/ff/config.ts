@@ -1,0 +1,130 @@
+// Every knob of supervised FF (SPEC §1–§2). Defaults are the values of Hinton's ffnew.m.
+
+export type OptimizerKind = 'smooth' | 'adam' | 'momentum';
+export type ScheduleKind = 'hinton' | 'constant' | 'linear';
+export type GoodnessSign = 'max-ssq' | 'min-ssq';
+export type NegativeKind = 'hard' | 'random';
+
+export interface OptimizerConfig {
+  optimizer: OptimizerKind;
+  /** Hinton's gradient smoothing ("delay"): state ← s·state + (1−s)·g. */
+  smoothing: number;
+  momentum: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  adamEps: number;
+  /** Learning-rate gain over epochs: Hinton's constant-then-linear, constant, or linear to 0. */
+  schedule: ScheduleKind;
+}
+
+export interface FFConfig extends OptimizerConfig {
+  algo: 'ff';
+  dataset: string;
+  /** Hidden layer widths, e.g. [1000, 1000, 1000]. */
+  layers: number[];
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  lr: number;
+  weightCost: number;
+
+  // Goodness and the per-layer objective.
+  goodness: GoodnessSign;
+  /** Σ y² (2) or the unsquared Σ y (1). */
+  goodnessPower: 1 | 2;
+  /** 'sum' over units, or 'mean' (then θ defaults to 1 instead of the layer width). */
+  goodnessReduce: 'sum' | 'mean';
+  /** θ; null means "layer width" for sum, 1 for mean (mean-square goodness 1 either way). */
+  threshold: number | null;
+  temperature: number;
+  /** 'logistic' per case (Hinton) or the symmetric pairwise SymBa loss on G⁺ − G⁻. */
+  loss: 'logistic' | 'symba';
+  symbaAlpha: number;
+  /** Keep the factor 2 of d(y²)/dy; Hinton's code drops it (absorbed in the learning rate). */
+  exactGradient: boolean;
+  norm: 'rms' | 'l2';
+
+  peerLambda: number;
+  peerDecay: number;
+  peerInit: number;
+
+  // Labels and negatives.
+  labelStrength: number;
+  negatives: NegativeKind;
+
+  // The online softmax classifier (1-based hidden-layer numbers it reads; default all but the first).
+  softmaxLayers: number[] | null;
+  softmaxLr: number;
+  softmaxWeightCost: number;
+  /** Hidden layers whose goodness is summed by the goodness classifier (default all but the first). */
+  goodnessLayers: number[] | null;
+
+  /** Training augmentation: shift by up to ±jitter pixels each way (0 = off). */
+  jitter: number;
+  /** All layers update every minibatch, or one layer at a time to the end (epochs per layer). */
+  trainMode: 'simultaneous' | 'greedy';
+  /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
+  trainOnAll: boolean;
+  /** Validate every N epochs (always after the last). 0 = only at the end. */
+  evalEvery: number;
+  /** Validation images used for the per-epoch line (0 = the whole validation set). */
+  evalSubset: number;
+}
+
+export const FF_DEFAULTS: FFConfig = {
+  algo: 'ff',
+  dataset: 'mnist',
+  layers: [1000, 1000, 1000],
+  epochs: 100,
+  batchSize: 100,
+  seed: 17,
+  lr: 0.01,
+  weightCost: 0.001,
+  optimizer: 'smooth',
+  smoothing: 0.9,
+  momentum: 0.9,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  adamEps: 1e-8,
+  schedule: 'hinton',
+  goodness: 'max-ssq',
+  goodnessPower: 2,
+  goodnessReduce: 'sum',
+  threshold: null,
+  temperature: 1,
+  loss: 'logistic',
+  symbaAlpha: 4,
+  exactGradient: false,
+  norm: 'rms',
+  peerLambda: 0.03,
+  peerDecay: 0.9,
+  peerInit: 0.5,
+  labelStrength: 1,
+  negatives: 'hard',
+  softmaxLayers: null,
+  softmaxLr: 0.1,
+  softmaxWeightCost: 0.003,
+  goodnessLayers: null,
+  jitter: 0,
+  trainMode: 'simultaneous',
+  trainOnAll: false,
+  evalEvery: 1,
+  evalSubset: 0,
+};
+
+/** Hidden layers (0-based) that feed a reader, from a 1-based user list or "all but the first". */
+export function resolveLayerList(list: number[] | null, numLayers: number, what: string): number[] {
+  if (list === null) return numLayers === 1 ? [0] : Array.from({ length: numLayers - 1 }, (_, i) => i + 1);
+  for (const l of list) {
+    if (!Number.isInteger(l) || l < 1 || l > numLayers) {
+      throw new Error(`${what}: layer ${l} does not exist (the net has hidden layers 1..${numLayers})`);
+    }
+  }
+  return [...new Set(list)].sort((a, b) => a - b).map((l) => l - 1);
+}
+
+/** θ for a layer of the given width. */
+export function thresholdFor(cfg: FFConfig, width: number): number {
+  if (cfg.threshold !== null) return cfg.threshold;
+  return cfg.goodnessReduce === 'mean' ? 1 : width;
+}

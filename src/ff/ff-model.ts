@@ -1,0 +1,172 @@
+// Supervised FF as a trainable model: the FF net plus its schedule, statistics, validation
+// and checkpoint (de)serialisation. The training loop in train/trainer.ts drives it.
+import type { ImageSet } from '../data/dataset.js';
+import { imageSize, subset } from '../data/dataset.js';
+import type { Engine } from '../engine/engine.js';
+import type { RngState } from '../engine/rng.js';
+import type { Checkpoint } from '../train/checkpoint.js';
+import type { TrainableModel, TrainBatch } from '../train/model.js';
+import { scheduleGain } from '../train/optimizer.js';
+import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './classify.js';
+import type { FFConfig } from './config.js';
+import { FFNet } from './ff-net.js';
+import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
+
+export interface InputShape {
+  height: number;
+  width: number;
+  channels: number;
+  numClasses: number;
+}
+
+export class FFModel implements TrainableModel {
+  readonly algo = 'ff';
+  readonly net: FFNet;
+  private stats: FFEpochStats;
+  private gain = 1;
+  private phase: number | undefined;
+
+  constructor(
+    readonly engine: Engine,
+    readonly cfg: FFConfig,
+    readonly shape: InputShape,
+  ) {
+    this.net = new FFNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses);
+    this.stats = emptyStats(cfg.layers.length);
+  }
+
+  get rng() {
+    return this.net.rng;
+  }
+  get batchSize() {
+    return this.cfg.batchSize;
+  }
+  get jitter() {
+    return this.cfg.jitter;
+  }
+  get evalEvery() {
+    return this.cfg.evalEvery;
+  }
+  get evalSubset() {
+    return this.cfg.evalSubset;
+  }
+  get totalEpochs() {
+    return this.cfg.trainMode === 'greedy' ? this.cfg.epochs * this.cfg.layers.length : this.cfg.epochs;
+  }
+
+  beginEpoch(epoch: number): { gain: number } {
+    const E = this.cfg.epochs;
+    if (this.cfg.trainMode === 'greedy') {
+      // Layer k trains alone for E epochs, with its own schedule.
+      this.phase = Math.floor((epoch - 1) / E);
+      this.gain = scheduleGain(this.cfg.schedule, ((epoch - 1) % E) + 1, E);
+    } else {
+      this.gain = scheduleGain(this.cfg.schedule, epoch, E);
+    }
+    return { gain: this.gain };
+  }
+
+  trainBatch(batch: TrainBatch): Promise<void> {
+    return ffTrainStep(this.net, batch, this.gain, this.stats, this.phase);
+  }
+
+  async endEpoch(): Promise<Record<string, number | number[]>> {
+    const s = this.stats;
+    const n = Math.max(1, s.cases);
+    this.stats = emptyStats(this.cfg.layers.length);
+    const out: Record<string, number | number[]> = {
+      gain: this.gain,
+      ffLoss: s.ffLoss.map((x) => x / n),
+      pairErrors: s.pairErrors,
+      softmaxLoss: s.softmaxLoss / n,
+      softmaxTrainError: s.softmaxErrors / n,
+      weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
+    };
+    if (this.phase !== undefined) out.layerTraining = this.phase + 1;
+    return out;
+  }
+
+  readonly classifiers = CLASSIFY_MODES;
+
+  classify(images: Float32Array, count: number, mode: ClassifyMode, k?: number): Promise<Scores> {
+    return classify(this.net, images, count, mode, k);
+  }
+
+  predict(images: Float32Array, count: number, mode: string, k?: number): Promise<Scores> {
+    if (!CLASSIFY_MODES.includes(mode as ClassifyMode)) {
+      throw new Error(`unknown mode '${mode}' for an FF model (choose ${CLASSIFY_MODES.join(', ')})`);
+    }
+    return classify(this.net, images, count, mode as ClassifyMode, k);
+  }
+
+  async validate(set: ImageSet, count: number): Promise<Record<string, number>> {
+    const part = subset(set, 0, Math.min(count || set.count, set.count));
+    const out: Record<string, number> = {};
+    for (const mode of ['softmax', 'goodness'] as const) {
+      const { predictions } = await this.classify(part.images, part.count, mode);
+      let wrong = 0;
+      for (let i = 0; i < part.count; i++) if (predictions[i] !== part.labels[i]) wrong++;
+      out[mode] = wrong / part.count;
+    }
+    return out;
+  }
+
+  async toCheckpoint(): Promise<Checkpoint> {
+    const tensors: Checkpoint['tensors'] = new Map();
+    const e = this.engine;
+    for (const p of this.net.params()) {
+      tensors.set(p.name, { shape: [p.value.rows, p.value.cols], data: await e.read(p.value) });
+      for (let i = 0; i < p.state.length; i++) {
+        const s = p.state[i];
+        tensors.set(`${p.name}.opt${i}`, { shape: [s.rows, s.cols], data: await e.read(s) });
+      }
+    }
+    this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
+    return {
+      algo: this.algo,
+      config: { ...this.cfg },
+      state: {
+        shape: this.shape,
+        rng: this.net.rng.getState(),
+        adamSteps: Object.fromEntries(this.net.params().map((p) => [p.name, p.steps])),
+      },
+      tensors,
+    };
+  }
+
+  /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
+  static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
+    const state = ck.state as { shape: InputShape; rng: RngState; adamSteps: Record<string, number> };
+    const model = new FFModel(engine, ck.config as unknown as FFConfig, state.shape);
+    const get = (name: string, rows: number, cols: number) => {
+      const t = ck.tensors.get(name);
+      if (!t || t.data.length !== rows * cols) throw new Error(`checkpoint: tensor ${name} missing or of the wrong size`);
+      return t.data;
+    };
+    for (const p of model.net.params()) {
+      engine.write(p.value, get(p.name, p.value.rows, p.value.cols));
+      p.state.forEach((s, i) => engine.write(s, get(`${p.name}.opt${i}`, s.rows, s.cols)));
+      p.steps = state.adamSteps?.[p.name] ?? 0;
+    }
+    model.net.peerMeans.forEach((m, l) => m.set(get(`layer${l + 1}.peer_mean`, 1, m.length)));
+    model.net.rng.setState(state.rng);
+    return model;
+  }
+
+  inputSize(): number {
+    return this.net.inputSize;
+  }
+}
+
+/** Checks that a data set fits a model's input. */
+export function checkInput(model: FFModel, set: ImageSet): void {
+  if (imageSize(set) !== model.net.inputSize) {
+    throw new Error(`images have ${imageSize(set)} values but the model expects ${model.net.inputSize}`);
+  }
+}
+
+function rms(d: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return Math.sqrt(s / d.length);
+}

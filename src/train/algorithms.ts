@@ -1,0 +1,51 @@
+// The learning algorithms the CLI can train, each with its option table, defaults and
+// constructors. Backprop registers itself here next to FF.
+import type { DatasetSplits } from '../data/dataset.js';
+import type { Engine } from '../engine/engine.js';
+import { FF_DEFAULTS } from '../ff/config.js';
+import { FFModel } from '../ff/ff-model.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { TrainableModel } from './model.js';
+import { FF_OPTION_SPECS, type OptionSpec } from './options.js';
+import { getPreset } from './presets.js';
+
+export interface Algorithm {
+  name: string;
+  defaults: Record<string, unknown>;
+  specs: Record<string, OptionSpec>;
+  /** Config from a preset name (its algorithm-specific part) plus overrides already parsed. */
+  presetConfig(preset: string): Record<string, unknown>;
+  create(engine: Engine, config: Record<string, unknown>, data: DatasetSplits): TrainableModel;
+  fromCheckpoint(engine: Engine, ck: Checkpoint): TrainableModel;
+}
+
+const registry = new Map<string, Algorithm>();
+
+export function registerAlgorithm(a: Algorithm): void {
+  registry.set(a.name, a);
+}
+
+export function getAlgorithm(name: string): Algorithm {
+  const a = registry.get(name);
+  if (!a) throw new Error(`unknown algorithm '${name}' (choose ${[...registry.keys()].join(', ')})`);
+  return a;
+}
+
+export function algorithmNames(): string[] {
+  return [...registry.keys()];
+}
+
+registerAlgorithm({
+  name: 'ff',
+  defaults: FF_DEFAULTS as unknown as Record<string, unknown>,
+  specs: FF_OPTION_SPECS as Record<string, OptionSpec>,
+  presetConfig: (preset) => ({ ...FF_DEFAULTS, ...getPreset(preset).ff }),
+  create: (engine, config, data) =>
+    new FFModel(engine, config as unknown as typeof FF_DEFAULTS, {
+      height: data.train.height,
+      width: data.train.width,
+      channels: data.train.channels,
+      numClasses: data.numClasses,
+    }),
+  fromCheckpoint: (engine, ck) => FFModel.fromCheckpoint(engine, ck),
+});

@@ -1,0 +1,66 @@
+// A run directory holds ONE checkpoint file (weights, optimizer state, RNG state, config) so a
+// single atomic rename makes it consistent, plus config.json and metrics.jsonl for people.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+const FORMAT = 'forward-forward/checkpoint/1';
+
+export interface Checkpoint {
+  algo: string;
+  /** The model's full configuration (JSON-serialisable). */
+  config: Record<string, unknown>;
+  /** Trainer and model state that is not a tensor: epoch, RNG, step counts, input shape. */
+  state: Record<string, unknown>;
+  tensors: Map<string, NamedTensor>;
+}
+
+/** Write to a temporary file, fsync, then rename: a crash leaves the old file or the new one. */
+export function writeFileAtomic(file: string, data: Buffer | string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+export function saveCheckpoint(dir: string, ck: Checkpoint): void {
+  const metadata = {
+    format: FORMAT,
+    algo: ck.algo,
+    config: JSON.stringify(ck.config),
+    state: JSON.stringify(ck.state),
+    sha256: digest(ck.tensors),
+  };
+  writeFileAtomic(path.join(dir, CHECKPOINT_FILE), encodeSafetensors(ck.tensors, metadata));
+  writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify({ algo: ck.algo, ...ck.config }, null, 2)}\n`);
+}
+
+export function loadCheckpoint(dir: string): Checkpoint {
+  const file = path.join(dir, CHECKPOINT_FILE);
+  if (!existsSync(file)) throw new Error(`${dir}: no checkpoint (${CHECKPOINT_FILE} not found)`);
+  const { tensors, metadata } = decodeSafetensors(readFileSync(file), file);
+  if (metadata.format !== FORMAT) throw new Error(`${file}: not a forward-forward checkpoint`);
+  if (metadata.sha256 !== digest(tensors)) throw new Error(`${file}: corrupt checkpoint (checksum mismatch)`);
+  try {
+    return { algo: metadata.algo, config: JSON.parse(metadata.config), state: JSON.parse(metadata.state), tensors };
+  } catch {
+    throw new Error(`${file}: corrupt checkpoint (bad metadata)`);
+  }
+}
+
+function digest(tensors: Map<string, NamedTensor>): string {
+  const h = createHash('sha256');
+  for (const [name, t] of [...tensors].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    h.update(`${name}:${t.shape.join('x')};`);
+    h.update(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
+  return h.digest('hex');
+}

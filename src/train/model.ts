@@ -1,0 +1,36 @@
+// What the one training loop needs from a model (FF or backprop). Models never print; the
+// loop reports through callbacks and the CLI draws progress bars.
+import type { ImageSet } from '../data/dataset.js';
+import type { Rng } from '../engine/rng.js';
+import type { Checkpoint } from './checkpoint.js';
+
+export interface TrainBatch {
+  images: Float32Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface TrainableModel {
+  readonly algo: string;
+  /** The one RNG stream of the run (shuffles, jitter, negatives); saved in checkpoints. */
+  readonly rng: Rng;
+  readonly batchSize: number;
+  readonly jitter: number;
+  /** Epochs in the whole run (greedy FF: epochs × layers). */
+  readonly totalEpochs: number;
+  readonly evalEvery: number;
+  readonly evalSubset: number;
+  /** Learning-rate gain and phase for a 1-based epoch; called before its batches. */
+  beginEpoch(epoch: number): { gain: number };
+  trainBatch(batch: TrainBatch): Promise<void>;
+  /** Per-epoch training statistics (means), then reset. */
+  endEpoch(): Promise<Record<string, number | number[]>>;
+  /** Error rate (0..1) on the first `count` images of set, per classifier name. */
+  validate(set: ImageSet, count: number): Promise<Record<string, number>>;
+  /** Classifier names this model offers (FF: softmax, goodness, shortlist; BP: output). */
+  readonly classifiers: readonly string[];
+  /** Predicted labels (and per-class scores, higher is better) for `count` images. */
+  predict(images: Float32Array, count: number, mode: string, k?: number): Promise<{ predictions: Uint8Array; scores: Float32Array }>;
+  /** Everything needed to resume bit-identically, except the trainer's own epoch counter. */
+  toCheckpoint(): Promise<Checkpoint>;
+}

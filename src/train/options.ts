@@ -1,0 +1,130 @@
+// Command-line/config options of a model: each config key has one spec (kind, range, help),
+// so parsing, validation and `--help` come from one table. Unknown or out-of-range values
+// are rejected with a one-line message.
+import { FF_DEFAULTS, type FFConfig } from '../ff/config.js';
+
+type Spec =
+  | { kind: 'int' | 'number'; min?: number; max?: number; help: string; nullable?: boolean }
+  | { kind: 'enum'; values: readonly (string | number)[]; help: string }
+  | { kind: 'bool'; help: string }
+  | { kind: 'list'; help: string; nullable?: boolean }
+  | { kind: 'string'; help: string };
+
+export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
+  dataset: { kind: 'string', help: 'mnist, fashion-mnist or cifar-10' },
+  layers: { kind: 'list', help: 'hidden layer widths, e.g. 1000,1000,1000' },
+  epochs: { kind: 'int', min: 1, max: 100000, help: 'training epochs (per layer in greedy mode)' },
+  batchSize: { kind: 'int', min: 1, max: 100000, help: 'minibatch size' },
+  seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'random seed' },
+  lr: { kind: 'number', min: 0, max: 100, help: 'learning rate of the FF layers' },
+  weightCost: { kind: 'number', min: 0, max: 10, help: 'L2 weight cost (not on biases)' },
+  optimizer: { kind: 'enum', values: ['smooth', 'adam', 'momentum'], help: "smooth (Hinton's smoothed gradient), adam, momentum" },
+  smoothing: { kind: 'number', min: 0, max: 0.9999, help: 'gradient smoothing of the smooth optimizer' },
+  momentum: { kind: 'number', min: 0, max: 0.9999, help: 'momentum of the momentum optimizer' },
+  adamBeta1: { kind: 'number', min: 0, max: 0.9999, help: 'Adam β1' },
+  adamBeta2: { kind: 'number', min: 0, max: 0.999999, help: 'Adam β2' },
+  adamEps: { kind: 'number', min: 0, max: 1, help: 'Adam ε' },
+  schedule: { kind: 'enum', values: ['hinton', 'constant', 'linear'], help: 'learning-rate gain over epochs' },
+  goodness: { kind: 'enum', values: ['max-ssq', 'min-ssq'], help: 'positive data has high (max-ssq) or low (min-ssq) goodness' },
+  goodnessPower: { kind: 'enum', values: [1, 2], help: 'goodness Σ y² (2) or Σ y (1)' },
+  goodnessReduce: { kind: 'enum', values: ['sum', 'mean'], help: 'sum or mean over units' },
+  threshold: { kind: 'number', min: -1e9, max: 1e9, nullable: true, help: 'θ (default: layer width for sum, 1 for mean)' },
+  temperature: { kind: 'number', min: 1e-6, max: 1e6, help: 'T in σ((G − θ)/T)' },
+  loss: { kind: 'enum', values: ['logistic', 'symba'], help: 'per-case logistic loss or the SymBa pair loss' },
+  symbaAlpha: { kind: 'number', min: 0, max: 1e6, help: 'SymBa α' },
+  exactGradient: { kind: 'bool', help: "keep the factor 2 of d(y²)/dy (ffnew.m drops it)" },
+  norm: { kind: 'enum', values: ['rms', 'l2'], help: 'row normalization between layers' },
+  peerLambda: { kind: 'number', min: 0, max: 10, help: 'peer-normalization strength λ' },
+  peerDecay: { kind: 'number', min: 0, max: 0.9999, help: 'peer-normalization running-mean decay' },
+  peerInit: { kind: 'number', min: 0, max: 100, help: 'initial running mean' },
+  labelStrength: { kind: 'number', min: 0, max: 1000, help: 'value of the label pixel' },
+  negatives: { kind: 'enum', values: ['hard', 'random'], help: 'how wrong labels for negative data are chosen' },
+  softmaxLayers: { kind: 'list', nullable: true, help: '1-based hidden layers read by the softmax (default all but the first)' },
+  softmaxLr: { kind: 'number', min: 0, max: 100, help: 'softmax learning rate' },
+  softmaxWeightCost: { kind: 'number', min: 0, max: 10, help: 'softmax weight cost' },
+  goodnessLayers: { kind: 'list', nullable: true, help: '1-based hidden layers summed by the goodness classifier (default all but the first)' },
+  jitter: { kind: 'int', min: 0, max: 10, help: 'shift training images by up to ±J pixels' },
+  trainMode: { kind: 'enum', values: ['simultaneous', 'greedy'], help: 'all layers every minibatch, or one layer at a time' },
+  trainOnAll: { kind: 'bool', help: 'train on all 60,000 training images (validation then overlaps)' },
+  evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
+  evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
+};
+
+export const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Parse one option value from a string; throws a one-line error naming the option. */
+export function parseOptionValue(key: string, raw: string | boolean, specs: Record<string, Spec> = FF_OPTION_SPECS): unknown {
+  const spec = specs[key];
+  const name = `--${kebab(key)}`;
+  if (!spec) throw new Error(`unknown option ${name}`);
+  const s = String(raw).trim();
+  if (spec.kind !== 'bool' && (spec as { nullable?: boolean }).nullable && (s === 'default' || s === 'null')) return null;
+  switch (spec.kind) {
+    case 'bool':
+      if (raw === true || s === 'true' || s === '1' || s === 'yes') return true;
+      if (s === 'false' || s === '0' || s === 'no') return false;
+      throw new Error(`${name} must be true or false, got '${s}'`);
+    case 'int':
+    case 'number': {
+      const v = Number(s);
+      if (s === '' || !Number.isFinite(v)) throw new Error(`${name} must be a number, got '${s}'`);
+      if (spec.kind === 'int' && !Number.isInteger(v)) throw new Error(`${name} must be an integer, got '${s}'`);
+      if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
+        throw new Error(`${name} must be in [${spec.min}, ${spec.max}], got ${v}`);
+      }
+      return v;
+    }
+    case 'enum': {
+      const hit = spec.values.find((x) => String(x) === s);
+      if (hit === undefined) throw new Error(`${name} must be one of ${spec.values.join(', ')}, got '${s}'`);
+      return hit;
+    }
+    case 'list': {
+      const parts = s.split(',').map((p) => Number(p.trim()));
+      if (parts.length === 0 || parts.some((v) => !Number.isInteger(v) || v < 1 || v > 100000)) {
+        throw new Error(`${name} must be a comma-separated list of positive integers, got '${s}'`);
+      }
+      return parts;
+    }
+    case 'string':
+      if (!s) throw new Error(`${name} must not be empty`);
+      return s;
+  }
+}
+
+/** Apply `key=value` overrides (already camelCase keys) onto a base config. */
+export function applyOptions<T extends Record<string, unknown>>(base: T, overrides: Record<string, string | boolean>, specs: Record<string, Spec> = FF_OPTION_SPECS): T {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) out[k] = parseOptionValue(k, v, specs);
+  return out as T;
+}
+
+/** Parse `--some-option value` pairs left over by the CLI parser into camelCase overrides. */
+export function parseOverrideArgs(args: string[], specs: Record<string, Spec> = FF_OPTION_SPECS): Record<string, string | boolean> {
+  const byFlag = new Map(Object.keys(specs).map((k) => [`--${kebab(k)}`, k]));
+  const out: Record<string, string | boolean> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const key = byFlag.get(flag);
+    if (!key) throw new Error(`unknown option ${flag}${a.startsWith('--') ? '' : ' (options look like --name value)'}`);
+    const spec = specs[key];
+    if (inline !== undefined) out[key] = inline;
+    else if (spec.kind === 'bool' && (i + 1 >= args.length || args[i + 1].startsWith('--'))) out[key] = true;
+    else if (i + 1 < args.length) out[key] = args[++i];
+    else throw new Error(`option ${flag} needs a value`);
+  }
+  return out;
+}
+
+export function optionHelp(specs: Record<string, Spec> = FF_OPTION_SPECS, defaults: Record<string, unknown> = FF_DEFAULTS as unknown as Record<string, unknown>): string {
+  return Object.entries(specs)
+    .map(([k, s]) => {
+      const d = defaults[k];
+      const dv = Array.isArray(d) ? d.join(',') : d === null ? 'default' : String(d);
+      return `  --${kebab(k).padEnd(22)} ${s.help} [${dv}]`;
+    })
+    .join('\n');
+}
+
+export type { Spec as OptionSpec };

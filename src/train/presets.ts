@@ -1,0 +1,41 @@
+// Experiments are presets: small objects that override the defaults (which are ffnew.m's).
+// `ff train --preset NAME --option value` applies the preset, then the options.
+import type { FFConfig } from '../ff/config.js';
+
+export interface Preset {
+  description: string;
+  ff: Partial<FFConfig>;
+}
+
+export const PRESETS: Record<string, Preset> = {
+  hinton: {
+    description: "Hinton's released ffnew.m: 784-1000-1000-1000, batch 100, 100 epochs, hard negatives, label strength 1",
+    ff: { layers: [1000, 1000, 1000], epochs: 100, evalEvery: 5 },
+  },
+  paper: {
+    description: 'The paper: 4 × 2000 ReLU, 60 epochs, hard negatives',
+    ff: { layers: [2000, 2000, 2000, 2000], epochs: 60, evalEvery: 5 },
+  },
+  'paper-jitter': {
+    description: 'The paper with ±2-pixel jitter (25 positions), 500 epochs',
+    ff: { layers: [2000, 2000, 2000, 2000], epochs: 500, jitter: 2, evalEvery: 10 },
+  },
+  talk: {
+    description: "The talk's variant: label strength 5 (otherwise as hinton)",
+    ff: { layers: [1000, 1000, 1000], epochs: 100, labelStrength: 5, evalEvery: 5 },
+  },
+  quick: {
+    description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',
+    ff: { layers: [500, 500, 500], epochs: 10, evalEvery: 1, evalSubset: 2000 },
+  },
+};
+
+export function presetNames(): string[] {
+  return Object.keys(PRESETS);
+}
+
+export function getPreset(name: string): Preset {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`unknown preset '${name}' (choose ${presetNames().join(', ')})`);
+  return p;
+}
