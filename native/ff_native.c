@@ -124,6 +124,10 @@ static bool need_len(napi_env env, const char *fn, const char *name, size_t len,
   return true;
 }
 
+static bool overlap(const float *a, size_t na, const float *b, size_t nb) {
+  return na && nb && (uintptr_t)a < (uintptr_t)(b + nb) && (uintptr_t)b < (uintptr_t)(a + na);
+}
+
 // rows·cols without overflow (both are ≤ INT_MAX, so the product fits in 64 bits).
 static size_t area(size_t rows, size_t cols) { return (size_t)((uint64_t)rows * (uint64_t)cols); }
 
@@ -165,6 +169,10 @@ static napi_value ff_gemm(napi_env env, napi_callback_info info) {
   LEN("a", la, area(m, k));
   LEN("b", lb, area(k, n));
   LEN("c", lc, area(m, n));
+  if (overlap(C, lc, A, la) || overlap(C, lc, B, lb)) {
+    fail(env, FN, "the output c must not share memory with a or b");
+    return NULL;
+  }
   if (m == 0 || n == 0) return NULL;
   if (k == 0) {
     // Empty inner dimension: c = beta·c (CBLAS would reject the zero leading dimension).

@@ -15,6 +15,9 @@ function nodeGypCommand() {
     ? path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
     : '';
   if (fromNpm && existsSync(fromNpm)) return [process.execPath, [fromNpm]];
+  // Run directly (not from npm): the node-gyp bundled with the npm next to this node.
+  const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (existsSync(bundled)) return [process.execPath, [bundled]];
   try {
     const req = createRequire(import.meta.url);
     return [process.execPath, [req.resolve('node-gyp/bin/node-gyp.js')]];

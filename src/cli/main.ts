@@ -2,8 +2,11 @@
 // The `ff` command. Each subcommand lives in its own file and registers itself here.
 // Errors users can cause (bad option, bad file) print one line and exit non-zero.
 import { Command, CommanderError } from 'commander';
+import { registerCompareCommand } from './compare.js';
 import { registerDataCommands } from './data.js';
 import { registerTrainCommand } from './train.js';
+import { registerShowFieldsCommand } from './show-fields.js';
+import { registerReportCommand } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +22,9 @@ export function buildProgram(): Command {
   });
   registerTrainCommand(program);
   registerDataCommands(program);
+  registerCompareCommand(program);
+  registerShowFieldsCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

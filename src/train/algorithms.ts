@@ -1,5 +1,7 @@
 // The learning algorithms the CLI can train, each with its option table, defaults and
 // constructors. Backprop registers itself here next to FF.
+import { BPModel } from '../bp/bp-model.js';
+import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from '../bp/config.js';
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import { FF_DEFAULTS } from '../ff/config.js';
@@ -7,7 +9,7 @@ import { FFModel } from '../ff/ff-model.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
 import { FF_OPTION_SPECS, type OptionSpec } from './options.js';
-import { getPreset } from './presets.js';
+import { bpPresetOverrides, getPreset } from './presets.js';
 
 export interface Algorithm {
   name: string;
@@ -48,4 +50,19 @@ registerAlgorithm({
       numClasses: data.numClasses,
     }),
   fromCheckpoint: (engine, ck) => FFModel.fromCheckpoint(engine, ck),
+});
+
+registerAlgorithm({
+  name: 'bp',
+  defaults: BP_DEFAULTS as unknown as Record<string, unknown>,
+  specs: BP_OPTION_SPECS as Record<string, OptionSpec>,
+  presetConfig: (preset) => ({ ...BP_DEFAULTS, ...bpPresetOverrides(preset) }),
+  create: (engine, config, data) =>
+    new BPModel(engine, config as unknown as BPConfig, {
+      height: data.train.height,
+      width: data.train.width,
+      channels: data.train.channels,
+      numClasses: data.numClasses,
+    }),
+  fromCheckpoint: (engine, ck) => BPModel.fromCheckpoint(engine, ck),
 });

@@ -1,10 +1,13 @@
 // Experiments are presets: small objects that override the defaults (which are ffnew.m's).
 // `ff train --preset NAME --option value` applies the preset, then the options.
+import type { BPConfig } from '../bp/config.js';
 import type { FFConfig } from '../ff/config.js';
 
 export interface Preset {
   description: string;
   ff: Partial<FFConfig>;
+  /** Backprop on the same net; absent keys are taken from `ff` (see bpPresetConfig). */
+  bp?: Partial<BPConfig>;
 }
 
 export const PRESETS: Record<string, Preset> = {
@@ -38,4 +41,15 @@ export function getPreset(name: string): Preset {
   const p = PRESETS[name];
   if (!p) throw new Error(`unknown preset '${name}' (choose ${presetNames().join(', ')})`);
   return p;
+}
+
+/** Keys a BP run takes from the preset's FF part (same architecture, data and budget). */
+const SHARED_WITH_FF = ['dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'trainOnAll', 'evalEvery', 'evalSubset'] as const;
+
+/** The preset's BP overrides: its `bp` part, with the shared keys it lacks taken from `ff`. */
+export function bpPresetOverrides(name: string): Partial<BPConfig> {
+  const p = getPreset(name);
+  const out: Record<string, unknown> = {};
+  for (const k of SHARED_WITH_FF) if (p.ff[k] !== undefined) out[k] = p.ff[k];
+  return { ...out, ...p.bp } as Partial<BPConfig>;
 }

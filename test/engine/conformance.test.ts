@@ -2,10 +2,12 @@
 // written here, on seeded random inputs of awkward sizes. The js backend always runs; the
 // native one runs when its addon is built (otherwise its tests are skipped with the reason).
 //
+// Set FF_REQUIRE_NATIVE=1 (CI with OpenBLAS) to make a missing addon a failure, not a skip.
+//
 // Error bounds, stated in every assertion message:
-//   gemm         |got − ref| ≤ 1e-4 · (|alpha|·(|op(A)|·|op(B)|)ij + |beta|·|C0 ij|)
-//   everything   |got − ref| ≤ 1e-6 · (sum of |terms| that make up the element)
-//   else           (float32 stores one rounding, ≈6e-8 relative, per element)
+//   gemm           |got − ref| ≤ 1e-4·(|alpha|·(|op(A)|·|op(B)|)ij + |beta·C0ij|)
+//   everything else |got − ref| ≤ 1e-6·(Σ |terms| that make up the element), or 1e-6·|ref|
+//                   (float32 storage alone costs ≈6e-8 relative per rounding)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -34,6 +36,7 @@ function conformance(title: string, body: (e: Engine, rng: Rng) => void | Promis
   for (const b of BACKENDS) {
     test(`${b.name}: ${title}`, async (t) => {
       if (!b.engine) {
+        assert.notEqual(process.env.FF_REQUIRE_NATIVE, '1', `FF_REQUIRE_NATIVE=1 but ${b.reason}`);
         t.skip(b.reason);
         return;
       }
@@ -602,6 +605,7 @@ conformance('shape mismatches throw one-line errors and leave every operand unto
 
 test('native: addon validates its arguments instead of crashing', (t) => {
   if (!(native.engine instanceof NativeEngine)) {
+    assert.notEqual(process.env.FF_REQUIRE_NATIVE, '1', `FF_REQUIRE_NATIVE=1 but ${native.reason}`);
     t.skip(`native engine unavailable: ${native.reason}`);
     return;
   }
@@ -620,6 +624,10 @@ test('native: addon validates its arguments instead of crashing', (t) => {
     [/^ff_native\.normalizeRows: argument 'mode' must be 'rms' or 'l2'$/, () => a.normalizeRows(f(4), 2, 2, f(4), 'max' as RowNorm, 0)],
     [/^ff_native\.addBias: 'bias' has 3 elements, expected 2$/, () => a.addBias(f(4), 2, 2, f(3), false)],
     [/^ff_native\.axpby: 'out' has 3 elements, expected 4$/, () => a.axpby(1, f(4), 1, f(4), f(3))],
+    [/^ff_native\.gemm: the output c must not share memory with a or b$/, () => {
+      const buf = f(8);
+      a.gemm(false, false, 2, 2, 2, 1, buf.subarray(0, 4), f(4), 0, buf.subarray(2, 6));
+    }],
     [/^ff_native\.adamStep: 'grad' has 1 elements, expected 4$/, () => a.adamStep(f(4), f(4), f(4), f(1), 1, 1, 0.9, 0.99, 1e-8, 1, 1, 0)],
   ];
   for (const [re, call] of bad) assert.throws(call, (err: unknown) => err instanceof Error && re.test(err.message), `expected ${re}`);
@@ -628,6 +636,7 @@ test('native: addon validates its arguments instead of crashing', (t) => {
 
 test('native: elementwise kernels and optimizers agree with js to the bit', async (t) => {
   if (!native.engine) {
+    assert.notEqual(process.env.FF_REQUIRE_NATIVE, '1', `FF_REQUIRE_NATIVE=1 but ${native.reason}`);
     t.skip(`native engine unavailable: ${native.reason}`);
     return;
   }

@@ -1,0 +1,173 @@
+// The backprop baseline as a trainable model: the MLP plus its schedule, statistics,
+// validation and checkpoint (de)serialisation, driven by the same training loop as FF.
+import type { ImageSet } from '../data/dataset.js';
+import { imageSize, subset } from '../data/dataset.js';
+import type { Engine } from '../engine/engine.js';
+import type { RngState } from '../engine/rng.js';
+import type { InputShape } from '../ff/ff-model.js';
+import type { Checkpoint } from '../train/checkpoint.js';
+import type { TrainableModel, TrainBatch } from '../train/model.js';
+import { scheduleGain } from '../train/optimizer.js';
+import { BPNet } from './bp-net.js';
+import type { BPConfig } from './config.js';
+
+/** Images per forward pass when predicting. */
+const CHUNK = 500;
+
+export const BP_CLASSIFIERS = ['output'] as const;
+
+export class BPModel implements TrainableModel {
+  readonly algo = 'bp';
+  readonly net: BPNet;
+  readonly classifiers = BP_CLASSIFIERS;
+  private gain = 1;
+  private cases = 0;
+  private lossSum = 0;
+  private errors = 0;
+
+  constructor(
+    readonly engine: Engine,
+    readonly cfg: BPConfig,
+    readonly shape: InputShape,
+  ) {
+    this.net = new BPNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses);
+  }
+
+  get rng() {
+    return this.net.rng;
+  }
+  get batchSize() {
+    return this.cfg.batchSize;
+  }
+  get jitter() {
+    return this.cfg.jitter;
+  }
+  get evalEvery() {
+    return this.cfg.evalEvery;
+  }
+  get evalSubset() {
+    return this.cfg.evalSubset;
+  }
+  get totalEpochs() {
+    return this.cfg.epochs;
+  }
+
+  beginEpoch(epoch: number): { gain: number } {
+    this.gain = scheduleGain(this.cfg.schedule, epoch, this.cfg.epochs);
+    return { gain: this.gain };
+  }
+
+  async trainBatch(batch: TrainBatch): Promise<void> {
+    const { count, labels } = batch;
+    const N = this.net.numClasses;
+    const ws = this.net.workspace(this.cfg.batchSize);
+    const probs = await this.net.backward(ws, batch.images, labels, count);
+    this.net.step(this.cfg.lr * this.gain, count);
+    for (let i = 0; i < count; i++) {
+      const o = i * N;
+      this.lossSum += -Math.log(1e-30 + probs[o + labels[i]]);
+      let best = 0;
+      for (let j = 1; j < N; j++) if (probs[o + j] > probs[o + best]) best = j;
+      if (best !== labels[i]) this.errors++;
+    }
+    this.cases += count;
+  }
+
+  async endEpoch(): Promise<Record<string, number | number[]>> {
+    const n = Math.max(1, this.cases);
+    const out = {
+      gain: this.gain,
+      trainLoss: this.lossSum / n,
+      trainError: this.errors / n,
+      weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
+    };
+    this.cases = 0;
+    this.lossSum = 0;
+    this.errors = 0;
+    return out;
+  }
+
+  /** Softmax probabilities (count × N) and the argmax labels. */
+  async predict(images: Float32Array, count: number, mode: string = 'output'): Promise<{ predictions: Uint8Array; scores: Float32Array }> {
+    if (mode !== 'output') throw new Error(`unknown mode '${mode}' for a BP model (choose ${BP_CLASSIFIERS.join(', ')})`);
+    const N = this.net.numClasses;
+    const D = this.net.inputSize;
+    if (images.length < count * D) throw new Error(`predict: ${count} images need ${count * D} values, got ${images.length}`);
+    const scores = new Float32Array(count * N);
+    const ws = this.net.workspace(Math.min(CHUNK, Math.max(1, count)));
+    for (let start = 0; start < count; start += ws.rows) {
+      const c = Math.min(ws.rows, count - start);
+      this.net.forward(ws, images.subarray(start * D, (start + c) * D), c);
+      scores.set(await this.engine.read(this.engine.rowView(ws.out, 0, c)), start * N);
+    }
+    const predictions = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      let best = 0;
+      for (let j = 1; j < N; j++) if (scores[i * N + j] > scores[i * N + best]) best = j;
+      predictions[i] = best;
+    }
+    return { predictions, scores };
+  }
+
+  async validate(set: ImageSet, count: number): Promise<Record<string, number>> {
+    const part = subset(set, 0, Math.min(count || set.count, set.count));
+    const { predictions } = await this.predict(part.images, part.count, 'output');
+    let wrong = 0;
+    for (let i = 0; i < part.count; i++) if (predictions[i] !== part.labels[i]) wrong++;
+    return { output: wrong / Math.max(1, part.count) };
+  }
+
+  async toCheckpoint(): Promise<Checkpoint> {
+    const tensors: Checkpoint['tensors'] = new Map();
+    const e = this.engine;
+    for (const p of this.net.params()) {
+      tensors.set(p.name, { shape: [p.value.rows, p.value.cols], data: await e.read(p.value) });
+      for (let i = 0; i < p.state.length; i++) {
+        const s = p.state[i];
+        tensors.set(`${p.name}.opt${i}`, { shape: [s.rows, s.cols], data: await e.read(s) });
+      }
+    }
+    return {
+      algo: this.algo,
+      config: { ...this.cfg },
+      state: {
+        shape: this.shape,
+        rng: this.net.rng.getState(),
+        adamSteps: Object.fromEntries(this.net.params().map((p) => [p.name, p.steps])),
+      },
+      tensors,
+    };
+  }
+
+  /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
+  static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
+    if (ck.algo !== 'bp') throw new Error(`checkpoint holds a '${ck.algo}' model, not 'bp'`);
+    const state = ck.state as { shape: InputShape; rng: RngState; adamSteps: Record<string, number> };
+    const model = new BPModel(engine, ck.config as unknown as BPConfig, state.shape);
+    const get = (name: string, rows: number, cols: number) => {
+      const t = ck.tensors.get(name);
+      if (!t || t.data.length !== rows * cols) throw new Error(`checkpoint: tensor ${name} missing or of the wrong size`);
+      return t.data;
+    };
+    for (const p of model.net.params()) {
+      engine.write(p.value, get(p.name, p.value.rows, p.value.cols));
+      p.state.forEach((s, i) => engine.write(s, get(`${p.name}.opt${i}`, s.rows, s.cols)));
+      p.steps = state.adamSteps?.[p.name] ?? 0;
+    }
+    model.net.rng.setState(state.rng);
+    return model;
+  }
+}
+
+/** Checks that a data set fits a model's input. */
+export function checkBPInput(model: BPModel, set: ImageSet): void {
+  if (imageSize(set) !== model.net.inputSize) {
+    throw new Error(`images have ${imageSize(set)} values but the model expects ${model.net.inputSize}`);
+  }
+}
+
+function rms(d: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return Math.sqrt(s / d.length);
+}

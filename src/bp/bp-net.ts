@@ -1,0 +1,165 @@
+// The backprop baseline's network: a fully connected ReLU MLP with a softmax output, its
+// weights (Param: value + optimizer state), scratch buffers, and the forward and backward
+// passes written out on the engine's primitives:
+//   forward   a₀ = x (or x/rms(x)),  a_{k+1} = relu(a_k·W_k + b_k),  logits = a_L·W_L + b_L,
+//             p = softmax(logits);   loss = Σ_i −log p_i[y_i]  (summed over the minibatch)
+//   backward  δ_L = p − onehot(y);   ∂W_k = a_kᵀ·δ_k;  ∂b_k = Σ_i δ_k[i,:];
+//             δ_{k−1} = (δ_k·W_kᵀ) ⊙ [a_k > 0]
+// Gradients are SUMMED over the minibatch; the optimizer's gradScale = 1/B makes them means.
+import type { Engine, Mat } from '../engine/engine.js';
+import { Rng } from '../engine/rng.js';
+import { NORM_EPS } from '../ff/ff-net.js';
+import { Param } from '../train/optimizer.js';
+import type { BPConfig } from './config.js';
+
+/** Scratch for up to `rows` rows: forward activations and backward deltas. */
+export interface BPWorkspace {
+  rows: number;
+  /** Raw input (rows × D). */
+  x: Mat;
+  /** RMS-normalized input (only with inputNorm 'rms'). */
+  xn: Mat | null;
+  /** Hidden ReLU outputs, one per hidden layer. */
+  h: Mat[];
+  /** Logits, turned into probabilities in place (rows × N). */
+  out: Mat;
+  /** One-hot targets (rows × N). */
+  onehot: Mat;
+  /** Descent gradients w.r.t. each linear layer's output: [hidden 1, …, hidden L, output]. */
+  delta: Mat[];
+  /** Host staging buffers. */
+  hostOnehot: Float32Array;
+}
+
+export class BPNet {
+  /** Layer sizes including input and output: [D, h1, …, hL, N]. */
+  readonly sizes: number[];
+  /** Linear layers 0..L (L = number of hidden layers; layer L is the output layer). */
+  readonly weights: Param[] = [];
+  readonly biases: Param[] = [];
+  /** Summed gradients of the last `backward`, per linear layer. */
+  readonly gradW: Mat[] = [];
+  readonly gradB: Mat[] = [];
+  readonly rng: Rng;
+  private readonly workspaces = new Map<number, BPWorkspace>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly cfg: BPConfig,
+    readonly inputSize: number,
+    readonly numClasses: number,
+  ) {
+    if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
+    this.sizes = [inputSize, ...cfg.layers, numClasses];
+    this.rng = new Rng(cfg.seed);
+    const L = cfg.layers.length;
+    for (let k = 0; k <= L; k++) {
+      const fanIn = this.sizes[k];
+      const width = this.sizes[k + 1];
+      const name = k < L ? `layer${k + 1}` : 'output';
+      // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG.
+      const w = this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
+      this.weights.push(new Param(`${name}.weight`, engine.fromArray(w, fanIn, width), engine, cfg));
+      this.biases.push(new Param(`${name}.bias`, engine.zeros(1, width), engine, cfg));
+      this.gradW.push(engine.zeros(fanIn, width));
+      this.gradB.push(engine.zeros(1, width));
+    }
+  }
+
+  /** Number of hidden layers. */
+  get numHidden(): number {
+    return this.cfg.layers.length;
+  }
+
+  /** Scratch buffers for up to `rows` rows, allocated once per distinct row count. */
+  workspace(rows: number): BPWorkspace {
+    let ws = this.workspaces.get(rows);
+    if (!ws) {
+      const e = this.engine;
+      const N = this.numClasses;
+      ws = {
+        rows,
+        x: e.zeros(rows, this.inputSize),
+        xn: this.cfg.inputNorm === 'rms' ? e.zeros(rows, this.inputSize) : null,
+        h: this.cfg.layers.map((w) => e.zeros(rows, w)),
+        out: e.zeros(rows, N),
+        onehot: e.zeros(rows, N),
+        delta: [...this.cfg.layers.map((w) => e.zeros(rows, w)), e.zeros(rows, N)],
+        hostOnehot: new Float32Array(rows * N),
+      };
+      this.workspaces.set(rows, ws);
+    }
+    return ws;
+  }
+
+  /** The input of linear layer k for the first `count` rows of ws. */
+  private layerInput(ws: BPWorkspace, k: number, count: number): Mat {
+    const e = this.engine;
+    if (k > 0) return e.rowView(ws.h[k - 1], 0, count);
+    return e.rowView(ws.xn ?? ws.x, 0, count);
+  }
+
+  /**
+   * Forward the first `count` rows of `images` (count × D pixels) through the net; leaves the
+   * softmax probabilities in rows [0, count) of ws.out.
+   */
+  forward(ws: BPWorkspace, images: Float32Array, count: number): void {
+    const e = this.engine;
+    const v = (m: Mat) => e.rowView(m, 0, count);
+    if (count > ws.rows) throw new Error(`forward: ${count} rows do not fit a workspace of ${ws.rows}`);
+    e.write(v(ws.x), images.subarray(0, count * this.inputSize));
+    if (ws.xn) e.normalizeRows(v(ws.x), v(ws.xn), 'rms', NORM_EPS);
+    const L = this.numHidden;
+    for (let k = 0; k <= L; k++) {
+      const y = k < L ? v(ws.h[k]) : v(ws.out);
+      e.gemm(this.layerInput(ws, k, count), this.weights[k].value, y);
+      e.addBias(y, this.biases[k].value, k < L);
+    }
+    e.softmaxRows(v(ws.out), v(ws.out));
+  }
+
+  /**
+   * Forward and backward for one minibatch: leaves the SUMMED gradients of the cross-entropy
+   * Σ_i −log p_i[y_i] in gradW/gradB and resolves with the probabilities (count × N).
+   */
+  async backward(ws: BPWorkspace, images: Float32Array, labels: Uint8Array, count: number): Promise<Float32Array> {
+    const e = this.engine;
+    const N = this.numClasses;
+    const L = this.numHidden;
+    const v = (m: Mat) => e.rowView(m, 0, count);
+    this.forward(ws, images, count);
+
+    // δ_L = p − onehot(y), the descent gradient of cross-entropy w.r.t. the logits.
+    const oh = ws.hostOnehot.subarray(0, count * N);
+    oh.fill(0);
+    for (let i = 0; i < count; i++) oh[i * N + labels[i]] = 1;
+    e.write(v(ws.onehot), oh);
+    e.axpby(1, v(ws.out), -1, v(ws.onehot), v(ws.delta[L]));
+
+    for (let k = L; k >= 0; k--) {
+      const delta = v(ws.delta[k]);
+      e.gemm(this.layerInput(ws, k, count), delta, this.gradW[k], { transA: true });
+      e.colSum(delta, this.gradB[k], 1, 0);
+      if (k > 0) {
+        // δ_{k−1} = (δ_k · W_kᵀ) gated by the ReLU of hidden layer k−1.
+        const below = v(ws.delta[k - 1]);
+        e.gemm(delta, this.weights[k].value, below, { transB: true });
+        e.reluBackward(below, v(ws.h[k - 1]), below);
+      }
+    }
+    return e.read(v(ws.out));
+  }
+
+  /** One optimizer step on every parameter from the gradients of the last backward. */
+  step(lr: number, count: number): void {
+    for (let k = 0; k <= this.numHidden; k++) {
+      this.weights[k].step(this.gradW[k], lr, 1 / count, this.cfg.weightCost);
+      this.biases[k].step(this.gradB[k], lr, 1 / count, 0);
+    }
+  }
+
+  /** Every trainable tensor and optimizer state, by stable name (for checkpoints). */
+  params(): Param[] {
+    return [...this.weights, ...this.biases];
+  }
+}

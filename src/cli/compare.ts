@@ -1,0 +1,222 @@
+// `ff compare --preset NAME`: FF and backprop on the same architecture, the same data and the
+// same epoch budget, both trained by the same loop on the same engine (SPEC §8); then one
+// table of test errors and times, printed and written as DIR/compare.json and DIR/compare.md.
+//
+// The runs live in DIR/ff and DIR/bp (ordinary run directories: checkpoint, metrics.jsonl,
+// results.json). Re-running the same command continues an interrupted run from its checkpoint
+// and reuses a finished one.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { DatasetSplits } from '../data/dataset.js';
+import { loadDataset } from '../data/registry.js';
+import type { Engine } from '../engine/engine.js';
+import { getEngine } from '../engine/select.js';
+import { getAlgorithm } from '../train/algorithms.js';
+import { CHECKPOINT_FILE, loadCheckpoint, writeFileAtomic } from '../train/checkpoint.js';
+import { evaluate } from '../train/evaluate.js';
+import type { TrainableModel } from '../train/model.js';
+import { getPreset, PRESETS } from '../train/presets.js';
+import { readMetrics, train, truncateMetrics, type EpochMetrics } from '../train/trainer.js';
+import { epochProgress, formatEpochLine } from './progress.js';
+
+interface CompareOptions {
+  preset: string;
+  epochs?: number;
+  out?: string;
+  dataDir?: string;
+  progress: boolean;
+}
+
+/** Which classifiers of each algorithm go in the table, and how they are labelled. */
+const ROWS: Record<string, { mode: string; label: string }[]> = {
+  ff: [
+    { mode: 'goodness', label: 'FF (goodness)' },
+    { mode: 'softmax', label: 'FF (softmax)' },
+  ],
+  bp: [{ mode: 'output', label: 'BP (output)' }],
+};
+
+export interface CompareRun {
+  algo: string;
+  dir: string;
+  layers: number[];
+  epochs: number;
+  /** Training plus per-epoch validation, all sessions of the run together. */
+  wallSeconds: number;
+  /** Mean training seconds per epoch (validation excluded). */
+  secondsPerEpoch: number;
+  test: Record<string, number>;
+  testCount: number;
+}
+
+export interface CompareRow {
+  algorithm: string;
+  algo: string;
+  classifier: string;
+  testError: number;
+  epochs: number;
+  wallSeconds: number;
+  secondsPerEpoch: number;
+}
+
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description('train FF and backprop on the same net, data and epoch budget, and tabulate their test errors and times')
+    .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}`, 'quick')
+    .option('--epochs <n>', 'epochs for both algorithms (default: the preset’s)', parseEpochs)
+    .option('--out <dir>', 'directory for the two runs and the table (default runs/compare-<preset>)')
+    .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (o: CompareOptions) => {
+      await runCompare(o);
+    });
+}
+
+function parseEpochs(raw: string): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1 || v > 100000) throw new InvalidArgumentError('must be an integer in [1, 100000]');
+  return v;
+}
+
+/** JSON with sorted keys, to compare configurations. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
+  getPreset(o.preset); // a one-line error for an unknown preset, before anything is trained
+  const engine = getEngine();
+  const outDir = path.resolve(o.out ?? path.join('runs', `compare-${o.preset}`));
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const runs: CompareRun[] = [];
+  let data: DatasetSplits | undefined;
+
+  for (const algoName of ['ff', 'bp']) {
+    const algo = getAlgorithm(algoName);
+    const config: Record<string, unknown> = { ...algo.presetConfig(o.preset) };
+    if (o.epochs !== undefined) config.epochs = o.epochs;
+    config.preset = o.preset;
+    const dir = path.join(outDir, algoName);
+    data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
+    const { model, startEpoch, elapsedBefore } = openRun(engine, algoName, config, dir, data);
+
+    const total = model.totalEpochs;
+    if (startEpoch <= total) {
+      log(
+        `${startEpoch > 1 ? 'resuming' : 'training'} ${algoName} (${(config.layers as number[]).join('-')}) on ${data.name} ` +
+          `(${data.train.count} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epochs` +
+          `${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${dir}`,
+      );
+      const progress = epochProgress(o.progress);
+      await train(model, data, {
+        outDir: dir,
+        startEpoch,
+        elapsedBefore,
+        onEpochStart: progress.start,
+        onBatch: progress.update,
+        onEpochEnd: (m: EpochMetrics) => {
+          progress.stop();
+          log(`${algoName}  ${formatEpochLine(m, total)}`);
+        },
+      });
+    } else {
+      log(`${algoName}: ${dir} already holds the finished run; evaluating it`);
+    }
+
+    const metrics = readMetrics(dir);
+    const test: Record<string, number> = {};
+    for (const { mode } of ROWS[algoName]) {
+      test[mode] = (await evaluate(model, data.test, data.numClasses, mode)).errorRate;
+    }
+    const last = metrics[metrics.length - 1];
+    const run: CompareRun = {
+      algo: algoName,
+      dir,
+      layers: config.layers as number[],
+      epochs: metrics.length,
+      wallSeconds: Number(last?.elapsed ?? 0),
+      secondsPerEpoch: metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, metrics.length),
+      test,
+      testCount: data.test.count,
+    };
+    runs.push(run);
+    // The same results.json as `ff train` writes.
+    const results = { epochs: run.epochs, trainSeconds: run.wallSeconds, engine: engine.name, test };
+    writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  }
+
+  const rows: CompareRow[] = runs.flatMap((r) =>
+    ROWS[r.algo].map(({ mode, label }) => ({
+      algorithm: label,
+      algo: r.algo,
+      classifier: mode,
+      testError: r.test[mode],
+      epochs: r.epochs,
+      wallSeconds: r.wallSeconds,
+      secondsPerEpoch: r.secondsPerEpoch,
+    })),
+  );
+  const d = data!;
+  const heading =
+    `FF vs BP, preset ${o.preset}: ${runs[0].layers.join('-')} ReLU on ${d.name}, ` +
+    `test error on ${d.test.count} ${d.testDescription} images, engine ${engine.name}`;
+  log('');
+  log(heading);
+  log(textTable(rows));
+  const report = { preset: o.preset, dataset: d.name, testDescription: d.testDescription, engine: engine.name, runs, rows };
+  writeFileAtomic(path.join(outDir, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(path.join(outDir, 'compare.md'), `${heading}\n\n${markdownTable(rows)}\n`);
+  log(`\nwrote ${path.join(outDir, 'compare.json')} and ${path.join(outDir, 'compare.md')}`);
+  return { runs, rows };
+}
+
+/** A fresh model, or the model in dir's checkpoint when it is the same configuration. */
+function openRun(
+  engine: Engine,
+  algoName: string,
+  config: Record<string, unknown>,
+  dir: string,
+  data: DatasetSplits,
+): { model: TrainableModel; startEpoch: number; elapsedBefore: number } {
+  const algo = getAlgorithm(algoName);
+  if (!existsSync(path.join(dir, CHECKPOINT_FILE))) {
+    return { model: algo.create(engine, config, data), startEpoch: 1, elapsedBefore: 0 };
+  }
+  const ck = loadCheckpoint(dir);
+  if (ck.algo !== algoName || canonical(ck.config) !== canonical(config)) {
+    throw new Error(`${dir} holds a different ${ck.algo} run (other options or epochs); choose another --out`);
+  }
+  const epoch = Number(ck.state.epoch);
+  truncateMetrics(dir, epoch);
+  return { model: algo.fromCheckpoint(engine, ck), startEpoch: epoch + 1, elapsedBefore: Number(ck.state.elapsed ?? 0) };
+}
+
+const COLUMNS = ['algorithm', 'test error', 'epochs', 'wall time', 'time / epoch'] as const;
+
+function cells(r: CompareRow): string[] {
+  return [r.algorithm, `${(100 * r.testError).toFixed(2)} %`, String(r.epochs), `${r.wallSeconds.toFixed(1)} s`, `${r.secondsPerEpoch.toFixed(2)} s`];
+}
+
+export function textTable(rows: CompareRow[]): string {
+  const body = rows.map(cells);
+  const widths = COLUMNS.map((c, i) => Math.max(c.length, ...body.map((b) => b[i].length)));
+  const line = (cs: readonly string[]) => cs.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export function markdownTable(rows: CompareRow[]): string {
+  return [
+    `| ${COLUMNS.join(' | ')} |`,
+    `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,42 @@
+// `ff report DIR [DIR2 ...] --out report.html`: one self-contained HTML file about one or
+// more runs (curves overlaid), viewable with no network.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../train/checkpoint.js';
+import { buildReport } from '../viz/report.js';
+
+interface ReportCliOptions {
+  out: string;
+  samples: string;
+  testCount: string;
+  units: string;
+  dataDir?: string;
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('write one self-contained HTML report of one or more runs (curves overlaid, histograms, fields, confusion, config)')
+    .argument('<dirs...>', 'run directories')
+    .option('--out <file>', 'HTML file to write', 'report.html')
+    .option('--samples <n>', 'validation images for the goodness and activity histograms', '1000')
+    .option('--test-count <n>', 'test images for the confusion matrix (0 = all)', '2000')
+    .option('--units <n>', 'receptive fields to draw', '100')
+    .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
+    .action(async (dirs: string[], o: ReportCliOptions) => {
+      const report = await buildReport(dirs, {
+        samples: count(o.samples, '--samples', 1),
+        testCount: count(o.testCount, '--test-count', 0),
+        units: count(o.units, '--units', 1),
+        dataDir: o.dataDir,
+      });
+      writeFileAtomic(path.resolve(o.out), report.html);
+      for (const w of report.warnings) process.stderr.write(`ff report: ${w}\n`);
+      process.stdout.write(`wrote ${o.out}: ${dirs.length} run${dirs.length > 1 ? 's' : ''}, ${report.charts} charts, ${(report.html.length / 1024).toFixed(0)} KiB\n`);
+    });
+}
+
+function count(s: string, what: string, min: number): number {
+  if (!/^\d+$/.test(s.trim()) || Number(s) < min) throw new Error(`${what} must be an integer ≥ ${min}, got '${s}'`);
+  return Number(s);
+}

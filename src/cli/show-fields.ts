@@ -1,0 +1,64 @@
+// `ff show-fields DIR`: the first layer's receptive fields of a trained run as a PNG grid,
+// with each FF unit's label-pixel weights in a strip under its image.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadCheckpoint, writeFileAtomic } from '../train/checkpoint.js';
+import { getEngine } from '../engine/select.js';
+import { FIELD_SORTS, fieldWeightsFromCheckpoint, learnedChange, renderFields, type FieldSort } from '../viz/fields.js';
+
+interface ShowFieldsOptions {
+  layer: string;
+  units: string;
+  out: string;
+  sort: string;
+  scale?: string;
+  columns?: string;
+  minusInit?: boolean;
+}
+
+export function registerShowFieldsCommand(program: Command): void {
+  program
+    .command('show-fields')
+    .description("draw the first hidden layer's receptive fields (and FF label-pixel weights) as a PNG grid")
+    .argument('<dir>', 'run directory (holds checkpoint.safetensors)')
+    .option('--layer <n>', 'hidden layer (only 1 has image-shaped fields)', '1')
+    .option('--units <n>', 'how many units to draw', '100')
+    .option('--out <file>', 'PNG file to write', 'fields.png')
+    .option('--sort <how>', `unit order: ${FIELD_SORTS.join(', ')} (largest weight RMS, most active, index)`, 'rms')
+    .option('--scale <k>', 'pixels per weight (default 3 up to 200 units, else 2)')
+    .option('--columns <n>', 'tiles per row (default √units)')
+    .option('--minus-init', "draw the change since initialisation (initial weights regenerated from the run's seed)")
+    .action(async (dir: string, o: ShowFieldsOptions) => {
+      const msg = await showFields(dir, o);
+      process.stdout.write(`${msg}\n`);
+    });
+}
+
+export async function showFields(dir: string, o: ShowFieldsOptions): Promise<string> {
+  const layer = parseIntStrict(o.layer, '--layer');
+  const units = parseIntStrict(o.units, '--units');
+  if (units < 1) throw new Error(`--units must be a positive integer, got '${o.units}'`);
+  if (!FIELD_SORTS.includes(o.sort as FieldSort)) throw new Error(`--sort must be one of ${FIELD_SORTS.join(', ')}, got '${o.sort}'`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: no such run directory`);
+  const ck = loadCheckpoint(dir);
+  let fw = fieldWeightsFromCheckpoint(ck, layer);
+  if (o.minusInit) fw = await learnedChange(ck, fw, getEngine());
+  const { png, layout } = renderFields(fw, {
+    units,
+    sort: o.sort as FieldSort,
+    scale: o.scale === undefined ? undefined : parseIntStrict(o.scale, '--scale'),
+    columns: o.columns === undefined ? undefined : parseIntStrict(o.columns, '--columns'),
+  });
+  const out = path.resolve(o.out);
+  writeFileAtomic(out, png);
+  return (
+    `wrote ${o.out}: ${units} of ${fw.units} layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, sorted by ${o.sort}), ` +
+    `${layout.imageWidth}×${layout.imageHeight} px${fw.labelPixels ? `, label strip 0..${fw.labelPixels - 1} under each field` : ''}`
+  );
+}
+
+function parseIntStrict(s: string, what: string): number {
+  if (!/^[+-]?\d+$/.test(s.trim())) throw new Error(`${what} must be an integer, got '${s}'`);
+  return Number(s);
+}
