@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCompareCommand } from './compare.js';
 import { registerDataCommands } from './data.js';
 import { registerTrainCommand } from './train.js';
+import { registerEvalCommand } from './eval.js';
+import { registerPredictCommand } from './predict.js';
 import { registerShowFieldsCommand } from './show-fields.js';
 import { registerReportCommand } from './report.js';
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     if (engine) process.env.FF_ENGINE = engine;
   });
   registerTrainCommand(program);
+  registerEvalCommand(program);
+  registerPredictCommand(program);
   registerDataCommands(program);
   registerCompareCommand(program);
   registerShowFieldsCommand(program);

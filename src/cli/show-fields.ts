@@ -54,7 +54,8 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
   writeFileAtomic(out, png);
   return (
     `wrote ${o.out}: ${units} of ${fw.units} layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, sorted by ${o.sort}), ` +
-    `${layout.imageWidth}×${layout.imageHeight} px${fw.labelPixels ? `, label strip 0..${fw.labelPixels - 1} under each field` : ''}`
+    `${layout.imageWidth}×${layout.imageHeight} px${fw.labelPixels ? `, label strip 0..${fw.labelPixels - 1} under each field` : ''}` +
+    (o.minusInit ? '' : '\n(early in training the initial random weights dominate; --minus-init shows what was learned)')
   );
 }
 

@@ -31,8 +31,9 @@ export interface LegendItem {
   kind?: 'line' | 'box';
 }
 
-export function legend(items: LegendItem[]): string {
-  if (items.length < 2) return '';
+/** An HTML legend; omitted for a single item unless `always` (e.g. runs overlaid). */
+export function legend(items: LegendItem[], always = false): string {
+  if (items.length === 0 || (items.length < 2 && !always)) return '';
   const entries = items.map((it) => {
     const swatch =
       it.kind === 'box'
@@ -124,7 +125,7 @@ function logScale(min: number, max: number): Scale {
 
 const W = 480;
 const H = 280;
-const M = { l: 62, r: 16, t: 14, b: 44 };
+const M = { l: 66, r: 18, t: 14, b: 46 };
 
 function frame(x: Scale, y: Scale, xLabel: string, yLabel: string, body: string, extra = ''): string {
   const px = (v: number) => x.map(v, M.l, W - M.r);
@@ -138,12 +139,12 @@ function frame(x: Scale, y: Scale, xLabel: string, yLabel: string, body: string,
   for (const t of x.ticks) {
     const xx = px(t).toFixed(1);
     parts.push(`<line class="grid" x1="${xx}" x2="${xx}" y1="${M.t}" y2="${H - M.b}"/>`);
-    parts.push(`<text class="tick" x="${xx}" y="${H - M.b + 16}" text-anchor="middle">${fmt(t)}</text>`);
+    parts.push(`<text class="tick" x="${xx}" y="${H - M.b + 17}" text-anchor="middle">${fmt(t)}</text>`);
   }
   parts.push(`<rect class="frame" x="${M.l}" y="${M.t}" width="${W - M.l - M.r}" height="${H - M.t - M.b}"/>`);
   parts.push(`<text class="axis" x="${(M.l + W - M.r) / 2}" y="${H - 6}" text-anchor="middle">${escapeHtml(xLabel)}</text>`);
   parts.push(
-    `<text class="axis" transform="translate(14 ${(M.t + H - M.b) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
+    `<text class="axis" transform="translate(15 ${(M.t + H - M.b) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
   );
   return (
     `<svg class="plot" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(yLabel)} against ${escapeHtml(xLabel)}">` +
@@ -172,6 +173,8 @@ export interface LineChartOptions {
   integerX?: boolean;
   /** Include y = 0 in a linear axis. */
   zeroY?: boolean;
+  /** Show the legend even for one series (when the names tell runs apart). */
+  alwaysLegend?: boolean;
 }
 
 /** A line chart, or null when no series has a finite point. */
@@ -201,7 +204,10 @@ export function lineChart(o: LineChartOptions): string | null {
     .join('');
   return figure(o.title, frame(x, y, o.xLabel, o.yLabel, body), {
     subtitle: o.subtitle,
-    legend: legend(series.map((s) => ({ name: s.name, color: s.color, dash: s.dash }))),
+    legend: legend(
+      series.map((s) => ({ name: s.name, color: s.color, dash: s.dash })),
+      o.alwaysLegend,
+    ),
   });
 }
 
@@ -299,9 +305,9 @@ figure.chart figcaption { margin-bottom: 4px; }
 svg.plot { width: 100%; height: auto; display: block; font-family: inherit; }
 svg.plot .grid { stroke: #eceef2; stroke-width: 1; }
 svg.plot .frame { fill: none; stroke: #9aa1ad; stroke-width: 1; }
-svg.plot .tick { font-size: 11px; fill: #4a5160; }
-svg.plot .axis { font-size: 12px; fill: #2a2f38; }
-svg.plot .marker { font-size: 11px; fill: #333; }
+svg.plot .tick { font-size: 12.5px; fill: #4a5160; }
+svg.plot .axis { font-size: 13px; fill: #2a2f38; }
+svg.plot .marker { font-size: 12.5px; fill: #222; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: #2a2f38; margin-top: 4px; }
 .legend-item { display: inline-flex; align-items: center; gap: 5px; }
 `;

@@ -162,8 +162,10 @@ function curveCharts(runs: Run[]): string[] {
     runs.flatMap((run, ri) => {
       const rows = run.metrics.filter((m) => Array.isArray(m[key]));
       const L = Math.max(0, ...rows.map((m) => (m[key] as number[]).length));
+      // A backprop net's last weight matrix is its output layer, beyond the hidden layers.
+      const hidden = Array.isArray(run.ck.config.layers) ? (run.ck.config.layers as unknown[]).length : L;
       return Array.from({ length: L }, (_, l) => ({
-        name: label(run, `layer ${l + 1}`),
+        name: label(run, l < hidden ? `layer ${l + 1}` : 'output layer'),
         ...style(ri, l),
         points: rows.filter((m) => typeof (m[key] as number[])[l] === 'number').map((m) => [m.epoch, (m[key] as number[])[l]] as [number, number]),
       }));
@@ -192,6 +194,7 @@ function curveCharts(runs: Run[]): string[] {
       series: perLayer('ffLoss'),
       logY: true,
       integerX: true,
+      alwaysLegend: multi,
     }),
     lineChart({
       title: 'Pairwise errors per layer',
@@ -201,6 +204,7 @@ function curveCharts(runs: Run[]): string[] {
       series: perLayer('pairErrors'),
       logY: true,
       integerX: true,
+      alwaysLegend: multi,
     }),
     lineChart({
       title: 'Backprop train loss',
@@ -210,6 +214,7 @@ function curveCharts(runs: Run[]): string[] {
       series: scalar('trainLoss', 'train loss'),
       logY: true,
       integerX: true,
+      alwaysLegend: multi,
     }),
     lineChart({
       title: 'Validation error per classifier',
@@ -219,6 +224,7 @@ function curveCharts(runs: Run[]): string[] {
       series: valid,
       logY: true,
       integerX: true,
+      alwaysLegend: multi,
     }),
     lineChart({
       title: 'Learning-rate gain',
@@ -228,6 +234,7 @@ function curveCharts(runs: Run[]): string[] {
       series: scalar('gain', 'gain'),
       integerX: true,
       zeroY: true,
+      alwaysLegend: multi,
     }),
     lineChart({
       title: 'Weight RMS per layer',
@@ -236,6 +243,7 @@ function curveCharts(runs: Run[]): string[] {
       yLabel: 'RMS',
       series: perLayer('weightRms'),
       integerX: true,
+      alwaysLegend: multi,
     }),
   ];
   return charts.filter((c): c is string => c !== null);
@@ -318,7 +326,7 @@ async function runSection(
       const mode = model.classifiers.includes('softmax') ? 'softmax' : model.classifiers[0];
       confusion = await evaluate(model, subset(data.test, 0, n), data.numClasses, mode);
       parts.push(`<h3>Confusion matrix</h3>
-<div class="grid">${confusionFigure(confusion, data.classNames, n === data.test.count ? `the ${data.testDescription}` : `the first ${n.toLocaleString('en-US')} test images`)}</div>`);
+<div class="grid single">${confusionFigure(confusion, data.classNames, n === data.test.count ? `the ${data.testDescription}` : `the first ${n.toLocaleString('en-US')} test images`)}</div>`);
     } catch (e) {
       note('confusion matrix', e);
     }
@@ -404,24 +412,27 @@ function quantile(values: ArrayLike<number>, q: number): number {
 function goodnessChart(s: LayerStats, l: number, n: number, maxSsq: boolean): string {
   let better = 0;
   for (let i = 0; i < n; i++) if (maxSsq ? s.pos[i] > s.neg[i] : s.pos[i] < s.neg[i]) better++;
-  // A few extreme cases would squeeze everything else into one bin: clip at the 99.5th percentile.
+  // A few extreme cases would squeeze everything else into one bin: clip to the 0.5th–99.5th
+  // percentiles (widened to show θ); the clipped cases are counted in the end bins.
   const all = [...s.pos, ...s.neg];
   const top = Math.max(quantile(all, 0.995), s.threshold * 1.05);
+  const bottom = Math.max(0, Math.min(quantile(all, 0.005), s.threshold * 0.95));
   const max = Math.max(...all);
-  const lo = Math.min(0, ...all);
+  const min = Math.min(...all);
+  const clipped = [min < bottom ? `below ${fmt(bottom)} in the first bin` : '', max > top ? `above ${fmt(top)} in the last` : ''].filter(Boolean);
   return (
     histogramChart({
       title: `Layer ${l + 1}: goodness, positive vs negative`,
       subtitle:
         `positive ${maxSsq ? 'above' : 'below'} its negative for ${pct(better / n)} of the ${n.toLocaleString('en-US')} images` +
-        (max > top ? `; values above ${fmt(top)} counted in the last bin` : ''),
+        (clipped.length ? `; values ${clipped.join(', ')}` : ''),
       xLabel: 'goodness',
       yLabel: 'images',
       series: [
         { name: 'positive (correct label)', color: '#0072b2', values: s.pos },
         { name: 'negative (wrong label)', color: '#d55e00', values: s.neg },
       ],
-      range: [lo, top],
+      range: [bottom, top],
       markers: [{ x: s.threshold, label: `θ = ${fmt(s.threshold)}` }],
     }) ?? ''
   );
@@ -480,7 +491,6 @@ function confusionFigure(ev: Evaluation, classNames: string[], what: string): st
   const body = `<table class="confusion">${head}${rows.join('')}</table>`;
   return figure(`Confusion matrix (${ev.mode})`, body, {
     subtitle: `${what}: error ${pct(ev.errorRate)} (${ev.errors} of ${ev.count.toLocaleString('en-US')}); off-diagonal shading relative to the largest confusion`,
-    wide: true,
   });
 }
 
@@ -521,7 +531,13 @@ function configTable(runs: Run[]): string {
     return `<tr${differs ? ' class="differs"' : ''}><th>${escapeHtml(k)}</th>${vals.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`;
   });
   const head = `<tr><th>option</th>${runs.map((r) => `<th>${escapeHtml(r.name)}</th>`).join('')}</tr>`;
-  return `${runs.length > 1 ? '<p class="note">Rows where the runs differ are highlighted.</p>' : ''}<table class="config">${head}${rows.join('')}</table>`;
+  // Long and narrow: split into side-by-side tables (one per column of the page).
+  const parts = runs.length <= 2 ? 3 : 1;
+  const per = Math.ceil(rows.length / parts);
+  const tables = Array.from({ length: parts }, (_, i) => rows.slice(i * per, (i + 1) * per))
+    .filter((chunk) => chunk.length)
+    .map((chunk) => `<table class="config">${head}${chunk.join('')}</table>`);
+  return `${runs.length > 1 ? '<p class="note">Rows where the runs differ are highlighted.</p>' : ''}<div class="config-grid">${tables.join('')}</div>`;
 }
 
 const PAGE_CSS = `
@@ -545,6 +561,8 @@ table { border-collapse: collapse; background: #fff; font-size: 12.5px; }
 th, td { border: 1px solid #d8dce3; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #eef0f4; font-weight: 600; }
 table.summary, table.config { width: 100%; }
+.config-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 14px; align-items: start; }
+.grid.single { grid-template-columns: minmax(0, 760px); }
 table.config td, table.config th { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
 tr.differs td, tr.differs th { background: #fff4e5; font-weight: 600; }
 table.confusion { margin: 6px auto; }

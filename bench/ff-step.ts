@@ -1,0 +1,570 @@
+// `npm run bench`: how fast is one Forward-Forward layer training step on our engines, and how
+// does it compare with the same step in PyTorch on the same machine?
+//
+//   (a) sgemm GFLOP/s for the FF product shapes, per backend (and PyTorch's torch.mm);
+//   (b) ms for ONE full FF layer step (the per-layer work of src/ff/ff-step.ts, below) for
+//       784→2000 and 2000→2000 at batch 100 and 1000, native and js (js at batch 100 only);
+//   (c) when Debian's python3-torch imports under /usr/bin/python3, the same step in PyTorch,
+//       plain and tuned (bench/ff_step_torch.py), run interleaved with ours.
+//
+// Flags: --quick (few repeats, for checking the script), --no-torch, --no-js.
+// The tables go to stdout and, as Markdown, to bench/last-run.md.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+import type { Engine, Mat } from '../src/engine/engine.js';
+import { getEngine } from '../src/engine/select.js';
+import { loadNativeEngine } from '../src/engine/native-backend.js';
+import { Rng } from '../src/engine/rng.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; NOT the pyenv python3 on PATH
+const TORCH_SCRIPT = path.join(HERE, 'ff_step_torch.py');
+
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+const WANT_TORCH = !args.has('--no-torch');
+const WANT_JS = !args.has('--no-js');
+
+// Repeats. Step timings are pooled over ROUNDS interleaved rounds of REPS steps per side
+// (each round starts with one untimed warm-up step per side).
+const ROUNDS = QUICK ? 2 : 5;
+const REPS_B100 = QUICK ? 2 : 4; // 5 × 4 = 20 timed steps per side
+const REPS_B1000 = QUICK ? 1 : 2; // 5 × 2 = 10 timed steps per side
+const JS_STEP_REPS = QUICK ? 1 : 3; // the js backend is slow: few repeats, batch 100 only
+const GEMM_REPS = QUICK ? 3 : 10;
+const JS_GEMM_REPS = QUICK ? 1 : 3;
+
+// The "hinton" preset's per-layer hyper-parameters (src/ff/config.ts defaults).
+const HP = {
+  lr: 0.01,
+  weightCost: 0.001,
+  smoothing: 0.9,
+  peerLambda: 0.03,
+  peerDecay: 0.9,
+  peerInit: 0.5,
+  normEps: Math.exp(-50), // NORM_EPS of src/ff/ff-net.ts
+};
+
+// ---- small helpers -------------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const min = (xs: number[]) => Math.min(...xs);
+const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const fmtMs = (x: number | undefined) => (x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+// ---- (b) one FF layer step on an Engine ---------------------------------------------------
+
+/** One layer's parameters, optimizer state, input and scratch. Rows [0,B) positive, [B,2B) negative. */
+interface LayerState {
+  B: number;
+  K: number;
+  N: number;
+  theta: number;
+  x: Mat; // 2B×K, the layer's (already row-normalized) input
+  W: Mat;
+  b: Mat;
+  sW: Mat; // smoothStep state
+  sb: Mat;
+  y: Mat; // 2B×N relu(xW+b)
+  n: Mat; // 2B×N row-normalized output (the next layer's input)
+  g: Mat; // 2B×1 goodness (sum of squares)
+  posSum: Mat; // 1×N column sums of the positive rows (peer normalization)
+  coef: Mat; // 2B×1
+  pv: Mat; // 1×N peer-normalization push
+  dz: Mat; // 2B×N
+  dW: Mat;
+  db: Mat;
+  peerMeans: Float32Array;
+  stats: { loss: number; pairErrors: number };
+}
+
+/** Deterministic random inputs: an RMS-normalized 2B×K input and W ~ N(0,1)/√K, b = 0 (ffnew.m). */
+function layerData(B: number, K: number, N: number, seed: number): { x: Float32Array; W: Float32Array; b: Float32Array } {
+  const rng = new Rng(seed);
+  const x = rng.fillNormal(new Float32Array(2 * B * K), 1);
+  for (let i = 0; i < 2 * B; i++) {
+    let s = 0;
+    for (let j = 0; j < K; j++) s += x[i * K + j] ** 2;
+    const inv = 1 / (HP.normEps + Math.sqrt(s / K));
+    for (let j = 0; j < K; j++) x[i * K + j] *= inv;
+  }
+  const W = rng.fillNormal(new Float32Array(K * N), 1 / Math.sqrt(K));
+  return { x, W, b: new Float32Array(N) };
+}
+
+function makeLayer(e: Engine, B: number, K: number, N: number, data: ReturnType<typeof layerData>): LayerState {
+  const R = 2 * B;
+  return {
+    B,
+    K,
+    N,
+    theta: N, // threshold null, sum goodness → θ = layer width
+    x: e.fromArray(data.x, R, K),
+    W: e.fromArray(data.W, K, N),
+    b: e.fromArray(data.b, 1, N),
+    sW: e.zeros(K, N),
+    sb: e.zeros(1, N),
+    y: e.zeros(R, N),
+    n: e.zeros(R, N),
+    g: e.zeros(R, 1),
+    posSum: e.zeros(1, N),
+    coef: e.zeros(R, 1),
+    pv: e.zeros(1, N),
+    dz: e.zeros(R, N),
+    dW: e.zeros(K, N),
+    db: e.zeros(1, N),
+    peerMeans: new Float32Array(N).fill(HP.peerInit),
+    stats: { loss: 0, pairErrors: 0 },
+  };
+}
+
+function disposeLayer(e: Engine, s: LayerState): void {
+  for (const m of [s.x, s.W, s.b, s.sW, s.sb, s.y, s.n, s.g, s.posSum, s.coef, s.pv, s.dz, s.dW, s.db]) e.dispose(m);
+}
+
+/**
+ * One FF layer training step, structured like the per-layer part of ffTrainStep (with
+ * net.forward's per-layer work): one stacked forward product over the 2B pos+neg rows, the
+ * goodness and the normalized output, the goodness and positive column sums read back to the
+ * host, the FF coefficients and peer-normalization push computed there, dZ = coef·y plus the
+ * push on the positive rows, one transA product for dW, the bias gradient, and the smoothed
+ * updates of W and b.
+ */
+async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
+  const { B, N } = s;
+  // Forward (net.forward): y = relu(xW + b), n = y / (eps + rms(y)), g = Σ y².
+  e.gemm(s.x, s.W, s.y);
+  e.addBias(s.y, s.b, true);
+  e.normalizeRows(s.y, s.n, 'rms', HP.normEps);
+  e.rowPowerSum(s.y, s.g, 2);
+  // colMeanOfPositives, then the reads back to the host.
+  e.colSum(e.rowView(s.y, 0, B), s.posSum, 1, 0);
+  const [g, m] = await Promise.all([e.read(s.g), e.read(s.posSum)]);
+  // p = σ(G − θ); descent coefficients of the logistic FF loss.
+  const coef = new Float32Array(2 * B);
+  for (let i = 0; i < B; i++) {
+    const xPos = g[i] - s.theta;
+    const xNeg = g[B + i] - s.theta;
+    if (xNeg > xPos) s.stats.pairErrors++;
+    s.stats.loss += softplus(-xPos) + softplus(xNeg);
+    coef[i] = -(1 - sigmoid(xPos));
+    coef[B + i] = sigmoid(xNeg);
+  }
+  e.write(s.coef, coef);
+  e.scaleRows(s.y, s.coef, s.dz, 2);
+  // Peer normalization on the positive rows.
+  const pm = s.peerMeans;
+  let avg = 0;
+  for (let j = 0; j < N; j++) {
+    pm[j] = HP.peerDecay * pm[j] + (1 - HP.peerDecay) * (m[j] / B);
+    avg += pm[j];
+  }
+  avg /= N;
+  const push = new Float32Array(N);
+  for (let j = 0; j < N; j++) push[j] = -HP.peerLambda * (avg - pm[j]);
+  e.write(s.pv, push);
+  e.addRowVector(e.rowView(s.dz, 0, B), s.pv, 1);
+  // Weight and bias gradients over pos+neg rows, then the smoothed updates.
+  e.gemm(s.x, s.dz, s.dW, { transA: true });
+  e.colSum(s.dz, s.db, 1, 0);
+  e.smoothStep(s.W, s.sW, s.dW, { gradScale: 1 / B, smoothing: HP.smoothing, lr: HP.lr, weightCost: HP.weightCost });
+  e.smoothStep(s.b, s.sb, s.db, { gradScale: 1 / B, smoothing: HP.smoothing, lr: HP.lr, weightCost: 0 });
+}
+
+async function timeSteps(e: Engine, s: LayerState, reps: number, warmup: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await ffLayerStep(e, s);
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await ffLayerStep(e, s);
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}
+
+// ---- the PyTorch side: long-lived servers over stdin/stdout -------------------------------
+
+class TorchServer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly waiting: ((line: string) => void)[] = [];
+  private stderr = '';
+
+  constructor(readonly variant: 'plain' | 'tuned') {
+    const env = { ...process.env };
+    if (variant === 'tuned') env.OMP_WAIT_POLICY = 'PASSIVE';
+    this.proc = spawn(PYTHON, [TORCH_SCRIPT, '--serve', variant], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.lines = createInterface({ input: this.proc.stdout });
+    this.lines.on('line', (l) => this.waiting.shift()?.(l));
+    this.proc.on('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: `python exited (${code}): ${this.stderr.trim().split('\n').pop()}` }));
+    });
+  }
+
+  async call<T = Record<string, unknown>>(cmd: Record<string, unknown>): Promise<T> {
+    const line = await new Promise<string>((resolve) => {
+      this.waiting.push(resolve);
+      this.proc.stdin.write(JSON.stringify(cmd) + '\n');
+    });
+    const r = JSON.parse(line) as T & { error?: string };
+    if (r.error) throw new Error(`torch ${this.variant}: ${r.error}`);
+    return r;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.call({ cmd: 'quit' });
+    } catch {
+      // already gone
+    }
+    this.lines.close();
+    this.proc.stdin.end();
+  }
+}
+
+function torchImportable(): { ok: boolean; why: string } {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
+  if (r.error) return { ok: false, why: `${PYTHON}: ${r.error.message}` };
+  if (r.status !== 0) return { ok: false, why: `${PYTHON} cannot import torch (${(r.stderr || '').trim().split('\n').pop()})` };
+  return { ok: true, why: r.stdout.trim() };
+}
+
+// ---- machine info -------------------------------------------------------------------------
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {
+    // not Linux
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function otherLoad(): string {
+  // Busy processes other than this one (ps is informational only).
+  const r = spawnSync('ps', ['-eo', 'pid,pcpu,args', '--sort=-pcpu'], { encoding: 'utf8' });
+  if (r.status !== 0) return '?';
+  const busy = r.stdout
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().match(/^(\d+)\s+([\d.]+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => !!m && Number(m[1]) !== process.pid && Number(m[2]) >= 20 && !m[3].startsWith('ps '))
+    .map((m) => `${m[3].slice(0, 60)} (${m[2]}%)`);
+  return busy.length ? busy.join('; ') : 'none ≥ 20% CPU';
+}
+
+// ---- main ---------------------------------------------------------------------------------
+
+interface GemmRow {
+  label: string;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  gflops: Record<string, number | undefined>;
+}
+
+interface StepRow {
+  layer: string;
+  B: number;
+  backend: string;
+  ours: number[];
+  plain?: number[];
+  tuned?: number[];
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const load0 = os.loadavg();
+  const busy0 = otherLoad();
+  const native = loadNativeEngine();
+  const engines: Engine[] = [];
+  if (native.engine) engines.push(getEngine('native'));
+  else log(`native engine unavailable: ${native.reason}`);
+  if (WANT_JS) engines.push(getEngine('js'));
+  const nativeEngine = native.engine ? getEngine('native') : undefined;
+
+  let torch: { plain: TorchServer; tuned: TorchServer } | undefined;
+  let torchNote: string;
+  const torchInfo: Record<string, Record<string, unknown>> = {};
+  if (WANT_TORCH) {
+    const t = torchImportable();
+    if (t.ok) {
+      torch = { plain: new TorchServer('plain'), tuned: new TorchServer('tuned') };
+      torchInfo.plain = await torch.plain.call({ cmd: 'info' });
+      torchInfo.tuned = await torch.tuned.call({ cmd: 'info' });
+      torchNote = `PyTorch ${torchInfo.plain.torch} (Python ${torchInfo.plain.python}, ${PYTHON}, BLAS_INFO=${torchInfo.plain.blas}), two long-lived subprocesses fed commands over stdin (no Python start-up inside the timings): plain = default threads (${torchInfo.plain.threads}), OMP_WAIT_POLICY ${torchInfo.plain.omp_wait_policy}; tuned = set_num_threads(${torchInfo.tuned.threads}), OMP_WAIT_POLICY=${torchInfo.tuned.omp_wait_policy}`;
+    } else {
+      torchNote = `PyTorch skipped: ${t.why}`;
+    }
+  } else {
+    torchNote = 'PyTorch skipped (--no-torch)';
+  }
+
+  const machine = [
+    `date: ${started.toISOString()}`,
+    `cpu: ${cpuModel()}, ${os.cpus().length} logical cores (available parallelism ${os.availableParallelism()})`,
+    `native: ${native.engine ? `${native.engine.addon.blas}, blasThreads() = ${native.engine.addon.blasThreads()}` : native.reason}`,
+    `node: ${process.version}`,
+    `torch: ${torchNote}`,
+    `load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}; other busy processes: ${busy0}`,
+    `repeats: steps ${ROUNDS} interleaved rounds × ${REPS_B100} (batch 100) / × ${REPS_B1000} (batch 1000) per side, js ${JS_STEP_REPS}; gemm ${GEMM_REPS} (js ${JS_GEMM_REPS})${QUICK ? ' [--quick]' : ''}`,
+  ];
+  log(machine.join('\n[bench] '));
+
+  // ---- (a) sgemm GFLOP/s ----------------------------------------------------------------
+  const gemmShapes: Omit<GemmRow, 'gflops'>[] = [];
+  for (const [m, k, n] of [[100, 784, 2000], [100, 2000, 2000], [1000, 784, 2000], [1000, 2000, 2000]] as const) {
+    gemmShapes.push({ label: `${m}×${k}·${k}×${n} (forward, B rows)`, m, n, k, transA: false });
+  }
+  for (const [m, k, n] of [[200, 784, 2000], [200, 2000, 2000], [2000, 784, 2000], [2000, 2000, 2000]] as const) {
+    gemmShapes.push({ label: `${m}×${k}·${k}×${n} (forward, pos+neg 2B rows)`, m, n, k, transA: false });
+  }
+  for (const [r, k, n] of [[200, 784, 2000], [200, 2000, 2000], [2000, 784, 2000], [2000, 2000, 2000]] as const) {
+    gemmShapes.push({ label: `(${r}×${k})ᵀ·${r}×${n} (dW, transA)`, m: k, n, k: r, transA: true });
+  }
+  const gemmRows: GemmRow[] = [];
+  for (const sh of gemmShapes) {
+    const row: GemmRow = { ...sh, gflops: {} };
+    const flop = 2 * sh.m * sh.n * sh.k;
+    const small = Math.max(sh.transA ? sh.k : sh.m) <= 200; // batch-100 shapes
+    for (const e of engines) {
+      if (e.name === 'js' && !small) continue;
+      const rng = new Rng(7);
+      const a = sh.transA
+        ? e.fromArray(rng.fillNormal(new Float32Array(sh.k * sh.m), 1), sh.k, sh.m)
+        : e.fromArray(rng.fillNormal(new Float32Array(sh.m * sh.k), 1), sh.m, sh.k);
+      const b = e.fromArray(rng.fillNormal(new Float32Array(sh.k * sh.n), 1), sh.k, sh.n);
+      const c = e.zeros(sh.m, sh.n);
+      const reps = e.name === 'js' ? JS_GEMM_REPS : GEMM_REPS;
+      e.gemm(a, b, c, { transA: sh.transA }); // warm-up
+      const ms: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t0 = performance.now();
+        e.gemm(a, b, c, { transA: sh.transA });
+        ms.push(performance.now() - t0);
+      }
+      row.gflops[e.name] = flop / (median(ms) * 1e6);
+      for (const m of [a, b, c]) e.dispose(m);
+    }
+    if (torch) {
+      for (const v of ['plain', 'tuned'] as const) {
+        const r = await torch[v].call<{ ms: number[] }>({ cmd: 'gemm', m: sh.m, n: sh.n, k: sh.k, transA: sh.transA, reps: GEMM_REPS });
+        row.gflops[`torch ${v}`] = flop / (median(r.ms) * 1e6);
+      }
+    }
+    log(`gemm ${sh.label}: ${Object.entries(row.gflops).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} GFLOP/s`);
+    gemmRows.push(row);
+  }
+
+  // ---- (b)+(c) the FF layer step, interleaved with PyTorch ------------------------------
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ff-bench-'));
+  const stepRows: StepRow[] = [];
+  const checks: string[] = [];
+  try {
+    for (const B of [100, 1000]) {
+      for (const [K, N] of [[784, 2000], [2000, 2000]] as const) {
+        const layer = `${K}→${N}`;
+        const data = layerData(B, K, N, 1000 * B + K);
+        // Same data for the PyTorch servers, through raw float32 files.
+        if (torch) {
+          const files = { x: path.join(tmp, 'x.f32'), w: path.join(tmp, 'w.f32'), b: path.join(tmp, 'b.f32') };
+          writeFileSync(files.x, data.x);
+          writeFileSync(files.w, data.W);
+          writeFileSync(files.b, data.b);
+          await Promise.all([torch.plain.call({ cmd: 'load', B, K, N, ...files }), torch.tuned.call({ cmd: 'load', B, K, N, ...files })]);
+        }
+        // Cross-check once per shape: one step from identical state must give the same numbers.
+        if (torch && nativeEngine) {
+          const s = makeLayer(nativeEngine, B, K, N, data);
+          const W0 = Float32Array.from(data.W);
+          await ffLayerStep(nativeEngine, s);
+          const W1 = await nativeEngine.read(s.W);
+          const b1 = await nativeEngine.read(s.b);
+          const n1 = await nativeEngine.read(s.n);
+          const g1 = await nativeEngine.read(s.g);
+          let dW = 0, db = 0, na = 0, gs = 0, ps = 0;
+          for (let i = 0; i < W1.length; i++) dW += Math.abs(W1[i] - W0[i]);
+          for (let i = 0; i < b1.length; i++) db += Math.abs(b1[i]);
+          for (let i = 0; i < n1.length; i++) na += Math.abs(n1[i]);
+          for (let i = 0; i < g1.length; i++) gs += g1[i];
+          for (let i = 0; i < s.peerMeans.length; i++) ps += s.peerMeans[i];
+          const ours: Record<string, number> = { dW_abs: dW, db_abs: db, n_abs: na, g_sum: gs, peer_sum: ps, loss: s.stats.loss, pair_errors: s.stats.pairErrors };
+          disposeLayer(nativeEngine, s);
+          for (const v of ['plain', 'tuned'] as const) {
+            const t = await torch[v].call<Record<string, number>>({ cmd: 'check' });
+            const worst = Object.keys(ours)
+              .map((k) => Math.abs(ours[k] - t[k]) / Math.max(1e-12, Math.abs(ours[k]), Math.abs(t[k])))
+              .reduce((a, b) => Math.max(a, b), 0);
+            const ok = worst < 1e-3;
+            checks.push(`${layer} B=${B} native vs torch ${v}: max relative checksum difference ${worst.toExponential(1)} ${ok ? 'OK' : 'MISMATCH'}`);
+            if (!ok) log(`CHECK MISMATCH ${layer} B=${B} ${v}: ours ${JSON.stringify(ours)} torch ${JSON.stringify(t)}`);
+          }
+          // Reload the pristine state for timing.
+          const files = { x: path.join(tmp, 'x.f32'), w: path.join(tmp, 'w.f32'), b: path.join(tmp, 'b.f32') };
+          await Promise.all([torch.plain.call({ cmd: 'load', B, K, N, ...files }), torch.tuned.call({ cmd: 'load', B, K, N, ...files })]);
+        }
+
+        const reps = B >= 1000 ? REPS_B1000 : REPS_B100;
+        for (const e of engines) {
+          if (e.name === 'js' && B !== 100) continue;
+          const s = makeLayer(e, B, K, N, data);
+          const row: StepRow = { layer, B, backend: e.name, ours: [] };
+          if (e.name === 'js') {
+            // Slow: a few steps on their own (the PyTorch columns come from the native rounds).
+            row.ours = await timeSteps(e, s, JS_STEP_REPS, 1);
+          } else {
+            if (torch) {
+              row.plain = [];
+              row.tuned = [];
+            }
+            // Interleaved rounds; the side that goes first rotates from round to round.
+            const sides = ['ours', ...(torch ? ['plain', 'tuned'] : [])];
+            for (let r = 0; r < ROUNDS; r++) {
+              for (let i = 0; i < sides.length; i++) {
+                const side = sides[(i + r) % sides.length];
+                if (side === 'ours') row.ours.push(...(await timeSteps(e, s, reps, 1)));
+                else {
+                  const t = await torch![side as 'plain' | 'tuned'].call<{ ms: number[] }>({ cmd: 'step', reps, warmup: 1 });
+                  row[side as 'plain' | 'tuned']!.push(...t.ms);
+                }
+                await sleep(5);
+              }
+            }
+          }
+          disposeLayer(e, s);
+          stepRows.push(row);
+          log(
+            `step ${layer} B=${B} ${e.name}: ${fmtMs(median(row.ours))} ms` +
+              (row.plain ? `, torch plain ${fmtMs(median(row.plain))} ms, tuned ${fmtMs(median(row.tuned!))} ms` : ''),
+          );
+        }
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    if (torch) await Promise.all([torch.plain.close(), torch.tuned.close()]);
+  }
+  // js rows borrow the PyTorch timings of the native rounds of the same shape.
+  for (const r of stepRows) {
+    if (r.backend !== 'js') continue;
+    const n = stepRows.find((x) => x.backend === 'native' && x.layer === r.layer && x.B === r.B);
+    if (n?.plain) {
+      r.plain = n.plain;
+      r.tuned = n.tuned;
+    }
+  }
+  const load1 = os.loadavg();
+  const busy1 = otherLoad();
+  machine.push(`load average at end: ${load1.map((x) => x.toFixed(2)).join(' ')}; other busy processes: ${busy1}`);
+
+  // ---- report ---------------------------------------------------------------------------
+  const backends = [...engines.map((e) => e.name), ...(torch ? ['torch plain', 'torch tuned'] : [])];
+  const gemmHeader = ['shape', ...backends.map((b) => `${b} GFLOP/s`)];
+  const gemmTable = gemmRows.map((r) => [r.label, ...backends.map((b) => fmt(r.gflops[b]))]);
+  const stepHeader = [
+    'layer',
+    'batch',
+    'backend',
+    'ms median (min)',
+    'n',
+    'torch plain ms median (min)',
+    'torch tuned ms median (min)',
+    'speedup vs plain',
+    'vs tuned',
+  ];
+  const cell = (xs?: number[]) => (xs && xs.length ? `${fmtMs(median(xs))} (${fmtMs(min(xs))})` : '—');
+  const ratio = (t: number[] | undefined, o: number[]) => (t && t.length ? `${(median(t) / median(o)).toFixed(2)}×` : '—');
+  const stepTable = stepRows.map((r) => [
+    r.layer,
+    String(r.B),
+    r.backend,
+    cell(r.ours),
+    String(r.ours.length),
+    cell(r.plain),
+    cell(r.tuned),
+    ratio(r.plain, r.ours),
+    ratio(r.tuned, r.ours),
+  ]);
+
+  const mode = torch
+    ? 'PyTorch mode: two long-lived Python subprocesses (plain, tuned) receiving JSON commands over stdin; ' +
+      'each round runs ours, torch plain and torch tuned one after another (rotating which goes first), each with one untimed warm-up step; ' +
+      'medians and minima are over all timed steps of all rounds. Speedup = torch median ms / ours median ms (> 1: ours faster). ' +
+      'js rows: a few steps on their own; their torch columns repeat the native rows\' PyTorch timings.'
+    : torchNote;
+
+  const text = [
+    'FF layer step benchmark (npm run bench)',
+    ...machine.map((m) => `  ${m}`),
+    '',
+    '(a) sgemm, median GFLOP/s',
+    asciiTable(gemmHeader, gemmTable),
+    '',
+    '(b)+(c) one FF layer training step (forward pos+neg, goodness, p, FF gradient, peer norm, dW, db, smoothed update of W and b, normalized output)',
+    asciiTable(stepHeader, stepTable),
+    '',
+    mode,
+    ...(checks.length ? ['', 'same-work check (one step from identical state, checksums of ΔW, Δb, normalized output, goodness, peer means, loss, pair errors):', ...checks.map((c) => `  ${c}`)] : []),
+  ].join('\n');
+  console.log(text);
+
+  const md = [
+    `### Run of ${started.toISOString()}`,
+    '',
+    ...machine.map((m) => `- ${m}`),
+    '',
+    '**(a) sgemm, median GFLOP/s**',
+    '',
+    mdTable(gemmHeader, gemmTable),
+    '',
+    '**(b)+(c) one FF layer training step**',
+    '',
+    mdTable(stepHeader, stepTable),
+    '',
+    mode,
+    ...(checks.length ? ['', 'Same-work check:', '', ...checks.map((c) => `- ${c}`)] : []),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(HERE, 'last-run.md'), md);
+  log('wrote bench/last-run.md');
+}
+
+function asciiTable(header: string[], rows: string[][]): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ');
+  return [line(header), w.map((x) => '-'.repeat(x)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+function mdTable(header: string[], rows: string[][]): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(esc).join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

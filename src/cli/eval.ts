@@ -1,0 +1,40 @@
+// `ff eval DIR`: error rate, confusion matrix and examples/second of one classifier.
+import type { Command } from 'commander';
+import { loadDataset } from '../data/registry.js';
+import { getEngine } from '../engine/select.js';
+import { evaluate, formatConfusion } from '../train/evaluate.js';
+import { loadRun } from '../train/load-run.js';
+
+const SPLITS = ['test', 'valid', 'train'] as const;
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval <dir>')
+    .description('evaluate a trained run: error rate, confusion matrix, examples/second')
+    .option('--mode <mode>', 'FF: softmax, goodness or shortlist; BP: output')
+    .option('--k <k>', 'shortlist size (labels compared by goodness)', '2')
+    .option('--split <split>', 'test, valid or train', 'test')
+    .option('--limit <n>', 'only the first N images of the split')
+    .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
+    .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string }) => {
+      if (!SPLITS.includes(o.split as (typeof SPLITS)[number])) throw new Error(`--split must be one of ${SPLITS.join(', ')}, got '${o.split}'`);
+      const k = Number(o.k);
+      if (!Number.isInteger(k) || k < 1) throw new Error(`--k must be a positive integer, got '${o.k}'`);
+      const { model, config } = loadRun(getEngine(), dir);
+      const mode = o.mode ?? model.classifiers[0];
+      if (!model.classifiers.includes(mode)) throw new Error(`--mode must be one of ${model.classifiers.join(', ')} for this ${model.algo} run, got '${mode}'`);
+      const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
+      let set = data[o.split as (typeof SPLITS)[number]];
+      if (o.limit !== undefined) {
+        const n = Number(o.limit);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`--limit must be a positive integer, got '${o.limit}'`);
+        const { subset } = await import('../data/dataset.js');
+        set = subset(set, 0, Math.min(n, set.count));
+      }
+      const ev = await evaluate(model, set, data.numClasses, mode, mode === 'shortlist' ? k : undefined);
+      const what = mode === 'shortlist' ? `shortlist k=${k}` : mode;
+      console.log(`${data.name} ${o.split} (${ev.count} images), ${what}: error ${(100 * ev.errorRate).toFixed(2)} % (${ev.errors} wrong)`);
+      console.log(formatConfusion(ev.confusion, data.classNames));
+      console.log(`${ev.examplesPerSecond.toFixed(0)} examples/second (${ev.seconds.toFixed(2)} s, engine ${getEngine().name})`);
+    });
+}

@@ -1,0 +1,20 @@
+// forward-forward: the library API.
+export type { Engine, Mat } from './engine/engine.js';
+export { getEngine, ENGINE_KINDS, type EngineKind } from './engine/select.js';
+export { JsEngine } from './engine/js-backend.js';
+export { Rng } from './engine/rng.js';
+export type { ImageSet, DatasetSplits } from './data/dataset.js';
+export { subset } from './data/dataset.js';
+export { loadDataset, DATASET_NAMES } from './data/registry.js';
+export { FF_DEFAULTS, type FFConfig } from './ff/config.js';
+export { FFModel } from './ff/ff-model.js';
+export { FFNet } from './ff/ff-net.js';
+export { ffTrainStep } from './ff/ff-step.js';
+export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
+export { train, readMetrics, type EpochMetrics, type TrainOptions } from './train/trainer.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';
+export { PRESETS, getPreset } from './train/presets.js';
+export { loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
+export { loadRun } from './train/load-run.js';
+export type { TrainableModel } from './train/model.js';
+export { createFF, saveModel, loadFF, type CreateFFOptions } from './api.js';
