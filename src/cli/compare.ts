@@ -113,7 +113,7 @@ export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[
     if (startEpoch <= total) {
       log(
         `${startEpoch > 1 ? 'resuming' : 'training'} ${algoName} (${(config.layers as number[]).join('-')}) on ${data.name} ` +
-          `(${data.train.count} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epochs` +
+          `(${data.train.count} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epoch${total === 1 ? '' : 's'}` +
           `${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${dir}`,
       );
       const progress = epochProgress(o.progress);
@@ -168,7 +168,7 @@ export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[
   const d = data!;
   const heading =
     `FF vs BP, preset ${o.preset}: ${runs[0].layers.join('-')} ReLU on ${d.name}, ` +
-    `test error on ${d.test.count} ${d.testDescription} images, engine ${engine.name}`;
+    `test error on the ${d.testDescription}, engine ${engine.name}`;
   log('');
   log(heading);
   log(textTable(rows));

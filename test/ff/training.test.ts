@@ -29,24 +29,28 @@ function accuracy(pred: Uint8Array, labels: Uint8Array): number {
   return ok / labels.length;
 }
 
-// A recipe that learns fast from few updates: mean goodness with a sharp temperature, Adam,
-// label strength 3 (the talk's "make it more active"). Hinton's recipe needs more data.
+// A recipe that learns fast from few updates: one wide layer, mean goodness with the SymBa
+// pair loss, Adam, label strength 5 (the talk's "make it more active"), small minibatches.
+// Hinton's recipe (sum goodness, smoothed SGD) needs far more updates than 5,000 images give.
 const FAST: Partial<FFConfig> = {
-  layers: [500, 500],
+  layers: [2000],
   goodnessReduce: 'mean',
-  temperature: 0.2,
+  loss: 'symba',
+  symbaAlpha: 4,
   optimizer: 'adam',
-  lr: 0.001,
+  lr: 0.002,
   softmaxLr: 0.01,
   peerLambda: 0,
   batchSize: 10,
-  labelStrength: 3,
+  labelStrength: 5,
+  softmaxLayers: [1],
+  goodnessLayers: [1],
   epochs: 1,
   evalEvery: 0,
   evalSubset: 500,
 };
 
-test('one epoch on 5,000 MNIST images: every classifier well above chance on 2,000 test images', async () => {
+test('one epoch on 5,000 MNIST images: every classifier beats 85 % on 2,000 test images', async (t) => {
   const data = await mnist(5000);
   const model = new FFModel(engine, { ...FF_DEFAULTS, ...FAST }, shape);
   await train(model, data);
@@ -56,7 +60,8 @@ test('one epoch on 5,000 MNIST images: every classifier well above chance on 2,0
     results[mode] = accuracy((await model.classify(t.images, t.count, mode)).predictions, t.labels);
   }
   results.shortlist3 = accuracy((await model.classify(t.images, t.count, 'shortlist', 3)).predictions, t.labels);
-  for (const [mode, acc] of Object.entries(results)) assert.ok(acc > 0.75, `${mode} accuracy ${acc} should exceed 0.75`);
+  t.diagnostic(`accuracy ${JSON.stringify(results)}`);
+  for (const [mode, acc] of Object.entries(results)) assert.ok(acc > 0.85, `${mode} accuracy ${acc} should exceed 0.85`);
 });
 
 test('shortlist with K = N gives exactly the goodness scores; K < N only tries K labels', async () => {
