@@ -50,7 +50,7 @@ const FAST: Partial<FFConfig> = {
   evalSubset: 500,
 };
 
-test('one epoch on 5,000 MNIST images: every classifier beats 85 % on 2,000 test images', async (t) => {
+test('one epoch on 5,000 MNIST images: every classifier beats 85 % on 2,000 test images', async (ctx) => {
   const data = await mnist(5000);
   const model = new FFModel(engine, { ...FF_DEFAULTS, ...FAST }, shape);
   await train(model, data);
@@ -60,7 +60,7 @@ test('one epoch on 5,000 MNIST images: every classifier beats 85 % on 2,000 test
     results[mode] = accuracy((await model.classify(t.images, t.count, mode)).predictions, t.labels);
   }
   results.shortlist3 = accuracy((await model.classify(t.images, t.count, 'shortlist', 3)).predictions, t.labels);
-  t.diagnostic(`accuracy ${JSON.stringify(results)}`);
+  ctx.diagnostic(`accuracy ${JSON.stringify(results)}`);
   for (const [mode, acc] of Object.entries(results)) assert.ok(acc > 0.85, `${mode} accuracy ${acc} should exceed 0.85`);
 });
 
