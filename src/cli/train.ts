@@ -22,20 +22,36 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'run directory for checkpoints and metrics')
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
+    .option('--stop-after <epoch>', 'stop after this epoch (continue later with --resume)')
     .option('--no-progress', 'no progress bar')
     .allowUnknownOption()
     .allowExcessArguments()
-    .addHelpText('after', () => `\nModel options (override the preset):\n${optionHelp()}`)
+    .addHelpText('after', () =>
+      algorithmNames()
+        .map((n) => `\n${n.toUpperCase()} options (--algo ${n}; override the preset):\n${optionHelp(getAlgorithm(n).specs, getAlgorithm(n).defaults)}`)
+        .join('\n'),
+    )
     .action(async function (this: Command) {
-      const o = this.opts() as { preset: string; algo: string; out?: string; resume?: string; dataDir?: string; progress: boolean };
+      const o = this.opts() as TrainCliOptions;
       await runTrain(o, this.args);
     });
 }
 
-async function runTrain(
-  o: { preset: string; algo: string; out?: string; resume?: string; dataDir?: string; progress: boolean },
-  rest: string[],
-): Promise<void> {
+interface TrainCliOptions {
+  preset: string;
+  algo: string;
+  out?: string;
+  resume?: string;
+  dataDir?: string;
+  stopAfter?: string;
+  progress: boolean;
+}
+
+async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
+  const stopAfter = o.stopAfter === undefined ? undefined : Number(o.stopAfter);
+  if (stopAfter !== undefined && (!Number.isInteger(stopAfter) || stopAfter < 1)) {
+    throw new Error(`--stop-after must be a positive integer, got '${o.stopAfter}'`);
+  }
   const engine = getEngine();
   let outDir: string;
   let startEpoch = 1;
@@ -76,6 +92,7 @@ async function runTrain(
     outDir,
     startEpoch,
     elapsedBefore,
+    stopAfter,
     onEpochStart: progress.start,
     onBatch: progress.update,
     onEpochEnd: (m: EpochMetrics) => {
@@ -84,12 +101,16 @@ async function runTrain(
     },
   });
 
+  if (result.epochs < model.totalEpochs) {
+    log(`stopped after epoch ${result.epochs} of ${model.totalEpochs}; continue with: ff train --resume ${outDir}`);
+    return;
+  }
   // The main job ends with the test error of every cheap classifier.
   const final: Record<string, unknown> = { epochs: result.epochs, trainSeconds: result.seconds, engine: engine.name, test: {} };
   for (const mode of model.classifiers.filter((c) => c !== 'shortlist')) {
     const ev = await evaluate(model, data.test, data.numClasses, mode);
     (final.test as Record<string, number>)[mode] = ev.errorRate;
-    log(`test error (${mode}): ${(100 * ev.errorRate).toFixed(2)} % on ${ev.count} ${data.testDescription} images`);
+    log(`test error (${mode}): ${(100 * ev.errorRate).toFixed(2)} % on ${ev.count} images (${data.testDescription})`);
   }
   const perEpoch = result.metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, result.metrics.length);
   log(`wall time ${result.seconds.toFixed(1)} s in all, ${perEpoch.toFixed(2)} s per training epoch`);

@@ -13,11 +13,11 @@ export interface Preset {
 export const PRESETS: Record<string, Preset> = {
   hinton: {
     description: "Hinton's released ffnew.m: 784-1000-1000-1000, batch 100, 100 epochs, hard negatives, label strength 1",
-    ff: { layers: [1000, 1000, 1000], epochs: 100, evalEvery: 5 },
+    ff: { layers: [1000, 1000, 1000], epochs: 100 },
   },
   paper: {
     description: 'The paper: 4 × 2000 ReLU, 60 epochs, hard negatives',
-    ff: { layers: [2000, 2000, 2000, 2000], epochs: 60, evalEvery: 5 },
+    ff: { layers: [2000, 2000, 2000, 2000], epochs: 60 },
   },
   'paper-jitter': {
     description: 'The paper with ±2-pixel jitter (25 positions), 500 epochs',
@@ -25,7 +25,7 @@ export const PRESETS: Record<string, Preset> = {
   },
   talk: {
     description: "The talk's variant: label strength 5 (otherwise as hinton)",
-    ff: { layers: [1000, 1000, 1000], epochs: 100, labelStrength: 5, evalEvery: 5 },
+    ff: { layers: [1000, 1000, 1000], epochs: 100, labelStrength: 5 },
   },
   quick: {
     description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',

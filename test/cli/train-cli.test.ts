@@ -1,0 +1,68 @@
+// The train/eval CLI end to end on a tiny net: interrupted + resumed equals uninterrupted,
+// one-line errors and non-zero exit codes for bad options and bad run directories.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadCheckpoint } from '../../src/train/checkpoint.js';
+
+const TINY = ['--preset', 'quick', '--layers', '24,16', '--epochs', '2', '--eval-subset', '300', '--no-progress'];
+
+function ff(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+}
+
+test('ff train --stop-after then --resume gives the same weights as an uninterrupted run', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-cli-'));
+  try {
+    const a = ff('train', ...TINY, '--out', path.join(dir, 'a'));
+    assert.equal(a.status, 0, a.stderr);
+    assert.match(a.stdout, /test error \(goodness\): \d+\.\d+ %/);
+    const b1 = ff('train', ...TINY, '--out', path.join(dir, 'b'), '--stop-after', '1');
+    assert.equal(b1.status, 0, b1.stderr);
+    assert.match(b1.stdout, /stopped after epoch 1 of 2/);
+    const b2 = ff('train', '--resume', path.join(dir, 'b'), '--no-progress');
+    assert.equal(b2.status, 0, b2.stderr);
+    const ca = loadCheckpoint(path.join(dir, 'a'));
+    const cb = loadCheckpoint(path.join(dir, 'b'));
+    assert.equal(cb.state.epoch, 2);
+    for (const [name, t] of ca.tensors) assert.deepEqual(cb.tensors.get(name)?.data, t.data, `tensor ${name} differs`);
+    // Same test errors printed at the end of both runs.
+    const errs = (s: string) => s.split('\n').filter((l) => l.startsWith('test error'));
+    assert.deepEqual(errs(b2.stdout), errs(a.stdout));
+
+    const ev = ff('eval', path.join(dir, 'a'), '--mode', 'shortlist', '--k', '3', '--limit', '500');
+    assert.equal(ev.status, 0, ev.stderr);
+    assert.match(ev.stdout, /shortlist k=3: error \d+\.\d+ %/);
+    assert.match(ev.stdout, /examples\/second/);
+
+    // A second train into the same directory would overwrite it: refused.
+    const again = ff('train', ...TINY, '--out', path.join(dir, 'a'));
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr, /already holds a run/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [args, message] of [
+  [['train', '--out', '/tmp/x', '--bogus', '3'], /^ff: unknown option --bogus$/],
+  [['train', '--out', '/tmp/x', '--lr', '-1'], /^ff: --lr must be in \[0, 100\], got -1$/],
+  [['train', '--out', '/tmp/x', '--goodness', 'huge'], /^ff: --goodness must be one of max-ssq, min-ssq, got 'huge'$/],
+  [['train', '--out', '/tmp/x', '--preset', 'nope'], /^ff: unknown preset 'nope'/],
+  [['train', '--out', '/tmp/x', '--layers', '10,x'], /^ff: --layers must be a comma-separated list/],
+  [['train', '--out', '/tmp/x', '--softmax-layers', '9'], /^ff: softmax-layers: layer 9 does not exist/],
+  [['eval', '/nonexistent/run'], /^ff: \/nonexistent\/run: no checkpoint/],
+  [['eval', 'src', '--split', 'nope'], /^ff: --split must be one of test, valid, train/],
+  [['predict', '/nonexistent/run', 'x.png'], /^ff: \/nonexistent\/run: no checkpoint/],
+] as const) {
+  test(`one-line error: ff ${args.join(' ')}`, () => {
+    const r = ff(...args);
+    assert.notEqual(r.status, 0);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
+    assert.match(lines[0], message);
+  });
+}
