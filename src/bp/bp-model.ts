@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import type { RngState } from '../engine/rng.js';
 import type { InputShape } from '../ff/ff-model.js';
 import type { Checkpoint } from '../train/checkpoint.js';
+import { paramsToTensors, rms, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
@@ -119,21 +120,14 @@ export class BPModel implements TrainableModel {
 
   async toCheckpoint(): Promise<Checkpoint> {
     const tensors: Checkpoint['tensors'] = new Map();
-    const e = this.engine;
-    for (const p of this.net.params()) {
-      tensors.set(p.name, { shape: [p.value.rows, p.value.cols], data: await e.read(p.value) });
-      for (let i = 0; i < p.state.length; i++) {
-        const s = p.state[i];
-        tensors.set(`${p.name}.opt${i}`, { shape: [s.rows, s.cols], data: await e.read(s) });
-      }
-    }
+    const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
     return {
       algo: this.algo,
       config: { ...this.cfg },
       state: {
         shape: this.shape,
         rng: this.net.rng.getState(),
-        adamSteps: Object.fromEntries(this.net.params().map((p) => [p.name, p.steps])),
+        adamSteps,
       },
       tensors,
     };
@@ -144,23 +138,9 @@ export class BPModel implements TrainableModel {
     if (ck.algo !== 'bp') throw new Error(`checkpoint holds a '${ck.algo}' model, not 'bp'`);
     const state = ck.state as { shape: InputShape; rng: RngState; adamSteps: Record<string, number> };
     const model = new BPModel(engine, ck.config as unknown as BPConfig, state.shape);
-    const get = (name: string, rows: number, cols: number) => {
-      const t = ck.tensors.get(name);
-      if (!t || t.data.length !== rows * cols) throw new Error(`checkpoint: tensor ${name} missing or of the wrong size`);
-      return t.data;
-    };
-    for (const p of model.net.params()) {
-      engine.write(p.value, get(p.name, p.value.rows, p.value.cols));
-      p.state.forEach((s, i) => engine.write(s, get(`${p.name}.opt${i}`, s.rows, s.cols)));
-      p.steps = state.adamSteps?.[p.name] ?? 0;
-    }
+    tensorsToParams(engine, model.net.params(), ck, state.adamSteps);
     model.net.rng.setState(state.rng);
     return model;
   }
 }
 
-function rms(d: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  return Math.sqrt(s / d.length);
-}

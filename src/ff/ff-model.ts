@@ -5,6 +5,7 @@ import { imageSize, subset } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { RngState } from '../engine/rng.js';
 import type { Checkpoint } from '../train/checkpoint.js';
+import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './classify.js';
@@ -113,14 +114,7 @@ export class FFModel implements TrainableModel {
 
   async toCheckpoint(): Promise<Checkpoint> {
     const tensors: Checkpoint['tensors'] = new Map();
-    const e = this.engine;
-    for (const p of this.net.params()) {
-      tensors.set(p.name, { shape: [p.value.rows, p.value.cols], data: await e.read(p.value) });
-      for (let i = 0; i < p.state.length; i++) {
-        const s = p.state[i];
-        tensors.set(`${p.name}.opt${i}`, { shape: [s.rows, s.cols], data: await e.read(s) });
-      }
-    }
+    const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
     this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
     return {
       algo: this.algo,
@@ -128,7 +122,7 @@ export class FFModel implements TrainableModel {
       state: {
         shape: this.shape,
         rng: this.net.rng.getState(),
-        adamSteps: Object.fromEntries(this.net.params().map((p) => [p.name, p.steps])),
+        adamSteps,
       },
       tensors,
     };
@@ -138,17 +132,8 @@ export class FFModel implements TrainableModel {
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
     const state = ck.state as { shape: InputShape; rng: RngState; adamSteps: Record<string, number> };
     const model = new FFModel(engine, ck.config as unknown as FFConfig, state.shape);
-    const get = (name: string, rows: number, cols: number) => {
-      const t = ck.tensors.get(name);
-      if (!t || t.data.length !== rows * cols) throw new Error(`checkpoint: tensor ${name} missing or of the wrong size`);
-      return t.data;
-    };
-    for (const p of model.net.params()) {
-      engine.write(p.value, get(p.name, p.value.rows, p.value.cols));
-      p.state.forEach((s, i) => engine.write(s, get(`${p.name}.opt${i}`, s.rows, s.cols)));
-      p.steps = state.adamSteps?.[p.name] ?? 0;
-    }
-    model.net.peerMeans.forEach((m, l) => m.set(get(`layer${l + 1}.peer_mean`, 1, m.length)));
+    tensorsToParams(engine, model.net.params(), ck, state.adamSteps);
+    model.net.peerMeans.forEach((m, l) => m.set(tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.length)));
     model.net.rng.setState(state.rng);
     return model;
   }
@@ -165,8 +150,3 @@ export function checkInput(model: FFModel, set: ImageSet): void {
   }
 }
 
-function rms(d: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  return Math.sqrt(s / d.length);
-}

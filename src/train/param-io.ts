@@ -1,0 +1,37 @@
+// Parameters and optimizer state to and from checkpoint tensors, shared by every model.
+import type { Engine } from '../engine/engine.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { Param } from './optimizer.js';
+
+/** `name` for each value, `name.optK` for its optimizer state; Adam step counts go in state. */
+export async function paramsToTensors(engine: Engine, params: Param[], tensors: Checkpoint['tensors']): Promise<Record<string, number>> {
+  for (const p of params) {
+    tensors.set(p.name, { shape: [p.value.rows, p.value.cols], data: await engine.read(p.value) });
+    for (let i = 0; i < p.state.length; i++) {
+      const s = p.state[i];
+      tensors.set(`${p.name}.opt${i}`, { shape: [s.rows, s.cols], data: await engine.read(s) });
+    }
+  }
+  return Object.fromEntries(params.map((p) => [p.name, p.steps]));
+}
+
+/** A checkpoint tensor of exactly rows×cols values, or a one-line error. */
+export function tensorData(ck: Checkpoint, name: string, rows: number, cols: number): Float32Array {
+  const t = ck.tensors.get(name);
+  if (!t || t.data.length !== rows * cols) throw new Error(`checkpoint: tensor ${name} missing or of the wrong size`);
+  return t.data;
+}
+
+export function tensorsToParams(engine: Engine, params: Param[], ck: Checkpoint, adamSteps: Record<string, number> | undefined): void {
+  for (const p of params) {
+    engine.write(p.value, tensorData(ck, p.name, p.value.rows, p.value.cols));
+    p.state.forEach((s, i) => engine.write(s, tensorData(ck, `${p.name}.opt${i}`, s.rows, s.cols)));
+    p.steps = adamSteps?.[p.name] ?? 0;
+  }
+}
+
+export function rms(d: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return Math.sqrt(s / Math.max(1, d.length));
+}
