@@ -17,8 +17,8 @@ export interface OptimizerConfig {
   schedule: ScheduleKind;
 }
 
-export interface FFConfig extends OptimizerConfig {
-  algo: 'ff';
+/** What every trainable model (FF, backprop) shares: data, architecture, budget, optimizer. */
+export interface RunConfig extends OptimizerConfig {
   dataset: string;
   /** Hidden layer widths, e.g. [1000, 1000, 1000]. */
   layers: number[];
@@ -26,7 +26,20 @@ export interface FFConfig extends OptimizerConfig {
   batchSize: number;
   seed: number;
   lr: number;
+  /** L2 weight cost (not on biases). */
   weightCost: number;
+  /** Training augmentation: shift by up to ±jitter pixels each way (0 = off). */
+  jitter: number;
+  /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
+  trainOnAll: boolean;
+  /** Validate every N epochs (always after the last). 0 = only at the end. */
+  evalEvery: number;
+  /** Validation images used for the per-epoch line (0 = the whole validation set). */
+  evalSubset: number;
+}
+
+export interface FFConfig extends RunConfig {
+  algo: 'ff';
 
   // Goodness and the per-layer objective.
   goodness: GoodnessSign;
@@ -59,16 +72,8 @@ export interface FFConfig extends OptimizerConfig {
   /** Hidden layers whose goodness is summed by the goodness classifier (default all but the first). */
   goodnessLayers: number[] | null;
 
-  /** Training augmentation: shift by up to ±jitter pixels each way (0 = off). */
-  jitter: number;
   /** All layers update every minibatch, or one layer at a time to the end (epochs per layer). */
   trainMode: 'simultaneous' | 'greedy';
-  /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
-  trainOnAll: boolean;
-  /** Validate every N epochs (always after the last). 0 = only at the end. */
-  evalEvery: number;
-  /** Validation images used for the per-epoch line (0 = the whole validation set). */
-  evalSubset: number;
 }
 
 export const FF_DEFAULTS: FFConfig = {

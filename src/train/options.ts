@@ -1,7 +1,7 @@
 // Command-line/config options of a model: each config key has one spec (kind, range, help),
 // so parsing, validation and `--help` come from one table. Unknown or out-of-range values
 // are rejected with a one-line message.
-import { FF_DEFAULTS, type FFConfig } from '../ff/config.js';
+import { FF_DEFAULTS, type FFConfig, type RunConfig } from '../ff/config.js';
 
 type Spec =
   | { kind: 'int' | 'number'; min?: number; max?: number; help: string; nullable?: boolean }
@@ -10,13 +10,14 @@ type Spec =
   | { kind: 'list'; help: string; nullable?: boolean }
   | { kind: 'string'; help: string };
 
-export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
+/** Options every model shares (RunConfig). */
+export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   dataset: { kind: 'string', help: 'mnist, fashion-mnist or cifar-10' },
   layers: { kind: 'list', help: 'hidden layer widths, e.g. 1000,1000,1000' },
-  epochs: { kind: 'int', min: 1, max: 100000, help: 'training epochs (per layer in greedy mode)' },
+  epochs: { kind: 'int', min: 1, max: 100000, help: 'training epochs' },
   batchSize: { kind: 'int', min: 1, max: 100000, help: 'minibatch size' },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'random seed' },
-  lr: { kind: 'number', min: 0, max: 100, help: 'learning rate of the FF layers' },
+  lr: { kind: 'number', min: 0, max: 100, help: 'learning rate (FF: of the layers; the softmax has its own)' },
   weightCost: { kind: 'number', min: 0, max: 10, help: 'L2 weight cost (not on biases)' },
   optimizer: { kind: 'enum', values: ['smooth', 'adam', 'momentum'], help: "smooth (Hinton's smoothed gradient), adam, momentum" },
   smoothing: { kind: 'number', min: 0, max: 0.9999, help: 'gradient smoothing of the smooth optimizer' },
@@ -25,6 +26,15 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
   adamBeta2: { kind: 'number', min: 0, max: 0.999999, help: 'Adam β2' },
   adamEps: { kind: 'number', min: 0, max: 1, help: 'Adam ε' },
   schedule: { kind: 'enum', values: ['hinton', 'constant', 'linear'], help: 'learning-rate gain over epochs' },
+  jitter: { kind: 'int', min: 0, max: 10, help: 'shift training images by up to ±J pixels' },
+  trainOnAll: { kind: 'bool', help: 'train on all 60,000 training images (validation then overlaps)' },
+  evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
+  evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
+};
+
+export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
+  ...RUN_OPTION_SPECS,
+  epochs: { kind: 'int', min: 1, max: 100000, help: 'training epochs (per layer in greedy mode)' },
   goodness: { kind: 'enum', values: ['max-ssq', 'min-ssq'], help: 'positive data has high (max-ssq) or low (min-ssq) goodness' },
   goodnessPower: { kind: 'enum', values: [1, 2], help: 'goodness Σ y² (2) or Σ y (1)' },
   goodnessReduce: { kind: 'enum', values: ['sum', 'mean'], help: 'sum or mean over units' },
@@ -43,11 +53,7 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
   softmaxLr: { kind: 'number', min: 0, max: 100, help: 'softmax learning rate' },
   softmaxWeightCost: { kind: 'number', min: 0, max: 10, help: 'softmax weight cost' },
   goodnessLayers: { kind: 'list', nullable: true, help: '1-based hidden layers summed by the goodness classifier (default all but the first)' },
-  jitter: { kind: 'int', min: 0, max: 10, help: 'shift training images by up to ±J pixels' },
   trainMode: { kind: 'enum', values: ['simultaneous', 'greedy'], help: 'all layers every minibatch, or one layer at a time' },
-  trainOnAll: { kind: 'bool', help: 'train on all 60,000 training images (validation then overlaps)' },
-  evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
-  evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
 };
 
 export const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
