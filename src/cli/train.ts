@@ -110,7 +110,7 @@ async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
   for (const mode of model.classifiers.filter((c) => c !== 'shortlist')) {
     const ev = await evaluate(model, data.test, data.numClasses, mode);
     (final.test as Record<string, number>)[mode] = ev.errorRate;
-    log(`test error (${mode}): ${(100 * ev.errorRate).toFixed(2)} % on ${ev.count} images (${data.testDescription})`);
+    log(`test error (${mode}): ${(100 * ev.errorRate).toFixed(2)} % on the ${data.testDescription}`);
   }
   const perEpoch = result.metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, result.metrics.length);
   log(`wall time ${result.seconds.toFixed(1)} s in all, ${perEpoch.toFixed(2)} s per training epoch`);
