@@ -39,6 +39,12 @@ const REPS_B1000 = QUICK ? 1 : 2; // 5 × 2 = 10 timed steps per side
 const JS_STEP_REPS = QUICK ? 1 : 3; // the js backend is slow: few repeats, batch 100 only
 const GEMM_REPS = QUICK ? 3 : 10;
 const JS_GEMM_REPS = QUICK ? 1 : 3;
+// Pause before each side's turn. On the 2-core dev VM a product started 20–100 ms after
+// ANOTHER process's product (ours after PyTorch's or the reverse) ran at half speed in a
+// test, presumably OpenBLAS worker threads still busy-waiting over there; after our own
+// products there was no such effect. Without the pause the interleaving itself would slow
+// whichever side goes second.
+const GAP_MS = 400;
 
 // The "hinton" preset's per-layer hyper-parameters (src/ff/config.ts defaults).
 const HP = {
@@ -327,7 +333,7 @@ async function main(): Promise<void> {
     `node: ${process.version}`,
     `torch: ${torchNote}`,
     `load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')}; other busy processes: ${busy0}`,
-    `repeats: steps ${ROUNDS} interleaved rounds × ${REPS_B100} (batch 100) / × ${REPS_B1000} (batch 1000) per side, js ${JS_STEP_REPS}; gemm ${GEMM_REPS} (js ${JS_GEMM_REPS})${QUICK ? ' [--quick]' : ''}`,
+    `repeats: steps ${ROUNDS} interleaved rounds × ${REPS_B100} (batch 100) / × ${REPS_B1000} (batch 1000) per side, js ${JS_STEP_REPS}; gemm ${GEMM_REPS} (js ${JS_GEMM_REPS}); ${GAP_MS} ms pause before each side's turn${QUICK ? ' [--quick]' : ''}`,
   ];
   log(machine.join('\n[bench] '));
 
@@ -356,6 +362,7 @@ async function main(): Promise<void> {
       const b = e.fromArray(rng.fillNormal(new Float32Array(sh.k * sh.n), 1), sh.k, sh.n);
       const c = e.zeros(sh.m, sh.n);
       const reps = e.name === 'js' ? JS_GEMM_REPS : GEMM_REPS;
+      await sleep(GAP_MS);
       e.gemm(a, b, c, { transA: sh.transA }); // warm-up
       const ms: number[] = [];
       for (let i = 0; i < reps; i++) {
@@ -368,6 +375,7 @@ async function main(): Promise<void> {
     }
     if (torch) {
       for (const v of ['plain', 'tuned'] as const) {
+        await sleep(GAP_MS);
         const r = await torch[v].call<{ ms: number[] }>({ cmd: 'gemm', m: sh.m, n: sh.n, k: sh.k, transA: sh.transA, reps: GEMM_REPS });
         row.gflops[`torch ${v}`] = flop / (median(r.ms) * 1e6);
       }
@@ -430,6 +438,7 @@ async function main(): Promise<void> {
           const s = makeLayer(e, B, K, N, data);
           const row: StepRow = { layer, B, backend: e.name, ours: [] };
           if (e.name === 'js') {
+            await sleep(GAP_MS);
             // Slow: a few steps on their own (the PyTorch columns come from the native rounds).
             row.ours = await timeSteps(e, s, JS_STEP_REPS, 1);
           } else {
@@ -442,12 +451,12 @@ async function main(): Promise<void> {
             for (let r = 0; r < ROUNDS; r++) {
               for (let i = 0; i < sides.length; i++) {
                 const side = sides[(i + r) % sides.length];
+                await sleep(GAP_MS);
                 if (side === 'ours') row.ours.push(...(await timeSteps(e, s, reps, 1)));
                 else {
                   const t = await torch![side as 'plain' | 'tuned'].call<{ ms: number[] }>({ cmd: 'step', reps, warmup: 1 });
                   row[side as 'plain' | 'tuned']!.push(...t.ms);
                 }
-                await sleep(5);
               }
             }
           }
@@ -508,7 +517,7 @@ async function main(): Promise<void> {
 
   const mode = torch
     ? 'PyTorch mode: two long-lived Python subprocesses (plain, tuned) receiving JSON commands over stdin; ' +
-      'each round runs ours, torch plain and torch tuned one after another (rotating which goes first), each with one untimed warm-up step; ' +
+      'each round runs ours, torch plain and torch tuned one after another (rotating which goes first), each turn after a ' + GAP_MS + ' ms pause (in a test a product right after another process\'s product ran at half speed) and with one untimed warm-up step; ' +
       'medians and minima are over all timed steps of all rounds. Speedup = torch median ms / ours median ms (> 1: ours faster). ' +
       'js rows: a few steps on their own; their torch columns repeat the native rows\' PyTorch timings.'
     : torchNote;

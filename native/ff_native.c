@@ -250,13 +250,14 @@ static napi_value ff_row_power_sum(napi_env env, napi_callback_info info) {
 #undef FN
 }
 
-// normalizeRows(x, rows, cols, out, mode, eps): out = x / (eps + rms(row)) for mode 'rms',
-// x / (eps + ‖row‖) for 'l2'. out may be x.
+// normalizeRows(x, rows, cols, out, mode, eps, sumSq): out = x / (eps + rms(row)) for mode
+// 'rms', x / (eps + ‖row‖) for 'l2'. out may be x. When sumSq has `rows` elements it also
+// receives Σ_j x[i,j]² — the FF goodness — so the FF forward pass reads each row once.
 static napi_value ff_normalize_rows(napi_env env, napi_callback_info info) {
 #define FN "normalizeRows"
-  ARGS(6);
-  float *X, *O;
-  size_t rows, cols, lx, lo;
+  ARGS(7);
+  float *X, *O, *SS;
+  size_t rows, cols, lx, lo, lss;
   double eps;
   F32(0, "x", X, lx);
   DIM(1, "rows", rows);
@@ -273,13 +274,16 @@ static napi_value ff_normalize_rows(napi_env env, napi_callback_info info) {
   }
   const bool rms = mode[0] == 'r';
   NUM(5, "eps", eps);
+  F32(6, "sumSq", SS, lss);
   LEN("x", lx, area(rows, cols));
   LEN("out", lo, area(rows, cols));
+  if (lss != 0) LEN("sumSq", lss, rows);
   for (size_t i = 0; i < rows; i++) {
     const float *x = X + i * cols;
     float *o = O + i * cols;
     double s = 0;
     for (size_t j = 0; j < cols; j++) s += (double)x[j] * (double)x[j];
+    if (lss != 0) SS[i] = (float)s;
     const double len = rms ? sqrt(s / (double)cols) : sqrt(s);
     const double inv = 1 / (eps + len);
     for (size_t j = 0; j < cols; j++) o[j] = (float)((double)x[j] * inv);

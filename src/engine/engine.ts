@@ -79,8 +79,11 @@ export interface Engine {
   addBias(x: Mat, bias: Mat, relu: boolean): void;
   /** out[i] = Σ_j x[i,j]^power, power 1 or 2 (out is rows×1). */
   rowPowerSum(x: Mat, out: Mat, power: 1 | 2): void;
-  /** out = x / (eps + rms(row)) or x / (eps + ‖row‖). out may be x. */
-  normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number): void;
+  /**
+   * out = x / (eps + rms(row)) or x / (eps + ‖row‖). out may be x. With sumSq (rows×1), also
+   * write each row's Σ x² there: the FF goodness falls out of the normalization for free.
+   */
+  normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number, sumSq?: Mat): void;
   /**
    * The FF per-unit gradient: out[i,j] = coef[i]·y[i,j] (power 2) or coef[i]·[y[i,j] > 0]
    * (power 1). coef is rows×1. With beta, out ← beta·out + that.

@@ -150,15 +150,18 @@ export class JsEngine implements Engine {
     }
   }
 
-  normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number): void {
+  normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number, sumSq?: Mat): void {
     checkShape('normalizeRows output', out, x.rows, x.cols);
+    if (sumSq) checkShape('normalizeRows sumSq', sumSq, x.rows, 1);
     const X = cpu(x).data;
     const O = cpu(out).data;
+    const SS = sumSq ? cpu(sumSq).data : null;
     const n = x.cols;
     for (let i = 0; i < x.rows; i++) {
       const o = i * n;
       let s = 0;
       for (let j = 0; j < n; j++) s += X[o + j] * X[o + j];
+      if (SS) SS[i] = s;
       const len = mode === 'rms' ? Math.sqrt(s / n) : Math.sqrt(s);
       const inv = 1 / (eps + len);
       for (let j = 0; j < n; j++) O[o + j] = X[o + j] * inv;

@@ -31,7 +31,7 @@ export interface NativeAddon {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: F32, b: F32, beta: number, c: F32): void;
   addBias(x: F32, rows: number, cols: number, bias: F32, relu: boolean): void;
   rowPowerSum(x: F32, rows: number, cols: number, out: F32, power: 1 | 2): void;
-  normalizeRows(x: F32, rows: number, cols: number, out: F32, mode: RowNorm, eps: number): void;
+  normalizeRows(x: F32, rows: number, cols: number, out: F32, mode: RowNorm, eps: number, sumSq: F32): void;
   scaleRows(y: F32, rows: number, cols: number, coef: F32, out: F32, power: 1 | 2, beta: number): void;
   addRowVector(x: F32, rows: number, cols: number, v: F32, alpha: number): void;
   colSum(x: F32, rows: number, cols: number, out: F32, alpha: number, beta: number): void;
@@ -50,6 +50,9 @@ const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
   'softmaxRows', 'reluBackward', 'axpby', 'smoothStep', 'momentumStep', 'adamStep', 'blasThreads',
 ] as const;
+
+/** The addon's 'no row sums wanted' (an empty array). */
+const NO_SUMSQ = new Float32Array(0);
 
 export class NativeEngine extends JsEngine {
   override readonly name: string = 'native';
@@ -79,9 +82,10 @@ export class NativeEngine extends JsEngine {
     this.addon.rowPowerSum(cpu(x).data, x.rows, x.cols, cpu(out).data, power);
   }
 
-  override normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number): void {
+  override normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number, sumSq?: Mat): void {
     checkShape('normalizeRows output', out, x.rows, x.cols);
-    this.addon.normalizeRows(cpu(x).data, x.rows, x.cols, cpu(out).data, mode, eps);
+    if (sumSq) checkShape('normalizeRows sumSq', sumSq, x.rows, 1);
+    this.addon.normalizeRows(cpu(x).data, x.rows, x.cols, cpu(out).data, mode, eps, sumSq ? cpu(sumSq).data : NO_SUMSQ);
   }
 
   override scaleRows(y: Mat, coef: Mat, out: Mat, power: 1 | 2, beta = 0): void {

@@ -97,8 +97,13 @@ export class FFNet {
       const y = v(ws.y[l]);
       e.gemm(v(ws.n[l]), this.weights[l].value, y);
       e.addBias(y, this.biases[l].value, true);
-      e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS);
-      e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
+      if (this.cfg.goodnessPower === 2) {
+        // Σ y² is both the goodness and the normalizer: one pass over the row for both.
+        e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS, v(ws.g[l]));
+      } else {
+        e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS);
+        e.rowPowerSum(y, v(ws.g[l]), 1);
+      }
     }
   }
 

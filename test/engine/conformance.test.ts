@@ -236,7 +236,7 @@ conformance('rowPowerSum, power 1 and 2', async (e, rng) => {
   }
 });
 
-conformance('normalizeRows rms/l2, separate and in-place output', async (e, rng) => {
+conformance('normalizeRows rms/l2, separate and in-place output, with and without row sums of squares', async (e, rng) => {
   for (const [r, c] of SHAPES) {
     for (const mode of ['rms', 'l2'] as RowNorm[]) {
       for (const eps of [1e-8, 0.5]) {
@@ -248,11 +248,15 @@ conformance('normalizeRows rms/l2, separate and in-place output', async (e, rng)
           }
           const x = e.fromArray(X, r, c);
           const out = inPlace ? x : e.fromArray(nanArray(r * c), r, c);
-          e.normalizeRows(x, out, mode, eps);
+          // The fused goodness output is exercised on the separate-output runs.
+          const sumSq = inPlace ? undefined : e.fromArray(nanArray(r), r, 1);
+          e.normalizeRows(x, out, mode, eps, sumSq);
           const want = new Float64Array(r * c);
+          const wantSumSq = new Float64Array(r);
           for (let i = 0; i < r; i++) {
             let s = 0;
             for (let j = 0; j < c; j++) s += X[i * c + j] ** 2;
+            wantSumSq[i] = s;
             const len = mode === 'rms' ? Math.sqrt(s / c) : Math.sqrt(s);
             for (let j = 0; j < c; j++) want[i * c + j] = X[i * c + j] / (eps + len);
           }
@@ -261,6 +265,9 @@ conformance('normalizeRows rms/l2, separate and in-place output', async (e, rng)
             await e.read(out), want, null, ELEM_TOL, `|err| ≤ ${ELEM_TOL}·|ref|`,
           );
           if (!inPlace) assert.deepEqual(await e.read(x), X, 'normalizeRows must not modify its input');
+          if (sumSq) {
+            assertClose(`normalizeRows ${r}×${c} row sums of squares`, await e.read(sumSq), wantSumSq, null, ELEM_TOL, `|err| ≤ ${ELEM_TOL}·|ref|`);
+          }
         }
       }
     }
@@ -621,7 +628,8 @@ test('native: addon validates its arguments instead of crashing', (t) => {
     [/^ff_native\.gemm: argument 'transA' must be a boolean$/, () => a.gemm(0 as unknown as boolean, false, 1, 1, 1, 1, f(1), f(1), 0, f(1))],
     [/^ff_native\.gemm: argument 'alpha' must be a number$/, () => a.gemm(false, false, 1, 1, 1, '1' as unknown as number, f(1), f(1), 0, f(1))],
     [/^ff_native\.rowPowerSum: argument 'power' must be 1 or 2, got 3$/, () => a.rowPowerSum(f(4), 2, 2, f(2), 3 as 2)],
-    [/^ff_native\.normalizeRows: argument 'mode' must be 'rms' or 'l2'$/, () => a.normalizeRows(f(4), 2, 2, f(4), 'max' as RowNorm, 0)],
+    [/^ff_native\.normalizeRows: argument 'mode' must be 'rms' or 'l2'$/, () => a.normalizeRows(f(4), 2, 2, f(4), 'max' as RowNorm, 0, f(0))],
+    [/^ff_native\.normalizeRows: 'sumSq' has 3 elements, expected 2$/, () => a.normalizeRows(f(4), 2, 2, f(4), 'rms', 0, f(3))],
     [/^ff_native\.addBias: 'bias' has 3 elements, expected 2$/, () => a.addBias(f(4), 2, 2, f(3), false)],
     [/^ff_native\.axpby: 'out' has 3 elements, expected 4$/, () => a.axpby(1, f(4), 1, f(4), f(3))],
     [/^ff_native\.gemm: the output c must not share memory with a or b$/, () => {
