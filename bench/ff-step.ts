@@ -158,8 +158,7 @@ async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
   // Forward (net.forward): y = relu(xW + b), n = y / (eps + rms(y)), g = Σ y².
   e.gemm(s.x, s.W, s.y);
   e.addBias(s.y, s.b, true);
-  e.normalizeRows(s.y, s.n, 'rms', HP.normEps);
-  e.rowPowerSum(s.y, s.g, 2);
+  e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g); // fused: the row sums of squares are the goodness
   // colMeanOfPositives, then the reads back to the host.
   e.colSum(e.rowView(s.y, 0, B), s.posSum, 1, 0);
   const [g, m] = await Promise.all([e.read(s.g), e.read(s.posSum)]);
