@@ -2,7 +2,7 @@
 // one-line errors and non-zero exit codes for bad options and bad run directories.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +14,7 @@ function ff(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
 }
 
-test('ff train --stop-after then --resume gives the same weights as an uninterrupted run', () => {
+test('ff train --stop-after then --resume gives the same weights as an uninterrupted run; eval and predict', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ff-cli-'));
   try {
     const a = ff('train', ...TINY, '--out', path.join(dir, 'a'));
@@ -37,6 +37,21 @@ test('ff train --stop-after then --resume gives the same weights as an uninterru
     assert.equal(ev.status, 0, ev.stderr);
     assert.match(ev.stdout, /shortlist k=3: error \d+\.\d+ %/);
     assert.match(ev.stdout, /examples\/second/);
+
+    // predict: a wrong-size PNG is refused in one line; a real digit is read (inverted if black on white).
+    const { PNG } = await import('pngjs');
+    const small = new PNG({ width: 10, height: 10 });
+    writeFileSync(path.join(dir, 'small.png'), PNG.sync.write(small));
+    const bad = ff('predict', path.join(dir, 'a'), path.join(dir, 'small.png'));
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr.trim(), /^ff: .*small\.png: image is 10×10, the model needs 28×28$/);
+    const digit = new PNG({ width: 28, height: 28 });
+    digit.data.fill(255); // white page…
+    for (let y = 4; y < 24; y++) for (const x of [13, 14]) digit.data.fill(0, 4 * (y * 28 + x), 4 * (y * 28 + x) + 3); // …a black "1"
+    writeFileSync(path.join(dir, 'one.png'), PNG.sync.write(digit));
+    const one = ff('predict', path.join(dir, 'a'), path.join(dir, 'one.png'));
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, /^one\.png: \d .*\[inverted: black-on-white input\]$/m);
 
     // A second train into the same directory would overwrite it: refused.
     const again = ff('train', ...TINY, '--out', path.join(dir, 'a'));
