@@ -12,6 +12,7 @@ import {
   type SmoothStepOptions,
 } from './engine.js';
 import { allocCpuMat, cpu, CpuMat } from './cpu-mat.js';
+import { sgemm } from './js-gemm.js';
 
 export class JsEngine implements Engine {
   readonly name: string = 'js';
@@ -70,56 +71,8 @@ export class JsEngine implements Engine {
     const n = transB ? b.rows : b.cols;
     if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
     checkShape('gemm output', c, m, n);
-    const A = cpu(a).data;
-    const B = cpu(b).data;
-    const C = cpu(c).data;
-    if (beta === 0) C.fill(0);
-    else if (beta !== 1) for (let i = 0; i < C.length; i++) C[i] *= beta;
-    if (!transA && !transB) {
-      // c[i,:] += a[i,p] · b[p,:]
-      for (let i = 0; i < m; i++) {
-        const ci = i * n;
-        for (let p = 0; p < k; p++) {
-          const s = alpha * A[i * k + p];
-          if (s === 0) continue;
-          const bp = p * n;
-          for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
-        }
-      }
-    } else if (transA && !transB) {
-      // a is k×m: c[i,:] += a[p,i] · b[p,:]
-      for (let p = 0; p < k; p++) {
-        const ap = p * m;
-        const bp = p * n;
-        for (let i = 0; i < m; i++) {
-          const s = alpha * A[ap + i];
-          if (s === 0) continue;
-          const ci = i * n;
-          for (let j = 0; j < n; j++) C[ci + j] += s * B[bp + j];
-        }
-      }
-    } else if (!transA && transB) {
-      // b is n×k: c[i,j] += a[i,:]·b[j,:]
-      for (let i = 0; i < m; i++) {
-        const ai = i * k;
-        for (let j = 0; j < n; j++) {
-          const bj = j * k;
-          let s = 0;
-          for (let p = 0; p < k; p++) s += A[ai + p] * B[bj + p];
-          C[i * n + j] += alpha * s;
-        }
-      }
-    } else {
-      // a is k×m, b is n×k: c[i,j] += Σ_p a[p,i]·b[j,p]
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) {
-          const bj = j * k;
-          let s = 0;
-          for (let p = 0; p < k; p++) s += A[p * m + i] * B[bj + p];
-          C[i * n + j] += alpha * s;
-        }
-      }
-    }
+    // Packed, register-blocked kernel (src/engine/js-gemm.ts).
+    sgemm(transA, transB, m, n, k, alpha, cpu(a).data, cpu(b).data, beta, cpu(c).data);
   }
 
   addBias(x: Mat, bias: Mat, relu: boolean): void {
