@@ -1,0 +1,82 @@
+// What a trained FF net does with positive and negative data, layer by layer: the goodness of
+// each image with its correct label and with a random wrong label, and each unit's mean
+// activity on positive data (dead and over-active units). Used by `ff report`.
+import type { ImageSet } from '../data/dataset.js';
+import { Rng } from '../engine/rng.js';
+import type { FFNet } from '../ff/ff-net.js';
+import { embedLabel, sampleRandomNegatives } from '../ff/labels.js';
+
+export interface LayerStats {
+  width: number;
+  /** Goodness per image with its correct label (positive) and a random wrong label (negative). */
+  pos: Float64Array;
+  neg: Float64Array;
+  threshold: number;
+  /** Per unit: mean ReLU output and the fraction of images it is active on (positive data). */
+  meanActivity: Float64Array;
+  fractionActive: Float64Array;
+}
+
+/**
+ * Goodness per image of every hidden layer with the correct label and with a random wrong
+ * label, plus per-unit activity on the positive pass (net.forward, read from ws.g and ws.y).
+ */
+export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise<LayerStats[]> {
+  const e = net.engine;
+  const L = net.numLayers;
+  const n = set.count;
+  const D = net.inputSize;
+  const N = net.numClasses;
+  const stats: LayerStats[] = Array.from({ length: L }, (_, l) => ({
+    width: net.sizes[l + 1],
+    pos: new Float64Array(n),
+    neg: new Float64Array(n),
+    threshold: net.threshold(l),
+    meanActivity: new Float64Array(net.sizes[l + 1]),
+    fractionActive: new Float64Array(net.sizes[l + 1]),
+  }));
+  const rng = new Rng(seed);
+  const CHUNK = 100;
+  for (let start = 0; start < n; start += CHUNK) {
+    const c = Math.min(CHUNK, n - start);
+    const labels = set.labels.subarray(start, start + c);
+    const wrong = new Int32Array(c);
+    sampleRandomNegatives(labels, N, rng, wrong);
+    const ws = net.workspace(c);
+    for (const positive of [true, false]) {
+      for (let i = 0; i < c; i++) {
+        embedLabel(ws.host, i, set.images, (start + i) * D, D, positive ? labels[i] : wrong[i], N, net.cfg.labelStrength);
+      }
+      e.write(ws.x, ws.host);
+      net.forward(ws, 0, c);
+      for (let l = 0; l < L; l++) {
+        const g = await e.read(ws.g[l]);
+        const s = stats[l];
+        for (let i = 0; i < c; i++) (positive ? s.pos : s.neg)[start + i] = net.goodness(g[i], l);
+        if (positive) {
+          const y = await e.read(ws.y[l]);
+          const w = s.width;
+          for (let i = 0; i < c; i++) {
+            for (let j = 0; j < w; j++) {
+              const v = y[i * w + j];
+              s.meanActivity[j] += v;
+              if (v > 0) s.fractionActive[j]++;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (const s of stats) {
+    for (let j = 0; j < s.width; j++) {
+      s.meanActivity[j] /= n;
+      s.fractionActive[j] /= n;
+    }
+  }
+  return stats;
+}
+
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const a = Array.from(values).sort((x, y) => x - y);
+  return a.length ? a[Math.min(a.length - 1, Math.floor(q * (a.length - 1)))] : 0;
+}
