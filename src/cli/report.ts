@@ -2,7 +2,7 @@
 // more runs (curves overlaid), viewable with no network.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../train/checkpoint.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { buildReport } from '../viz/report.js';
 
 interface ReportCliOptions {

@@ -3,7 +3,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadCheckpoint, writeFileAtomic } from '../train/checkpoint.js';
+import { loadCheckpoint } from '../train/checkpoint.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { getEngine } from '../engine/select.js';
 import { FIELD_SORTS, fieldWeightsFromCheckpoint, learnedChange, renderFields, type FieldSort } from '../viz/fields.js';
 

@@ -1,8 +1,9 @@
 // A run directory holds ONE checkpoint file (weights, optimizer state, RNG state, config) so a
 // single atomic rename makes it consistent, plus config.json and metrics.jsonl for people.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -15,20 +16,6 @@ export interface Checkpoint {
   /** Trainer and model state that is not a tensor: epoch, RNG, step counts, input shape. */
   state: Record<string, unknown>;
   tensors: Map<string, NamedTensor>;
-}
-
-/** Write to a temporary file, fsync, then rename: a crash leaves the old file or the new one. */
-export function writeFileAtomic(file: string, data: Buffer | string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 export function saveCheckpoint(dir: string, ck: Checkpoint): void {

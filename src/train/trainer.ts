@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { DatasetSplits } from '../data/dataset.js';
 import { imageSize } from '../data/dataset.js';
 import { jitterImages } from '../data/augment.js';
-import { saveCheckpoint, writeFileAtomic, type Checkpoint } from './checkpoint.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
 
 export interface EpochMetrics {

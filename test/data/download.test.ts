@@ -18,9 +18,9 @@ import {
   MNIST_SPECS,
   readTar,
   verifyDataset,
-  writeFileAtomic,
   type FetchLike,
 } from '../../src/data/download.js';
+import { writeFileAtomic } from '../../src/util/atomic-write.js';
 import { defaultMnistDir, FASHION_MNIST_DEFAULT_DIR } from '../../src/data/mnist.js';
 import { defaultCifarDir, packageRoot } from '../../src/data/cifar10.js';
 import { loadDataset } from '../../src/data/registry.js';
@@ -349,14 +349,17 @@ test('extractCifarArchive: flattens, checks every MD5 before writing, writes ato
   await assert.rejects(extractCifarArchive(gz.subarray(0, 40), d2), /^Error: cifar-10-binary\.tar\.gz: corrupt gzip stream \(unexpected end of file\)$/);
 });
 
-test('writeFileAtomic replaces a file without leaving temp files', async () => {
+test('writeFileAtomic replaces a file without leaving temp files; failures are one line', () => {
   const d = path.join(tmp, 'atomic');
   mkdirSync(d);
   const f = path.join(d, 'x.bin');
   writeFileSync(f, 'old');
-  await writeFileAtomic(f, new TextEncoder().encode('new'));
+  writeFileAtomic(f, new TextEncoder().encode('new'));
   assert.equal(readFileSync(f, 'utf8'), 'new');
   noTempFiles(d);
-  await assert.rejects(writeFileAtomic(path.join(d, 'missing-dir', 'y'), new Uint8Array(1)), /missing-dir\/y: cannot write: /);
+  // Missing directories are created; a path under a regular file cannot be written.
+  writeFileAtomic(path.join(d, 'new-dir', 'y'), 'y');
+  assert.equal(readFileSync(path.join(d, 'new-dir', 'y'), 'utf8'), 'y');
+  assert.throws(() => writeFileAtomic(path.join(f, 'z'), new Uint8Array(1)), /x\.bin\/z: cannot write: /);
   noTempFiles(d);
 });
