@@ -89,6 +89,15 @@ async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
       `engine ${engine.name}, ${model.totalEpochs} epochs${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${outDir}`,
   );
   const progress = epochProgress(o.progress);
+  // Ctrl-C (or a scheduler's SIGTERM) loses at most the current epoch: checkpoints are
+  // whole-file atomic, so just say how to go on.
+  const onInterrupt = (signal: NodeJS.Signals) => {
+    progress.stop();
+    process.stderr.write(`\nff: interrupted (${signal}); epochs finished so far are saved. Continue with: ff train --resume ${outDir}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
   const result = await train(model, data, {
     outDir,
     startEpoch,
@@ -102,6 +111,8 @@ async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
     },
   });
 
+  process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
   if (result.epochs < model.totalEpochs) {
     log(`stopped after epoch ${result.epochs} of ${model.totalEpochs}; continue with: ff train --resume ${outDir}`);
     return;

@@ -76,6 +76,9 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
       }
       await model.trainBatch({ images, labels: batchLabels.subarray(0, count), count });
       opts.onBatch?.(b + 1, batches);
+      // CPU engines resolve every read at once, so without this the event loop (Ctrl-C,
+      // progress-bar timers) would not run until training ends.
+      await yieldToEventLoop();
     }
     const stats = await model.endEpoch();
     const trainSeconds = (performance.now() - t0) / 1000;
@@ -119,6 +122,10 @@ export function readMetrics(outDir: string): EpochMetrics[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as EpochMetrics);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A diverged run must stop loudly, not continue silently with NaN weights. */
