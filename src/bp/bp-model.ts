@@ -37,18 +37,6 @@ export class BPModel implements TrainableModel {
   get rng() {
     return this.net.rng;
   }
-  get batchSize() {
-    return this.cfg.batchSize;
-  }
-  get jitter() {
-    return this.cfg.jitter;
-  }
-  get evalEvery() {
-    return this.cfg.evalEvery;
-  }
-  get evalSubset() {
-    return this.cfg.evalSubset;
-  }
   get totalEpochs() {
     return this.cfg.epochs;
   }

@@ -39,18 +39,6 @@ export class FFModel implements TrainableModel {
   get rng() {
     return this.net.rng;
   }
-  get batchSize() {
-    return this.cfg.batchSize;
-  }
-  get jitter() {
-    return this.cfg.jitter;
-  }
-  get evalEvery() {
-    return this.cfg.evalEvery;
-  }
-  get evalSubset() {
-    return this.cfg.evalSubset;
-  }
   get totalEpochs() {
     return this.cfg.trainMode === 'greedy' ? this.cfg.epochs * this.cfg.layers.length : this.cfg.epochs;
   }

@@ -2,6 +2,7 @@
 // loop reports through callbacks and the CLI draws progress bars.
 import type { ImageSet } from '../data/dataset.js';
 import type { Rng } from '../engine/rng.js';
+import type { RunConfig } from '../ff/config.js';
 import type { Checkpoint } from './checkpoint.js';
 
 export interface TrainBatch {
@@ -14,12 +15,10 @@ export interface TrainableModel {
   readonly algo: string;
   /** The one RNG stream of the run (shuffles, jitter, negatives); saved in checkpoints. */
   readonly rng: Rng;
-  readonly batchSize: number;
-  readonly jitter: number;
+  /** Data, architecture, budget and optimizer settings the loop reads (batch size, jitter, validation). */
+  readonly cfg: RunConfig;
   /** Epochs in the whole run (greedy FF: epochs × layers). */
   readonly totalEpochs: number;
-  readonly evalEvery: number;
-  readonly evalSubset: number;
   /** Learning-rate gain and phase for a 1-based epoch; called before its batches. */
   beginEpoch(epoch: number): { gain: number };
   trainBatch(batch: TrainBatch): Promise<void>;

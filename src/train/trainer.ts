@@ -45,7 +45,7 @@ export interface TrainResult {
 export async function train(model: TrainableModel, data: DatasetSplits, opts: TrainOptions = {}): Promise<TrainResult> {
   const set = data.train;
   const D = imageSize(set);
-  const B = model.batchSize;
+  const B = model.cfg.batchSize;
   const order = new Int32Array(set.count);
   const batchImages = new Float32Array(B * D);
   const shifted = new Float32Array(B * D);
@@ -70,8 +70,8 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
         batchLabels[i] = set.labels[idx];
       }
       let images = batchImages.subarray(0, count * D);
-      if (model.jitter > 0) {
-        jitterImages(images, shifted, count, set.height, set.width, set.channels, model.jitter, model.rng);
+      if (model.cfg.jitter > 0) {
+        jitterImages(images, shifted, count, set.height, set.width, set.channels, model.cfg.jitter, model.rng);
         images = shifted.subarray(0, count * D);
       }
       await model.trainBatch({ images, labels: batchLabels.subarray(0, count), count });
@@ -83,10 +83,10 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
     const stats = await model.endEpoch();
     const trainSeconds = (performance.now() - t0) / 1000;
     const m: EpochMetrics = { epoch, seconds: trainSeconds, ...stats, gain };
-    const due = epoch === model.totalEpochs || (model.evalEvery > 0 && epoch % model.evalEvery === 0);
+    const due = epoch === model.totalEpochs || (model.cfg.evalEvery > 0 && epoch % model.cfg.evalEvery === 0);
     if (due) {
       const v0 = performance.now();
-      m.valid = await model.validate(data.valid, model.evalSubset);
+      m.valid = await model.validate(data.valid, model.cfg.evalSubset);
       m.validSeconds = (performance.now() - v0) / 1000;
     }
     elapsed += (performance.now() - t0) / 1000;
