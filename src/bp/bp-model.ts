@@ -1,7 +1,5 @@
-// The backprop baseline as a trainable model: the MLP plus its schedule, statistics,
-// validation and checkpoint (de)serialisation, driven by the same training loop as FF.
-import type { ImageSet } from '../data/dataset.js';
-import { subset } from '../data/dataset.js';
+// The backprop baseline as a trainable model: the MLP plus its schedule, statistics
+// and checkpoint (de)serialisation, driven by the same training loop as FF.
 import type { Engine } from '../engine/engine.js';
 import type { RngState } from '../engine/rng.js';
 import type { InputShape } from '../ff/ff-model.js';
@@ -21,6 +19,7 @@ export class BPModel implements TrainableModel {
   readonly algo = 'bp';
   readonly net: BPNet;
   readonly classifiers = BP_CLASSIFIERS;
+  readonly validationModes = BP_CLASSIFIERS;
   private gain = 1;
   private cases = 0;
   private lossSum = 0;
@@ -96,14 +95,6 @@ export class BPModel implements TrainableModel {
       predictions[i] = best;
     }
     return { predictions, scores };
-  }
-
-  async validate(set: ImageSet, count: number): Promise<Record<string, number>> {
-    const part = subset(set, 0, Math.min(count || set.count, set.count));
-    const { predictions } = await this.predict(part.images, part.count, 'output');
-    let wrong = 0;
-    for (let i = 0; i < part.count; i++) if (predictions[i] !== part.labels[i]) wrong++;
-    return { output: wrong / Math.max(1, part.count) };
   }
 
   async toCheckpoint(): Promise<Checkpoint> {

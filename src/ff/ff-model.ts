@@ -1,7 +1,5 @@
-// Supervised FF as a trainable model: the FF net plus its schedule, statistics, validation
+// Supervised FF as a trainable model: the FF net plus its schedule, statistics
 // and checkpoint (de)serialisation. The training loop in train/trainer.ts drives it.
-import type { ImageSet } from '../data/dataset.js';
-import { imageSize, subset } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { RngState } from '../engine/rng.js';
 import type { Checkpoint } from '../train/checkpoint.js';
@@ -76,6 +74,7 @@ export class FFModel implements TrainableModel {
   }
 
   readonly classifiers = CLASSIFY_MODES;
+  readonly validationModes = ['softmax', 'goodness'];
 
   classify(images: Float32Array, count: number, mode: ClassifyMode, k?: number): Promise<Scores> {
     return classify(this.net, images, count, mode, k);
@@ -86,18 +85,6 @@ export class FFModel implements TrainableModel {
       throw new Error(`unknown mode '${mode}' for an FF model (choose ${CLASSIFY_MODES.join(', ')})`);
     }
     return classify(this.net, images, count, mode as ClassifyMode, k);
-  }
-
-  async validate(set: ImageSet, count: number): Promise<Record<string, number>> {
-    const part = subset(set, 0, Math.min(count || set.count, set.count));
-    const out: Record<string, number> = {};
-    for (const mode of ['softmax', 'goodness'] as const) {
-      const { predictions } = await this.classify(part.images, part.count, mode);
-      let wrong = 0;
-      for (let i = 0; i < part.count; i++) if (predictions[i] !== part.labels[i]) wrong++;
-      out[mode] = wrong / part.count;
-    }
-    return out;
   }
 
   async toCheckpoint(): Promise<Checkpoint> {
@@ -126,15 +113,6 @@ export class FFModel implements TrainableModel {
     return model;
   }
 
-  inputSize(): number {
-    return this.net.inputSize;
-  }
 }
 
-/** Checks that a data set fits a model's input. */
-export function checkInput(model: FFModel, set: ImageSet): void {
-  if (imageSize(set) !== model.net.inputSize) {
-    throw new Error(`images have ${imageSize(set)} values but the model expects ${model.net.inputSize}`);
-  }
-}
 

@@ -1,6 +1,5 @@
 // What the one training loop needs from a model (FF or backprop). Models never print; the
 // loop reports through callbacks and the CLI draws progress bars.
-import type { ImageSet } from '../data/dataset.js';
 import type { Rng } from '../engine/rng.js';
 import type { RunConfig } from '../ff/config.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -24,8 +23,8 @@ export interface TrainableModel {
   trainBatch(batch: TrainBatch): Promise<void>;
   /** Per-epoch training statistics (means), then reset. */
   endEpoch(): Promise<Record<string, number | number[]>>;
-  /** Error rate (0..1) on the first `count` images of set, per classifier name. */
-  validate(set: ImageSet, count: number): Promise<Record<string, number>>;
+  /** Classifiers whose error the loop reports on the validation set each time it validates. */
+  readonly validationModes: readonly string[];
   /** Classifier names this model offers (FF: softmax, goodness, shortlist; BP: output). */
   readonly classifiers: readonly string[];
   /** Predicted labels (and per-class scores, higher is better) for `count` images. */

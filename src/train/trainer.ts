@@ -4,10 +4,11 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetSplits } from '../data/dataset.js';
-import { imageSize } from '../data/dataset.js';
+import { imageSize, subset } from '../data/dataset.js';
 import { jitterImages } from '../data/augment.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import { evaluate } from './evaluate.js';
 import type { TrainableModel } from './model.js';
 
 export interface EpochMetrics {
@@ -86,7 +87,10 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
     const due = epoch === model.totalEpochs || (model.cfg.evalEvery > 0 && epoch % model.cfg.evalEvery === 0);
     if (due) {
       const v0 = performance.now();
-      m.valid = await model.validate(data.valid, model.cfg.evalSubset);
+      const n = model.cfg.evalSubset;
+      const part = subset(data.valid, 0, n > 0 ? Math.min(n, data.valid.count) : data.valid.count);
+      m.valid = {};
+      for (const mode of model.validationModes) m.valid[mode] = (await evaluate(model, part, data.numClasses, mode)).errorRate;
       m.validSeconds = (performance.now() - v0) / 1000;
     }
     elapsed += (performance.now() - t0) / 1000;
