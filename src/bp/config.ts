@@ -1,7 +1,7 @@
 // Every knob of the backprop baseline (SPEC §8): a fully connected ReLU MLP with a softmax
 // output and cross-entropy, trained by the same engine, optimizers, schedule, jitter and
 // training loop as FF, so that FF-vs-BP tables compare learning rules and nothing else.
-import type { RunConfig } from '../ff/config.js';
+import { RUN_DEFAULTS, type RunConfig } from '../ff/config.js';
 import { RUN_OPTION_SPECS, type OptionSpec } from '../train/options.js';
 
 export interface BPConfig extends RunConfig {
@@ -17,25 +17,12 @@ export interface BPConfig extends RunConfig {
  * the architecture and epoch budget of their FF part (same budget for FF-vs-BP tables).
  */
 export const BP_DEFAULTS: BPConfig = {
+  ...RUN_DEFAULTS,
   algo: 'bp',
-  dataset: 'mnist',
-  layers: [1000, 1000, 1000],
   epochs: 30,
-  batchSize: 100,
-  seed: 17,
   lr: 0.1,
   weightCost: 5e-4,
   optimizer: 'momentum',
-  smoothing: 0.9,
-  momentum: 0.9,
-  adamBeta1: 0.9,
-  adamBeta2: 0.999,
-  adamEps: 1e-8,
-  schedule: 'hinton',
-  jitter: 0,
-  trainOnAll: false,
-  evalEvery: 1,
-  evalSubset: 0,
   inputNorm: 'none',
 };
 

@@ -76,8 +76,8 @@ export interface FFConfig extends RunConfig {
   trainMode: 'simultaneous' | 'greedy';
 }
 
-export const FF_DEFAULTS: FFConfig = {
-  algo: 'ff',
+/** Defaults every model starts from (ffnew.m's values); each algorithm overrides what differs. */
+export const RUN_DEFAULTS: RunConfig = {
   dataset: 'mnist',
   layers: [1000, 1000, 1000],
   epochs: 100,
@@ -92,6 +92,15 @@ export const FF_DEFAULTS: FFConfig = {
   adamBeta2: 0.999,
   adamEps: 1e-8,
   schedule: 'hinton',
+  jitter: 0,
+  trainOnAll: false,
+  evalEvery: 1,
+  evalSubset: 0,
+};
+
+export const FF_DEFAULTS: FFConfig = {
+  ...RUN_DEFAULTS,
+  algo: 'ff',
   goodness: 'max-ssq',
   goodnessPower: 2,
   goodnessReduce: 'sum',
@@ -110,11 +119,7 @@ export const FF_DEFAULTS: FFConfig = {
   softmaxLr: 0.1,
   softmaxWeightCost: 0.003,
   goodnessLayers: null,
-  jitter: 0,
   trainMode: 'simultaneous',
-  trainOnAll: false,
-  evalEvery: 1,
-  evalSubset: 0,
 };
 
 /** Hidden layers (0-based) that feed a reader, from a 1-based user list or "all but the first". */
