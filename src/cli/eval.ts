@@ -4,6 +4,7 @@ import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { evaluate, formatConfusion } from '../train/evaluate.js';
 import { loadRun } from '../train/load-run.js';
+import { parseShortlistK } from './shortlist-k.js';
 
 const SPLITS = ['test', 'valid', 'train'] as const;
 
@@ -18,9 +19,9 @@ export function registerEvalCommand(program: Command): void {
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string }) => {
       if (!SPLITS.includes(o.split as (typeof SPLITS)[number])) throw new Error(`--split must be one of ${SPLITS.join(', ')}, got '${o.split}'`);
-      const k = Number(o.k);
-      if (!Number.isInteger(k) || k < 1) throw new Error(`--k must be a positive integer, got '${o.k}'`);
-      const { model, config } = loadRun(getEngine(), dir);
+      const { model, config, shape, warnings } = loadRun(getEngine(), dir);
+      const k = parseShortlistK(o.k, shape.numClasses);
+      for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
       const mode = o.mode ?? model.classifiers[0];
       if (!model.classifiers.includes(mode)) throw new Error(`--mode must be one of ${model.classifiers.join(', ')} for this ${model.algo} run, got '${mode}'`);
       const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });

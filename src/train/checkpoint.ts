@@ -16,6 +16,13 @@ export interface Checkpoint {
   /** Trainer and model state that is not a tensor: epoch, RNG, step counts, input shape. */
   state: Record<string, unknown>;
   tensors: Map<string, NamedTensor>;
+  /** Set by loadCheckpoint: the file it came from (named in errors about its contents). */
+  source?: string;
+  /**
+   * Set by loadCheckpoint: true when the file's sha256 matched, false when it carried none
+   * (re-saved by another tool, which keeps only what it understands), so nothing was verified.
+   */
+  verified?: boolean;
 }
 
 export function saveCheckpoint(dir: string, ck: Checkpoint): void {
@@ -34,13 +41,36 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const file = path.join(dir, CHECKPOINT_FILE);
   if (!existsSync(file)) throw new Error(`${dir}: no checkpoint (${CHECKPOINT_FILE} not found)`);
   const { tensors, metadata } = decodeSafetensors(readFileSync(file), file);
-  if (metadata.format !== FORMAT) throw new Error(`${file}: not a forward-forward checkpoint`);
-  if (metadata.sha256 !== digest(tensors)) throw new Error(`${file}: corrupt checkpoint (checksum mismatch)`);
+  if (metadata.format !== undefined && metadata.format !== FORMAT) {
+    throw new Error(`${file}: not a forward-forward checkpoint (format '${metadata.format}')`);
+  }
+  const missing = (['algo', 'config', 'state'] as const).filter((k) => metadata[k] === undefined);
+  if (missing.length) {
+    throw new Error(`${file}: no ${missing.join(', ')} metadata (written by another tool?), so the model cannot be rebuilt`);
+  }
+  // No checksum is not corruption (other tools drop metadata they don't know); a wrong one is.
+  const verified = metadata.sha256 !== undefined;
+  if (verified && metadata.sha256 !== digest(tensors)) throw new Error(`${file}: corrupt checkpoint (checksum mismatch)`);
+  let config: unknown, state: unknown;
   try {
-    return { algo: metadata.algo, config: JSON.parse(metadata.config), state: JSON.parse(metadata.state), tensors };
+    config = JSON.parse(metadata.config);
+    state = JSON.parse(metadata.state);
   } catch {
     throw new Error(`${file}: corrupt checkpoint (bad metadata)`);
   }
+  if (!isObject(config)) throw new Error(`${file}: checkpoint config is not an object`);
+  if (!isObject(state)) throw new Error(`${file}: checkpoint state is not an object`);
+  return { algo: metadata.algo, config, state, tensors, source: file, verified };
+}
+
+/** One-line notices a caller may show about a loaded checkpoint (library code does not print). */
+export function checkpointWarnings(ck: Checkpoint): string[] {
+  if (ck.verified !== false) return [];
+  return [`${ck.source ?? 'checkpoint'}: no checksum (re-saved by another tool?), so its tensors were loaded but not verified`];
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function digest(tensors: Map<string, NamedTensor>): string {

@@ -1,16 +1,25 @@
 // Open a trained run directory as a model, whatever algorithm trained it.
 import type { Engine } from '../engine/engine.js';
-import { getAlgorithm } from './algorithms.js';
-import { loadCheckpoint } from './checkpoint.js';
+import type { InputShape } from '../ff/ff-model.js';
+import { algorithmNames, getAlgorithm } from './algorithms.js';
+import { checkpointWarnings, loadCheckpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
 
 export interface LoadedRun {
   model: TrainableModel;
   config: Record<string, unknown>;
   state: Record<string, unknown>;
+  /** Input size and class count (checked when the model was rebuilt). */
+  shape: InputShape;
+  /** One-line notices for the user, e.g. a checkpoint that carried no checksum to verify. */
+  warnings: string[];
 }
 
 export function loadRun(engine: Engine, dir: string): LoadedRun {
   const ck = loadCheckpoint(dir);
-  return { model: getAlgorithm(ck.algo).fromCheckpoint(engine, ck), config: ck.config, state: ck.state };
+  if (!algorithmNames().includes(ck.algo)) {
+    throw new Error(`${ck.source}: unknown algorithm '${ck.algo}' (this version knows ${algorithmNames().join(', ')})`);
+  }
+  const model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
+  return { model, config: ck.config, state: ck.state, shape: ck.state.shape as InputShape, warnings: checkpointWarnings(ck) };
 }

@@ -15,10 +15,20 @@ export async function paramsToTensors(engine: Engine, params: Param[], tensors: 
   return Object.fromEntries(params.map((p) => [p.name, p.steps]));
 }
 
-/** A checkpoint tensor of exactly rows×cols values, or a one-line error. */
+/**
+ * A checkpoint tensor of shape [rows, cols], or a one-line error naming it and both shapes
+ * (the element count alone would let a transposed matrix through). A 1×n row may also be a
+ * plain vector [n], as other tools (PyTorch) keep biases.
+ */
 export function tensorData(ck: Checkpoint, name: string, rows: number, cols: number): Float32Array {
+  const where = ck.source ?? 'checkpoint';
   const t = ck.tensors.get(name);
-  if (!t || t.data.length !== rows * cols) throw new Error(`checkpoint: tensor ${name} missing or of the wrong size`);
+  if (!t) throw new Error(`${where}: tensor ${name} is missing (expected shape [${rows},${cols}])`);
+  const s = t.shape;
+  const fits = (s.length === 2 && s[0] === rows && s[1] === cols) || (rows === 1 && s.length === 1 && s[0] === cols);
+  if (!fits || t.data.length !== rows * cols) {
+    throw new Error(`${where}: tensor ${name} has shape [${s.join(',')}], expected [${rows},${cols}]`);
+  }
   return t.data;
 }
 

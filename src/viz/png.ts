@@ -1,5 +1,5 @@
 // A small RGB raster and its PNG encoding. Encoding and decoding are pngjs's (a maintained,
-// dependency-free, pure-JavaScript PNG codec); this file only draws rectangles and scales.
+// dependency-free, pure-JavaScript PNG codec); this file draws rectangles and checks users' PNG files.
 import { PNG } from 'pngjs';
 import type { Rgb } from './colormap.js';
 
@@ -48,6 +48,29 @@ export function encodePng(img: Raster): Buffer {
   const png = new PNG({ width: img.width, height: img.height, colorType: 6 });
   png.data.set(img.data);
   return PNG.sync.write(png);
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** True when the bytes start with the 8-byte PNG signature. */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Decode the bytes of a user's PNG file to 8-bit RGBA. Every problem is one line naming the
+ * file; pngjs's own message is kept only where it says something ("waiting on finished
+ * stream" just means the data ended early).
+ */
+export function readPng(bytes: Uint8Array, file: string): { width: number; height: number; data: Uint8Array } {
+  if (bytes.length === 0) throw new Error(`${file}: empty file (0 bytes), expected a PNG image`);
+  if (!isPng(bytes)) throw new Error(`${file}: not a PNG image (no PNG signature)`);
+  try {
+    return decodePng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new Error(`${file}: damaged PNG (${/finished stream/.test(msg) ? 'the data ends too early' : msg})`);
+  }
 }
 
 /** Decode PNG bytes (for tests and tools). */

@@ -1,0 +1,87 @@
+// A user's images as model input for `ff predict`: PNG files (grayscale models) or IDX image
+// files. MNIST digits are white ink on black; a PNG is first composited onto white (a drawing
+// app's transparent background is paper, not ink), and a mostly-white result is inverted
+// (the output says so) because hand-drawn digits usually are black on white.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseIdx } from '../data/idx.js';
+import type { InputShape } from '../ff/ff-model.js';
+import { isPng, readPng } from '../viz/png.js';
+
+export interface PredictInput {
+  name: string;
+  pixels: Float32Array;
+  /** Appended to the prediction line, e.g. that the image was inverted. */
+  note: string;
+  /** Set when the image has no ink, so its prediction means nothing. */
+  noInk: boolean;
+}
+
+/** `.png` files (or files with the PNG signature) as PNG, anything else as IDX. */
+export function readPredictInputs(files: string[], shape: InputShape, invert: boolean): PredictInput[] {
+  return files.flatMap((file) => {
+    const bytes = readUserFile(file);
+    return /\.png$/i.test(file) || isPng(bytes) ? [pngInput(bytes, file, shape, invert)] : idxInputs(bytes, file, shape);
+  });
+}
+
+function readUserFile(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not an image' : (e as Error).message}`);
+  }
+}
+
+function pngInput(bytes: Uint8Array, file: string, shape: InputShape, invert: boolean): PredictInput {
+  const png = readPng(bytes, file);
+  if (png.width !== shape.width || png.height !== shape.height) {
+    throw new Error(`${file}: image is ${png.width}×${png.height}, the model needs ${shape.width}×${shape.height}`);
+  }
+  if (shape.channels !== 1) throw new Error(`${file}: PNG input is supported for grayscale models only`);
+  const n = png.width * png.height;
+  const pixels = new Float32Array(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    const [r, g, b, a] = [png.data[4 * i], png.data[4 * i + 1], png.data[4 * i + 2], png.data[4 * i + 3] / 255];
+    // Luminance composited onto white: fully transparent pixels are blank paper.
+    pixels[i] = a * ((0.299 * r + 0.587 * g + 0.114 * b) / 255) + (1 - a);
+    mean += pixels[i] / n;
+  }
+  let note = '';
+  if (invert && mean > 0.5) {
+    for (let i = 0; i < n; i++) pixels[i] = 1 - pixels[i];
+    note = '  [inverted: black-on-white input]';
+  }
+  return { name: path.basename(file), pixels, note, noInk: !hasInk(pixels) };
+}
+
+function idxInputs(bytes: Uint8Array, file: string, shape: InputShape): PredictInput[] {
+  const idx = parseIdx(bytes, file);
+  const per = idx.dims.slice(1).reduce((a, b) => a * b, 1);
+  if (idx.dims.length < 2 || per !== shape.height * shape.width * shape.channels) {
+    throw new Error(`${file}: IDX images of shape ${idx.dims.slice(1).join('×')}, the model needs ${shape.height}×${shape.width}`);
+  }
+  return Array.from({ length: idx.dims[0] }, (_, i) => {
+    const pixels = Float32Array.from(idx.data.subarray(i * per, (i + 1) * per), (v) => v / 255);
+    return { name: `${path.basename(file)}[${i}]`, pixels, note: '', noInk: !hasInk(pixels) };
+  });
+}
+
+/** Pixels (in [0, 1]) that differ from the background by more than this count as ink: ~50 grey levels. */
+const INK_CONTRAST = 0.2;
+/** Fewer ink pixels than this fraction (0.5 %, 4 of 784) is a blank page with a speck or two. */
+const MIN_INK_FRACTION = 0.005;
+
+/**
+ * Whether an image shows anything: the background is its median pixel, whatever its colour
+ * or polarity, and a blank page (all one colour, up to scanner noise and a stray speck) has
+ * (almost) no pixel far from it.
+ */
+function hasInk(pixels: Float32Array): boolean {
+  const background = Float32Array.from(pixels).sort()[pixels.length >> 1];
+  let ink = 0;
+  for (const p of pixels) if (Math.abs(p - background) > INK_CONTRAST) ink++;
+  return ink > 0 && ink >= MIN_INK_FRACTION * pixels.length;
+}

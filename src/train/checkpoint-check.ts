@@ -1,0 +1,73 @@
+// What a model needs from a loaded checkpoint before rebuilding itself: the algorithm it was
+// written for, a config of the shape that algorithm expects (checked against its option
+// table), the input shape and the RNG state. Checkpoints may come from other tools or
+// versions, so each check names what is wrong in one line instead of failing deep inside
+// a constructor ("list is not iterable").
+import type { RngState } from '../engine/rng.js';
+import type { InputShape } from '../ff/ff-model.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { OptionSpec } from './options.js';
+
+export interface CheckedCheckpoint<C> {
+  config: C;
+  shape: InputShape;
+  rng: RngState;
+  adamSteps: Record<string, number> | undefined;
+}
+
+export function checkCheckpoint<C>(ck: Checkpoint, algo: string, specs: Record<string, OptionSpec>): CheckedCheckpoint<C> {
+  const fail = (why: string) => new Error(`${ck.source ?? 'checkpoint'}: ${why}`);
+  const { config, state } = ck;
+  if (typeof config.algo === 'string' && config.algo !== ck.algo) {
+    throw fail(`metadata says algo '${ck.algo}' but its config is for '${config.algo}'`);
+  }
+  if (ck.algo !== algo) throw fail(`holds a '${ck.algo}' model, not '${algo}'`);
+  const missing = Object.keys(specs).filter((k) => !(k in config));
+  if (missing.length) throw fail(`config for algo '${algo}' lacks ${missing.join(', ')}`);
+  for (const [key, spec] of Object.entries(specs)) {
+    const expected = problem(spec, config[key]);
+    if (expected) throw fail(`config ${key} = ${JSON.stringify(config[key])} is not valid for algo '${algo}' (expected ${expected})`);
+  }
+  const shape = state.shape as InputShape | undefined;
+  const dims = ['height', 'width', 'channels', 'numClasses'] as const;
+  // Predictions are stored as bytes, so at most 256 classes.
+  if (!shape || !dims.every((d) => isInt(shape[d], 1, d === 'numClasses' ? 256 : 1e6)) || shape.numClasses < 2) {
+    throw fail(`state.shape is missing or invalid (expected {height, width, channels, numClasses}), got ${JSON.stringify(shape)}`);
+  }
+  const rng = state.rng as RngState | undefined;
+  if (!rng || !Array.isArray(rng.s) || rng.s.length !== 4 || !rng.s.every((x) => isInt(x, 0, 2 ** 32 - 1)) || !(rng.spare === null || Number.isFinite(rng.spare))) {
+    throw fail('state.rng is missing or invalid');
+  }
+  const adamSteps = state.adamSteps as Record<string, number> | undefined;
+  if (adamSteps !== undefined && (typeof adamSteps !== 'object' || adamSteps === null || !Object.values(adamSteps).every((x) => isInt(x, 0, Infinity)))) {
+    throw fail('state.adamSteps is invalid');
+  }
+  return { config: config as C, shape, rng, adamSteps };
+}
+
+/**
+ * What a value should have been, or undefined when it has the type its option's spec names.
+ * Ranges are not checked: the library API accepts any number, and a run that trained with one
+ * must load again.
+ */
+function problem(spec: OptionSpec, v: unknown): string | undefined {
+  if (v === null && 'nullable' in spec && spec.nullable) return undefined;
+  switch (spec.kind) {
+    case 'int':
+      return isInt(v, -Infinity, Infinity) ? undefined : 'an integer';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) ? undefined : 'a number';
+    case 'enum':
+      return spec.values.includes(v as string | number) ? undefined : `one of ${spec.values.join(', ')}`;
+    case 'bool':
+      return typeof v === 'boolean' ? undefined : 'true or false';
+    case 'list':
+      return Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x, 1, Infinity)) ? undefined : 'a list of positive integers';
+    case 'string':
+      return typeof v === 'string' && v !== '' ? undefined : 'a non-empty string';
+  }
+}
+
+function isInt(x: unknown, min: number, max: number): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+}
