@@ -1,18 +1,25 @@
 // `ff train`: train a model from a preset plus options, with a progress bar, a line per
 // epoch, metrics.jsonl and a checkpoint after every epoch; `--resume DIR` continues a run.
-import { existsSync } from 'node:fs';
+// The run directory is claimed (created, proved writable, locked) before anything slow.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { DatasetSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { algorithmNames, getAlgorithm } from '../train/algorithms.js';
-import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { CHECKPOINT_FILE, checkpointWarnings, loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate } from '../train/evaluate.js';
+import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type NetSize } from '../train/memory-estimate.js';
+import type { TrainableModel } from '../train/model.js';
 import { applyOptions, optionHelp, parseOverrideArgs } from '../train/options.js';
 import { PRESETS } from '../train/presets.js';
-import { train, truncateMetrics, type EpochMetrics } from '../train/trainer.js';
+import { readMetrics, train, truncateMetrics, type EpochMetrics } from '../train/trainer.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { claimRunDir } from '../util/run-dir.js';
 import { epochProgress, formatEpochLine } from './progress.js';
+
+const RESULTS_FILE = 'results.json';
 
 export function registerTrainCommand(program: Command): void {
   program
@@ -34,6 +41,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .action(async function (this: Command) {
       const o = this.opts() as TrainCliOptions;
+      if (o.resume !== undefined) refuseWithResume(this);
       await runTrain(o, this.args);
     });
 }
@@ -48,56 +56,114 @@ interface TrainCliOptions {
   progress: boolean;
 }
 
+/** --resume continues a run exactly as configured: options that would change it are refused. */
+function refuseWithResume(cmd: Command): void {
+  for (const name of ['preset', 'algo'] as const) {
+    if (cmd.getOptionValueSource(name) === 'cli') throw new Error(`--resume continues the run as it was configured; remove --${name}`);
+  }
+  if (cmd.getOptionValueSource('out') === 'cli') throw new Error('--resume continues the run in its own directory; remove --out');
+  if (cmd.args.length) throw new Error(`--resume continues the run as it was configured; remove ${cmd.args[0]}`);
+}
+
 async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
   const stopAfter = o.stopAfter === undefined ? undefined : Number(o.stopAfter);
   if (stopAfter !== undefined && (!Number.isInteger(stopAfter) || stopAfter < 1)) {
     throw new Error(`--stop-after must be a positive integer, got '${o.stopAfter}'`);
   }
   const engine = getEngine();
-  let outDir: string;
-  let startEpoch = 1;
-  let elapsedBefore = 0;
-  let model;
-  let config: Record<string, unknown>;
-  if (o.resume) {
-    if (rest.length) throw new Error(`--resume continues a run as configured; remove ${rest[0]}`);
-    outDir = path.resolve(o.resume);
-    const ck = loadCheckpoint(outDir);
-    const algo = getAlgorithm(ck.algo);
-    model = algo.fromCheckpoint(engine, ck);
-    config = ck.config;
-    startEpoch = Number(ck.state.epoch) + 1;
-    elapsedBefore = Number(ck.state.elapsed ?? 0);
-    truncateMetrics(outDir, startEpoch - 1);
+  // Everything the options can get wrong is checked before the run directory is touched.
+  let config: Record<string, unknown> | undefined;
+  let runDir: string;
+  if (o.resume !== undefined) {
+    if (!o.resume) throw new Error('--resume needs a run directory');
+    runDir = o.resume;
   } else {
     if (!o.out) throw new Error('--out DIR is required (or --resume DIR)');
-    outDir = path.resolve(o.out);
-    if (existsSync(path.join(outDir, CHECKPOINT_FILE))) {
-      throw new Error(`${outDir} already holds a run; continue it with --resume ${o.out} or choose another --out`);
-    }
     if (!algorithmNames().includes(o.algo)) throw new Error(`unknown --algo '${o.algo}' (choose ${algorithmNames().join(', ')})`);
     const algo = getAlgorithm(o.algo);
     config = applyOptions(algo.presetConfig(o.preset), parseOverrideArgs(rest, algo.specs), algo.specs);
     config.preset = o.preset;
+    runDir = o.out;
   }
-  const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
-  if (!model) model = getAlgorithm(o.algo).create(engine, config, data);
 
-  const log = (s: string) => process.stdout.write(`${s}\n`);
-  log(
-    `${o.resume ? 'resuming' : 'training'} ${model.algo} on ${data.name} (${data.train.count} train / ${data.valid.count} valid) ` +
-      `engine ${engine.name}, ${model.totalEpochs} epochs${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${outDir}`,
-  );
+  const notice = (s: string) => process.stderr.write(`ff: ${s}\n`);
+  const claim = claimRunDir(runDir, { create: o.resume === undefined, onNotice: notice });
+  const outDir = claim.dir;
   const progress = epochProgress(o.progress);
   // Ctrl-C (or a scheduler's SIGTERM) loses at most the current epoch: checkpoints are
-  // whole-file atomic, so just say how to go on.
+  // whole-file atomic, so just say how to go on. Exiting runs the 'exit' hook: the lock goes.
   const onInterrupt = (signal: NodeJS.Signals) => {
     progress.stop();
-    process.stderr.write(`\nff: interrupted (${signal}); epochs finished so far are saved. Continue with: ff train --resume ${outDir}\n`);
+    const saved = existsSync(path.join(outDir, CHECKPOINT_FILE))
+      ? `epochs finished so far are saved. Continue with: ff train --resume ${outDir}`
+      : 'no epoch was finished, nothing is saved';
+    process.stderr.write(`\nff: interrupted (${signal}); ${saved}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
+  process.once('exit', claim.release);
+  try {
+    await trainInRunDir(o, outDir, engine, config, stopAfter, progress);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+    process.off('exit', claim.release);
+    claim.release();
+  }
+}
+
+async function trainInRunDir(
+  o: TrainCliOptions,
+  outDir: string,
+  engine: ReturnType<typeof getEngine>,
+  newConfig: Record<string, unknown> | undefined,
+  stopAfter: number | undefined,
+  progress: ReturnType<typeof epochProgress>,
+): Promise<void> {
+  const log = (s: string) => process.stdout.write(`${s}\n`);
+  let model: TrainableModel;
+  let data: DatasetSplits;
+  let startEpoch = 1;
+  let elapsedBefore = 0;
+  if (newConfig) {
+    for (const f of [CHECKPOINT_FILE, 'metrics.jsonl', RESULTS_FILE]) {
+      if (!existsSync(path.join(outDir, f))) continue;
+      throw new Error(
+        f === CHECKPOINT_FILE
+          ? `${outDir} already holds a run; continue it with --resume ${o.out} or choose another --out`
+          : `${outDir} holds ${f} of another run but no checkpoint; choose another --out`,
+      );
+    }
+    data = await loadDataset(String(newConfig.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(newConfig.trainOnAll) });
+    checkMemory(o.algo, newConfig, data);
+    model = getAlgorithm(o.algo).create(engine, newConfig, data);
+  } else {
+    const finished = finishedEpochs(outDir);
+    if (finished !== undefined) {
+      log(`run ${outDir} is already finished (${finished} epochs); results in ${path.join(outDir, RESULTS_FILE)}`);
+      return;
+    }
+    const ck = loadCheckpoint(outDir);
+    for (const w of checkpointWarnings(ck)) process.stderr.write(`ff: warning: ${w}\n`);
+    data = await loadDataset(String(ck.config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(ck.config.trainOnAll) });
+    checkMemory(ck.algo, ck.config, data);
+    model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
+    startEpoch = Number(ck.state.epoch) + 1;
+    elapsedBefore = Number(ck.state.elapsed ?? 0);
+    truncateMetrics(outDir, startEpoch - 1);
+  }
+
+  const done = startEpoch > model.totalEpochs;
+  if (done) {
+    // Trained to the end, but killed during the final test: only that is left to do.
+    log(`run ${outDir} finished its ${model.totalEpochs} epochs but has no ${RESULTS_FILE}; evaluating on the test set`);
+  } else {
+    log(
+      `${o.resume ? 'resuming' : 'training'} ${model.algo} on ${data.name} (${data.train.count} train / ${data.valid.count} valid) ` +
+        `engine ${engine.name}, ${model.totalEpochs} epochs${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${outDir}`,
+    );
+  }
   const result = await train(model, data, {
     outDir,
     startEpoch,
@@ -110,21 +176,52 @@ async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
       log(formatEpochLine(m, model.totalEpochs));
     },
   });
-
-  process.off('SIGINT', onInterrupt);
-  process.off('SIGTERM', onInterrupt);
   if (result.epochs < model.totalEpochs) {
     log(`stopped after epoch ${result.epochs} of ${model.totalEpochs}; continue with: ff train --resume ${outDir}`);
     return;
   }
   // The main job ends with the test error of every cheap classifier.
-  const final: Record<string, unknown> = { epochs: result.epochs, trainSeconds: result.seconds, engine: engine.name, test: {} };
+  const final: Record<string, unknown> = { epochs: model.totalEpochs, trainSeconds: result.seconds, engine: engine.name, test: {} };
   for (const mode of model.classifiers.filter((c) => c !== 'shortlist')) {
     const ev = await evaluate(model, data.test, data.numClasses, mode);
     (final.test as Record<string, number>)[mode] = ev.errorRate;
     log(`test error (${mode}): ${(100 * ev.errorRate).toFixed(2)} % on the ${data.testDescription}`);
   }
-  const perEpoch = result.metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, result.metrics.length);
+  // Over every epoch of the run, also those before a resume.
+  const all = readMetrics(outDir);
+  const perEpoch = all.reduce((a, m) => a + m.seconds, 0) / Math.max(1, all.length);
   log(`wall time ${result.seconds.toFixed(1)} s in all, ${perEpoch.toFixed(2)} s per training epoch`);
-  writeFileAtomic(path.join(outDir, 'results.json'), `${JSON.stringify(final, null, 2)}\n`);
+  writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(final, null, 2)}\n`);
+}
+
+/** Epochs of a run that has written its results (so is finished), else undefined. */
+function finishedEpochs(dir: string): number | string | undefined {
+  const file = path.join(dir, RESULTS_FILE);
+  if (!existsSync(file) || !existsSync(path.join(dir, CHECKPOINT_FILE))) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { epochs?: number }).epochs ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** Refuse (one line) a net this machine cannot hold, before a byte of it is allocated. */
+function checkMemory(algo: string, config: Record<string, unknown>, data: DatasetSplits): void {
+  const { layers, optimizer, batchSize } = config;
+  // A malformed config (from a foreign checkpoint) is reported by the model's own checks.
+  if (!Array.isArray(layers) || !layers.every((w) => Number.isInteger(w) && w > 0) || !Number.isInteger(batchSize)) return;
+  const net: NetSize = {
+    algo,
+    layers: layers as number[],
+    optimizer: String(optimizer),
+    batchSize: batchSize as number,
+    inputSize: data.train.height * data.train.width * data.train.channels,
+    numClasses: data.numClasses,
+  };
+  const est = estimateTrainingMemory(net);
+  const machine = machineMemory();
+  const refusal = memoryRefusal(net, est, machine);
+  if (refusal) throw new Error(refusal);
+  const warning = memoryWarning(net, est, machine);
+  if (warning) process.stderr.write(`ff: ${warning}\n`);
 }

@@ -2,7 +2,7 @@
 // one-line errors and non-zero exit codes for bad options and bad run directories.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -62,13 +62,15 @@ test('ff train --stop-after then --resume gives the same weights as an uninterru
   }
 });
 
+// Unique so that concurrent test runs never meet; a failed start leaves no directory there.
+const X = path.join(tmpdir(), `ff-never-${process.pid}`);
 for (const [args, message] of [
-  [['train', '--out', '/tmp/x', '--bogus', '3'], /^ff: unknown option --bogus$/],
-  [['train', '--out', '/tmp/x', '--lr', '-1'], /^ff: --lr must be in \[0, 100\], got -1$/],
-  [['train', '--out', '/tmp/x', '--goodness', 'huge'], /^ff: --goodness must be one of max-ssq, min-ssq, got 'huge'$/],
-  [['train', '--out', '/tmp/x', '--preset', 'nope'], /^ff: unknown preset 'nope'/],
-  [['train', '--out', '/tmp/x', '--layers', '10,x'], /^ff: --layers must be a comma-separated list/],
-  [['train', '--out', '/tmp/x', '--softmax-layers', '9'], /^ff: softmax-layers: layer 9 does not exist/],
+  [['train', '--out', X, '--bogus', '3'], /^ff: unknown option --bogus$/],
+  [['train', '--out', X, '--lr', '-1'], /^ff: --lr must be in \[0, 100\], got -1$/],
+  [['train', '--out', X, '--goodness', 'huge'], /^ff: --goodness must be one of max-ssq, min-ssq, got 'huge'$/],
+  [['train', '--out', X, '--preset', 'nope'], /^ff: unknown preset 'nope'/],
+  [['train', '--out', X, '--layers', '10,x'], /^ff: --layers must be a comma-separated list/],
+  [['train', '--out', X, '--softmax-layers', '9'], /^ff: softmax-layers: layer 9 does not exist/],
   [['eval', '/nonexistent/run'], /^ff: \/nonexistent\/run: no checkpoint/],
   [['eval', 'src', '--split', 'nope'], /^ff: --split must be one of test, valid, train/],
   [['predict', '/nonexistent/run', 'x.png'], /^ff: \/nonexistent\/run: no checkpoint/],
@@ -79,5 +81,6 @@ for (const [args, message] of [
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
     assert.match(lines[0], message);
+    assert.ok(!existsSync(X), `${X} was left behind`);
   });
 }
