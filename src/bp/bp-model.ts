@@ -1,14 +1,14 @@
 // The backprop baseline as a trainable model: the MLP plus its schedule, statistics
 // and checkpoint (de)serialisation, driven by the same training loop as FF.
 import type { Engine } from '../engine/engine.js';
-import type { RngState } from '../engine/rng.js';
 import type { InputShape } from '../ff/ff-model.js';
 import type { Checkpoint } from '../train/checkpoint.js';
+import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { paramsToTensors, rms, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
-import type { BPConfig } from './config.js';
+import { BP_OPTION_SPECS, type BPConfig } from './config.js';
 
 /** Images per forward pass when predicting. */
 const CHUNK = 500;
@@ -20,7 +20,6 @@ export class BPModel implements TrainableModel {
   readonly net: BPNet;
   readonly classifiers = BP_CLASSIFIERS;
   readonly validationModes = BP_CLASSIFIERS;
-  private gain = 1;
   private cases = 0;
   private lossSum = 0;
   private errors = 0;
@@ -40,17 +39,18 @@ export class BPModel implements TrainableModel {
     return this.cfg.epochs;
   }
 
-  beginEpoch(epoch: number): { gain: number } {
-    this.gain = scheduleGain(this.cfg.schedule, epoch, this.cfg.epochs);
-    return { gain: this.gain };
+  beginEpoch(): void {}
+
+  gainAt(epoch: number, f: number): number {
+    return scheduleGain(this.cfg.schedule, (epoch - 1 + f) / this.cfg.epochs);
   }
 
-  async trainBatch(batch: TrainBatch): Promise<void> {
+  async trainBatch(batch: TrainBatch, gain: number): Promise<void> {
     const { count, labels } = batch;
     const N = this.net.numClasses;
     const ws = this.net.workspace(this.cfg.batchSize);
     const probs = await this.net.backward(ws, batch.images, labels, count);
-    this.net.step(this.cfg.lr * this.gain, count);
+    this.net.step(this.cfg.lr * gain, count);
     for (let i = 0; i < count; i++) {
       const o = i * N;
       this.lossSum += -Math.log(1e-30 + probs[o + labels[i]]);
@@ -64,7 +64,6 @@ export class BPModel implements TrainableModel {
   async endEpoch(): Promise<Record<string, number | number[]>> {
     const n = Math.max(1, this.cases);
     const out = {
-      gain: this.gain,
       trainLoss: this.lossSum / n,
       trainError: this.errors / n,
       weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
@@ -114,11 +113,10 @@ export class BPModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
-    if (ck.algo !== 'bp') throw new Error(`checkpoint holds a '${ck.algo}' model, not 'bp'`);
-    const state = ck.state as { shape: InputShape; rng: RngState; adamSteps: Record<string, number> };
-    const model = new BPModel(engine, ck.config as unknown as BPConfig, state.shape);
-    tensorsToParams(engine, model.net.params(), ck, state.adamSteps);
-    model.net.rng.setState(state.rng);
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS);
+    const model = new BPModel(engine, config, shape);
+    tensorsToParams(engine, model.net.params(), ck, adamSteps);
+    model.net.rng.setState(rng);
     return model;
   }
 }

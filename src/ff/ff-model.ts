@@ -1,10 +1,11 @@
 // Supervised FF as a trainable model: the FF net plus its schedule, statistics
 // and checkpoint (de)serialisation. The training loop in train/trainer.ts drives it.
 import type { Engine } from '../engine/engine.js';
-import type { RngState } from '../engine/rng.js';
 import type { Checkpoint } from '../train/checkpoint.js';
+import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
+import { FF_OPTION_SPECS } from '../train/options.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './classify.js';
 import type { FFConfig } from './config.js';
@@ -22,7 +23,6 @@ export class FFModel implements TrainableModel {
   readonly algo = 'ff';
   readonly net: FFNet;
   private stats: FFEpochStats;
-  private gain = 1;
   private phase: number | undefined;
 
   constructor(
@@ -41,20 +41,19 @@ export class FFModel implements TrainableModel {
     return this.cfg.trainMode === 'greedy' ? this.cfg.epochs * this.cfg.layers.length : this.cfg.epochs;
   }
 
-  beginEpoch(epoch: number): { gain: number } {
-    const E = this.cfg.epochs;
-    if (this.cfg.trainMode === 'greedy') {
-      // Layer k trains alone for E epochs, with its own schedule.
-      this.phase = Math.floor((epoch - 1) / E);
-      this.gain = scheduleGain(this.cfg.schedule, ((epoch - 1) % E) + 1, E);
-    } else {
-      this.gain = scheduleGain(this.cfg.schedule, epoch, E);
-    }
-    return { gain: this.gain };
+  beginEpoch(epoch: number): void {
+    // Greedy: layer k trains alone for E epochs, with its own schedule.
+    if (this.cfg.trainMode === 'greedy') this.phase = Math.floor((epoch - 1) / this.cfg.epochs);
   }
 
-  trainBatch(batch: TrainBatch): Promise<void> {
-    return ffTrainStep(this.net, batch, this.gain, this.stats, this.phase);
+  gainAt(epoch: number, f: number): number {
+    const E = this.cfg.epochs;
+    const done = this.cfg.trainMode === 'greedy' ? (epoch - 1) % E : epoch - 1;
+    return scheduleGain(this.cfg.schedule, (done + f) / E);
+  }
+
+  trainBatch(batch: TrainBatch, gain: number): Promise<void> {
+    return ffTrainStep(this.net, batch, gain, this.stats, this.phase);
   }
 
   async endEpoch(): Promise<Record<string, number | number[]>> {
@@ -62,7 +61,6 @@ export class FFModel implements TrainableModel {
     const n = Math.max(1, s.cases);
     this.stats = emptyStats(this.cfg.layers.length);
     const out: Record<string, number | number[]> = {
-      gain: this.gain,
       ffLoss: s.ffLoss.map((x) => x / n),
       pairErrors: s.pairErrors,
       softmaxLoss: s.softmaxLoss / n,
@@ -105,11 +103,11 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const state = ck.state as { shape: InputShape; rng: RngState; adamSteps: Record<string, number> };
-    const model = new FFModel(engine, ck.config as unknown as FFConfig, state.shape);
-    tensorsToParams(engine, model.net.params(), ck, state.adamSteps);
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS);
+    const model = new FFModel(engine, config, shape);
+    tensorsToParams(engine, model.net.params(), ck, adamSteps);
     model.net.peerMeans.forEach((m, l) => m.set(tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.length)));
-    model.net.rng.setState(state.rng);
+    model.net.rng.setState(rng);
     return model;
   }
 

@@ -18,9 +18,11 @@ export interface TrainableModel {
   readonly cfg: RunConfig;
   /** Epochs in the whole run (greedy FF: epochs × layers). */
   readonly totalEpochs: number;
-  /** Learning-rate gain and phase for a 1-based epoch; called before its batches. */
-  beginEpoch(epoch: number): { gain: number };
-  trainBatch(batch: TrainBatch): Promise<void>;
+  /** Called before the batches of a 1-based epoch (greedy FF picks its layer here). */
+  beginEpoch(epoch: number): void;
+  /** Learning-rate gain at fraction `f` ∈ [0, 1) of a 1-based epoch: the schedule is per step. */
+  gainAt(epoch: number, f: number): number;
+  trainBatch(batch: TrainBatch, gain: number): Promise<void>;
   /** Per-epoch training statistics (means), then reset. */
   endEpoch(): Promise<Record<string, number | number[]>>;
   /** Classifiers whose error the loop reports on the validation set each time it validates. */

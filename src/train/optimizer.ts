@@ -47,16 +47,20 @@ export class Param {
   }
 }
 
-/** Learning-rate gain for 1-based epoch e of E. */
-export function scheduleGain(kind: OptimizerConfig['schedule'], epoch: number, epochs: number): number {
+/**
+ * Learning-rate gain at fraction `t` ∈ [0, 1) of the run (a function of the step, like
+ * nanoGPT's get_lr(it), so one-epoch runs anneal too). Callers pass the middle of the step:
+ * averaged over an epoch this equals ffnew.m's per-epoch gain.
+ */
+export function scheduleGain(kind: OptimizerConfig['schedule'], t: number): number {
   switch (kind) {
     case 'constant':
       return 1;
     case 'linear':
       // Decays to zero over the run (the recurrent-net recipe of the talk).
-      return (epochs - epoch + 1) / epochs;
+      return 1 - t;
     case 'hinton':
-      // ffnew.m: constant for the first half, then linear decay to ~0.
-      return epoch <= epochs / 2 ? 1 : (1 + 2 * (epochs - epoch)) / epochs;
+      // ffnew.m: constant for the first half, then linear decay to 0 (per epoch: (1+2(E−e))/E).
+      return Math.min(1, 2 * (1 - t));
   }
 }

@@ -58,7 +58,8 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
 
   for (let epoch = opts.startEpoch ?? 1; epoch <= last; epoch++) {
     const t0 = performance.now();
-    const { gain } = model.beginEpoch(epoch);
+    model.beginEpoch(epoch);
+    let gainSum = 0;
     opts.onEpochStart?.(epoch, model.totalEpochs, batches);
     for (let i = 0; i < set.count; i++) order[i] = i;
     model.rng.shuffle(order);
@@ -75,7 +76,10 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
         jitterImages(images, shifted, count, set.height, set.width, set.channels, model.cfg.jitter, model.rng);
         images = shifted.subarray(0, count * D);
       }
-      await model.trainBatch({ images, labels: batchLabels.subarray(0, count), count });
+      // The schedule is read at the middle of each step.
+      const gain = model.gainAt(epoch, (b + 0.5) / batches);
+      gainSum += gain;
+      await model.trainBatch({ images, labels: batchLabels.subarray(0, count), count }, gain);
       opts.onBatch?.(b + 1, batches);
       // CPU engines resolve every read at once, so without this the event loop (Ctrl-C,
       // progress-bar timers) would not run until training ends.
@@ -83,7 +87,8 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
     }
     const stats = await model.endEpoch();
     const trainSeconds = (performance.now() - t0) / 1000;
-    const m: EpochMetrics = { epoch, seconds: trainSeconds, ...stats, gain };
+    // The epoch's mean gain: for Hinton's schedule, ffnew.m's per-epoch value.
+    const m: EpochMetrics = { epoch, seconds: trainSeconds, ...stats, gain: gainSum / batches };
     const due = epoch === model.totalEpochs || (model.cfg.evalEvery > 0 && epoch % model.cfg.evalEvery === 0);
     if (due) {
       const v0 = performance.now();

@@ -41,10 +41,7 @@ function mnistDir(name: string, replace: Record<string, Uint8Array> = {}): strin
 }
 
 test('MNIST: splits 50000/10000/10000, shapes, first labels, pixels in [0,1]', async () => {
-  const t0 = performance.now();
   const ds = await loadDataset('mnist');
-  const ms = performance.now() - t0;
-  assert.ok(ms < 3000, `MNIST loads fast (${ms.toFixed(0)} ms)`);
   assert.equal(ds.name, 'mnist');
   assert.equal(ds.numClasses, 10);
   assert.equal(ds.classNames.length, 10);

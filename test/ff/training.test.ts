@@ -14,6 +14,7 @@ import { FFModel } from '../../src/ff/ff-model.js';
 import { sampleHardNegatives, sampleRandomNegatives } from '../../src/ff/labels.js';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
+import { testSeed } from '../helpers/seed.js';
 
 const engine = getEngine();
 const shape = { height: 28, width: 28, channels: 1, numClasses: 10 };
@@ -32,7 +33,14 @@ function accuracy(pred: Uint8Array, labels: Uint8Array): number {
 // A recipe that learns fast from few updates: one wide layer, mean goodness with the SymBa
 // pair loss, Adam, label strength 5 (the talk's "make it more active"), small minibatches.
 // Hinton's recipe (sum goodness, smoothed SGD) needs far more updates than 5,000 images give.
+// The rate decays linearly to zero within the one epoch: without that, the last few hundred
+// Adam steps at full rate made the result chaotic (softmax 0.79–0.89 over 20 seeds, and one
+// last-bit difference between BLAS kernels changed it). With it, seeds 1–10 under both
+// OPENBLAS_CORETYPE=Haswell and SkylakeX (scripts/seed-sweep.mjs, 2026-11-29) gave softmax
+// 0.889–0.911, goodness 0.885–0.895, shortlist 0.887–0.896: the 0.85 bar is 3.5 points below
+// the worst of 20 runs.
 const FAST: Partial<FFConfig> = {
+  schedule: 'linear',
   layers: [2000],
   goodnessReduce: 'mean',
   loss: 'symba',
@@ -52,7 +60,7 @@ const FAST: Partial<FFConfig> = {
 
 test('one epoch on 5,000 MNIST images: every classifier beats 85 % on 2,000 test images', async (ctx) => {
   const data = await mnist(5000);
-  const model = new FFModel(engine, { ...FF_DEFAULTS, ...FAST }, shape);
+  const model = new FFModel(engine, { ...FF_DEFAULTS, ...FAST, seed: testSeed(FF_DEFAULTS.seed) }, shape);
   await train(model, data);
   const t = subset(data.test, 0, 2000);
   const results: Record<string, number> = {};
