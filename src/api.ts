@@ -4,7 +4,7 @@ import type { DatasetSplits } from './data/dataset.js';
 import type { Engine } from './engine/engine.js';
 import { getEngine } from './engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from './ff/config.js';
-import { FFModel } from './ff/ff-model.js';
+import { createFFModel, FFModel } from './ff/ff-model.js';
 import { loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import { getPreset } from './train/presets.js';
 import type { TrainableModel } from './train/model.js';
@@ -19,8 +19,7 @@ export interface CreateFFOptions extends Partial<FFConfig> {
 export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel {
   const { preset, engine, ...overrides } = options;
   const cfg: FFConfig = { ...FF_DEFAULTS, ...(preset ? getPreset(preset).ff : {}), dataset: data.name, ...overrides };
-  const shape = { height: data.train.height, width: data.train.width, channels: data.train.channels, numClasses: data.numClasses };
-  return new FFModel(engine ?? getEngine(), cfg, shape);
+  return createFFModel(engine ?? getEngine(), cfg, data);
 }
 
 /** Save a model (weights, optimizer and RNG state, config) to DIR atomically. */

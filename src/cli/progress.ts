@@ -36,5 +36,6 @@ export function formatEpochLine(m: EpochMetrics, total: number): string {
   if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);
   if (m.valid) parts.push(`valid ${Object.entries(m.valid).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}`);
   parts.push(`${m.seconds.toFixed(1)} s`);
-  return parts.join('  ');
+  const line = parts.join('  ');
+  return m.warnings?.length ? `${line}\n  warning: ${m.warnings.join('\n  warning: ')}` : line;
 }

@@ -10,6 +10,7 @@ import { getEngine } from '../engine/select.js';
 import { algorithmNames, getAlgorithm } from '../train/algorithms.js';
 import { CHECKPOINT_FILE, checkpointWarnings, loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate } from '../train/evaluate.js';
+import { chanceWarnings } from '../train/health.js';
 import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type NetSize } from '../train/memory-estimate.js';
 import type { TrainableModel } from '../train/model.js';
 import { applyOptions, optionHelp, parseOverrideArgs } from '../train/options.js';
@@ -189,6 +190,10 @@ async function trainInRunDir(
   }
   // Over every epoch of the run, also those before a resume.
   const all = readMetrics(outDir);
+  // A run that did not learn says so here and in results.json, not only in its epoch lines.
+  const warnings = [...(all.at(-1)?.warnings ?? []), ...chanceWarnings('test', final.test as Record<string, number>, data.numClasses, data.test.count)];
+  for (const w of [...new Set(warnings)]) log(`warning: ${w}`);
+  if (warnings.length) final.warnings = [...new Set(warnings)];
   const perEpoch = all.reduce((a, m) => a + m.seconds, 0) / Math.max(1, all.length);
   log(`wall time ${result.seconds.toFixed(1)} s in all, ${perEpoch.toFixed(2)} s per training epoch`);
   writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(final, null, 2)}\n`);

@@ -102,6 +102,13 @@ export interface Engine {
 
   // ---- optimizers (in place on w and state; grad is the descent gradient dLoss/dw) ---------
   smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void;
+  /**
+   * smoothStep's second half, for when the smoothed gradient is already in `state` (a gemm with
+   * alpha = (1 − smoothing)·gradScale, beta = smoothing wrote it there):
+   * w ← w − lr·(state + weightCost·w), one pass, in float32 arithmetic (every operation
+   * rounded to float32, so all backends agree to the bit). w and state must not overlap.
+   */
+  smoothApply(w: Mat, state: Mat, lr: number, weightCost: number): void;
   momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void;
   adamStep(w: Mat, m: Mat, v: Mat, grad: Mat, o: AdamStepOptions): void;
 }

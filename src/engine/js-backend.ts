@@ -112,8 +112,7 @@ export class JsEngine implements Engine {
     const n = x.cols;
     for (let i = 0; i < x.rows; i++) {
       const o = i * n;
-      let s = 0;
-      for (let j = 0; j < n; j++) s += X[o + j] * X[o + j];
+      const s = sumSqLanes(X, o, n);
       if (SS) SS[i] = s;
       const len = mode === 'rms' ? Math.sqrt(s / n) : Math.sqrt(s);
       const inv = 1 / (eps + len);
@@ -210,6 +209,24 @@ export class JsEngine implements Engine {
     }
   }
 
+  smoothApply(w: Mat, state: Mat, lr: number, weightCost: number): void {
+    checkShape('smoothApply state', state, w.rows, w.cols);
+    const W = cpu(w).data;
+    const S = cpu(state).data;
+    if (W.buffer === S.buffer && W.byteOffset < S.byteOffset + S.byteLength && S.byteOffset < W.byteOffset + W.byteLength) {
+      throw new Error('smoothApply: w and state must not overlap');
+    }
+    // float32 arithmetic, as the C kernel does it: each fround is one float32 operation (an
+    // operation on two float32 values done in double and rounded once is the float32 result).
+    const f = Math.fround;
+    const a = f(lr);
+    const c = f(weightCost);
+    for (let i = 0; i < W.length; i++) {
+      const x = W[i];
+      W[i] = x - f(a * f(S[i] + f(c * x)));
+    }
+  }
+
   momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void {
     const [W, G, V] = this.optimizerArrays('momentumStep', w, grad, velocity);
     for (let i = 0; i < W.length; i++) {
@@ -235,6 +252,29 @@ export class JsEngine implements Engine {
     for (const s of state) checkShape(`${what} state`, s, w.rows, w.cols);
     return [cpu(w).data, cpu(grad).data, ...state.map((s) => cpu(s).data)];
   }
+}
+
+/**
+ * Σ x[o..o+n)² in the order of the C kernel (sum_sq_lanes in native/ff_native.c): 8 interleaved
+ * partial sums combined pairwise, then the tail, so both backends agree to the bit.
+ */
+function sumSqLanes(X: Float32Array, o: number, n: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const p = o + j;
+    a0 += X[p] * X[p];
+    a1 += X[p + 1] * X[p + 1];
+    a2 += X[p + 2] * X[p + 2];
+    a3 += X[p + 3] * X[p + 3];
+    a4 += X[p + 4] * X[p + 4];
+    a5 += X[p + 5] * X[p + 5];
+    a6 += X[p + 6] * X[p + 6];
+    a7 += X[p + 7] * X[p + 7];
+  }
+  let s = (a0 + a1 + (a2 + a3)) + (a4 + a5 + (a6 + a7));
+  for (; j < n; j++) s += X[o + j] * X[o + j];
+  return s;
 }
 
 export { CpuMat };

@@ -39,6 +39,7 @@ export interface NativeAddon {
   reluBackward(dy: F32, y: F32, out: F32): void;
   axpby(a: number, x: F32, b: number, y: F32, out: F32): void;
   smoothStep(w: F32, state: F32, grad: F32, gradScale: number, smoothing: number, lr: number, weightCost: number): void;
+  smoothApply(w: F32, state: F32, lr: number, weightCost: number): void;
   momentumStep(w: F32, velocity: F32, grad: F32, gradScale: number, momentum: number, lr: number, weightCost: number): void;
   adamStep(
     w: F32, m: F32, v: F32, grad: F32,
@@ -48,7 +49,7 @@ export interface NativeAddon {
 
 const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
-  'softmaxRows', 'reluBackward', 'axpby', 'smoothStep', 'momentumStep', 'adamStep', 'blasThreads',
+  'softmaxRows', 'reluBackward', 'axpby', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
 ] as const;
 
 /** The addon's 'no row sums wanted' (an empty array). */
@@ -124,6 +125,11 @@ export class NativeEngine extends JsEngine {
   override smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {
     const [W, G, S] = this.optimizerArrays('smoothStep', w, grad, state);
     this.addon.smoothStep(W, S, G, o.gradScale, o.smoothing, o.lr, o.weightCost);
+  }
+
+  override smoothApply(w: Mat, state: Mat, lr: number, weightCost: number): void {
+    checkShape('smoothApply state', state, w.rows, w.cols);
+    this.addon.smoothApply(cpu(w).data, cpu(state).data, lr, weightCost);
   }
 
   override momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void {

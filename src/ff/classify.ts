@@ -3,7 +3,7 @@
 //   goodness  — one pass per label, the label with the best total goodness wins;
 //   shortlist — the softmax's top K labels, then goodness for those only.
 // Goodness passes for all candidate labels of a chunk of images run as ONE stacked product.
-import { embedLabel, NEUTRAL } from './labels.js';
+import { NEUTRAL } from './labelled-input.js';
 import type { FFNet } from './ff-net.js';
 
 export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist';
@@ -26,7 +26,8 @@ export async function classify(net: FFNet, images: Float32Array, count: number, 
   const scores = new Float32Array(count * N);
   for (let start = 0; start < count; start += CHUNK) {
     const c = Math.min(CHUNK, count - start);
-    const chunk = images.subarray(start * net.inputSize, (start + c) * net.inputSize);
+    const D = net.input.imageSize;
+    const chunk = images.subarray(start * D, (start + c) * D);
     let part: Float32Array;
     if (mode === 'softmax') part = await softmaxScores(net, chunk, c);
     else if (mode === 'goodness') part = await goodnessScores(net, chunk, c, allLabels(c, N));
@@ -46,7 +47,7 @@ export async function classify(net: FFNet, images: Float32Array, count: number, 
 export async function softmaxScores(net: FFNet, images: Float32Array, c: number): Promise<Float32Array> {
   const e = net.engine;
   const ws = net.workspace(c);
-  for (let i = 0; i < c; i++) embedLabel(ws.host, i, images, i * net.inputSize, net.inputSize, NEUTRAL, net.numClasses, net.cfg.labelStrength);
+  for (let i = 0; i < c; i++) net.input.write(ws.host, i, images, i, NEUTRAL);
   e.write(ws.x, ws.host);
   const upTo = Math.max(...net.softmaxLayers) + 1;
   net.forward(ws, 0, c, upTo);
@@ -70,7 +71,7 @@ async function goodnessScores(net: FFNet, images: Float32Array, c: number, candi
   const ws = net.workspace(c * K);
   for (let r = 0; r < K; r++) {
     for (let i = 0; i < c; i++) {
-      embedLabel(ws.host, r * c + i, images, i * net.inputSize, net.inputSize, candidates[i][r], N, net.cfg.labelStrength);
+      net.input.write(ws.host, r * c + i, images, i, candidates[i][r]);
     }
   }
   e.write(ws.x, ws.host);

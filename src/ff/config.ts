@@ -62,6 +62,10 @@ export interface FFConfig extends RunConfig {
   peerInit: number;
 
   // Labels and negatives.
+  /** Where the label enters the input: over the first N pixels, N extra units, or by channels. */
+  labelInput: 'auto' | 'pixels' | 'extra';
+  /** Subtract each channel's training-set mean from the images ('auto': colour images only). */
+  center: 'auto' | 'none' | 'channel-mean';
   labelStrength: number;
   negatives: NegativeKind;
 
@@ -113,6 +117,8 @@ export const FF_DEFAULTS: FFConfig = {
   peerLambda: 0.03,
   peerDecay: 0.9,
   peerInit: 0.5,
+  labelInput: 'auto',
+  center: 'auto',
   labelStrength: 1,
   negatives: 'hard',
   softmaxLayers: null,

@@ -1,5 +1,6 @@
 // Supervised FF as a trainable model: the FF net plus its schedule, statistics
 // and checkpoint (de)serialisation. The training loop in train/trainer.ts drives it.
+import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
@@ -11,6 +12,12 @@ import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './clas
 import type { FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
+import { channelMeanImage, LabelledInput, resolveCentering, resolveLabelPlacement } from './labelled-input.js';
+
+/** The checkpoint tensor holding the per-pixel mean subtracted from images (centred runs). */
+const INPUT_MEAN = 'input.mean';
+/** Checkpoints from before labelInput/center existed: label pixels, no centring. */
+const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = { labelInput: 'pixels', center: 'none' };
 
 export interface InputShape {
   height: number;
@@ -25,12 +32,22 @@ export class FFModel implements TrainableModel {
   private stats: FFEpochStats;
   private phase: number | undefined;
 
+  /**
+   * `inputMean`: per-pixel values to subtract from images, required when the config centres
+   * them (colour images by default): channelMeanImage(training set), as createFF does.
+   */
   constructor(
     readonly engine: Engine,
     readonly cfg: FFConfig,
     readonly shape: InputShape,
+    inputMean?: Float32Array,
   ) {
-    this.net = new FFNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses);
+    const D = shape.height * shape.width * shape.channels;
+    const centred = resolveCentering(cfg, shape.channels);
+    if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createFF does)");
+    const placement = resolveLabelPlacement(cfg, shape.channels);
+    const input = new LabelledInput(D, shape.numClasses, placement, cfg.labelStrength, centred ? inputMean! : null);
+    this.net = new FFNet(engine, cfg, input);
     this.stats = emptyStats(cfg.layers.length);
   }
 
@@ -89,6 +106,8 @@ export class FFModel implements TrainableModel {
     const tensors: Checkpoint['tensors'] = new Map();
     const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
     this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
+    const mean = this.net.input.mean;
+    if (mean) tensors.set(INPUT_MEAN, { shape: [1, mean.length], data: mean });
     return {
       algo: this.algo,
       config: { ...this.cfg },
@@ -103,8 +122,10 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS);
-    const model = new FFModel(engine, config, shape);
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, BEFORE_INPUT_OPTIONS);
+    const D = shape.height * shape.width * shape.channels;
+    const mean = resolveCentering(config, shape.channels) ? tensorData(ck, INPUT_MEAN, 1, D) : undefined;
+    const model = new FFModel(engine, config, shape, mean);
     tensorsToParams(engine, model.net.params(), ck, adamSteps);
     model.net.peerMeans.forEach((m, l) => m.set(tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.length)));
     model.net.rng.setState(rng);
@@ -113,4 +134,9 @@ export class FFModel implements TrainableModel {
 
 }
 
-
+/** An untrained FF model sized for `data`, with the images' channel means when the config centres them. */
+export function createFFModel(engine: Engine, cfg: FFConfig, data: DatasetSplits): FFModel {
+  const shape = { height: data.train.height, width: data.train.width, channels: data.train.channels, numClasses: data.numClasses };
+  const mean = resolveCentering(cfg, shape.channels) ? channelMeanImage(data.train) : undefined;
+  return new FFModel(engine, cfg, shape, mean);
+}

@@ -5,6 +5,7 @@ import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import { Param } from '../train/optimizer.js';
 import { resolveLayerList, thresholdFor, type FFConfig } from './config.js';
+import type { LabelledInput } from './labelled-input.js';
 
 /** Scratch for one row count: input, and per layer the ReLU states, normalized states, goodness. */
 export interface Workspace {
@@ -31,15 +32,20 @@ export class FFNet {
   readonly rng: Rng;
   private readonly workspaces = new Map<number, Workspace>();
 
+  /** Values per input row (the image, plus label units when they are extra). */
+  readonly inputSize: number;
+  readonly numClasses: number;
+
   constructor(
     readonly engine: Engine,
     readonly cfg: FFConfig,
-    readonly inputSize: number,
-    readonly numClasses: number,
+    /** How an image and a label become the first layer's input. */
+    readonly input: LabelledInput,
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
-    if (numClasses > inputSize) throw new Error(`cannot embed ${numClasses} labels in ${inputSize} input pixels`);
-    this.sizes = [inputSize, ...cfg.layers];
+    this.inputSize = input.width;
+    this.numClasses = input.numClasses;
+    this.sizes = [this.inputSize, ...cfg.layers];
     this.softmaxLayers = resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
@@ -53,7 +59,7 @@ export class FFNet {
       this.peerMeans.push(new Float32Array(width).fill(cfg.peerInit));
       this.softmax.push(
         this.softmaxLayers.includes(l)
-          ? new Param(`softmax${l + 1}.weight`, engine.zeros(width, numClasses), engine, cfg)
+          ? new Param(`softmax${l + 1}.weight`, engine.zeros(width, this.numClasses), engine, cfg)
           : null,
       );
     }

@@ -5,7 +5,8 @@
 //   4. per layer: FF gradient on positive and negative cases (+ peer normalization) → update.
 // No gradient crosses a layer boundary: each layer's update uses only its own input and output.
 import type { Mat } from '../engine/engine.js';
-import { embedLabel, NEUTRAL, sampleHardNegatives, sampleRandomNegatives } from './labels.js';
+import { NEUTRAL } from './labelled-input.js';
+import { sampleHardNegatives, sampleRandomNegatives } from './labels.js';
 import type { FFNet } from './ff-net.js';
 
 export interface Batch {
@@ -39,7 +40,7 @@ const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / 
  * only layer `only` learns (and the layers above it are not run).
  */
 export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats, only?: number): Promise<void> {
-  const { engine: e, cfg, numClasses: N, inputSize: D } = net;
+  const { engine: e, cfg, numClasses: N, inputSize: D, input } = net;
   const B = batch.count;
   const upTo = only === undefined ? net.numLayers : only + 1;
   const learning = only === undefined ? [...Array(net.numLayers).keys()] : [only];
@@ -50,8 +51,8 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
 
   // 1. Positive data: the image with its correct label. Neutral: every label pixel strength/N.
   for (let i = 0; i < B; i++) {
-    embedLabel(ws.host, i, batch.images, i * D, D, NEUTRAL, N, cfg.labelStrength);
-    embedLabel(ws.host, B + i, batch.images, i * D, D, batch.labels[i], N, cfg.labelStrength);
+    input.write(ws.host, i, batch.images, i, NEUTRAL);
+    input.write(ws.host, B + i, batch.images, i, batch.labels[i]);
   }
   e.write(rows(ws.x, 0, 2 * B), ws.host.subarray(0, 2 * B * D));
   net.forward(ws, 0, 2 * B, upTo);
@@ -92,7 +93,7 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
   }
 
   // 3. Negative data: the same image with a wrong label.
-  for (let i = 0; i < B; i++) embedLabel(ws.host, 2 * B + i, batch.images, i * D, D, negLabels[i], N, cfg.labelStrength);
+  for (let i = 0; i < B; i++) input.write(ws.host, 2 * B + i, batch.images, i, negLabels[i]);
   e.write(rows(ws.x, 2 * B), ws.host.subarray(2 * B * D, 3 * B * D));
   net.forward(ws, 2 * B, B, upTo);
 
@@ -155,13 +156,12 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
       e.addRowVector(rows(dz, 0), pv, 1);
     }
 
-    // Positive and negative cases summed into one update, averaged over the minibatch.
-    const dW = scratch(net, `dW${l}`, net.sizes[l], width);
-    const db = scratch(net, `db${width}`, 1, width);
-    e.gemm(rows(ws.n[l], B, 2 * B), dz, dW, { transA: true });
-    e.colSum(dz, db, 1, 0);
-    net.weights[l].step(dW, cfg.lr * gain, 1 / B, cfg.weightCost);
-    net.biases[l].step(db, cfg.lr * gain, 1 / B, 0);
+    // Positive and negative cases summed into one update, averaged over the minibatch; with
+    // the 'smooth' optimizer the product and column sum go straight into its state.
+    const dW = () => scratch(net, `dW${l}`, net.sizes[l], width);
+    const db = () => scratch(net, `db${width}`, 1, width);
+    net.weights[l].stepProduct(rows(ws.n[l], B, 2 * B), dz, { transA: true }, cfg.lr * gain, 1 / B, cfg.weightCost, dW);
+    net.biases[l].stepColSum(dz, cfg.lr * gain, 1 / B, 0, db);
   });
   stats.cases += B;
 }

@@ -1,29 +1,6 @@
-// The label lives in the image: the first N pixels (always black in MNIST's border) hold a
-// one-of-N code. Negatives are the same image with a wrong label in those pixels.
+// Wrong labels for negative data: the same image with a label it does not have (the label
+// enters the input through labelled-input.ts).
 import type { Rng } from '../engine/rng.js';
-
-export const NEUTRAL = -1;
-
-/** Copy image `src` into `dst` at row `row` and write label pixels (NEUTRAL → strength/N each). */
-export function embedLabel(
-  dst: Float32Array,
-  row: number,
-  src: Float32Array,
-  srcOffset: number,
-  dim: number,
-  label: number,
-  numClasses: number,
-  strength: number,
-): void {
-  const o = row * dim;
-  dst.set(src.subarray(srcOffset, srcOffset + dim), o);
-  if (label === NEUTRAL) {
-    dst.fill(strength / numClasses, o, o + numClasses);
-  } else {
-    dst.fill(0, o, o + numClasses);
-    dst[o + label] = strength;
-  }
-}
 
 /**
  * Hard negatives: sample a label from the softmax's probabilities over the INCORRECT classes

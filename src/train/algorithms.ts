@@ -4,8 +4,8 @@ import { BPModel } from '../bp/bp-model.js';
 import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from '../bp/config.js';
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
-import { FF_DEFAULTS } from '../ff/config.js';
-import { FFModel } from '../ff/ff-model.js';
+import { FF_DEFAULTS, type FFConfig } from '../ff/config.js';
+import { createFFModel, FFModel } from '../ff/ff-model.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
 import { FF_OPTION_SPECS, type OptionSpec } from './options.js';
@@ -42,13 +42,7 @@ registerAlgorithm({
   defaults: FF_DEFAULTS as unknown as Record<string, unknown>,
   specs: FF_OPTION_SPECS as Record<string, OptionSpec>,
   presetConfig: (preset) => ({ ...FF_DEFAULTS, ...getPreset(preset).ff }),
-  create: (engine, config, data) =>
-    new FFModel(engine, config as unknown as typeof FF_DEFAULTS, {
-      height: data.train.height,
-      width: data.train.width,
-      channels: data.train.channels,
-      numClasses: data.numClasses,
-    }),
+  create: (engine, config, data) => createFFModel(engine, config as unknown as FFConfig, data),
   fromCheckpoint: (engine, ck) => FFModel.fromCheckpoint(engine, ck),
 });
 

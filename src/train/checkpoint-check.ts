@@ -15,9 +15,19 @@ export interface CheckedCheckpoint<C> {
   adamSteps: Record<string, number> | undefined;
 }
 
-export function checkCheckpoint<C>(ck: Checkpoint, algo: string, specs: Record<string, OptionSpec>): CheckedCheckpoint<C> {
+/**
+ * `addedLater`: options newer than some checkpoints, each with the value that reproduces what
+ * versions before it did (not its current default).
+ */
+export function checkCheckpoint<C>(
+  ck: Checkpoint,
+  algo: string,
+  specs: Record<string, OptionSpec>,
+  addedLater: Record<string, unknown> = {},
+): CheckedCheckpoint<C> {
   const fail = (why: string) => new Error(`${ck.source ?? 'checkpoint'}: ${why}`);
-  const { config, state } = ck;
+  const { state } = ck;
+  const config: Record<string, unknown> = { ...addedLater, ...ck.config };
   if (typeof config.algo === 'string' && config.algo !== ck.algo) {
     throw fail(`metadata says algo '${ck.algo}' but its config is for '${config.algo}'`);
   }

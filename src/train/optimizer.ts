@@ -1,5 +1,5 @@
 // A trainable tensor with its optimizer state, shared by FF, its softmax head and backprop.
-import type { Engine, Mat } from '../engine/engine.js';
+import type { Engine, GemmOptions, Mat } from '../engine/engine.js';
 import type { OptimizerConfig } from '../ff/config.js';
 
 export class Param {
@@ -43,6 +43,38 @@ export class Param {
           weightCost,
         });
         break;
+    }
+  }
+
+  /**
+   * step() for the SUMMED gradient op(a)·op(b). With the 'smooth' optimizer the product goes
+   * straight into the smoothed-gradient state (state ← s·state + (1 − s)·gradScale·op(a)·op(b)
+   * is one gemm with alpha = (1 − s)·gradScale, beta = s), then one pass over w and the state
+   * (Engine.smoothApply): no gradient buffer, no separate smoothing pass. The other
+   * optimizers put the product into `grad()` (a scratch matrix shaped like the value) and step.
+   */
+  stepProduct(a: Mat, b: Mat, ops: Pick<GemmOptions, 'transA' | 'transB'>, lr: number, gradScale: number, weightCost: number, grad: () => Mat): void {
+    const o = this.opt;
+    if (o.optimizer === 'smooth') {
+      this.engine.gemm(a, b, this.state[0], { ...ops, alpha: (1 - o.smoothing) * gradScale, beta: o.smoothing });
+      this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+    } else {
+      const g = grad();
+      this.engine.gemm(a, b, g, ops);
+      this.step(g, lr, gradScale, weightCost);
+    }
+  }
+
+  /** step() for the summed gradient Σ_i x[i,:] (a bias), fused like stepProduct. */
+  stepColSum(x: Mat, lr: number, gradScale: number, weightCost: number, grad: () => Mat): void {
+    const o = this.opt;
+    if (o.optimizer === 'smooth') {
+      this.engine.colSum(x, this.state[0], (1 - o.smoothing) * gradScale, o.smoothing);
+      this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+    } else {
+      const g = grad();
+      this.engine.colSum(x, g, 1, 0);
+      this.step(g, lr, gradScale, weightCost);
     }
   }
 }

@@ -47,6 +47,8 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
   peerLambda: { kind: 'number', min: 0, max: 10, help: 'peer-normalization strength λ' },
   peerDecay: { kind: 'number', min: 0, max: 0.9999, help: 'peer-normalization running-mean decay' },
   peerInit: { kind: 'number', min: 0, max: 100, help: 'initial running mean' },
+  labelInput: { kind: 'enum', values: ['auto', 'pixels', 'extra'], help: 'label over the first N pixels or as N extra input units (auto: pixels for one-channel images)' },
+  center: { kind: 'enum', values: ['auto', 'none', 'channel-mean'], help: "subtract each channel's training mean from the images (auto: colour images only)" },
   labelStrength: { kind: 'number', min: 0, max: 1000, help: 'value of the label pixel' },
   negatives: { kind: 'enum', values: ['hard', 'random'], help: 'how wrong labels for negative data are chosen' },
   softmaxLayers: { kind: 'list', nullable: true, help: '1-based hidden layers read by the softmax (default all but the first)' },

@@ -9,6 +9,7 @@ import { jitterImages } from '../data/augment.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
+import { chanceWarnings, lossWarnings } from './health.js';
 import type { TrainableModel } from './model.js';
 
 export interface EpochMetrics {
@@ -17,6 +18,8 @@ export interface EpochMetrics {
   gain: number;
   /** Validation error per classifier, when validated this epoch. */
   valid?: Record<string, number>;
+  /** Signs that the run is not learning (train/health.ts): at chance, losses jumping. */
+  warnings?: string[];
   [key: string]: unknown;
 }
 
@@ -55,6 +58,10 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
   const metrics: EpochMetrics[] = [];
   let elapsed = opts.elapsedBefore ?? 0;
   const last = Math.min(model.totalEpochs, opts.stopAfter ?? Infinity);
+  const n = model.cfg.evalSubset;
+  const validCount = n > 0 ? Math.min(n, data.valid.count) : data.valid.count;
+  // After a resume, the last epoch before it (for the loss-jump check).
+  const previous = opts.outDir && (opts.startEpoch ?? 1) > 1 ? readMetrics(opts.outDir).at(-1) : undefined;
 
   for (let epoch = opts.startEpoch ?? 1; epoch <= last; epoch++) {
     const t0 = performance.now();
@@ -92,8 +99,7 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
     const due = epoch === model.totalEpochs || (model.cfg.evalEvery > 0 && epoch % model.cfg.evalEvery === 0);
     if (due) {
       const v0 = performance.now();
-      const n = model.cfg.evalSubset;
-      const part = subset(data.valid, 0, n > 0 ? Math.min(n, data.valid.count) : data.valid.count);
+      const part = subset(data.valid, 0, validCount);
       m.valid = {};
       for (const mode of model.validationModes) m.valid[mode] = (await evaluate(model, part, data.numClasses, mode)).errorRate;
       m.validSeconds = (performance.now() - v0) / 1000;
@@ -101,6 +107,11 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
     elapsed += (performance.now() - t0) / 1000;
     m.elapsed = elapsed;
     assertFinite(m);
+    const warnings = [
+      ...lossWarnings(m, metrics.at(-1) ?? previous, data.numClasses),
+      ...(m.valid ? chanceWarnings('valid', m.valid, data.numClasses, validCount) : []),
+    ];
+    if (warnings.length) m.warnings = warnings;
     metrics.push(m);
     if (opts.outDir) {
       // Checkpoint first: a crash between the two leaves a metrics line to drop on resume,

@@ -36,8 +36,13 @@ export interface FieldWeights {
   height: number;
   width: number;
   channels: number;
-  /** How many leading input values are label pixels (FF: the number of classes); 0 for none. */
+  /** How many label inputs the strip shows (FF: the number of classes); 0 for none. */
   labelPixels: number;
+  /**
+   * N × units weights from label units placed after the image (labelInput 'extra'). Absent:
+   * the labels are the first N pixels of `data`, drawn grey in the image.
+   */
+  labelWeights?: Float32Array;
   /** Running mean activity per unit (FF's peer normalization), for sort 'peer'. */
   peerMeans?: Float32Array;
 }
@@ -140,12 +145,16 @@ export function renderFields(fw: FieldWeights, opts: FieldsOptions = {}): Render
 
   const img = new Raster(imageWidth, imageHeight, GAP_COLOR);
   const weight = (i: number, j: number) => fw.data[i * U + j];
+  const extra = fw.labelWeights;
+  const labelWeight = (k: number, j: number) => (extra ? extra[k * U + j] : weight(k, j));
+  // Image pixels the label overwrote (grey in the picture): none when the labels are extra units.
+  const overwritten = extra ? 0 : N;
   units.forEach((j, tile) => {
     // The image and the strip are scaled separately: label weights are often several times
     // larger than pixel weights, and one shared scale would wash out the image or saturate
     // every label cell.
     const values: number[] = [];
-    for (let i = N; i < D; i++) values.push(weight(i, j));
+    for (let i = overwritten; i < D; i++) values.push(weight(i, j));
     const scale = symmetricScale(values);
     layout.scales.push(scale);
     for (let ch = 0; ch < C; ch++) {
@@ -153,17 +162,17 @@ export function renderFields(fw: FieldWeights, opts: FieldsOptions = {}): Render
         for (let c = 0; c < W; c++) {
           const i = ch * H * W + r * W + c;
           const { x, y } = layout.pixel(tile, ch, r, c);
-          img.fillRect(x, y, s, s, i < N ? GAP_COLOR : colorFor(weight(i, j), scale));
+          img.fillRect(x, y, s, s, i < overwritten ? GAP_COLOR : colorFor(weight(i, j), scale));
         }
       }
     }
     const labelValues: number[] = [];
-    for (let k = 0; k < N; k++) labelValues.push(weight(k, j));
+    for (let k = 0; k < N; k++) labelValues.push(labelWeight(k, j));
     const labelScale = symmetricScale(labelValues);
     layout.labelScales.push(labelScale);
     for (let k = 0; k < N; k++) {
       const cell = layout.labelCell(tile, k)!;
-      img.fillRect(cell.x, cell.y, cell.w, cell.h, colorFor(weight(k, j), labelScale));
+      img.fillRect(cell.x, cell.y, cell.w, cell.h, colorFor(labelWeight(k, j), labelScale));
       if (separators && k < N - 1 && (k + 1) % 5 === 0) img.fillRect(cell.x + cell.w, cell.y, 1, cell.h, GROUP_COLOR);
     }
   });
@@ -227,9 +236,16 @@ export function fieldWeightsFromCheckpoint(ck: Checkpoint, layer = 1): FieldWeig
   const D = shape.height * shape.width * shape.channels;
   let data: Float32Array;
   let units: number;
+  const N = ck.algo === 'ff' ? shape.numClasses : 0;
+  let labelWeights: Float32Array | undefined;
   if (t.shape[0] === D) {
     data = t.data;
     units = t.shape[1];
+  } else if (N > 0 && t.shape[0] === D + N) {
+    // FF with the label as N extra units after the image.
+    units = t.shape[1];
+    data = t.data.subarray(0, D * units);
+    labelWeights = t.data.subarray(D * units);
   } else if (t.shape[1] === D) {
     // Stored [units, inputs]: transpose to [inputs, units].
     units = t.shape[0];
@@ -245,7 +261,8 @@ export function fieldWeightsFromCheckpoint(ck: Checkpoint, layer = 1): FieldWeig
     height: shape.height,
     width: shape.width,
     channels: shape.channels,
-    labelPixels: ck.algo === 'ff' ? shape.numClasses : 0,
+    labelPixels: N,
+    labelWeights,
     peerMeans: peer && peer.data.length === units ? peer.data : undefined,
   };
 }
@@ -284,5 +301,8 @@ export async function learnedChange(ck: Checkpoint, fw: FieldWeights, engine: En
   }
   const data = new Float32Array(fw.data.length);
   for (let i = 0; i < data.length; i++) data[i] = fw.data[i] - init.data[i];
-  return { ...fw, data };
+  if (!fw.labelWeights || !init.labelWeights) return { ...fw, data };
+  const labelWeights = new Float32Array(fw.labelWeights.length);
+  for (let i = 0; i < labelWeights.length; i++) labelWeights[i] = fw.labelWeights[i] - init.labelWeights[i];
+  return { ...fw, data, labelWeights };
 }

@@ -4,7 +4,7 @@
 import type { ImageSet } from '../data/dataset.js';
 import { Rng } from '../engine/rng.js';
 import type { FFNet } from '../ff/ff-net.js';
-import { embedLabel, sampleRandomNegatives } from '../ff/labels.js';
+import { sampleRandomNegatives } from '../ff/labels.js';
 
 export interface LayerStats {
   width: number;
@@ -25,7 +25,6 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
   const e = net.engine;
   const L = net.numLayers;
   const n = set.count;
-  const D = net.inputSize;
   const N = net.numClasses;
   const stats: LayerStats[] = Array.from({ length: L }, (_, l) => ({
     width: net.sizes[l + 1],
@@ -45,7 +44,7 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
     const ws = net.workspace(c);
     for (const positive of [true, false]) {
       for (let i = 0; i < c; i++) {
-        embedLabel(ws.host, i, set.images, (start + i) * D, D, positive ? labels[i] : wrong[i], N, net.cfg.labelStrength);
+        net.input.write(ws.host, i, set.images, start + i, positive ? labels[i] : wrong[i]);
       }
       e.write(ws.x, ws.host);
       net.forward(ws, 0, c);

@@ -74,7 +74,7 @@ export function fieldsFigure(title: string, what: string, fw: FieldWeights, unit
   const count = Math.min(units, fw.units);
   const { png, layout } = renderFields(fw, { units: count, sort: 'rms', scale: 2 });
   const strip = fw.labelPixels
-    ? ` The strip under each image shows the weights from the ${fw.labelPixels} label pixels, label 0 on the left (dark mark after every 5th), scaled to its own largest |weight|; the label pixels are grey in the image.`
+    ? ` The strip under each image shows the weights from the ${fw.labelPixels} label ${fw.labelWeights ? 'units (extra inputs after the image)' : 'pixels'}, label 0 on the left (dark mark after every 5th), scaled to its own largest |weight|${fw.labelWeights ? '' : '; the label pixels are grey in the image'}.`
     : '';
   const body = `<img class="fields" alt="${escapeHtml(title)}" width="${layout.imageWidth}" height="${layout.imageHeight}" src="data:image/png;base64,${png.toString('base64')}">
 <div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>

@@ -450,6 +450,65 @@ conformance('smoothStep (3 steps, weightCost 0 and 1e-3)', async (e, rng) => {
   }
 });
 
+conformance('smoothApply: w ← w − lr·(state + weightCost·w) in float32 (3 steps)', async (e, rng) => {
+  for (const [r, c] of [...OPT_SHAPES, [1, 1003] as [number, number]]) {
+    for (const weightCost of [0, 1e-3]) {
+      const w = e.fromArray(randn(rng, r * c), r, c);
+      const lr = 0.1;
+      for (let step = 1; step <= 3; step++) {
+        const W = await e.read(w);
+        const S = randn(rng, r * c, 0.1);
+        const st = e.fromArray(S, r, c);
+        e.smoothApply(w, st, lr, weightCost);
+        const n = r * c;
+        const [ws, wsc] = [new Float64Array(n), new Float64Array(n)];
+        for (let i = 0; i < n; i++) {
+          ws[i] = W[i] - lr * (S[i] + weightCost * W[i]);
+          wsc[i] = Math.abs(W[i]) + lr * (Math.abs(S[i]) + Math.abs(weightCost * W[i]));
+        }
+        const tag = `smoothApply ${r}×${c} wc ${weightCost} step ${step}`;
+        assert.deepEqual(await e.read(st), S, `${tag}: state is read only`);
+        assertClose(`${tag} w`, await e.read(w), ws, wsc, ELEM_TOL, ELEM_BOUND);
+      }
+    }
+  }
+  const w = e.zeros(2, 3);
+  assert.throws(() => e.smoothApply(w, e.zeros(3, 2), 0.1, 0), /smoothApply state: expected 2×3, got 3×2/);
+  assert.throws(() => e.smoothApply(w, w, 0.1, 0), /must not overlap/);
+});
+
+conformance('fused smooth step: gemm (alpha, beta) into the state, then smoothApply, = smoothStep of the product', async (e, rng) => {
+  // Param.stepProduct for the 'smooth' optimizer: state ← s·state + (1 − s)·gs·AᵀB by one
+  // gemm, then w ← w − lr·(state + wc·w). State within the gemm bound, w within the
+  // elementwise bound of the update computed from the state the engine produced.
+  for (const [k, m, n] of [[7, 5, 3], [40, 33, 61], [200, 17, 129]] as [number, number, number][]) {
+    const s = 0.9;
+    const gs = 1 / k;
+    const lr = 0.01;
+    const wc = 1e-3;
+    const w = e.fromArray(randn(rng, m * n), m, n);
+    const st = e.fromArray(randn(rng, m * n, 0.1), m, n);
+    for (let step = 1; step <= 2; step++) {
+      const W = await e.read(w);
+      const S0 = await e.read(st);
+      const A = randn(rng, k * m);
+      const Bm = randn(rng, k * n);
+      e.gemm(e.fromArray(A, k, m), e.fromArray(Bm, k, n), st, { transA: true, alpha: (1 - s) * gs, beta: s });
+      e.smoothApply(w, st, lr, wc);
+      const ref = refGemm(A, Bm, S0, m, n, k, true, false, (1 - s) * gs, s);
+      const tag = `fused smooth ${k}:${m}×${n} step ${step}`;
+      const S1 = await e.read(st);
+      assertClose(`${tag} state`, S1, ref.val, ref.scale, GEMM_TOL, `|err| ≤ ${GEMM_TOL}·(Σ|terms|)`);
+      const [ws, wsc] = [new Float64Array(m * n), new Float64Array(m * n)];
+      for (let i = 0; i < m * n; i++) {
+        ws[i] = W[i] - lr * (S1[i] + wc * W[i]);
+        wsc[i] = Math.abs(W[i]) + lr * (Math.abs(S1[i]) + Math.abs(wc * W[i]));
+      }
+      assertClose(`${tag} w`, await e.read(w), ws, wsc, ELEM_TOL, ELEM_BOUND);
+    }
+  }
+});
+
 conformance('momentumStep (3 steps; weightCost·w goes into the velocity)', async (e, rng) => {
   for (const [r, c] of OPT_SHAPES) {
     for (const weightCost of [0, 1e-3]) {
@@ -636,6 +695,11 @@ test('native: addon validates its arguments instead of crashing', (t) => {
       const buf = f(8);
       a.gemm(false, false, 2, 2, 2, 1, buf.subarray(0, 4), f(4), 0, buf.subarray(2, 6));
     }],
+    [/^ff_native\.smoothApply: 'state' has 3 elements, expected 4$/, () => a.smoothApply(f(4), f(3), 0.1, 0)],
+    [/^ff_native\.smoothApply: w and state must not overlap$/, () => {
+      const buf = f(8);
+      a.smoothApply(buf.subarray(0, 4), buf.subarray(2, 6), 0.1, 0);
+    }],
     [/^ff_native\.adamStep: 'grad' has 1 elements, expected 4$/, () => a.adamStep(f(4), f(4), f(4), f(1), 1, 1, 0.9, 0.99, 1e-8, 1, 1, 0)],
   ];
   for (const [re, call] of bad) assert.throws(call, (err: unknown) => err instanceof Error && re.test(err.message), `expected ${re}`);
@@ -694,6 +758,7 @@ test('native: elementwise kernels and optimizers agree with js to the bit', asyn
     const s = y();
     const g = e.fromArray(Gd, r, c);
     e.smoothStep(w, s, g, { gradScale: 0.1, smoothing: 0.9, lr: 0.03, weightCost: 1e-3 });
+    e.smoothApply(w, s, 0.03, 1e-3);
     e.momentumStep(w, s, g, { gradScale: 0.1, momentum: 0.9, lr: 0.03, weightCost: 1e-3 });
     const am = e.zeros(r, c);
     const av = e.zeros(r, c);

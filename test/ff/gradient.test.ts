@@ -10,6 +10,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
+import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { emptyStats, ffTrainStep } from '../../src/ff/ff-step.js';
 
 const D = 12; // the first 2 pixels hold the label
@@ -62,6 +63,8 @@ const variants: Partial<FFConfig>[] = [
   { goodnessPower: 1 },
   { goodnessReduce: 'mean', temperature: 0.5 },
   { loss: 'symba', symbaAlpha: 0.5 },
+  // The label as extra units after a centred image (the colour-image input).
+  { labelInput: 'extra', center: 'channel-mean' },
 ];
 
 for (const engine of engines()) {
@@ -82,7 +85,9 @@ for (const engine of engines()) {
         labelStrength: 1,
         ...v,
       };
-      const net = new FFNet(engine, cfg, D, N);
+      const extra = cfg.labelInput === 'extra';
+      const mean = cfg.center === 'channel-mean' ? new Float32Array(D).fill(0.3) : null;
+      const net = new FFNet(engine, cfg, new LabelledInput(D, N, extra ? 'extra' : 'pixels', cfg.labelStrength, mean));
       // Non-zero biases so every code path (bias gradient included) is exercised.
       for (const bp of net.biases) engine.write(bp.value, Float32Array.from({ length: bp.value.cols }, (_, j) => 0.1 * (j - 2)));
       const rng = new Rng(11);
@@ -96,16 +101,18 @@ for (const engine of engines()) {
       const rows: Float64Array[] = [];
       for (const neg of [false, true]) {
         for (let i = 0; i < B; i++) {
-          const r = Float64Array.from(images.subarray(i * D, (i + 1) * D));
+          const r = new Float64Array(net.inputSize);
+          for (let p = 0; p < D; p++) r[p] = images[i * D + p] - (mean ? mean[p] : 0);
           const lab = neg ? 1 - labels[i] : labels[i];
-          r.fill(0, 0, N);
-          r[lab] = cfg.labelStrength;
+          const at = extra ? D : 0;
+          r.fill(0, at, at + N);
+          r[at + lab] = cfg.labelStrength;
           rows.push(normalize(r));
         }
       }
       const isPos = rows.map((_, i) => i < B);
       let inputs = rows;
-      const sizes = [D, ...cfg.layers];
+      const sizes = [net.inputSize, ...cfg.layers];
       for (let l = 0; l < cfg.layers.length; l++) {
         const width = sizes[l + 1];
         const W = Float64Array.from(before[l]);

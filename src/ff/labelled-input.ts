@@ -1,0 +1,87 @@
+// What the first FF layer sees: an image with a label. Two placements:
+//   'pixels' — Hinton's: the label overwrites the first N pixels (always black in MNIST's
+//              border, so nothing is lost there);
+//   'extra'  — N label units appended after the image, for images whose every pixel carries
+//              information (CIFAR-10): no pixel is overwritten.
+// Optionally the image is centred first (each channel's training-set mean subtracted). Dense
+// natural images have a large common component; un-centred, it dominates every normalized
+// input vector, all images look alike to the layers, and FF stops learning (CIFAR-10 stayed at
+// chance before this).
+import type { ImageSet } from '../data/dataset.js';
+import type { FFConfig } from './config.js';
+
+export const NEUTRAL = -1;
+
+export type LabelPlacement = 'pixels' | 'extra';
+
+export class LabelledInput {
+  /** Values per row of the net's input: the image, plus N label units when placed 'extra'. */
+  readonly width: number;
+
+  constructor(
+    readonly imageSize: number,
+    readonly numClasses: number,
+    readonly placement: LabelPlacement,
+    readonly strength: number,
+    /** Per-pixel values subtracted from every image (null: none). */
+    readonly mean: Float32Array | null,
+  ) {
+    if (placement === 'pixels' && numClasses > imageSize) throw new Error(`cannot embed ${numClasses} labels in ${imageSize} input pixels`);
+    if (mean && mean.length !== imageSize) throw new Error(`input mean has ${mean.length} values for ${imageSize}-value images`);
+    this.width = placement === 'extra' ? imageSize + numClasses : imageSize;
+  }
+
+  /** Offset of the label units within a row. */
+  get labelOffset(): number {
+    return this.placement === 'extra' ? this.imageSize : 0;
+  }
+
+  /** Row `row` of `dst` ← image `index` of `images` with `label` (NEUTRAL → strength/N on every label unit). */
+  write(dst: Float32Array, row: number, images: Float32Array, index: number, label: number): void {
+    const D = this.imageSize;
+    const o = row * this.width;
+    const src = images.subarray(index * D, (index + 1) * D);
+    if (this.mean) {
+      const m = this.mean;
+      for (let p = 0; p < D; p++) dst[o + p] = src[p] - m[p];
+    } else {
+      dst.set(src, o);
+    }
+    const l = o + this.labelOffset;
+    const N = this.numClasses;
+    if (label === NEUTRAL) {
+      dst.fill(this.strength / N, l, l + N);
+    } else {
+      dst.fill(0, l, l + N);
+      dst[l + label] = this.strength;
+    }
+  }
+}
+
+/** 'auto' → Hinton's label pixels for one-channel images (MNIST's black border), extra units otherwise. */
+export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'>, channels: number): LabelPlacement {
+  if (cfg.labelInput !== 'auto') return cfg.labelInput;
+  return channels === 1 ? 'pixels' : 'extra';
+}
+
+/** 'auto' → centre colour images only (MNIST keeps ffnew.m's arithmetic exactly). */
+export function resolveCentering(cfg: Pick<FFConfig, 'center'>, channels: number): boolean {
+  if (cfg.center !== 'auto') return cfg.center === 'channel-mean';
+  return channels > 1;
+}
+
+/** Each channel's mean over a set, spread over that channel's pixels (channel-planar images). */
+export function channelMeanImage(set: ImageSet): Float32Array {
+  const plane = set.height * set.width;
+  const D = plane * set.channels;
+  const out = new Float32Array(D);
+  for (let ch = 0; ch < set.channels; ch++) {
+    let sum = 0;
+    for (let i = 0; i < set.count; i++) {
+      const base = i * D + ch * plane;
+      for (let p = 0; p < plane; p++) sum += set.images[base + p];
+    }
+    out.fill(sum / Math.max(1, set.count * plane), ch * plane, (ch + 1) * plane);
+  }
+  return out;
+}
