@@ -15,6 +15,7 @@ import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../train/algorithms.js';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { claimRunDir } from '../util/run-dir.js';
 import { evaluate } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';
 import { getPreset, PRESETS } from '../train/presets.js';
@@ -96,7 +97,21 @@ function canonical(v: unknown): string {
 export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
   getPreset(o.preset); // a one-line error for an unknown preset, before anything is trained
   const engine = getEngine();
-  const outDir = path.resolve(o.out ?? path.join('runs', `compare-${o.preset}`));
+  // One process at a time in the comparison's directory (it holds both runs), claimed first.
+  const claim = claimRunDir(o.out ?? path.join('runs', `compare-${o.preset}`), {
+    create: true,
+    onNotice: (line) => process.stderr.write(`ff: ${line}\n`),
+  });
+  process.once('exit', claim.release);
+  try {
+    return await compareInDir(o, claim.dir, engine);
+  } finally {
+    process.off('exit', claim.release);
+    claim.release();
+  }
+}
+
+async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnType<typeof getEngine>): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const runs: CompareRun[] = [];
   let data: DatasetSplits | undefined;

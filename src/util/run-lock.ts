@@ -39,7 +39,7 @@ export function acquireRunLock(dir: string, onNotice: (line: string) => void = (
     if (isAlive(owner)) {
       const where = owner.hostname === hostname() ? '' : ` on ${owner.hostname}`;
       throw new Error(
-        `${dir} is in use by another ff train (pid ${owner.pid}${where}, since ${owner.since}); ` +
+        `${dir} is in use by another ff process (pid ${owner.pid}${where}, since ${owner.since}); ` +
           `wait for it to finish, or remove ${file} if that process is not running`,
       );
     }

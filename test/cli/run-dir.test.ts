@@ -98,10 +98,12 @@ test('one writer per run directory: stale lock taken over, live lock refused, --
   const held = acquireRunLock(run);
   try {
     assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid);
-    const inUse = new RegExp(`^ff: .*run is in use by another ff train \\(pid ${process.pid}, since .*\\); wait for it to finish, or remove .*\\.lock if that process is not running$`);
+    const inUse = new RegExp(`^ff: .*run is in use by another ff process \\(pid ${process.pid}, since .*\\); wait for it to finish, or remove .*\\.lock if that process is not running$`);
     oneLine(ff('train', '--resume', run, '--no-progress'), inUse);
     oneLine(ff('train', ...TINY, '--out', run), inUse);
-    assert.throws(() => acquireRunLock(run), /is in use by another ff train/);
+    assert.throws(() => acquireRunLock(run), /is in use by another ff process/);
+    // ff compare claims its directory the same way.
+    oneLine(ff('compare', '--preset', 'quick', '--epochs', '1', '--out', run, '--no-progress'), inUse);
   } finally {
     held.release();
   }
