@@ -7,7 +7,8 @@
 //   (c) when Debian's python3-torch imports under /usr/bin/python3, the same step in PyTorch,
 //       plain and tuned (bench/ff_step_torch.py), run interleaved with ours.
 //
-// Flags: --quick (few repeats, for checking the script), --no-torch, --no-js.
+// Flags: --quick (few repeats, for checking the script), --no-torch, --no-js;
+// --profile runs bench/ff-epoch-profile.ts instead (a real training loop, timed per engine call).
 // The tables go to stdout and, as Markdown, to bench/last-run.md.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -95,8 +96,6 @@ interface LayerState {
   coef: Mat; // 2B×1
   pv: Mat; // 1×N peer-normalization push
   dz: Mat; // 2B×N
-  dW: Mat;
-  db: Mat;
   peerMeans: Float32Array;
   stats: { loss: number; pairErrors: number };
 }
@@ -134,15 +133,13 @@ function makeLayer(e: Engine, B: number, K: number, N: number, data: ReturnType<
     coef: e.zeros(R, 1),
     pv: e.zeros(1, N),
     dz: e.zeros(R, N),
-    dW: e.zeros(K, N),
-    db: e.zeros(1, N),
     peerMeans: new Float32Array(N).fill(HP.peerInit),
     stats: { loss: 0, pairErrors: 0 },
   };
 }
 
 function disposeLayer(e: Engine, s: LayerState): void {
-  for (const m of [s.x, s.W, s.b, s.sW, s.sb, s.y, s.n, s.g, s.posSum, s.coef, s.pv, s.dz, s.dW, s.db]) e.dispose(m);
+  for (const m of [s.x, s.W, s.b, s.sW, s.sb, s.y, s.n, s.g, s.posSum, s.coef, s.pv, s.dz]) e.dispose(m);
 }
 
 /**
@@ -186,11 +183,14 @@ async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
   for (let j = 0; j < N; j++) push[j] = -HP.peerLambda * (avg - pm[j]);
   e.write(s.pv, push);
   e.addRowVector(e.rowView(s.dz, 0, B), s.pv, 1);
-  // Weight and bias gradients over pos+neg rows, then the smoothed updates.
-  e.gemm(s.x, s.dz, s.dW, { transA: true });
-  e.colSum(s.dz, s.db, 1, 0);
-  e.smoothStep(s.W, s.sW, s.dW, { gradScale: 1 / B, smoothing: HP.smoothing, lr: HP.lr, weightCost: HP.weightCost });
-  e.smoothStep(s.b, s.sb, s.db, { gradScale: 1 / B, smoothing: HP.smoothing, lr: HP.lr, weightCost: 0 });
+  // Weight and bias gradients over pos+neg rows go straight into the smoothed-gradient states
+  // (Param.stepProduct / stepColSum: gemm and colSum with alpha = (1 − s)/B, beta = s), then
+  // one pass over each parameter and its state.
+  const take = (1 - HP.smoothing) / B;
+  e.gemm(s.x, s.dz, s.sW, { transA: true, alpha: take, beta: HP.smoothing });
+  e.smoothApply(s.W, s.sW, HP.lr, HP.weightCost);
+  e.colSum(s.dz, s.sb, take, HP.smoothing);
+  e.smoothApply(s.b, s.sb, HP.lr, 0);
 }
 
 async function timeSteps(e: Engine, s: LayerState, reps: number, warmup: number): Promise<number[]> {
@@ -572,7 +572,9 @@ function mdTable(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-main().catch((err) => {
+// `npm run bench -- --profile [options]`: the per-epoch profile of the real training loop
+// (bench/ff-epoch-profile.ts) instead of the layer-step benchmark.
+(args.has('--profile') ? import('./ff-epoch-profile.js').then((m) => m.runProfile(process.argv.slice(2))) : main()).catch((err) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ decay 0.9, RMS row normalization):
   tuned  -- positive and negative rows stacked into one matmul for the forward pass and one
             for the weight gradient, preallocated outputs (out=), in-place updates, the
             squared row sums computed once and reused for the RMS normalization,
+            the smoothing fused into the weight-gradient product (sW.addmm_ with beta, alpha),
             torch.set_num_threads(2), and OMP_WAIT_POLICY=PASSIVE (the driver sets it in this
             process's environment before PyTorch loads; it cannot be changed afterwards).
 
@@ -152,9 +153,9 @@ def tuned_step(L, T):
     L.peer.mul_(PEER_DECAY).add_(T.posmean, alpha=1 - PEER_DECAY)
     torch.sub(L.peer, L.peer.mean(), out=T.push).mul_(PEER_LAMBDA)  # -lambda (avg - peer)
     T.dz[:B].add_(T.push)
-    torch.mm(T.xT, T.dz, out=T.dW)
     torch.sum(T.dz, dim=0, keepdim=True, out=T.db)
-    L.sW.mul_(SMOOTHING).add_(T.dW, alpha=(1 - SMOOTHING) / B)
+    # The smoothing fused into the weight-gradient product, as ours does (issue 9).
+    L.sW.addmm_(T.xT, T.dz, beta=SMOOTHING, alpha=(1 - SMOOTHING) / B)
     L.W.mul_(1 - LR * WEIGHT_COST).sub_(L.sW, alpha=LR)
     L.sb.mul_(SMOOTHING).add_(T.db, alpha=(1 - SMOOTHING) / B)
     L.b.sub_(L.sb, alpha=LR)

@@ -250,6 +250,22 @@ static napi_value ff_row_power_sum(napi_env env, napi_callback_info info) {
 #undef FN
 }
 
+// Σ_j x[j]² in double, in SUM_LANES interleaved partial sums (lane k takes j ≡ k mod 8) that
+// are combined pairwise at the end, then the tail: a fixed order that vectorizes without
+// reassociation, and that js-backend.ts (sumSqLanes) repeats exactly. Products of two float32
+// values are exact in double, so only the order of the additions matters.
+#define SUM_LANES 8
+static inline double sum_sq_lanes(const float *x, size_t n) {
+  double acc[SUM_LANES] = {0};
+  size_t j = 0;
+  for (; j + SUM_LANES <= n; j += SUM_LANES) {
+    for (size_t k = 0; k < SUM_LANES; k++) acc[k] += (double)x[j + k] * (double)x[j + k];
+  }
+  double s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) s += (double)x[j] * (double)x[j];
+  return s;
+}
+
 // normalizeRows(x, rows, cols, out, mode, eps, sumSq): out = x / (eps + rms(row)) for mode
 // 'rms', x / (eps + ‖row‖) for 'l2'. out may be x. When sumSq has `rows` elements it also
 // receives Σ_j x[i,j]² — the FF goodness — so the FF forward pass reads each row once.
@@ -281,8 +297,7 @@ static napi_value ff_normalize_rows(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < rows; i++) {
     const float *x = X + i * cols;
     float *o = O + i * cols;
-    double s = 0;
-    for (size_t j = 0; j < cols; j++) s += (double)x[j] * (double)x[j];
+    const double s = sum_sq_lanes(x, cols);
     if (lss != 0) SS[i] = (float)s;
     const double len = rms ? sqrt(s / (double)cols) : sqrt(s);
     const double inv = 1 / (eps + len);
@@ -492,6 +507,39 @@ static napi_value ff_smooth_step(napi_env env, napi_callback_info info) {
 #undef FN
 }
 
+// smoothApply(w, state, lr, weightCost): w ← w − lr·(state + weightCost·w), the second half of
+// smoothStep when a gemm (alpha = (1 − smoothing)·gradScale, beta = smoothing) has already put
+// the smoothed gradient into state. float32 arithmetic, every operation rounded (no FMA, see
+// the top), so src/engine/js-backend.ts reproduces it bit for bit with Math.fround. A memory-
+// bound pass (read w and state, write w): float lanes instead of double halve the vector work.
+__attribute__((noinline)) static void smooth_apply_kernel(float *restrict W, const float *restrict S,
+                                                          size_t n, float lr, float wc) {
+  for (size_t i = 0; i < n; i++) {
+    const float w = W[i];
+    W[i] = w - lr * (S[i] + wc * w);
+  }
+}
+
+static napi_value ff_smooth_apply(napi_env env, napi_callback_info info) {
+#define FN "smoothApply"
+  ARGS(4);
+  float *W, *S;
+  size_t lw, ls;
+  double lr, wc;
+  F32(0, "w", W, lw);
+  F32(1, "state", S, ls);
+  NUM(2, "lr", lr);
+  NUM(3, "weightCost", wc);
+  LEN("state", ls, lw);
+  if (overlap(W, lw, S, ls)) {
+    fail(env, FN, "w and state must not overlap");
+    return NULL;
+  }
+  smooth_apply_kernel(W, S, lw, (float)lr, (float)wc);
+  return NULL;
+#undef FN
+}
+
 // momentumStep(w, velocity, grad, gradScale, momentum, lr, weightCost):
 //   velocity ← momentum·velocity + gradScale·grad + weightCost·w
 //   w ← w − lr·velocity
@@ -614,6 +662,7 @@ NAPI_MODULE_INIT() {
       {"reluBackward", ff_relu_backward},
       {"axpby", ff_axpby},
       {"smoothStep", ff_smooth_step},
+      {"smoothApply", ff_smooth_apply},
       {"momentumStep", ff_momentum_step},
       {"adamStep", ff_adam_step},
       {"blasThreads", ff_blas_threads},
