@@ -1,10 +1,12 @@
 // The backprop baseline as a trainable model: the MLP plus its schedule, statistics
 // and checkpoint (de)serialisation, driven by the same training loop as FF.
+import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
+import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { InputShape } from '../ff/ff-model.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
-import { paramsToTensors, rms, tensorsToParams } from '../train/param-io.js';
+import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
@@ -28,8 +30,11 @@ export class BPModel implements TrainableModel {
     readonly engine: Engine,
     readonly cfg: BPConfig,
     readonly shape: InputShape,
+    inputMean?: Float32Array,
   ) {
-    this.net = new BPNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses);
+    const centred = resolveCentering(cfg.center, shape.channels);
+    if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createBPModel does)");
+    this.net = new BPNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses, centred ? inputMean! : null);
   }
 
   get rng() {
@@ -99,6 +104,8 @@ export class BPModel implements TrainableModel {
   async toCheckpoint(): Promise<Checkpoint> {
     const tensors: Checkpoint['tensors'] = new Map();
     const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
+    const mean = this.net.inputMean;
+    if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
     return {
       algo: this.algo,
       config: { ...this.cfg },
@@ -113,11 +120,20 @@ export class BPModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS);
-    const model = new BPModel(engine, config, shape);
+    // Checkpoints from before centring existed were never centred.
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none' });
+    const D = shape.height * shape.width * shape.channels;
+    const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
+    const model = new BPModel(engine, config, shape, mean);
     tensorsToParams(engine, model.net.params(), ck, adamSteps);
     model.net.rng.setState(rng);
     return model;
   }
 }
 
+/** An untrained BP model sized for `data`, with the images' channel means when the config centres them. */
+export function createBPModel(engine: Engine, cfg: BPConfig, data: DatasetSplits): BPModel {
+  const shape = { height: data.train.height, width: data.train.width, channels: data.train.channels, numClasses: data.numClasses };
+  const mean = resolveCentering(cfg.center, shape.channels) ? channelMeanImage(data.train) : undefined;
+  return new BPModel(engine, cfg, shape, mean);
+}

@@ -25,6 +25,8 @@ export interface BPWorkspace {
   out: Mat;
   /** One-hot targets (rows × N). */
   onehot: Mat;
+  /** Host buffer for centred images (allocated on first use). */
+  centred?: Float32Array;
   /** Descent gradients w.r.t. each linear layer's output: [hidden 1, …, hidden L, output]. */
   delta: Mat[];
   /** Host staging buffers. */
@@ -48,8 +50,11 @@ export class BPNet {
     readonly cfg: BPConfig,
     readonly inputSize: number,
     readonly numClasses: number,
+    /** Per-pixel values subtracted from every image (centred colour images), or null. */
+    readonly inputMean: Float32Array | null = null,
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
+    if (inputMean && inputMean.length !== inputSize) throw new Error(`input mean has ${inputMean.length} values for ${inputSize}-value images`);
     this.sizes = [inputSize, ...cfg.layers, numClasses];
     this.rng = new Rng(cfg.seed);
     const L = cfg.layers.length;
@@ -107,7 +112,16 @@ export class BPNet {
     const e = this.engine;
     const v = (m: Mat) => e.rowView(m, 0, count);
     if (count > ws.rows) throw new Error(`forward: ${count} rows do not fit a workspace of ${ws.rows}`);
-    e.write(v(ws.x), images.subarray(0, count * this.inputSize));
+    let pixels = images.subarray(0, count * this.inputSize);
+    if (this.inputMean) {
+      // Centred images (colour datasets): subtract the training set's channel means on the host.
+      const m = this.inputMean;
+      const D = this.inputSize;
+      const host = (ws.centred ??= new Float32Array(ws.rows * D));
+      for (let i = 0; i < count; i++) for (let p = 0; p < D; p++) host[i * D + p] = pixels[i * D + p] - m[p];
+      pixels = host.subarray(0, count * D);
+    }
+    e.write(v(ws.x), pixels);
     if (ws.xn) e.normalizeRows(v(ws.x), v(ws.xn), 'rms', NORM_EPS);
     const L = this.numHidden;
     for (let k = 0; k <= L; k++) {

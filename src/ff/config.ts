@@ -1,4 +1,5 @@
 // Every knob of supervised FF (SPEC §1–§2). Defaults are the values of Hinton's ffnew.m.
+import type { Centering } from '../data/centering.js';
 
 export type OptimizerKind = 'smooth' | 'adam' | 'momentum';
 export type ScheduleKind = 'hinton' | 'constant' | 'linear';
@@ -32,6 +33,8 @@ export interface RunConfig extends OptimizerConfig {
   jitter: number;
   /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
   trainOnAll: boolean;
+  /** Subtract each channel's training-set mean from the images ('auto': colour images only). */
+  center: Centering;
   /** Validate every N epochs (always after the last). 0 = only at the end. */
   evalEvery: number;
   /** Validation images used for the per-epoch line (0 = the whole validation set). */
@@ -64,8 +67,6 @@ export interface FFConfig extends RunConfig {
   // Labels and negatives.
   /** Where the label enters the input: over the first N pixels, N extra units, or by channels. */
   labelInput: 'auto' | 'pixels' | 'extra';
-  /** Subtract each channel's training-set mean from the images ('auto': colour images only). */
-  center: 'auto' | 'none' | 'channel-mean';
   labelStrength: number;
   negatives: NegativeKind;
 
@@ -98,6 +99,7 @@ export const RUN_DEFAULTS: RunConfig = {
   schedule: 'hinton',
   jitter: 0,
   trainOnAll: false,
+  center: 'auto',
   evalEvery: 1,
   evalSubset: 0,
 };
@@ -118,7 +120,6 @@ export const FF_DEFAULTS: FFConfig = {
   peerDecay: 0.9,
   peerInit: 0.5,
   labelInput: 'auto',
-  center: 'auto',
   labelStrength: 1,
   negatives: 'hard',
   softmaxLayers: null,

@@ -12,10 +12,9 @@ import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './clas
 import type { FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
-import { channelMeanImage, LabelledInput, resolveCentering, resolveLabelPlacement } from './labelled-input.js';
+import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
+import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
 
-/** The checkpoint tensor holding the per-pixel mean subtracted from images (centred runs). */
-const INPUT_MEAN = 'input.mean';
 /** Checkpoints from before labelInput/center existed: label pixels, no centring. */
 const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = { labelInput: 'pixels', center: 'none' };
 
@@ -43,7 +42,7 @@ export class FFModel implements TrainableModel {
     inputMean?: Float32Array,
   ) {
     const D = shape.height * shape.width * shape.channels;
-    const centred = resolveCentering(cfg, shape.channels);
+    const centred = resolveCentering(cfg.center, shape.channels);
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createFF does)");
     const placement = resolveLabelPlacement(cfg, shape.channels);
     const input = new LabelledInput(D, shape.numClasses, placement, cfg.labelStrength, centred ? inputMean! : null);
@@ -107,7 +106,7 @@ export class FFModel implements TrainableModel {
     const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
     this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
     const mean = this.net.input.mean;
-    if (mean) tensors.set(INPUT_MEAN, { shape: [1, mean.length], data: mean });
+    if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
     return {
       algo: this.algo,
       config: { ...this.cfg },
@@ -124,7 +123,7 @@ export class FFModel implements TrainableModel {
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
     const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, BEFORE_INPUT_OPTIONS);
     const D = shape.height * shape.width * shape.channels;
-    const mean = resolveCentering(config, shape.channels) ? tensorData(ck, INPUT_MEAN, 1, D) : undefined;
+    const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);
     tensorsToParams(engine, model.net.params(), ck, adamSteps);
     model.net.peerMeans.forEach((m, l) => m.set(tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.length)));
@@ -137,6 +136,6 @@ export class FFModel implements TrainableModel {
 /** An untrained FF model sized for `data`, with the images' channel means when the config centres them. */
 export function createFFModel(engine: Engine, cfg: FFConfig, data: DatasetSplits): FFModel {
   const shape = { height: data.train.height, width: data.train.width, channels: data.train.channels, numClasses: data.numClasses };
-  const mean = resolveCentering(cfg, shape.channels) ? channelMeanImage(data.train) : undefined;
+  const mean = resolveCentering(cfg.center, shape.channels) ? channelMeanImage(data.train) : undefined;
   return new FFModel(engine, cfg, shape, mean);
 }

@@ -3,11 +3,7 @@
 //              border, so nothing is lost there);
 //   'extra'  — N label units appended after the image, for images whose every pixel carries
 //              information (CIFAR-10): no pixel is overwritten.
-// Optionally the image is centred first (each channel's training-set mean subtracted). Dense
-// natural images have a large common component; un-centred, it dominates every normalized
-// input vector, all images look alike to the layers, and FF stops learning (CIFAR-10 stayed at
-// chance before this).
-import type { ImageSet } from '../data/dataset.js';
+// Optionally the image is centred first (data/centering.ts).
 import type { FFConfig } from './config.js';
 
 export const NEUTRAL = -1;
@@ -62,26 +58,4 @@ export class LabelledInput {
 export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'>, channels: number): LabelPlacement {
   if (cfg.labelInput !== 'auto') return cfg.labelInput;
   return channels === 1 ? 'pixels' : 'extra';
-}
-
-/** 'auto' → centre colour images only (MNIST keeps ffnew.m's arithmetic exactly). */
-export function resolveCentering(cfg: Pick<FFConfig, 'center'>, channels: number): boolean {
-  if (cfg.center !== 'auto') return cfg.center === 'channel-mean';
-  return channels > 1;
-}
-
-/** Each channel's mean over a set, spread over that channel's pixels (channel-planar images). */
-export function channelMeanImage(set: ImageSet): Float32Array {
-  const plane = set.height * set.width;
-  const D = plane * set.channels;
-  const out = new Float32Array(D);
-  for (let ch = 0; ch < set.channels; ch++) {
-    let sum = 0;
-    for (let i = 0; i < set.count; i++) {
-      const base = i * D + ch * plane;
-      for (let p = 0; p < plane; p++) sum += set.images[base + p];
-    }
-    out.fill(sum / Math.max(1, set.count * plane), ch * plane, (ch + 1) * plane);
-  }
-  return out;
 }

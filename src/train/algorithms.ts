@@ -1,6 +1,6 @@
 // The learning algorithms the CLI can train, each with its option table, defaults and
 // constructors. Backprop registers itself here next to FF.
-import { BPModel } from '../bp/bp-model.js';
+import { BPModel, createBPModel } from '../bp/bp-model.js';
 import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from '../bp/config.js';
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
@@ -51,12 +51,6 @@ registerAlgorithm({
   defaults: BP_DEFAULTS as unknown as Record<string, unknown>,
   specs: BP_OPTION_SPECS as Record<string, OptionSpec>,
   presetConfig: (preset) => ({ ...BP_DEFAULTS, ...bpPresetOverrides(preset) }),
-  create: (engine, config, data) =>
-    new BPModel(engine, config as unknown as BPConfig, {
-      height: data.train.height,
-      width: data.train.width,
-      channels: data.train.channels,
-      numClasses: data.numClasses,
-    }),
+  create: (engine, config, data) => createBPModel(engine, config as unknown as BPConfig, data),
   fromCheckpoint: (engine, ck) => BPModel.fromCheckpoint(engine, ck),
 });

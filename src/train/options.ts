@@ -28,6 +28,7 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   schedule: { kind: 'enum', values: ['hinton', 'constant', 'linear'], help: 'learning-rate gain over epochs' },
   jitter: { kind: 'int', min: 0, max: 10, help: 'shift training images by up to ±J pixels' },
   trainOnAll: { kind: 'bool', help: 'train on all 60,000 training images (validation then overlaps)' },
+  center: { kind: 'enum', values: ['auto', 'none', 'channel-mean'], help: "subtract each channel's training mean from the images (auto: colour images only)" },
   evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
   evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
 };
@@ -48,7 +49,6 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
   peerDecay: { kind: 'number', min: 0, max: 0.9999, help: 'peer-normalization running-mean decay' },
   peerInit: { kind: 'number', min: 0, max: 100, help: 'initial running mean' },
   labelInput: { kind: 'enum', values: ['auto', 'pixels', 'extra'], help: 'label over the first N pixels or as N extra input units (auto: pixels for one-channel images)' },
-  center: { kind: 'enum', values: ['auto', 'none', 'channel-mean'], help: "subtract each channel's training mean from the images (auto: colour images only)" },
   labelStrength: { kind: 'number', min: 0, max: 1000, help: 'value of the label pixel' },
   negatives: { kind: 'enum', values: ['hard', 'random'], help: 'how wrong labels for negative data are chosen' },
   softmaxLayers: { kind: 'list', nullable: true, help: '1-based hidden layers read by the softmax (default all but the first)' },

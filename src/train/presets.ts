@@ -44,7 +44,7 @@ export function getPreset(name: string): Preset {
 }
 
 /** Keys a BP run takes from the preset's FF part (same architecture, data and budget). */
-const SHARED_WITH_FF = ['dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'trainOnAll', 'evalEvery', 'evalSubset'] as const;
+const SHARED_WITH_FF = ['dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'trainOnAll', 'center', 'evalEvery', 'evalSubset'] as const;
 
 /** The preset's BP overrides: its `bp` part, with the shared keys it lacks taken from `ff`. */
 export function bpPresetOverrides(name: string): Partial<BPConfig> {

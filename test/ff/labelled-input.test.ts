@@ -12,7 +12,8 @@ import { loadDataset } from '../../src/data/registry.js';
 import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
-import { channelMeanImage, LabelledInput, NEUTRAL, resolveCentering, resolveLabelPlacement } from '../../src/ff/labelled-input.js';
+import { channelMeanImage, resolveCentering } from '../../src/data/centering.js';
+import { LabelledInput, NEUTRAL, resolveLabelPlacement } from '../../src/ff/labelled-input.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
 import { testSeed } from '../helpers/seed.js';
@@ -40,11 +41,11 @@ test('label pixels overwrite the first N pixels; extra units follow the (centred
 
 test("'auto' keeps Hinton's label pixels for MNIST and uses centred extra units for colour images", () => {
   assert.equal(resolveLabelPlacement(FF_DEFAULTS, 1), 'pixels');
-  assert.equal(resolveCentering(FF_DEFAULTS, 1), false);
+  assert.equal(resolveCentering(FF_DEFAULTS.center, 1), false);
   assert.equal(resolveLabelPlacement(FF_DEFAULTS, 3), 'extra');
-  assert.equal(resolveCentering(FF_DEFAULTS, 3), true);
+  assert.equal(resolveCentering(FF_DEFAULTS.center, 3), true);
   assert.equal(resolveLabelPlacement({ labelInput: 'pixels' }, 3), 'pixels');
-  assert.equal(resolveCentering({ center: 'none' }, 3), false);
+  assert.equal(resolveCentering('none', 3), false);
   const set = { images: Float32Array.from([0, 0, 1, 1, 0.5, 0.5, 0.25, 0.25]), labels: new Uint8Array(2), count: 2, height: 1, width: 2, channels: 2 };
   // Channel 0: pixels 0,0,0.5,0.5 → 0.25; channel 1: 1,1,0.25,0.25 → 0.625.
   assert.deepEqual(Array.from(channelMeanImage(set)), [0.25, 0.25, 0.625, 0.625]);
