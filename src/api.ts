@@ -1,13 +1,16 @@
-// Convenience entry points of the library API: build an FF model from a preset and options,
-// save and load it. Everything else is exported as is from index.ts.
+// Convenience entry points of the library API (Node): build an FF model from a preset and
+// options, save and load it in a run directory or any run store. Everything else is exported
+// as is from index.ts; core.ts is the same library without Node (for browsers).
 import type { DatasetSplits } from './data/dataset.js';
 import type { Engine } from './engine/engine.js';
 import { getEngine } from './engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from './ff/config.js';
 import { createFFModel, FFModel } from './ff/ff-model.js';
-import { loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
+import { readCheckpoint, writeCheckpoint } from './train/checkpoint-format.js';
 import { getPreset } from './train/presets.js';
 import type { TrainableModel } from './train/model.js';
+import { NodeRunStore } from './train/node-run-store.js';
+import type { RunStore } from './train/run-store.js';
 
 export interface CreateFFOptions extends Partial<FFConfig> {
   /** Start from a preset (hinton, paper, paper-jitter, talk, quick); other fields override it. */
@@ -22,15 +25,20 @@ export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel
   return createFFModel(engine ?? getEngine(), cfg, data);
 }
 
-/** Save a model (weights, optimizer and RNG state, config) to DIR atomically. */
-export async function saveModel(model: TrainableModel, dir: string, epoch = 0): Promise<void> {
+/** Save a model (weights, optimizer and RNG state, config) to a directory (atomically) or a store. */
+export async function saveModel(model: TrainableModel, where: string | RunStore, epoch = 0): Promise<void> {
   const ck = await model.toCheckpoint();
-  saveCheckpoint(dir, { ...ck, state: { ...ck.state, epoch } });
+  writeCheckpoint(storeFor(where), { ...ck, state: { ...ck.state, epoch } });
 }
 
 /** Load an FF model saved by saveModel or `ff train`. */
-export function loadFF(dir: string, engine: Engine = getEngine()): FFModel {
-  const ck = loadCheckpoint(dir);
-  if (ck.algo !== 'ff') throw new Error(`${dir} holds a ${ck.algo} model, not an FF model`);
+export function loadFF(where: string | RunStore, engine: Engine = getEngine()): FFModel {
+  const store = storeFor(where);
+  const ck = readCheckpoint(store);
+  if (ck.algo !== 'ff') throw new Error(`${store.location} holds a ${ck.algo} model, not an FF model`);
   return FFModel.fromCheckpoint(engine, ck);
+}
+
+function storeFor(where: string | RunStore): RunStore {
+  return typeof where === 'string' ? new NodeRunStore(where) : where;
 }

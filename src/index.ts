@@ -1,4 +1,4 @@
-// forward-forward: the library API.
+// forward-forward: the library API (Node). src/core.ts is the part that runs without Node.
 export type { Engine, Mat } from './engine/engine.js';
 export { getEngine, ENGINE_KINDS, type EngineKind } from './engine/select.js';
 export { JsEngine } from './engine/js-backend.js';
@@ -11,10 +11,15 @@ export { FFModel } from './ff/ff-model.js';
 export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
-export { train, readMetrics, type EpochMetrics, type TrainOptions } from './train/trainer.js';
+export { train, readMetrics, type EpochMetrics, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { readMetricsLog } from './train/metrics-log.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export { PRESETS, getPreset } from './train/presets.js';
 export { loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './train/checkpoint-format.js';
+export type { RunStore } from './train/run-store.js';
+export { MemoryRunStore } from './train/memory-run-store.js';
+export { NodeRunStore } from './train/node-run-store.js';
 export { loadRun } from './train/load-run.js';
 export type { TrainableModel } from './train/model.js';
 export { createFF, saveModel, loadFF, type CreateFFOptions } from './api.js';

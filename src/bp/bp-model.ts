@@ -4,7 +4,7 @@ import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/c
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { InputShape } from '../ff/ff-model.js';
-import type { Checkpoint } from '../train/checkpoint.js';
+import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';

@@ -13,13 +13,15 @@ import { loadDataset } from '../data/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../train/algorithms.js';
-import { CHECKPOINT_FILE, loadCheckpoint } from '../train/checkpoint.js';
+import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint-format.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { claimRunDir } from '../util/run-dir.js';
 import { evaluate } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';
 import { getPreset, PRESETS } from '../train/presets.js';
-import { readMetrics, train, truncateMetrics, type EpochMetrics } from '../train/trainer.js';
+import { readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
+import { NodeRunStore } from '../train/node-run-store.js';
+import { train } from '../train/training-loop.js';
 import { epochProgress, formatEpochLine } from './progress.js';
 
 interface CompareOptions {
@@ -122,8 +124,9 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     if (o.epochs !== undefined) config.epochs = o.epochs;
     config.preset = o.preset;
     const dir = path.join(outDir, algoName);
+    const store = new NodeRunStore(dir);
     data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
-    const { model, startEpoch, elapsedBefore } = openRun(engine, algoName, config, dir, data);
+    const { model, startEpoch, elapsedBefore } = openRun(engine, algoName, config, store, data);
 
     const total = model.totalEpochs;
     if (startEpoch <= total) {
@@ -134,7 +137,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
       );
       const progress = epochProgress(o.progress);
       await train(model, data, {
-        outDir: dir,
+        store,
         startEpoch,
         elapsedBefore,
         onEpochStart: progress.start,
@@ -148,7 +151,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
       log(`${algoName}: ${dir} already holds the finished run; evaluating it`);
     }
 
-    const metrics = readMetrics(dir);
+    const metrics = readMetricsLog(store);
     const test: Record<string, number> = {};
     for (const { mode } of ROWS[algoName]) {
       test[mode] = (await evaluate(model, data.test, data.numClasses, mode)).errorRate;
@@ -167,7 +170,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     runs.push(run);
     // The same results.json as `ff train` writes.
     const results = { epochs: run.epochs, trainSeconds: run.wallSeconds, engine: engine.name, test };
-    writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    store.write('results.json', `${JSON.stringify(results, null, 2)}\n`);
   }
 
   const rows: CompareRow[] = runs.flatMap((r) =>
@@ -200,19 +203,20 @@ function openRun(
   engine: Engine,
   algoName: string,
   config: Record<string, unknown>,
-  dir: string,
+  store: NodeRunStore,
   data: DatasetSplits,
 ): { model: TrainableModel; startEpoch: number; elapsedBefore: number } {
+  const dir = store.location;
   const algo = getAlgorithm(algoName);
   if (!existsSync(path.join(dir, CHECKPOINT_FILE))) {
     return { model: algo.create(engine, config, data), startEpoch: 1, elapsedBefore: 0 };
   }
-  const ck = loadCheckpoint(dir);
+  const ck = readCheckpoint(store);
   if (ck.algo !== algoName || canonical(ck.config) !== canonical(config)) {
     throw new Error(`${dir} holds a different ${ck.algo} run (other options or epochs); choose another --out`);
   }
   const epoch = Number(ck.state.epoch);
-  truncateMetrics(dir, epoch);
+  truncateMetricsLog(store, epoch);
   return { model: algo.fromCheckpoint(engine, ck), startEpoch: epoch + 1, elapsedBefore: Number(ck.state.elapsed ?? 0) };
 }
 

@@ -1,6 +1,7 @@
 // `ff train`: train a model from a preset plus options, with a progress bar, a line per
 // epoch, metrics.jsonl and a checkpoint after every epoch; `--resume DIR` continues a run.
-// The run directory is claimed (created, proved writable, locked) before anything slow.
+// The run directory is claimed (created, proved writable, locked) before anything slow; it is
+// the training loop's run store (train/node-run-store.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -8,15 +9,16 @@ import type { DatasetSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { algorithmNames, getAlgorithm } from '../train/algorithms.js';
-import { CHECKPOINT_FILE, checkpointWarnings, loadCheckpoint } from '../train/checkpoint.js';
+import { CHECKPOINT_FILE, checkpointWarnings, readCheckpoint } from '../train/checkpoint-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { chanceWarnings } from '../train/health.js';
 import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type NetSize } from '../train/memory-estimate.js';
 import type { TrainableModel } from '../train/model.js';
 import { applyOptions, optionHelp, parseOverrideArgs } from '../train/options.js';
 import { PRESETS } from '../train/presets.js';
-import { readMetrics, train, truncateMetrics, type EpochMetrics } from '../train/trainer.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { METRICS_FILE, readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
+import { NodeRunStore } from '../train/node-run-store.js';
+import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
 import { epochProgress, formatEpochLine } from './progress.js';
 
@@ -123,12 +125,13 @@ async function trainInRunDir(
   progress: ReturnType<typeof epochProgress>,
 ): Promise<void> {
   const log = (s: string) => process.stdout.write(`${s}\n`);
+  const store = new NodeRunStore(outDir);
   let model: TrainableModel;
   let data: DatasetSplits;
   let startEpoch = 1;
   let elapsedBefore = 0;
   if (newConfig) {
-    for (const f of [CHECKPOINT_FILE, 'metrics.jsonl', RESULTS_FILE]) {
+    for (const f of [CHECKPOINT_FILE, METRICS_FILE, RESULTS_FILE]) {
       if (!existsSync(path.join(outDir, f))) continue;
       throw new Error(
         f === CHECKPOINT_FILE
@@ -145,14 +148,14 @@ async function trainInRunDir(
       log(`run ${outDir} is already finished (${finished} epochs); results in ${path.join(outDir, RESULTS_FILE)}`);
       return;
     }
-    const ck = loadCheckpoint(outDir);
+    const ck = readCheckpoint(store);
     for (const w of checkpointWarnings(ck)) process.stderr.write(`ff: warning: ${w}\n`);
     data = await loadDataset(String(ck.config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(ck.config.trainOnAll) });
     checkMemory(ck.algo, ck.config, data);
     model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
     startEpoch = Number(ck.state.epoch) + 1;
     elapsedBefore = Number(ck.state.elapsed ?? 0);
-    truncateMetrics(outDir, startEpoch - 1);
+    truncateMetricsLog(store, startEpoch - 1);
   }
 
   const done = startEpoch > model.totalEpochs;
@@ -166,7 +169,7 @@ async function trainInRunDir(
     );
   }
   const result = await train(model, data, {
-    outDir,
+    store,
     startEpoch,
     elapsedBefore,
     stopAfter,
@@ -189,14 +192,14 @@ async function trainInRunDir(
     log(`test error (${mode}): ${(100 * ev.errorRate).toFixed(2)} % on the ${data.testDescription}`);
   }
   // Over every epoch of the run, also those before a resume.
-  const all = readMetrics(outDir);
+  const all = readMetricsLog(store);
   // A run that did not learn says so here and in results.json, not only in its epoch lines.
   const warnings = [...(all.at(-1)?.warnings ?? []), ...chanceWarnings('test', final.test as Record<string, number>, data.numClasses, data.test.count)];
   for (const w of [...new Set(warnings)]) log(`warning: ${w}`);
   if (warnings.length) final.warnings = [...new Set(warnings)];
   const perEpoch = all.reduce((a, m) => a + m.seconds, 0) / Math.max(1, all.length);
   log(`wall time ${result.seconds.toFixed(1)} s in all, ${perEpoch.toFixed(2)} s per training epoch`);
-  writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(final, null, 2)}\n`);
+  store.write(RESULTS_FILE, `${JSON.stringify(final, null, 2)}\n`);
 }
 
 /** Epochs of a run that has written its results (so is finished), else undefined. */

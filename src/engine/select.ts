@@ -1,5 +1,7 @@
 // Picks a backend: 'auto' takes the native engine when its addon loaded, else the
 // pure-TypeScript one with a single notice saying how to get the fast engine.
+// Node only (the addon loader, $FF_ENGINE, stderr): the core never imports this file; it is
+// handed an Engine (the CLI and index.ts select one here; a browser constructs JsEngine).
 import type { Engine } from './engine.js';
 import { JsEngine } from './js-backend.js';
 import { loadNativeEngine } from './native-backend.js';

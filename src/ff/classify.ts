@@ -75,18 +75,36 @@ async function goodnessScores(net: FFNet, images: Float32Array, c: number, candi
     }
   }
   e.write(ws.x, ws.host);
-  const upTo = Math.max(...net.goodnessLayers) + 1;
-  net.forward(ws, 0, c * K, upTo);
-  const sums = await Promise.all(net.goodnessLayers.map((l) => e.read(ws.g[l])));
   // min-ssq nets call LOW goodness positive, so the best label has the lowest total.
   const sign = net.cfg.goodness === 'max-ssq' ? 1 : -1;
   const out = new Float32Array(c * N).fill(-Infinity);
-  for (let r = 0; r < K; r++) {
-    for (let i = 0; i < c; i++) {
-      let total = 0;
-      net.goodnessLayers.forEach((l, idx) => (total += net.goodness(sums[idx][r * c + i], l)));
-      out[i * N + candidates[i][r]] = sign * total;
+  const add = (sums: Float32Array[], weight: number) => {
+    for (let r = 0; r < K; r++) {
+      for (let i = 0; i < c; i++) {
+        let total = 0;
+        net.goodnessLayers.forEach((l, idx) => (total += net.goodness(sums[idx][r * c + i], l)));
+        const at = i * N + candidates[i][r];
+        out[at] = (out[at] === -Infinity ? 0 : out[at]) + sign * total * weight;
+      }
     }
+  };
+  const read = () => Promise.all(net.goodnessLayers.map((l) => e.read(ws.g[l])));
+  if (!net.recurrent) {
+    net.forward(ws, 0, c * K, Math.max(...net.goodnessLayers) + 1);
+    add(await read(), 1);
+    return out;
+  }
+  // Recurrent: clamp each candidate label, settle, and average goodness over iterations
+  // testFrom..testTo (the talk: 3–5).
+  net.forward(ws, 0, c * K);
+  const labels = new Int32Array(c * K);
+  for (let r = 0; r < K; r++) for (let i = 0; i < c; i++) labels[r * c + i] = candidates[i][r];
+  net.clampLabels(ws, 0, labels);
+  const { testFrom, testTo } = net.cfg;
+  for (let t = 1; t <= testTo; t++) {
+    net.computeActivities(ws, 0, c * K);
+    if (t >= testFrom) add(await read(), 1 / (testTo - testFrom + 1));
+    if (t < testTo) net.advanceStates(ws, 0, c * K);
   }
   return out;
 }

@@ -79,6 +79,21 @@ export interface FFConfig extends RunConfig {
 
   /** All layers update every minibatch, or one layer at a time to the end (epochs per layer). */
   trainMode: 'simultaneous' | 'greedy';
+
+  // The recurrent net (SPEC §4): top-down connections, a clamped label layer, settling in time.
+  /** One bottom-up sweep, or hidden layers updated from below and above over `iterations`. */
+  architecture: 'feedforward' | 'recurrent';
+  /** Synchronous updates after the initial bottom-up pass (the talk: 8). */
+  iterations: number;
+  /** Weight of the old state in state ← damping·old + (1 − damping)·new (the talk: 0.3). */
+  damping: number;
+  /** Hidden layers also get their own previous normalized state (lateral connections). */
+  lateral: boolean;
+  /** First iteration whose FF gradients are used (0 = the initial bottom-up pass). */
+  gradientFrom: number;
+  /** The goodness classifier averages goodness over iterations testFrom..testTo. */
+  testFrom: number;
+  testTo: number;
 }
 
 /** Defaults every model starts from (ffnew.m's values); each algorithm overrides what differs. */
@@ -127,6 +142,13 @@ export const FF_DEFAULTS: FFConfig = {
   softmaxWeightCost: 0.003,
   goodnessLayers: null,
   trainMode: 'simultaneous',
+  architecture: 'feedforward',
+  iterations: 8,
+  damping: 0.3,
+  lateral: false,
+  gradientFrom: 1,
+  testFrom: 3,
+  testTo: 5,
 };
 
 /** Hidden layers (0-based) that feed a reader, from a 1-based user list or "all but the first". */

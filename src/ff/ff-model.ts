@@ -2,7 +2,7 @@
 // and checkpoint (de)serialisation. The training loop in train/trainer.ts drives it.
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
-import type { Checkpoint } from '../train/checkpoint.js';
+import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
@@ -12,11 +12,33 @@ import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './clas
 import type { FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
+import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
 
 /** Checkpoints from before labelInput/center existed: label pixels, no centring. */
-const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = { labelInput: 'pixels', center: 'none' };
+const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = {
+  labelInput: 'pixels',
+  center: 'none',
+  architecture: 'feedforward',
+  iterations: 8,
+  damping: 0.3,
+  lateral: false,
+  gradientFrom: 1,
+  testFrom: 3,
+  testTo: 5,
+};
+
+/** The recurrent options must describe a run that can happen (one line otherwise). */
+function checkRecurrentConfig(cfg: FFConfig): void {
+  if (cfg.architecture !== 'recurrent') return;
+  const it = cfg.iterations;
+  if (cfg.trainMode === 'greedy') throw new Error('the recurrent net trains all layers together (--train-mode greedy is for feed-forward nets)');
+  if (!(cfg.gradientFrom >= 1 && cfg.gradientFrom <= it)) throw new Error(`--gradient-from must be in 1..${it} (the iterations), got ${cfg.gradientFrom}`);
+  if (!(cfg.testFrom >= 1 && cfg.testFrom <= cfg.testTo && cfg.testTo <= it)) {
+    throw new Error(`--test-from/--test-to must satisfy 1 ≤ from ≤ to ≤ ${it} (the iterations), got ${cfg.testFrom}..${cfg.testTo}`);
+  }
+}
 
 export interface InputShape {
   height: number;
@@ -30,6 +52,7 @@ export class FFModel implements TrainableModel {
   readonly net: FFNet;
   private stats: FFEpochStats;
   private phase: number | undefined;
+  private byIteration: IterationStats;
 
   /**
    * `inputMean`: per-pixel values to subtract from images, required when the config centres
@@ -44,10 +67,12 @@ export class FFModel implements TrainableModel {
     const D = shape.height * shape.width * shape.channels;
     const centred = resolveCentering(cfg.center, shape.channels);
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createFF does)");
+    checkRecurrentConfig(cfg);
     const placement = resolveLabelPlacement(cfg, shape.channels);
     const input = new LabelledInput(D, shape.numClasses, placement, cfg.labelStrength, centred ? inputMean! : null);
     this.net = new FFNet(engine, cfg, input);
     this.stats = emptyStats(cfg.layers.length);
+    this.byIteration = emptyIterationStats(cfg.iterations, cfg.layers.length);
   }
 
   get rng() {
@@ -69,14 +94,17 @@ export class FFModel implements TrainableModel {
   }
 
   trainBatch(batch: TrainBatch, gain: number): Promise<void> {
+    if (this.net.recurrent) return recurrentTrainStep(this.net, batch, gain, this.stats, this.byIteration);
     return ffTrainStep(this.net, batch, gain, this.stats, this.phase);
   }
 
-  async endEpoch(): Promise<Record<string, number | number[]>> {
+  async endEpoch(): Promise<Record<string, number | number[] | number[][]>> {
     const s = this.stats;
     const n = Math.max(1, s.cases);
     this.stats = emptyStats(this.cfg.layers.length);
-    const out: Record<string, number | number[]> = {
+    const it = this.byIteration;
+    this.byIteration = emptyIterationStats(this.cfg.iterations, this.cfg.layers.length);
+    const out: Record<string, number | number[] | number[][]> = {
       ffLoss: s.ffLoss.map((x) => x / n),
       pairErrors: s.pairErrors,
       softmaxLoss: s.softmaxLoss / n,
@@ -84,6 +112,12 @@ export class FFModel implements TrainableModel {
       weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
     };
     if (this.phase !== undefined) out.layerTraining = this.phase + 1;
+    if (this.net.recurrent) {
+      // Per iteration (rows) and layer (columns), from gradientFrom on: how settling helps.
+      const used = it.ffLoss.slice(this.cfg.gradientFrom - 1);
+      out.ffLossByIteration = used.map((row) => row.map((x) => x / n));
+      out.pairErrorsByIteration = it.pairErrors.slice(this.cfg.gradientFrom - 1);
+    }
     return out;
   }
 

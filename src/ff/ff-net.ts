@@ -1,66 +1,75 @@
-// An FF network's state: layer weights and biases, the online softmax head, the peer-
-// normalization running means, and reusable scratch buffers. The learning rule itself is in
-// ff-step.ts; the classifiers in classify.ts.
+// An FF network: hidden layers (ff-layer.ts) wired by connections, the online softmax head,
+// and the dynamics that compute their states. Two wirings share every layer and rule:
+//   feed-forward — each layer reads the one below; one bottom-up sweep;
+//   recurrent (SPEC §4) — each layer reads the layer below and the layer above (the top one
+//     reads the clamped label layer) at the previous time step, optionally itself; after an
+//     initial bottom-up sweep, `iterations` synchronous damped updates.
+// The learning step is in ff-step.ts; the classifiers in classify.ts.
 import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import { Param } from '../train/optimizer.js';
-import { resolveLayerList, thresholdFor, type FFConfig } from './config.js';
+import { resolveLayerList, type FFConfig } from './config.js';
+import { FFLayer, type SourceKind } from './ff-layer.js';
 import type { LabelledInput } from './labelled-input.js';
 
-/** Scratch for one row count: input, and per layer the ReLU states, normalized states, goodness. */
+/** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
   rows: number;
   x: Mat;
   host: Float32Array;
+  /** Layer l's newest ReLU activities (what goodness is measured on). */
   y: Mat[];
+  /** n[0]: normalized input; n[l+1]: layer l's normalized state (what other layers read). */
   n: Mat[];
   g: Mat[];
+  /** Recurrent only: layer l's damped state, and the clamped label layer (rows × N). */
+  state: Mat[];
+  label: Mat | null;
+  labelHost: Float32Array | null;
 }
 
 export class FFNet {
   /** Layer sizes including the input: [D, h1, h2, …]. */
   readonly sizes: number[];
-  readonly weights: Param[] = [];
-  readonly biases: Param[] = [];
+  readonly layers: FFLayer[] = [];
   /** Softmax weights from hidden layer l (null where l does not feed the softmax). */
   readonly softmax: (Param | null)[] = [];
-  /** Peer normalization: running mean activity of each unit on positive data. */
-  readonly peerMeans: Float32Array[] = [];
   /** 0-based hidden layers read by the softmax and by the goodness classifier. */
   readonly softmaxLayers: number[];
   readonly goodnessLayers: number[];
   readonly rng: Rng;
-  private readonly workspaces = new Map<number, Workspace>();
-
   /** Values per input row (the image, plus label units when they are extra). */
   readonly inputSize: number;
   readonly numClasses: number;
+  readonly recurrent: boolean;
+  private readonly workspaces = new Map<number, Workspace>();
 
   constructor(
     readonly engine: Engine,
     readonly cfg: FFConfig,
-    /** How an image and a label become the first layer's input. */
+    /** How an image (and, feed-forward, its label) becomes the first layer's input. */
     readonly input: LabelledInput,
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
+    this.recurrent = cfg.architecture === 'recurrent';
+    if (this.recurrent && input.placement !== 'none') throw new Error('the recurrent net takes its label from the label layer, not the input');
     this.inputSize = input.width;
     this.numClasses = input.numClasses;
     this.sizes = [this.inputSize, ...cfg.layers];
     this.softmaxLayers = resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
-    for (let l = 0; l < cfg.layers.length; l++) {
-      const fanIn = this.sizes[l];
+    const L = cfg.layers.length;
+    for (let l = 0; l < L; l++) {
+      const incoming: { source: SourceKind; fanIn: number }[] = [{ source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l] }];
+      if (this.recurrent) {
+        incoming.push(l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2] });
+        if (cfg.lateral) incoming.push({ source: 'self', fanIn: this.sizes[l + 1] });
+      }
       const width = this.sizes[l + 1];
-      // ffnew.m: W ~ N(0,1)/sqrt(fan-in), b = 0.
-      const w = this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
-      this.weights.push(new Param(`layer${l + 1}.weight`, engine.fromArray(w, fanIn, width), engine, cfg));
-      this.biases.push(new Param(`layer${l + 1}.bias`, engine.zeros(1, width), engine, cfg));
-      this.peerMeans.push(new Float32Array(width).fill(cfg.peerInit));
+      this.layers.push(new FFLayer(engine, cfg, l, width, incoming, this.rng));
       this.softmax.push(
-        this.softmaxLayers.includes(l)
-          ? new Param(`softmax${l + 1}.weight`, engine.zeros(width, this.numClasses), engine, cfg)
-          : null,
+        this.softmaxLayers.includes(l) ? new Param(`softmax${l + 1}.weight`, engine.zeros(width, this.numClasses), engine, cfg) : null,
       );
     }
   }
@@ -69,8 +78,22 @@ export class FFNet {
     return this.cfg.layers.length;
   }
 
+  /** Bottom-up weights of every layer (what receptive-field pictures and weight RMS show). */
+  get weights(): Param[] {
+    return this.layers.map((layer) => layer.connections[0].weight);
+  }
+
+  get peerMeans(): Float32Array[] {
+    return this.layers.map((layer) => layer.peerMeans);
+  }
+
   threshold(l: number): number {
-    return thresholdFor(this.cfg, this.sizes[l + 1]);
+    return this.layers[l].threshold;
+  }
+
+  /** Goodness as the config defines it, from the raw power sum of a layer. */
+  goodness(rawSum: number, l: number): number {
+    return this.layers[l].goodness(rawSum);
   }
 
   /** Scratch buffers for `rows` rows, allocated once per distinct row count. */
@@ -78,6 +101,7 @@ export class FFNet {
     let ws = this.workspaces.get(rows);
     if (!ws) {
       const e = this.engine;
+      const N = this.numClasses;
       ws = {
         rows,
         x: e.zeros(rows, this.inputSize),
@@ -85,6 +109,9 @@ export class FFNet {
         y: this.cfg.layers.map((w) => e.zeros(rows, w)),
         n: [e.zeros(rows, this.inputSize), ...this.cfg.layers.map((w) => e.zeros(rows, w))],
         g: this.cfg.layers.map(() => e.zeros(rows, 1)),
+        state: this.recurrent ? this.cfg.layers.map((w) => e.zeros(rows, w)) : [],
+        label: this.recurrent ? e.zeros(rows, N) : null,
+        labelHost: this.recurrent ? new Float32Array(rows * N) : null,
       };
       this.workspaces.set(rows, ws);
     }
@@ -92,8 +119,9 @@ export class FFNet {
   }
 
   /**
-   * Forward rows [start, start+count) of ws.x through hidden layers 0..upTo−1:
-   * n[0] = normalized input; y[l] = relu(n[l]·W + b); n[l+1] = normalized y[l]; g[l] = goodness sum.
+   * The bottom-up sweep of rows [start, start+count) of ws.x through hidden layers 0..upTo−1:
+   * n[0] = normalized input; y[l] = relu(n[l]·W + b); n[l+1] = normalized y[l]; g[l] = goodness
+   * sum. Recurrent nets start from it (top-down input absent) and keep y as their state.
    */
   forward(ws: Workspace, start: number, count: number, upTo = this.numLayers): void {
     const e = this.engine;
@@ -101,8 +129,8 @@ export class FFNet {
     e.normalizeRows(v(ws.x), v(ws.n[0]), this.cfg.norm, NORM_EPS);
     for (let l = 0; l < upTo; l++) {
       const y = v(ws.y[l]);
-      e.gemm(v(ws.n[l]), this.weights[l].value, y);
-      e.addBias(y, this.biases[l].value, true);
+      e.gemm(v(ws.n[l]), this.layers[l].connections[0].weight.value, y);
+      e.addBias(y, this.layers[l].bias.value, true);
       if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.
         e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS, v(ws.g[l]));
@@ -110,6 +138,61 @@ export class FFNet {
         e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS);
         e.rowPowerSum(y, v(ws.g[l]), 1);
       }
+      if (this.recurrent) e.copy(y, v(ws.state[l]));
+    }
+  }
+
+  /** Clamp the label layer of rows [start, start+labels.length) to one-of-N codes of value labelStrength. */
+  clampLabels(ws: Workspace, start: number, labels: ArrayLike<number>): void {
+    const N = this.numClasses;
+    const host = ws.labelHost!;
+    const count = labels.length;
+    host.fill(0, 0, count * N);
+    for (let i = 0; i < count; i++) host[i * N + labels[i]] = this.cfg.labelStrength;
+    this.engine.write(this.engine.rowView(ws.label!, start, count), host.subarray(0, count * N));
+  }
+
+  /** Rows [start, start+count) of every source a layer's connections read, as of now. */
+  sources(ws: Workspace, l: number, start: number, count: number): Map<SourceKind, Mat> {
+    const e = this.engine;
+    const v = (m: Mat) => e.rowView(m, start, count);
+    const out = new Map<SourceKind, Mat>();
+    for (const c of this.layers[l].connections) {
+      if (c.source === 'input' || c.source === 'below') out.set(c.source, v(ws.n[l]));
+      else if (c.source === 'above') out.set('above', v(ws.n[l + 2]));
+      else if (c.source === 'self') out.set('self', v(ws.n[l + 1]));
+      else out.set('label', v(ws.label!));
+    }
+    return out;
+  }
+
+  /**
+   * Recurrent, one time step for rows [start, start+count), phase 1: every layer's new
+   * activities y[l] = relu(Σ_connections source(t−1)·W + b) and their goodness g[l], from the
+   * normalized states of the previous step (synchronous: no state changes yet).
+   */
+  computeActivities(ws: Workspace, start: number, count: number): void {
+    const e = this.engine;
+    const v = (m: Mat) => e.rowView(m, start, count);
+    for (let l = 0; l < this.numLayers; l++) {
+      const layer = this.layers[l];
+      const inputs = this.sources(ws, l, start, count);
+      const y = v(ws.y[l]);
+      layer.connections.forEach((c, k) => e.gemm(inputs.get(c.source)!, c.weight.value, y, { beta: k === 0 ? 0 : 1 }));
+      e.addBias(y, layer.bias.value, true);
+      e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
+    }
+  }
+
+  /** Phase 2: state ← damping·state + (1 − damping)·y, then n ← normalized state, for every layer. */
+  advanceStates(ws: Workspace, start: number, count: number): void {
+    const e = this.engine;
+    const v = (m: Mat) => e.rowView(m, start, count);
+    const d = this.cfg.damping;
+    for (let l = 0; l < this.numLayers; l++) {
+      const s = v(ws.state[l]);
+      e.axpby(1 - d, v(ws.y[l]), d, s, s);
+      e.normalizeRows(s, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS);
     }
   }
 
@@ -123,14 +206,9 @@ export class FFNet {
     });
   }
 
-  /** Goodness as the config defines it, from the raw power sum of a layer. */
-  goodness(rawSum: number, l: number): number {
-    return this.cfg.goodnessReduce === 'mean' ? rawSum / this.sizes[l + 1] : rawSum;
-  }
-
   /** Every trainable tensor and optimizer state, by stable name (for checkpoints). */
   params(): Param[] {
-    return [...this.weights, ...this.biases, ...this.softmax.filter((p): p is Param => p !== null)];
+    return [...this.layers.flatMap((layer) => layer.params()), ...this.softmax.filter((p): p is Param => p !== null)];
   }
 }
 

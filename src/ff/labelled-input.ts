@@ -8,7 +8,8 @@ import type { FFConfig } from './config.js';
 
 export const NEUTRAL = -1;
 
-export type LabelPlacement = 'pixels' | 'extra';
+/** 'none': the image alone (the recurrent net gets its label from a clamped label layer). */
+export type LabelPlacement = 'pixels' | 'extra' | 'none';
 
 export class LabelledInput {
   /** Values per row of the net's input: the image, plus N label units when placed 'extra'. */
@@ -43,6 +44,7 @@ export class LabelledInput {
     } else {
       dst.set(src, o);
     }
+    if (this.placement === 'none') return;
     const l = o + this.labelOffset;
     const N = this.numClasses;
     if (label === NEUTRAL) {
@@ -54,8 +56,12 @@ export class LabelledInput {
   }
 }
 
-/** 'auto' → Hinton's label pixels for one-channel images (MNIST's black border), extra units otherwise. */
-export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'>, channels: number): LabelPlacement {
+/**
+ * The recurrent net: no label in the input. Otherwise 'auto' → Hinton's label pixels for
+ * one-channel images (MNIST's black border), extra units for colour images.
+ */
+export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'> & Partial<Pick<FFConfig, 'architecture'>>, channels: number): LabelPlacement {
+  if (cfg.architecture === 'recurrent') return 'none';
   if (cfg.labelInput !== 'auto') return cfg.labelInput;
   return channels === 1 ? 'pixels' : 'extra';
 }

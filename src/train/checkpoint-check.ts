@@ -5,7 +5,7 @@
 // a constructor ("list is not iterable").
 import type { RngState } from '../engine/rng.js';
 import type { InputShape } from '../ff/ff-model.js';
-import type { Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint-format.js';
 import type { OptionSpec } from './options.js';
 
 export interface CheckedCheckpoint<C> {

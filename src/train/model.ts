@@ -2,7 +2,7 @@
 // loop reports through callbacks and the CLI draws progress bars.
 import type { Rng } from '../engine/rng.js';
 import type { RunConfig } from '../ff/config.js';
-import type { Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint-format.js';
 
 export interface TrainBatch {
   images: Float32Array;
@@ -24,7 +24,7 @@ export interface TrainableModel {
   gainAt(epoch: number, f: number): number;
   trainBatch(batch: TrainBatch, gain: number): Promise<void>;
   /** Per-epoch training statistics (means), then reset. */
-  endEpoch(): Promise<Record<string, number | number[]>>;
+  endEpoch(): Promise<Record<string, number | number[] | number[][]>>;
   /** Classifiers whose error the loop reports on the validation set each time it validates. */
   readonly validationModes: readonly string[];
   /** Classifier names this model offers (FF: softmax, goodness, shortlist; BP: output). */

@@ -65,6 +65,49 @@ export class Param {
     }
   }
 
+  /** Gradient scale of the pending accumulation (non-smooth optimizers apply it in step()). */
+  private pendingScale = 0;
+  private pendingGrad: Mat | null = null;
+
+  /**
+   * Adds the SUMMED gradient op(a)·op(b) to this step's gradient; `first` starts a step. For
+   * one call followed by applyAccumulated() this is exactly stepProduct(); the recurrent FF
+   * net calls it once per iteration (gradients from every iteration, one update).
+   */
+  accumulateProduct(a: Mat, b: Mat, ops: Pick<GemmOptions, 'transA' | 'transB'>, gradScale: number, first: boolean, grad: () => Mat): void {
+    const o = this.opt;
+    if (o.optimizer === 'smooth') {
+      this.engine.gemm(a, b, this.state[0], { ...ops, alpha: (1 - o.smoothing) * gradScale, beta: first ? o.smoothing : 1 });
+    } else {
+      const g = (this.pendingGrad = grad());
+      this.engine.gemm(a, b, g, { ...ops, beta: first ? 0 : 1 });
+      this.pendingScale = gradScale;
+    }
+  }
+
+  /** accumulateProduct() for the summed gradient Σ_i x[i,:] (a bias). */
+  accumulateColSum(x: Mat, gradScale: number, first: boolean, grad: () => Mat): void {
+    const o = this.opt;
+    if (o.optimizer === 'smooth') {
+      this.engine.colSum(x, this.state[0], (1 - o.smoothing) * gradScale, first ? o.smoothing : 1);
+    } else {
+      const g = (this.pendingGrad = grad());
+      this.engine.colSum(x, g, 1, first ? 0 : 1);
+      this.pendingScale = gradScale;
+    }
+  }
+
+  /** The update from what accumulateProduct/accumulateColSum gathered. */
+  applyAccumulated(lr: number, weightCost: number): void {
+    if (this.opt.optimizer === 'smooth') {
+      this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+      return;
+    }
+    if (!this.pendingGrad) throw new Error(`${this.name}: no gradient accumulated`);
+    this.step(this.pendingGrad, lr, this.pendingScale, weightCost);
+    this.pendingGrad = null;
+  }
+
   /** step() for the summed gradient Σ_i x[i,:] (a bias), fused like stepProduct. */
   stepColSum(x: Mat, lr: number, gradScale: number, weightCost: number, grad: () => Mat): void {
     const o = this.opt;

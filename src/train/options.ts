@@ -56,6 +56,13 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
   softmaxWeightCost: { kind: 'number', min: 0, max: 10, help: 'softmax weight cost' },
   goodnessLayers: { kind: 'list', nullable: true, help: '1-based hidden layers summed by the goodness classifier (default all but the first)' },
   trainMode: { kind: 'enum', values: ['simultaneous', 'greedy'], help: 'all layers every minibatch, or one layer at a time' },
+  architecture: { kind: 'enum', values: ['feedforward', 'recurrent'], help: 'one bottom-up sweep, or the recurrent net with top-down connections and a clamped label layer' },
+  iterations: { kind: 'int', min: 1, max: 100, help: 'recurrent: synchronous updates after the bottom-up pass' },
+  damping: { kind: 'number', min: 0, max: 0.99, help: 'recurrent: weight of the old state (state ← d·old + (1−d)·new)' },
+  lateral: { kind: 'bool', help: "recurrent: each hidden layer also reads its own previous state" },
+  gradientFrom: { kind: 'int', min: 0, max: 100, help: 'recurrent: first iteration whose FF gradients are used (0 = the bottom-up pass)' },
+  testFrom: { kind: 'int', min: 0, max: 100, help: 'recurrent: goodness classifier averages from this iteration' },
+  testTo: { kind: 'int', min: 0, max: 100, help: 'recurrent: … to this iteration' },
 };
 
 export const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,6 +1,6 @@
 // Parameters and optimizer state to and from checkpoint tensors, shared by every model.
 import type { Engine } from '../engine/engine.js';
-import type { Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint-format.js';
 import type { Param } from './optimizer.js';
 
 /** `name` for each value, `name.optK` for its optimizer state; Adam step counts go in state. */

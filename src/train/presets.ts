@@ -27,6 +27,32 @@ export const PRESETS: Record<string, Preset> = {
     description: "The talk's variant: label strength 5 (otherwise as hinton)",
     ff: { layers: [1000, 1000, 1000], epochs: 100, labelStrength: 5 },
   },
+  recurrent: {
+    description: "The talk's recurrent net: 784-1000-1000 + clamped label layer (value 5), top-down connections, 8 damped iterations, min-ssq, 60 epochs, rate decayed to zero",
+    ff: {
+      architecture: 'recurrent',
+      layers: [1000, 1000],
+      epochs: 60,
+      goodness: 'min-ssq',
+      labelStrength: 5,
+      schedule: 'linear',
+      goodnessLayers: [1, 2],
+      evalEvery: 5,
+    },
+  },
+  'recurrent-quick': {
+    description: 'The recurrent net, small and short: 784-500-500, 3 epochs (minutes)',
+    ff: {
+      architecture: 'recurrent',
+      layers: [500, 500],
+      epochs: 3,
+      goodness: 'min-ssq',
+      labelStrength: 5,
+      schedule: 'linear',
+      goodnessLayers: [1, 2],
+      evalSubset: 2000,
+    },
+  },
   quick: {
     description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',
     ff: { layers: [500, 500, 500], epochs: 10, evalEvery: 1, evalSubset: 2000 },

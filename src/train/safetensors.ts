@@ -1,12 +1,13 @@
 // The safetensors file format (8-byte little-endian header length, JSON header, raw data),
-// float32 only. Small enough to own; the reader validates everything it is given.
+// float32 only, on plain Uint8Arrays (no Buffer: the core runs in browsers too). Small enough
+// to own; the reader validates everything it is given.
 
 export interface NamedTensor {
   shape: number[];
   data: Float32Array;
 }
 
-export function encodeSafetensors(tensors: Map<string, NamedTensor>, metadata: Record<string, string>): Buffer {
+export function encodeSafetensors(tensors: Map<string, NamedTensor>, metadata: Record<string, string>): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of tensors) {
@@ -14,28 +15,29 @@ export function encodeSafetensors(tensors: Map<string, NamedTensor>, metadata: R
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8); // align the data to 8 bytes
-  const headerBytes = Buffer.from(json, 'utf8');
-  const out = Buffer.alloc(8 + headerBytes.length + offset);
-  out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
-  headerBytes.copy(out, 8);
-  let p = 8 + headerBytes.length;
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const pad = (8 - ((8 + json.length) % 8)) % 8; // spaces that align the data to 8 bytes
+  const headerLength = json.length + pad;
+  const out = new Uint8Array(8 + headerLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
+  let p = 8 + headerLength;
   for (const t of tensors.values()) {
-    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(out, p);
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), p);
     p += t.data.byteLength;
   }
   return out;
 }
 
-export function decodeSafetensors(buf: Buffer, what: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(buf: Uint8Array, what: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
   const bad = (why: string) => new Error(`${what}: not a valid safetensors file (${why})`);
   if (buf.length < 8) throw bad('too short');
-  const n = Number(buf.readBigUInt64LE(0));
+  const n = Number(new DataView(buf.buffer, buf.byteOffset, 8).getBigUint64(0, true));
   if (n <= 0 || 8 + n > buf.length) throw bad('header length out of range');
   let header: unknown;
   try {
-    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+    header = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf.subarray(8, 8 + n)));
   } catch {
     throw bad('header is not JSON');
   }
@@ -62,7 +64,7 @@ export function decodeSafetensors(buf: Buffer, what: string): { tensors: Map<str
     }
     // Copy out so the tensor is aligned and independent of the file buffer.
     const data = new Float32Array(count);
-    Buffer.from(data.buffer).set(buf.subarray(dataStart + a, dataStart + b));
+    new Uint8Array(data.buffer).set(buf.subarray(dataStart + a, dataStart + b));
     tensors.set(name, { shape: shape as number[], data });
   }
   return { tensors, metadata };

@@ -89,13 +89,14 @@ for (const engine of engines()) {
       const mean = cfg.center === 'channel-mean' ? new Float32Array(D).fill(0.3) : null;
       const net = new FFNet(engine, cfg, new LabelledInput(D, N, extra ? 'extra' : 'pixels', cfg.labelStrength, mean));
       // Non-zero biases so every code path (bias gradient included) is exercised.
-      for (const bp of net.biases) engine.write(bp.value, Float32Array.from({ length: bp.value.cols }, (_, j) => 0.1 * (j - 2)));
+      for (const bp of net.layers.map((layer) => layer.bias)) engine.write(bp.value, Float32Array.from({ length: bp.value.cols }, (_, j) => 0.1 * (j - 2)));
       const rng = new Rng(11);
       const images = Float32Array.from({ length: B * D }, () => rng.uniform());
       const labels = Uint8Array.from({ length: B }, (_, i) => i % 2);
-      const before = await Promise.all(net.params().map((p) => engine.read(p.value)));
+      const tracked = [...net.weights, ...net.layers.map((layer) => layer.bias)]; // [W…, b…]
+      const before = await Promise.all(tracked.map((p) => engine.read(p.value)));
       await ffTrainStep(net, { images, labels, count: B }, 1, emptyStats(2));
-      const after = await Promise.all(net.params().map((p) => engine.read(p.value)));
+      const after = await Promise.all(tracked.map((p) => engine.read(p.value)));
 
       // Reference inputs: positive rows then negative rows, normalized, through unchanged weights.
       const rows: Float64Array[] = [];

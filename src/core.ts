@@ -1,0 +1,33 @@
+// forward-forward without Node: what a browser page (or a worker) needs to build, train, save
+// and load a model. Nothing here imports a Node module or uses Buffer, process or setImmediate
+// (test/train/node-free-core.test.ts proves it). The caller picks the engine (JsEngine) and the
+// run store (MemoryRunStore, or its own); index.ts adds run directories, datasets on disk and
+// the native engine.
+export type { Engine, Mat } from './engine/engine.js';
+export { JsEngine } from './engine/js-backend.js';
+export { Rng } from './engine/rng.js';
+export type { ImageSet, DatasetSplits } from './data/dataset.js';
+export { subset } from './data/dataset.js';
+export { FF_DEFAULTS, type FFConfig } from './ff/config.js';
+export { FFModel, createFFModel } from './ff/ff-model.js';
+export { FFNet } from './ff/ff-net.js';
+export { ffTrainStep } from './ff/ff-step.js';
+export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
+export { algorithmNames, getAlgorithm } from './train/algorithms.js';
+export { train, type EpochMetrics, type TrainCallbacks, type TrainOptions, type TrainResult } from './train/training-loop.js';
+export { readMetricsLog, truncateMetricsLog, METRICS_FILE } from './train/metrics-log.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';
+export { PRESETS, getPreset } from './train/presets.js';
+export {
+  CHECKPOINT_FILE,
+  checkpointWarnings,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+} from './train/checkpoint-format.js';
+export type { RunStore } from './train/run-store.js';
+export { MemoryRunStore } from './train/memory-run-store.js';
+export type { TrainableModel } from './train/model.js';
+export { yieldToEventLoop } from './util/yield-to-event-loop.js';

@@ -1,0 +1,178 @@
+// One FF layer as a unit: its incoming connections (each a weight matrix from a source), its
+// bias, its peer-normalization means, and the layer rule — goodness → p = σ(s·(G − θ)/T) →
+// per-case coefficients → descent gradient at the layer's input (+ peer push) → gradient of
+// every connection → update. Every network (feed-forward, recurrent) uses this one rule; the
+// network only decides which states feed which connection, and when.
+import type { Engine, Mat } from '../engine/engine.js';
+import type { Rng } from '../engine/rng.js';
+import { Param } from '../train/optimizer.js';
+import { thresholdFor, type FFConfig } from './config.js';
+
+/** Where a connection's input comes from. */
+export type SourceKind =
+  | 'input' // the (normalized) image
+  | 'below' // the normalized state of the layer below
+  | 'above' // the normalized state of the layer above, at the previous time step
+  | 'self' // this layer's own normalized state, at the previous time step
+  | 'label'; // the clamped one-of-N label layer (recurrent net)
+
+export interface Connection {
+  source: SourceKind;
+  /** Dense now; locally-connected layers add a kind. */
+  kind: 'dense';
+  weight: Param;
+}
+
+/** Sums over an epoch, per layer; the model turns them into means. */
+export interface LayerStats {
+  ffLoss: number;
+  pairErrors: number;
+}
+
+const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+export class FFLayer {
+  readonly connections: Connection[] = [];
+  readonly bias: Param;
+  /** Peer normalization: running mean activity of each unit on positive data. */
+  readonly peerMeans: Float32Array;
+  readonly threshold: number;
+  private readonly scratchMats = new Map<string, Mat>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly cfg: FFConfig,
+    /** 0-based position among the hidden layers (names: layer{index+1}.…). */
+    readonly index: number,
+    readonly width: number,
+    incoming: { source: SourceKind; fanIn: number }[],
+    rng: Rng,
+  ) {
+    for (const { source, fanIn } of incoming) {
+      // ffnew.m: W ~ N(0,1)/sqrt(fan-in). Bottom-up weights keep the name they always had.
+      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
+      const name = source === 'below' || source === 'input' ? `layer${index + 1}.weight` : `layer${index + 1}.${source}.weight`;
+      this.connections.push({ source, kind: 'dense', weight: new Param(name, engine.fromArray(w, fanIn, width), engine, cfg) });
+    }
+    this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, width), engine, cfg);
+    this.peerMeans = new Float32Array(width).fill(cfg.peerInit);
+    this.threshold = thresholdFor(cfg, width);
+  }
+
+  /** The connection from a source, if the layer has one. */
+  connection(source: SourceKind): Connection | undefined {
+    return this.connections.find((c) => c.source === source);
+  }
+
+  /** Goodness as the config defines it, from the raw power sum of the layer's activities. */
+  goodness(rawSum: number): number {
+    return this.cfg.goodnessReduce === 'mean' ? rawSum / this.width : rawSum;
+  }
+
+  /**
+   * Per-case coefficients of the descent gradient w.r.t. the total input (coef_i · y_ij, ReLU-
+   * gated through y) from the raw goodness of B positive rows then B negative rows.
+   */
+  coefficients(g: Float32Array, B: number, stats: LayerStats): Float32Array {
+    const cfg = this.cfg;
+    const sign = cfg.goodness === 'max-ssq' ? 1 : -1;
+    const T = cfg.temperature;
+    const theta = this.threshold;
+    const goodnessScale = cfg.goodnessReduce === 'mean' ? 1 / this.width : 1;
+    const dGdy = cfg.exactGradient ? cfg.goodnessPower : 1; // ffnew.m drops the 2 of d(y²)/dy
+    const scale = (sign / T) * goodnessScale * dGdy;
+    const coef = new Float32Array(2 * B);
+    for (let i = 0; i < B; i++) {
+      const gPos = this.goodness(g[i]);
+      const gNeg = this.goodness(g[B + i]);
+      const xPos = (sign * (gPos - theta)) / T;
+      const xNeg = (sign * (gNeg - theta)) / T;
+      if (xNeg > xPos) stats.pairErrors++;
+      if (cfg.loss === 'logistic') {
+        stats.ffLoss += softplus(-xPos) + softplus(xNeg);
+        coef[i] = -(1 - sigmoid(xPos)) * scale; // positive: raise p
+        coef[B + i] = sigmoid(xNeg) * scale; // negative: lower p
+      } else {
+        // SymBa: softplus(−α·s·(G⁺ − G⁻)) on the pair.
+        const a = cfg.symbaAlpha;
+        const d = (sign * (gPos - gNeg)) / T;
+        stats.ffLoss += softplus(-a * d);
+        const w = a * sigmoid(-a * d) * (sign / T) * goodnessScale * dGdy;
+        coef[i] = -w;
+        coef[B + i] = w;
+      }
+    }
+    return coef;
+  }
+
+  /**
+   * Descent gradient w.r.t. the total input for 2B rows of activities y (positives first),
+   * with the peer-normalization push on the positive rows when `positiveColSum` (Σ_i y_ij over
+   * the positive rows, read from the engine) is given.
+   */
+  inputGradient(y: Mat, coef: Float32Array, B: number, positiveColSum: Float32Array | null): Mat {
+    const e = this.engine;
+    const cfg = this.cfg;
+    const c = this.scratch('coef', 2 * B, 1);
+    e.write(c, coef);
+    const dz = this.scratch('dz', 2 * B, this.width);
+    e.scaleRows(y, c, dz, cfg.goodnessPower);
+    if (positiveColSum) {
+      // Pull each unit's running mean activity on positive data toward the layer's average.
+      // Not gated by the ReLU, so it can revive units that are always off.
+      const pm = this.peerMeans;
+      let avg = 0;
+      for (let j = 0; j < this.width; j++) {
+        pm[j] = cfg.peerDecay * pm[j] + (1 - cfg.peerDecay) * (positiveColSum[j] / B);
+        avg += pm[j];
+      }
+      avg /= this.width;
+      const push = new Float32Array(this.width);
+      for (let j = 0; j < this.width; j++) push[j] = -cfg.peerLambda * (avg - pm[j]); // descent sign
+      const pv = this.scratch('peer', 1, this.width);
+      e.write(pv, push);
+      e.addRowVector(e.rowView(dz, 0, B), pv, 1);
+    }
+    return dz;
+  }
+
+  /** Σ_i y_ij over the positive rows [0, B) of y (for peer normalization), or null when off. */
+  positiveColSum(y: Mat, B: number): Mat | null {
+    if (this.cfg.peerLambda === 0) return null;
+    const out = this.scratch('possum', 1, this.width);
+    this.engine.colSum(this.engine.rowView(y, 0, B), out, 1, 0);
+    return out;
+  }
+
+  /**
+   * Adds this iteration's gradients: for every connection, its input rows (aligned with dz)
+   * transposed times dz, and the column sums for the bias. `first` starts a minibatch's step.
+   */
+  accumulate(dz: Mat, inputs: Map<SourceKind, Mat>, gradScale: number, first: boolean): void {
+    for (const c of this.connections) {
+      const x = inputs.get(c.source);
+      if (!x) throw new Error(`layer ${this.index + 1}: no input rows for its ${c.source} connection`);
+      const w = c.weight.value;
+      c.weight.accumulateProduct(x, dz, { transA: true }, gradScale, first, () => this.scratch(`d${c.source}`, w.rows, w.cols));
+    }
+    this.bias.accumulateColSum(dz, gradScale, first, () => this.scratch('db', 1, this.width));
+  }
+
+  /** One optimizer step from the accumulated gradients (lr includes the schedule's gain). */
+  update(lr: number): void {
+    for (const c of this.connections) c.weight.applyAccumulated(lr, this.cfg.weightCost);
+    this.bias.applyAccumulated(lr, 0);
+  }
+
+  params(): Param[] {
+    return [...this.connections.map((c) => c.weight), this.bias];
+  }
+
+  private scratch(name: string, rows: number, cols: number): Mat {
+    const key = `${name}:${rows}x${cols}`;
+    let m = this.scratchMats.get(key);
+    if (!m) this.scratchMats.set(key, (m = this.engine.zeros(rows, cols)));
+    return m;
+  }
+}

@@ -1,0 +1,67 @@
+// The online softmax classifier's step (shared by the feed-forward and recurrent nets): it
+// learns from hidden states of a pass without the true label, and picks the hard negatives.
+import type { Mat } from '../engine/engine.js';
+import type { FFEpochStats } from './ff-step.js';
+import type { FFNet, Workspace } from './ff-net.js';
+import { sampleHardNegatives, sampleRandomNegatives } from './labels.js';
+
+/**
+ * The online softmax on the normalized states of rows [start, start+B) (a pass without the
+ * true label): one update, its loss and errors into `stats`, and the negative labels — drawn
+ * from its probabilities BEFORE the update (hard) or uniformly among the wrong labels.
+ */
+export async function softmaxStep(
+  net: FFNet,
+  ws: Workspace,
+  start: number,
+  labels: Uint8Array,
+  gain: number,
+  stats: FFEpochStats,
+  upTo = net.numLayers,
+): Promise<Int32Array> {
+  const { engine: e, cfg, numClasses: N } = net;
+  const B = labels.length;
+  const headLayers = net.softmaxLayers.filter((l) => l < upTo);
+  const negLabels = new Int32Array(B);
+  if (headLayers.length === 0) {
+    // No layer feeds the softmax yet (greedy training of layer 1): random wrong labels.
+    sampleRandomNegatives(labels, N, net.rng, negLabels);
+    return negLabels;
+  }
+  const logits = scratch(net, 'logits', B, N);
+  net.logits(ws, start, B, headLayers, logits);
+  e.softmaxRows(logits, logits);
+  const probs = await e.read(logits);
+  // Descent gradient of cross-entropy w.r.t. the logits: p − onehot.
+  const dLogits = probs.slice();
+  for (let i = 0; i < B; i++) {
+    const y = labels[i];
+    stats.softmaxLoss += -Math.log(1e-30 + probs[i * N + y]);
+    let best = 0;
+    for (let j = 1; j < N; j++) if (probs[i * N + j] > probs[i * N + best]) best = j;
+    if (best !== y) stats.softmaxErrors++;
+    dLogits[i * N + y] -= 1;
+  }
+  const dl = scratch(net, 'dlogits', B, N);
+  e.write(dl, dLogits);
+  for (const l of headLayers) {
+    const s = net.softmax[l]!;
+    const grad = scratch(net, `dsoftmax${l}`, s.value.rows, N);
+    e.gemm(e.rowView(ws.n[l + 1], start, B), dl, grad, { transA: true });
+    s.step(grad, cfg.softmaxLr * gain, 1 / B, cfg.softmaxWeightCost);
+  }
+  if (cfg.negatives === 'hard') sampleHardNegatives(probs, labels, N, net.rng, negLabels);
+  else sampleRandomNegatives(labels, N, net.rng, negLabels);
+  return negLabels;
+}
+
+/** Named scratch matrices, allocated once per net. */
+const scratchByNet = new WeakMap<FFNet, Map<string, Mat>>();
+function scratch(net: FFNet, name: string, rows: number, cols: number): Mat {
+  let m = scratchByNet.get(net);
+  if (!m) scratchByNet.set(net, (m = new Map()));
+  const key = `${name}:${rows}x${cols}`;
+  let mat = m.get(key);
+  if (!mat) m.set(key, (mat = net.engine.zeros(rows, cols)));
+  return mat;
+}
