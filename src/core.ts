@@ -14,7 +14,7 @@ export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
 export { algorithmNames, getAlgorithm } from './train/algorithms.js';
-export { train, type EpochMetrics, type TrainCallbacks, type TrainOptions, type TrainResult } from './train/training-loop.js';
+export { train, TrainingSession, type EpochMetrics, type StepResult, type TrainCallbacks, type TrainOptions, type TrainResult } from './train/training-loop.js';
 export { readMetricsLog, truncateMetricsLog, METRICS_FILE } from './train/metrics-log.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export { PRESETS, getPreset } from './train/presets.js';

@@ -12,6 +12,7 @@ export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
 export { train, readMetrics, type EpochMetrics, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { TrainingSession, type StepResult } from './train/training-loop.js';
 export { readMetricsLog } from './train/metrics-log.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export { PRESETS, getPreset } from './train/presets.js';

@@ -40,83 +40,162 @@ export interface TrainResult {
   metrics: EpochMetrics[];
 }
 
-export async function train(model: TrainableModel, data: DatasetSplits, opts: TrainOptions = {}): Promise<TrainResult> {
-  const set = data.train;
-  const D = imageSize(set);
-  const B = model.cfg.batchSize;
-  const order = new Int32Array(set.count);
-  const batchImages = new Float32Array(B * D);
-  const shifted = new Float32Array(B * D);
-  const batchLabels = new Uint8Array(B);
-  const batches = Math.ceil(set.count / B);
-  const metrics: EpochMetrics[] = [];
-  const store = opts.store;
-  const pause = opts.yieldToEventLoop ?? yieldToEventLoop;
-  let elapsed = opts.elapsedBefore ?? 0;
-  const last = Math.min(model.totalEpochs, opts.stopAfter ?? Infinity);
-  const n = model.cfg.evalSubset;
-  const validCount = n > 0 ? Math.min(n, data.valid.count) : data.valid.count;
-  // After a resume, the last epoch before it (for the loss-jump check).
-  const previous = store && (opts.startEpoch ?? 1) > 1 ? readMetricsLog(store).at(-1) : undefined;
+/** What one call of TrainingSession.step() did. */
+export interface StepResult {
+  /** 1-based epoch and minibatch just trained. */
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** Present when this minibatch ended its epoch (validated, checkpointed, logged). */
+  epochMetrics?: EpochMetrics;
+  /** True when the run (or stopAfter) is over: further steps do nothing. */
+  done: boolean;
+}
 
-  for (let epoch = opts.startEpoch ?? 1; epoch <= last; epoch++) {
-    const t0 = performance.now();
-    model.beginEpoch(epoch);
-    let gainSum = 0;
-    opts.onEpochStart?.(epoch, model.totalEpochs, batches);
-    for (let i = 0; i < set.count; i++) order[i] = i;
-    model.rng.shuffle(order);
-    for (let b = 0; b < batches; b++) {
-      const start = b * B;
-      const count = Math.min(B, set.count - start);
-      for (let i = 0; i < count; i++) {
-        const idx = order[start + i];
-        batchImages.set(set.images.subarray(idx * D, (idx + 1) * D), i * D);
-        batchLabels[i] = set.labels[idx];
-      }
-      let images = batchImages.subarray(0, count * D);
-      if (model.cfg.jitter > 0) {
-        jitterImages(images, shifted, count, set.height, set.width, set.channels, model.cfg.jitter, model.rng);
-        images = shifted.subarray(0, count * D);
-      }
-      // The schedule is read at the middle of each step.
-      const gain = model.gainAt(epoch, (b + 0.5) / batches);
-      gainSum += gain;
-      await model.trainBatch({ images, labels: batchLabels.subarray(0, count), count }, gain);
-      opts.onBatch?.(b + 1, batches);
-      await pause();
+/**
+ * The loop, driven one minibatch at a time (a browser page calls step() from its own
+ * animation or idle callbacks; train() below calls it in a loop). Minibatches, RNG use and
+ * results are the same whichever way it is driven.
+ */
+export class TrainingSession {
+  readonly batches: number;
+  readonly metrics: EpochMetrics[] = [];
+  private readonly D: number;
+  private readonly order: Int32Array;
+  private readonly batchImages: Float32Array;
+  private readonly shifted: Float32Array;
+  private readonly batchLabels: Uint8Array;
+  private readonly last: number;
+  private readonly validCount: number;
+  private readonly previous: EpochMetrics | undefined;
+  private epoch: number;
+  /** Next minibatch of the epoch (0 = the epoch has not started). */
+  private batch = 0;
+  private gainSum = 0;
+  private epochStart = 0;
+  private elapsed: number;
+
+  constructor(
+    readonly model: TrainableModel,
+    readonly data: DatasetSplits,
+    private readonly opts: TrainOptions = {},
+  ) {
+    const set = data.train;
+    this.D = imageSize(set);
+    const B = model.cfg.batchSize;
+    this.order = new Int32Array(set.count);
+    this.batchImages = new Float32Array(B * this.D);
+    this.shifted = new Float32Array(B * this.D);
+    this.batchLabels = new Uint8Array(B);
+    this.batches = Math.ceil(set.count / B);
+    this.epoch = opts.startEpoch ?? 1;
+    this.elapsed = opts.elapsedBefore ?? 0;
+    this.last = Math.min(model.totalEpochs, opts.stopAfter ?? Infinity);
+    const n = model.cfg.evalSubset;
+    this.validCount = n > 0 ? Math.min(n, data.valid.count) : data.valid.count;
+    // After a resume, the last epoch before it (for the loss-jump check).
+    this.previous = opts.store && this.epoch > 1 ? readMetricsLog(opts.store).at(-1) : undefined;
+  }
+
+  /** True when every epoch up to the last (or stopAfter) is trained. */
+  get done(): boolean {
+    return this.epoch > this.last;
+  }
+
+  /** Last epoch this session trains to, and seconds trained so far (resumed runs included). */
+  get lastEpoch(): number {
+    return this.last;
+  }
+  get seconds(): number {
+    return this.elapsed;
+  }
+
+  async step(): Promise<StepResult> {
+    const { model, opts } = this;
+    const set = this.data.train;
+    if (this.done) return { epoch: this.last, batch: this.batches, batches: this.batches, done: true };
+    if (this.batch === 0) {
+      this.epochStart = performance.now();
+      model.beginEpoch(this.epoch);
+      this.gainSum = 0;
+      opts.onEpochStart?.(this.epoch, model.totalEpochs, this.batches);
+      for (let i = 0; i < set.count; i++) this.order[i] = i;
+      model.rng.shuffle(this.order);
     }
+    const b = this.batch;
+    const B = model.cfg.batchSize;
+    const D = this.D;
+    const start = b * B;
+    const count = Math.min(B, set.count - start);
+    for (let i = 0; i < count; i++) {
+      const idx = this.order[start + i];
+      this.batchImages.set(set.images.subarray(idx * D, (idx + 1) * D), i * D);
+      this.batchLabels[i] = set.labels[idx];
+    }
+    let images = this.batchImages.subarray(0, count * D);
+    if (model.cfg.jitter > 0) {
+      jitterImages(images, this.shifted, count, set.height, set.width, set.channels, model.cfg.jitter, model.rng);
+      images = this.shifted.subarray(0, count * D);
+    }
+    // The schedule is read at the middle of each step.
+    const gain = model.gainAt(this.epoch, (b + 0.5) / this.batches);
+    this.gainSum += gain;
+    await model.trainBatch({ images, labels: this.batchLabels.subarray(0, count), count }, gain);
+    opts.onBatch?.(b + 1, this.batches);
+    this.batch++;
+    const result: StepResult = { epoch: this.epoch, batch: b + 1, batches: this.batches, done: false };
+    if (this.batch === this.batches) {
+      result.epochMetrics = await this.endEpoch();
+      this.epoch++;
+      this.batch = 0;
+    }
+    result.done = this.done;
+    return result;
+  }
+
+  private async endEpoch(): Promise<EpochMetrics> {
+    const { model, data, opts, epoch } = this;
     const stats = await model.endEpoch();
-    const trainSeconds = (performance.now() - t0) / 1000;
+    const trainSeconds = (performance.now() - this.epochStart) / 1000;
     // The epoch's mean gain: for Hinton's schedule, ffnew.m's per-epoch value.
-    const m: EpochMetrics = { epoch, seconds: trainSeconds, ...stats, gain: gainSum / batches };
+    const m: EpochMetrics = { epoch, seconds: trainSeconds, ...stats, gain: this.gainSum / this.batches };
     const due = epoch === model.totalEpochs || (model.cfg.evalEvery > 0 && epoch % model.cfg.evalEvery === 0);
     if (due) {
       const v0 = performance.now();
-      const part = subset(data.valid, 0, validCount);
+      const part = subset(data.valid, 0, this.validCount);
       m.valid = {};
       for (const mode of model.validationModes) m.valid[mode] = (await evaluate(model, part, data.numClasses, mode)).errorRate;
       m.validSeconds = (performance.now() - v0) / 1000;
     }
-    elapsed += (performance.now() - t0) / 1000;
-    m.elapsed = elapsed;
+    this.elapsed += (performance.now() - this.epochStart) / 1000;
+    m.elapsed = this.elapsed;
     assertFinite(m);
     const warnings = [
-      ...lossWarnings(m, metrics.at(-1) ?? previous, data.numClasses),
-      ...(m.valid ? chanceWarnings('valid', m.valid, data.numClasses, validCount) : []),
+      ...lossWarnings(m, this.metrics.at(-1) ?? this.previous, data.numClasses),
+      ...(m.valid ? chanceWarnings('valid', m.valid, data.numClasses, this.validCount) : []),
     ];
     if (warnings.length) m.warnings = warnings;
-    metrics.push(m);
-    if (store) {
+    this.metrics.push(m);
+    if (opts.store) {
       // Checkpoint first: a crash between the two leaves a metrics line to drop on resume,
       // never a checkpoint without its metrics line.
       const ck = await model.toCheckpoint();
-      writeCheckpoint(store, { ...ck, state: { ...ck.state, epoch, elapsed, dataset: data.name } });
-      appendMetricsLog(store, m);
+      writeCheckpoint(opts.store, { ...ck, state: { ...ck.state, epoch, elapsed: this.elapsed, dataset: data.name } });
+      appendMetricsLog(opts.store, m);
     }
     await opts.onEpochEnd?.(m);
+    return m;
   }
-  return { epochs: last, seconds: elapsed, metrics };
+}
+
+export async function train(model: TrainableModel, data: DatasetSplits, opts: TrainOptions = {}): Promise<TrainResult> {
+  const session = new TrainingSession(model, data, opts);
+  const pause = opts.yieldToEventLoop ?? yieldToEventLoop;
+  while (!session.done) {
+    await session.step();
+    await pause();
+  }
+  return { epochs: session.lastEpoch, seconds: session.seconds, metrics: session.metrics };
 }
 
 /** A diverged run must stop loudly, not continue silently with NaN weights. */
