@@ -22,6 +22,9 @@ import type { Engine, Mat } from '../src/engine/engine.js';
 import { getEngine } from '../src/engine/select.js';
 import { loadNativeEngine } from '../src/engine/native-backend.js';
 import { Rng } from '../src/engine/rng.js';
+import { FF_DEFAULTS } from '../src/ff/config.js';
+import { FFLayer, type LayerStats } from '../src/ff/ff-layer.js';
+import { NORM_EPS } from '../src/ff/ff-net.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; NOT the pyenv python3 on PATH
@@ -47,15 +50,16 @@ const JS_GEMM_REPS = QUICK ? 1 : 3;
 // whichever side goes second.
 const GAP_MS = 400;
 
-// The "hinton" preset's per-layer hyper-parameters (src/ff/config.ts defaults).
+// The "hinton" preset's per-layer hyper-parameters (src/ff/config.ts defaults; the PyTorch
+// side receives the same values).
 const HP = {
-  lr: 0.01,
-  weightCost: 0.001,
-  smoothing: 0.9,
-  peerLambda: 0.03,
-  peerDecay: 0.9,
-  peerInit: 0.5,
-  normEps: Math.exp(-50), // NORM_EPS of src/ff/ff-net.ts
+  lr: FF_DEFAULTS.lr,
+  weightCost: FF_DEFAULTS.weightCost,
+  smoothing: FF_DEFAULTS.smoothing,
+  peerLambda: FF_DEFAULTS.peerLambda,
+  peerDecay: FF_DEFAULTS.peerDecay,
+  peerInit: FF_DEFAULTS.peerInit,
+  normEps: NORM_EPS,
 };
 
 // ---- small helpers -------------------------------------------------------------------------
@@ -69,8 +73,6 @@ const min = (xs: number[]) => Math.min(...xs);
 const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 const fmtMs = (x: number | undefined) => (x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
-const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -78,26 +80,20 @@ function log(msg: string): void {
 
 // ---- (b) one FF layer step on an Engine ---------------------------------------------------
 
-/** One layer's parameters, optimizer state, input and scratch. Rows [0,B) positive, [B,2B) negative. */
+/**
+ * One layer of the real code (src/ff/ff-layer.ts: parameters, optimizer state, the layer rule)
+ * with its input and forward buffers. Rows [0,B) positive, [B,2B) negative.
+ */
 interface LayerState {
   B: number;
   K: number;
   N: number;
-  theta: number;
+  layer: FFLayer;
   x: Mat; // 2B×K, the layer's (already row-normalized) input
-  W: Mat;
-  b: Mat;
-  sW: Mat; // smoothStep state
-  sb: Mat;
   y: Mat; // 2B×N relu(xW+b)
   n: Mat; // 2B×N row-normalized output (the next layer's input)
   g: Mat; // 2B×1 goodness (sum of squares)
-  posSum: Mat; // 1×N column sums of the positive rows (peer normalization)
-  coef: Mat; // 2B×1
-  pv: Mat; // 1×N peer-normalization push
-  dz: Mat; // 2B×N
-  peerMeans: Float32Array;
-  stats: { loss: number; pairErrors: number };
+  stats: LayerStats;
 }
 
 /** Deterministic random inputs: an RMS-normalized 2B×K input and W ~ N(0,1)/√K, b = 0 (ffnew.m). */
@@ -116,81 +112,34 @@ function layerData(B: number, K: number, N: number, seed: number): { x: Float32A
 
 function makeLayer(e: Engine, B: number, K: number, N: number, data: ReturnType<typeof layerData>): LayerState {
   const R = 2 * B;
-  return {
-    B,
-    K,
-    N,
-    theta: N, // threshold null, sum goodness → θ = layer width
-    x: e.fromArray(data.x, R, K),
-    W: e.fromArray(data.W, K, N),
-    b: e.fromArray(data.b, 1, N),
-    sW: e.zeros(K, N),
-    sb: e.zeros(1, N),
-    y: e.zeros(R, N),
-    n: e.zeros(R, N),
-    g: e.zeros(R, 1),
-    posSum: e.zeros(1, N),
-    coef: e.zeros(R, 1),
-    pv: e.zeros(1, N),
-    dz: e.zeros(R, N),
-    peerMeans: new Float32Array(N).fill(HP.peerInit),
-    stats: { loss: 0, pairErrors: 0 },
-  };
+  // The hinton preset's layer (ffnew.m's values); its random initial weights are replaced.
+  const layer = new FFLayer(e, { ...FF_DEFAULTS }, 0, N, [{ source: 'input', fanIn: K }], new Rng(1));
+  e.write(layer.connections[0].weight.value, data.W);
+  e.write(layer.bias.value, data.b);
+  return { B, K, N, layer, x: e.fromArray(data.x, R, K), y: e.zeros(R, N), n: e.zeros(R, N), g: e.zeros(R, 1), stats: { ffLoss: 0, pairErrors: 0 } };
 }
 
 function disposeLayer(e: Engine, s: LayerState): void {
-  for (const m of [s.x, s.W, s.b, s.sW, s.sb, s.y, s.n, s.g, s.posSum, s.coef, s.pv, s.dz]) e.dispose(m);
+  for (const m of [s.x, s.y, s.n, s.g]) e.dispose(m);
 }
 
 /**
- * One FF layer training step, structured like the per-layer part of ffTrainStep (with
- * net.forward's per-layer work): one stacked forward product over the 2B pos+neg rows, the
- * goodness and the normalized output, the goodness and positive column sums read back to the
- * host, the FF coefficients and peer-normalization push computed there, dZ = coef·y plus the
- * push on the positive rows, one transA product for dW, the bias gradient, and the smoothed
- * updates of W and b.
+ * One FF layer training step: net.forward's per-layer work (one stacked forward product over
+ * the 2B pos+neg rows, the goodness fused into the row normalization), then the real layer
+ * rule of ffTrainStep (FFLayer: goodness and positive column sums read back, coefficients and
+ * peer push, dZ, the weight-gradient product straight into the smoothed state, the update).
  */
 async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
-  const { B, N } = s;
-  // Forward (net.forward): y = relu(xW + b), n = y / (eps + rms(y)), g = Σ y².
-  e.gemm(s.x, s.W, s.y);
-  e.addBias(s.y, s.b, true);
-  e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g); // fused: the row sums of squares are the goodness
-  // colMeanOfPositives, then the reads back to the host.
-  e.colSum(e.rowView(s.y, 0, B), s.posSum, 1, 0);
-  const [g, m] = await Promise.all([e.read(s.g), e.read(s.posSum)]);
-  // p = σ(G − θ); descent coefficients of the logistic FF loss.
-  const coef = new Float32Array(2 * B);
-  for (let i = 0; i < B; i++) {
-    const xPos = g[i] - s.theta;
-    const xNeg = g[B + i] - s.theta;
-    if (xNeg > xPos) s.stats.pairErrors++;
-    s.stats.loss += softplus(-xPos) + softplus(xNeg);
-    coef[i] = -(1 - sigmoid(xPos));
-    coef[B + i] = sigmoid(xNeg);
-  }
-  e.write(s.coef, coef);
-  e.scaleRows(s.y, s.coef, s.dz, 2);
-  // Peer normalization on the positive rows.
-  const pm = s.peerMeans;
-  let avg = 0;
-  for (let j = 0; j < N; j++) {
-    pm[j] = HP.peerDecay * pm[j] + (1 - HP.peerDecay) * (m[j] / B);
-    avg += pm[j];
-  }
-  avg /= N;
-  const push = new Float32Array(N);
-  for (let j = 0; j < N; j++) push[j] = -HP.peerLambda * (avg - pm[j]);
-  e.write(s.pv, push);
-  e.addRowVector(e.rowView(s.dz, 0, B), s.pv, 1);
-  // Weight and bias gradients over pos+neg rows go straight into the smoothed-gradient states
-  // (Param.stepProduct / stepColSum: gemm and colSum with alpha = (1 − s)/B, beta = s), then
-  // one pass over each parameter and its state.
-  const take = (1 - HP.smoothing) / B;
-  e.gemm(s.x, s.dz, s.sW, { transA: true, alpha: take, beta: HP.smoothing });
-  e.smoothApply(s.W, s.sW, HP.lr, HP.weightCost);
-  e.colSum(s.dz, s.sb, take, HP.smoothing);
-  e.smoothApply(s.b, s.sb, HP.lr, 0);
+  const { B, layer } = s;
+  e.gemm(s.x, layer.connections[0].weight.value, s.y);
+  e.addBias(s.y, layer.bias.value, true);
+  e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g);
+  const posSum = layer.positiveColSum(s.y, B);
+  const [g, m] = await Promise.all([e.read(s.g), posSum ? e.read(posSum) : Promise.resolve(null)]);
+  const coef = layer.coefficients(g, B, s.stats);
+  const dz = layer.inputGradient(s.y, coef, B, m);
+  layer.accumulate(dz, new Map([['input', s.x]]), 1 / B, true);
+  layer.update(HP.lr);
 }
 
 async function timeSteps(e: Engine, s: LayerState, reps: number, warmup: number): Promise<number[]> {
@@ -405,8 +354,8 @@ async function main(): Promise<void> {
           const s = makeLayer(nativeEngine, B, K, N, data);
           const W0 = Float32Array.from(data.W);
           await ffLayerStep(nativeEngine, s);
-          const W1 = await nativeEngine.read(s.W);
-          const b1 = await nativeEngine.read(s.b);
+          const W1 = await nativeEngine.read(s.layer.connections[0].weight.value);
+          const b1 = await nativeEngine.read(s.layer.bias.value);
           const n1 = await nativeEngine.read(s.n);
           const g1 = await nativeEngine.read(s.g);
           let dW = 0, db = 0, na = 0, gs = 0, ps = 0;
@@ -414,8 +363,8 @@ async function main(): Promise<void> {
           for (let i = 0; i < b1.length; i++) db += Math.abs(b1[i]);
           for (let i = 0; i < n1.length; i++) na += Math.abs(n1[i]);
           for (let i = 0; i < g1.length; i++) gs += g1[i];
-          for (let i = 0; i < s.peerMeans.length; i++) ps += s.peerMeans[i];
-          const ours: Record<string, number> = { dW_abs: dW, db_abs: db, n_abs: na, g_sum: gs, peer_sum: ps, loss: s.stats.loss, pair_errors: s.stats.pairErrors };
+          for (let i = 0; i < s.layer.peerMeans.length; i++) ps += s.layer.peerMeans[i];
+          const ours: Record<string, number> = { dW_abs: dW, db_abs: db, n_abs: na, g_sum: gs, peer_sum: ps, loss: s.stats.ffLoss, pair_errors: s.stats.pairErrors };
           disposeLayer(nativeEngine, s);
           for (const v of ['plain', 'tuned'] as const) {
             const t = await torch[v].call<Record<string, number>>({ cmd: 'check' });
