@@ -8,6 +8,7 @@ import { registerTrainCommand } from './train.js';
 import { registerEvalCommand } from './eval.js';
 import { registerPredictCommand } from './predict.js';
 import { registerShowFieldsCommand } from './show-fields.js';
+import { registerRelaxCommand } from './relax.js';
 import { registerReportCommand } from './report.js';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerShowFieldsCommand(program);
   registerReportCommand(program);
+  registerRelaxCommand(program);
   return program;
 }
 

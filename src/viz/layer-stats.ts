@@ -3,7 +3,7 @@
 // activity on positive data (dead and over-active units). Used by `ff report`.
 import type { ImageSet } from '../data/dataset.js';
 import { Rng } from '../engine/rng.js';
-import type { FFNet } from '../ff/ff-net.js';
+import type { FFNet, Workspace } from '../ff/ff-net.js';
 import { sampleRandomNegatives } from '../ff/labels.js';
 
 export interface LayerStats {
@@ -48,8 +48,11 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
       }
       e.write(ws.x, ws.host);
       net.forward(ws, 0, c);
+      // Recurrent nets: clamp the label and settle; goodness is the mean over the iterations
+      // the goodness classifier uses (testFrom..testTo), activity that of the last of them.
+      const goodness = net.recurrent ? await settledGoodness(net, ws, c, positive ? labels : wrong) : null;
       for (let l = 0; l < L; l++) {
-        const g = await e.read(ws.g[l]);
+        const g = goodness ? goodness[l] : await e.read(ws.g[l]);
         const s = stats[l];
         for (let i = 0; i < c; i++) (positive ? s.pos : s.neg)[start + i] = net.goodness(g[i], l);
         if (positive) {
@@ -73,6 +76,23 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
     }
   }
   return stats;
+}
+
+async function settledGoodness(net: FFNet, ws: Workspace, c: number, labels: ArrayLike<number>): Promise<Float32Array[]> {
+  const { testFrom, testTo } = net.cfg;
+  net.clampLabels(ws, 0, labels);
+  const sums = net.layers.map(() => new Float32Array(c));
+  for (let t = 1; t <= testTo; t++) {
+    net.computeActivities(ws, 0, c);
+    if (t >= testFrom) {
+      for (let l = 0; l < net.numLayers; l++) {
+        const g = await net.engine.read(net.engine.rowView(ws.g[l], 0, c));
+        for (let i = 0; i < c; i++) sums[l][i] += g[i] / (testTo - testFrom + 1);
+      }
+    }
+    if (t < testTo) net.advanceStates(ws, 0, c);
+  }
+  return sums;
 }
 
 export function quantile(values: ArrayLike<number>, q: number): number {

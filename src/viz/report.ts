@@ -10,6 +10,7 @@ import { loadDataset } from '../data/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
+import { RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
 import { getAlgorithm } from '../train/algorithms.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate, type Evaluation } from '../train/evaluate.js';
@@ -293,6 +294,16 @@ async function runSection(
     }
   }
 
+  // Back relaxation (recurrent runs that `ff relax` has measured).
+  const relaxFile = path.join(run.dir, RELAX_FILE);
+  if (existsSync(relaxFile)) {
+    try {
+      parts.push(relaxationFigure(JSON.parse(readFileSync(relaxFile, 'utf8')) as RelaxReport));
+    } catch (e) {
+      note('back relaxation', e);
+    }
+  }
+
   // Receptive fields (any algorithm whose first layer reads pixels).
   try {
     const fw = fieldWeightsFromCheckpoint(ck, 1);
@@ -332,3 +343,25 @@ ${parts.join('\n')}
   return { html, summary };
 }
 
+/** The table of `ff relax` as a chart: distance between labels per layer and iteration, trained vs untrained. */
+function relaxationFigure(r: RelaxReport): string {
+  const L = r.trained.distance[0]?.length ?? 0;
+  const series = [];
+  for (let l = 0; l < L; l++) {
+    const color = PALETTE[l % PALETTE.length];
+    series.push({ name: `layer ${l + 1}, trained`, color, points: r.trained.distance.map((row, t) => [t, row[l]] as [number, number]) });
+    series.push({ name: `layer ${l + 1}, untrained`, color, dash: DASHES[1], points: r.untrained.distance.map((row, t) => [t, row[l]] as [number, number]) });
+  }
+  const chart = lineChart({
+    title: 'Back relaxation',
+    subtitle: `mean cosine distance between the states for different clamped labels (${r.split} images)`,
+    xLabel: 'iteration',
+    yLabel: 'distance between labels',
+    series,
+    integerX: true,
+    zeroY: true,
+  });
+  return `<h3>Back relaxation</h3>
+<p class="note">From <code>ff relax</code>: each label clamped in turn on the label layer; a layer k steps below it can only differ after k + 1 iterations.</p>
+<div class="grid single">${chart ?? ''}</div>`;
+}
