@@ -1,7 +1,11 @@
 // The recurrent FF net (SPEC §4): one iteration equals a float64 computation by hand (states,
 // damping, top-down input from the layer above and the clamped label layer), its update is
-// −∂L/∂W of that iteration's FF loss for every connection, and it learns MNIST.
+// −∂L/∂W of that iteration's FF loss for every connection, it learns MNIST, and it resumes
+// bit-identically.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { subset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/registry.js';
@@ -11,11 +15,12 @@ import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
-import { createFFModel } from '../../src/ff/ff-model.js';
+import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
 import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
 import { emptyStats } from '../../src/ff/ff-step.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { emptyIterationStats, recurrentTrainStep } from '../../src/ff/recurrent-step.js';
+import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { getPreset } from '../../src/train/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { testSeed } from '../helpers/seed.js';
@@ -169,4 +174,29 @@ test('recurrent net learns MNIST: 5,000 images, 2 epochs, every classifier well 
   assert.equal(pe.length, 8);
   assert.equal(pe[0][0], 0, 'layer 1 sees no label at iteration 1, so no pair is "wrong" (both equal)');
   assert.ok(pe[7][0] > 0 && pe[7][0] < 2500, `layer 1 separates pairs by iteration 8 (${pe[7][0]} errors of 5000)`);
+});
+
+test('recurrent: a resumed run is bit-identical to an uninterrupted one (weights, peer means, metrics)', async () => {
+  const d = await loadDataset('mnist');
+  const data = { ...d, train: subset(d.train, 0, 400), valid: subset(d.valid, 0, 100) };
+  const cfg: FFConfig = { ...FF_DEFAULTS, ...getPreset('recurrent-quick').ff, layers: [24, 16], epochs: 2, iterations: 3, testTo: 3, evalEvery: 1 } as FFConfig;
+  const engine = getEngine();
+  const dirA = mkdtempSync(path.join(tmpdir(), 'ff-rec-a-'));
+  const dirB = mkdtempSync(path.join(tmpdir(), 'ff-rec-b-'));
+  try {
+    const a = createFFModel(engine, cfg, data);
+    const ra = await train(a, data, { outDir: dirA });
+    await train(createFFModel(engine, cfg, data), data, { outDir: dirB, stopAfter: 1 });
+    const b = FFModel.fromCheckpoint(engine, loadCheckpoint(dirB));
+    const rb = await train(b, data, { outDir: dirB, startEpoch: 2 });
+    for (let i = 0; i < a.net.params().length; i++) {
+      assert.deepEqual(await engine.read(b.net.params()[i].value), await engine.read(a.net.params()[i].value), a.net.params()[i].name);
+    }
+    assert.deepEqual(b.net.peerMeans, a.net.peerMeans);
+    assert.deepEqual(rb.metrics.at(-1)!.valid, ra.metrics.at(-1)!.valid);
+    assert.deepEqual(rb.metrics.at(-1)!.pairErrorsByIteration, ra.metrics.at(-1)!.pairErrorsByIteration);
+  } finally {
+    rmSync(dirA, { recursive: true, force: true });
+    rmSync(dirB, { recursive: true, force: true });
+  }
 });
