@@ -9,24 +9,22 @@ import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { FF_OPTION_SPECS } from '../train/options.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './classify.js';
-import type { FFConfig } from './config.js';
+import { FF_DEFAULTS, type FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
 import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
 
-/** Checkpoints from before labelInput/center existed: label pixels, no centring. */
+/**
+ * Checkpoints from before the label-input, centring and recurrent options: label pixels, no
+ * centring, feed-forward (the recurrent settings are then unused; their defaults fill in).
+ */
 const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = {
   labelInput: 'pixels',
   center: 'none',
   architecture: 'feedforward',
-  iterations: 8,
-  damping: 0.3,
-  lateral: false,
-  gradientFrom: 1,
-  testFrom: 3,
-  testTo: 5,
+  ...Object.fromEntries((['iterations', 'damping', 'lateral', 'gradientFrom', 'testFrom', 'testTo'] as const).map((k) => [k, FF_DEFAULTS[k]])),
 };
 
 /** The recurrent options must describe a run that can happen (one line otherwise). */

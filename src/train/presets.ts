@@ -10,6 +10,13 @@ export interface Preset {
   bp?: Partial<BPConfig>;
 }
 
+/**
+ * The talk's recurrent recipe (SPEC §4): top-down net with a clamped label layer of value 5,
+ * min-ssq goodness, rate decayed to zero, goodness from both hidden layers; the 8 iterations,
+ * 0.3 damping and test iterations 3–5 are the config defaults.
+ */
+const TALK_RECURRENT: Partial<FFConfig> = { architecture: 'recurrent', goodness: 'min-ssq', labelStrength: 5, schedule: 'linear', goodnessLayers: [1, 2] };
+
 export const PRESETS: Record<string, Preset> = {
   hinton: {
     description: "Hinton's released ffnew.m: 784-1000-1000-1000, batch 100, 100 epochs, hard negatives, label strength 1",
@@ -29,29 +36,11 @@ export const PRESETS: Record<string, Preset> = {
   },
   recurrent: {
     description: "The talk's recurrent net: 784-1000-1000 + clamped label layer (value 5), top-down connections, 8 damped iterations, min-ssq, 60 epochs, rate decayed to zero",
-    ff: {
-      architecture: 'recurrent',
-      layers: [1000, 1000],
-      epochs: 60,
-      goodness: 'min-ssq',
-      labelStrength: 5,
-      schedule: 'linear',
-      goodnessLayers: [1, 2],
-      evalEvery: 5,
-    },
+    ff: { ...TALK_RECURRENT, layers: [1000, 1000], epochs: 60, evalEvery: 5 },
   },
   'recurrent-quick': {
     description: 'The recurrent net, small and short: 784-500-500, 3 epochs (minutes)',
-    ff: {
-      architecture: 'recurrent',
-      layers: [500, 500],
-      epochs: 3,
-      goodness: 'min-ssq',
-      labelStrength: 5,
-      schedule: 'linear',
-      goodnessLayers: [1, 2],
-      evalSubset: 2000,
-    },
+    ff: { ...TALK_RECURRENT, layers: [500, 500], epochs: 3, evalSubset: 2000 },
   },
   quick: {
     description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',

@@ -4,25 +4,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getEngine } from '../../src/engine/select.js';
-import { JsEngine } from '../../src/engine/js-backend.js';
-import { loadNativeEngine } from '../../src/engine/native-backend.js';
-import type { Engine } from '../../src/engine/engine.js';
 import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { emptyStats, ffTrainStep } from '../../src/ff/ff-step.js';
+import { engines } from '../helpers/engines.js';
 
 const D = 12; // the first 2 pixels hold the label
 const N = 2; // two classes: the negative label is always the other one, so it is known
 const B = 4;
-
-function engines(): Engine[] {
-  const out: Engine[] = [new JsEngine()];
-  const native = loadNativeEngine().engine;
-  if (native) out.push(native);
-  return out;
-}
 
 /** float64 reference: one layer's FF loss, mean over the batch, for fixed normalized inputs. */
 function layerLoss(cfg: FFConfig, W: Float64Array, b: Float64Array, xin: Float64Array[], isPos: boolean[], width: number, theta: number): number {

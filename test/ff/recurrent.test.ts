@@ -9,9 +9,6 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { subset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/registry.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { JsEngine } from '../../src/engine/js-backend.js';
-import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
@@ -24,13 +21,7 @@ import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { getPreset } from '../../src/train/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { testSeed } from '../helpers/seed.js';
-
-function engines(): Engine[] {
-  const out: Engine[] = [new JsEngine()];
-  const native = loadNativeEngine();
-  if (native.engine) out.push(native.engine);
-  return out;
-}
+import { engines } from '../helpers/engines.js';
 
 const normalize = (x: Float64Array) => {
   let s = 0;
