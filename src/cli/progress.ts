@@ -31,7 +31,8 @@ const list = (v: unknown, f: (x: number) => string) => (Array.isArray(v) ? v.map
 export function formatEpochLine(m: EpochMetrics, total: number): string {
   const parts = [`epoch ${String(m.epoch).padStart(String(total).length)}/${total}`, `gain ${m.gain.toFixed(3)}`];
   if (m.ffLoss !== undefined) parts.push(`ff-loss ${list(m.ffLoss, (x) => x.toFixed(3))}`);
-  if (m.pairErrors !== undefined) parts.push(`pair-errors ${list(m.pairErrors, String)}`);
+  // Recurrent nets average pair errors over their iterations: not always whole numbers.
+  if (m.pairErrors !== undefined) parts.push(`pair-errors ${list(m.pairErrors, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)))}`);
   if (typeof m.softmaxLoss === 'number') parts.push(`softmax-loss ${m.softmaxLoss.toFixed(4)}`);
   if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);
   if (m.valid) parts.push(`valid ${Object.entries(m.valid).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}`);
