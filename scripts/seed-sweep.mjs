@@ -6,7 +6,7 @@
 // that has it). Every run has a timeout, so a hang cannot stall the sweep.
 import { spawnSync } from 'node:child_process';
 
-const DEFAULT_TESTS = ['test/ff/training.test.ts', 'test/ff/labelled-input.test.ts', 'test/bp/gradient.test.ts', 'test/bp/centering.test.ts', 'test/readme.test.ts'];
+const DEFAULT_TESTS = ['test/ff/training.test.ts', 'test/ff/labelled-input.test.ts', 'test/bp/gradient.test.ts', 'test/bp/centering.test.ts', 'test/ff/recurrent.test.ts', 'test/readme.test.ts'];
 const args = process.argv.slice(2);
 const take = (flag, fallback) => {
   const i = args.indexOf(flag);
