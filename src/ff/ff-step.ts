@@ -1,4 +1,4 @@
-// The Forward-Forward learning rule for one minibatch, in the order of Hinton's ffnew.m:
+// One minibatch of the feed-forward FF net, in the order of Hinton's ffnew.m:
 //   1. positive pass (image + correct label) and neutral pass (image + neutral label),
 //   2. the online softmax on the neutral pass's normalized states, which picks hard negatives,
 //   3. negative pass (image + a wrong label),
@@ -31,7 +31,6 @@ export interface FFEpochStats {
 export function emptyStats(layers: number): FFEpochStats {
   return { cases: 0, ffLoss: new Array(layers).fill(0), pairErrors: new Array(layers).fill(0), softmaxLoss: 0, softmaxErrors: 0 };
 }
-
 
 /**
  * Train on one minibatch. `gain` scales every learning rate (the schedule). In greedy mode
