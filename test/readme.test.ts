@@ -36,7 +36,8 @@ console.log('RESULT', JSON.stringify({ accuracy: right / test.count, same: again
     assert.ok(line, `no RESULT line in: ${r.stdout}`);
     const res = JSON.parse(line.slice(7)) as { accuracy: number; same: boolean };
     ctx.diagnostic(`accuracy ${JSON.stringify({ readme: res.accuracy })}`);
-    assert.ok(res.accuracy > 0.9, `README model accuracy ${res.accuracy} should exceed 0.9`);
+    // Seeds 1–10 × Haswell/SkylakeX kernels (scripts/seed-sweep.mjs, 2026-11-29): 0.929–0.943.
+    assert.ok(res.accuracy > 0.89, `README model accuracy ${res.accuracy} should exceed 0.89`);
     assert.ok(res.same, 'the saved and reloaded model predicts the same labels');
     assert.match(r.stdout, /^1 \{/m, 'the onEpochEnd callback printed epoch 1');
   } finally {

@@ -28,7 +28,8 @@ test('BP on centred CIFAR-10 learns; input.mean travels with the checkpoint', as
   const { predictions } = await model.predict(t.images, t.count, 'output');
   const acc = predictions.filter((y, i) => y === t.labels[i]).length / t.count;
   ctx.diagnostic(`accuracy ${JSON.stringify({ 'cifar-bp': acc })}`);
-  assert.ok(acc > 0.25, `BP accuracy ${acc} on CIFAR-10 should exceed 0.25`);
+  // Seeds 1–10 × Haswell/SkylakeX kernels (scripts/seed-sweep.mjs, 2026-11-29): 0.348–0.370.
+  assert.ok(acc > 0.3, `BP accuracy ${acc} on CIFAR-10 should exceed 0.3`);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'bp-cifar-'));
   try {
