@@ -11,6 +11,7 @@ export { FFModel } from './ff/ff-model.js';
 export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
+export { blurredMask, makeHybrids, pickPartners, type Hybrids } from './ff/hybrid-negatives.js';
 export { train, readMetrics, type EpochMetrics, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { TrainingSession, type StepResult } from './train/training-loop.js';
 export { readMetricsLog } from './train/metrics-log.js';

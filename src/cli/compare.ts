@@ -97,7 +97,10 @@ function canonical(v: unknown): string {
 }
 
 export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
-  getPreset(o.preset); // a one-line error for an unknown preset, before anything is trained
+  // One-line errors for an unknown or unsupervised preset, before anything is trained.
+  if (getPreset(o.preset).ff.negativeData === 'hybrid') {
+    throw new Error(`compare: preset '${o.preset}' trains without labels (its classifiers are probes, not goodness/softmax); compare a supervised preset`);
+  }
   const engine = getEngine();
   // One process at a time in the comparison's directory (it holds both runs), claimed first.
   const claim = claimRunDir(o.out ?? path.join('runs', `compare-${o.preset}`), {

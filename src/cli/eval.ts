@@ -12,7 +12,7 @@ export function registerEvalCommand(program: Command): void {
   program
     .command('eval <dir>')
     .description('evaluate a trained run: error rate, confusion matrix, examples/second')
-    .option('--mode <mode>', 'FF: softmax, goodness or shortlist; BP: output')
+    .option('--mode <mode>', 'FF: softmax, goodness or shortlist; unsupervised FF: probe or probe-layerK; BP: output')
     .option('--k <k>', 'shortlist size (labels compared by goodness)', '2')
     .option('--split <split>', 'test, valid or train', 'test')
     .option('--limit <n>', 'only the first N images of the split')

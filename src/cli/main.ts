@@ -8,6 +8,7 @@ import { registerTrainCommand } from './train.js';
 import { registerEvalCommand } from './eval.js';
 import { registerPredictCommand } from './predict.js';
 import { registerShowFieldsCommand } from './show-fields.js';
+import { registerShowNegativesCommand } from './show-negatives.js';
 import { registerRelaxCommand } from './relax.js';
 import { registerReportCommand } from './report.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerCompareCommand(program);
   registerShowFieldsCommand(program);
+  registerShowNegativesCommand(program);
   registerReportCommand(program);
   registerRelaxCommand(program);
   return program;

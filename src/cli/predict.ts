@@ -11,7 +11,7 @@ export function registerPredictCommand(program: Command): void {
   program
     .command('predict <dir> <files...>')
     .description('classify your own images: 28×28 grayscale PNG files or an IDX image file')
-    .option('--mode <mode>', 'FF: softmax, goodness or shortlist; BP: output')
+    .option('--mode <mode>', 'FF: softmax, goodness or shortlist; unsupervised FF: probe or probe-layerK; BP: output')
     .option('--k <k>', 'shortlist size', '2')
     .option('--no-invert', 'never invert black-on-white PNGs')
     .action(async (dir: string, files: string[], o: { mode?: string; k: string; invert: boolean }) => {

@@ -34,6 +34,7 @@ export function formatEpochLine(m: EpochMetrics, total: number): string {
   // Recurrent nets average pair errors over their iterations: not always whole numbers.
   if (m.pairErrors !== undefined) parts.push(`pair-errors ${list(m.pairErrors, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)))}`);
   if (typeof m.softmaxLoss === 'number') parts.push(`softmax-loss ${m.softmaxLoss.toFixed(4)}`);
+  if (typeof m.probeLoss === 'number') parts.push(`probe-loss ${m.probeLoss.toFixed(4)}`);
   if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);
   if (m.valid) parts.push(`valid ${Object.entries(m.valid).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}`);
   parts.push(`${m.seconds.toFixed(1)} s`);

@@ -3,11 +3,20 @@
 //   goodness  — one pass per label, the label with the best total goodness wins;
 //   shortlist — the softmax's top K labels, then goodness for those only.
 // Goodness passes for all candidate labels of a chunk of images run as ONE stacked product.
+// Unsupervised runs (no label input) have none of these: their classifiers are the linear
+// probes of linear-probe.ts ('probe', 'probe-layerK').
 import { NEUTRAL } from './labelled-input.js';
 import type { FFNet } from './ff-net.js';
+import { probeModes, probeScores } from './linear-probe.js';
 
-export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist';
+export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist' | 'probe' | `probe-layer${number}`;
+/** The classifiers of a supervised net. */
 export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', 'shortlist'];
+
+/** The classifiers a net offers: the three above, or its probes when it was trained without labels. */
+export function classifiersOf(net: FFNet): readonly string[] {
+  return net.unsupervised ? probeModes(net) : CLASSIFY_MODES;
+}
 
 /** Images per chunk: C·N stacked rows keep the products large without big buffers. */
 const CHUNK = 100;
@@ -20,6 +29,9 @@ export interface Scores {
 
 export async function classify(net: FFNet, images: Float32Array, count: number, mode: ClassifyMode, k = net.numClasses): Promise<Scores> {
   const N = net.numClasses;
+  if (!classifiersOf(net).includes(mode)) {
+    throw new Error(`unknown mode '${mode}' for this FF model (choose ${classifiersOf(net).join(', ')})`);
+  }
   if (mode === 'shortlist' && (!Number.isInteger(k) || k < 1 || k > N)) {
     throw new Error(`shortlist: k must be an integer in 1..${N}, got ${k}`);
   }
@@ -29,7 +41,8 @@ export async function classify(net: FFNet, images: Float32Array, count: number, 
     const D = net.input.imageSize;
     const chunk = images.subarray(start * D, (start + c) * D);
     let part: Float32Array;
-    if (mode === 'softmax') part = await softmaxScores(net, chunk, c);
+    if (net.unsupervised) part = await probeScores(net, chunk, c, mode);
+    else if (mode === 'softmax') part = await softmaxScores(net, chunk, c);
     else if (mode === 'goodness') part = await goodnessScores(net, chunk, c, allLabels(c, N));
     else part = await goodnessScores(net, chunk, c, topK(await softmaxScores(net, chunk, c), c, N, k));
     scores.set(part, start * N);

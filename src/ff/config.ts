@@ -5,6 +5,8 @@ export type OptimizerKind = 'smooth' | 'adam' | 'momentum';
 export type ScheduleKind = 'hinton' | 'constant' | 'linear';
 export type GoodnessSign = 'max-ssq' | 'min-ssq';
 export type NegativeKind = 'hard' | 'random';
+/** Where negative data comes from: the image with a wrong label, or hybrids of two images (no labels). */
+export type NegativeData = 'wrong-label' | 'hybrid';
 
 export interface OptimizerConfig {
   optimizer: OptimizerKind;
@@ -68,7 +70,14 @@ export interface FFConfig extends RunConfig {
   /** Where the label enters the input: over the first N pixels, N extra units, or by channels. */
   labelInput: 'auto' | 'pixels' | 'extra';
   labelStrength: number;
+  /** 'wrong-label' (supervised, SPEC §2) or 'hybrid' (unsupervised, SPEC §3: no label input at all). */
+  negativeData: NegativeData;
+  /** wrong-label: how the wrong label is chosen. */
   negatives: NegativeKind;
+  /** hybrid: blur passes of the mask (more passes, larger blobs). */
+  blurPasses: number;
+  /** hybrid: 1-based hidden layers the linear probes read (default the last three). */
+  probeLayers: number[] | null;
 
   // The online softmax classifier (1-based hidden-layer numbers it reads; default all but the first).
   softmaxLayers: number[] | null;
@@ -136,7 +145,10 @@ export const FF_DEFAULTS: FFConfig = {
   peerInit: 0.5,
   labelInput: 'auto',
   labelStrength: 1,
+  negativeData: 'wrong-label',
   negatives: 'hard',
+  blurPasses: 6,
+  probeLayers: null,
   softmaxLayers: null,
   softmaxLr: 0.1,
   softmaxWeightCost: 0.003,
@@ -160,6 +172,12 @@ export function resolveLayerList(list: number[] | null, numLayers: number, what:
     }
   }
   return [...new Set(list)].sort((a, b) => a - b).map((l) => l - 1);
+}
+
+/** 0-based hidden layers read by the probes of an unsupervised run: a user list, or the last three. */
+export function resolveProbeLayers(list: number[] | null, numLayers: number): number[] {
+  if (list !== null) return resolveLayerList(list, numLayers, 'probe-layers');
+  return Array.from({ length: Math.min(3, numLayers) }, (_, i) => numLayers - Math.min(3, numLayers) + i);
 }
 
 /** θ for a layer of the given width. */

@@ -1,5 +1,6 @@
-// Supervised FF as a trainable model: the FF net plus its schedule, statistics
-// and checkpoint (de)serialisation. The training loop in train/trainer.ts drives it.
+// FF (supervised, or unsupervised with hybrid negatives) as a trainable model: the FF net plus
+// its schedule, statistics and checkpoint (de)serialisation. The training loop in
+// train/trainer.ts drives it.
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
@@ -8,7 +9,7 @@ import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/para
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { FF_OPTION_SPECS } from '../train/options.js';
 import { scheduleGain } from '../train/optimizer.js';
-import { classify, CLASSIFY_MODES, type ClassifyMode, type Scores } from './classify.js';
+import { classifiersOf, classify, type ClassifyMode, type Scores } from './classify.js';
 import { FF_DEFAULTS, type FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
@@ -26,6 +27,17 @@ const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = {
   architecture: 'feedforward',
   ...Object.fromEntries((['iterations', 'damping', 'lateral', 'gradientFrom', 'testFrom', 'testTo'] as const).map((k) => [k, FF_DEFAULTS[k]])),
 };
+
+/** Options newer than some checkpoints, with the values that reproduce runs from before them. */
+const BEFORE_HYBRID_NEGATIVES: Partial<FFConfig> = { negativeData: 'wrong-label', blurPasses: FF_DEFAULTS.blurPasses, probeLayers: null };
+
+/** Unsupervised runs have no label input and a feed-forward net (one line otherwise). */
+function checkUnsupervisedConfig(cfg: FFConfig): void {
+  if (cfg.negativeData !== 'hybrid') return;
+  if (cfg.architecture === 'recurrent') throw new Error('hybrid negatives train the feed-forward net (the recurrent net needs labels for its label layer)');
+  if (cfg.labelInput !== 'auto') throw new Error(`--label-input ${cfg.labelInput}: a run with hybrid negatives has no label input`);
+  if (cfg.batchSize < 2) throw new Error('hybrid negatives mix two images of a minibatch: --batch-size must be at least 2');
+}
 
 /** The recurrent options must describe a run that can happen (one line otherwise). */
 function checkRecurrentConfig(cfg: FFConfig): void {
@@ -66,9 +78,13 @@ export class FFModel implements TrainableModel {
     const centred = resolveCentering(cfg.center, shape.channels);
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createFF does)");
     checkRecurrentConfig(cfg);
+    checkUnsupervisedConfig(cfg);
     const placement = resolveLabelPlacement(cfg, shape.channels);
     const input = new LabelledInput(D, shape.numClasses, placement, cfg.labelStrength, centred ? inputMean! : null);
-    this.net = new FFNet(engine, cfg, input);
+    this.net = new FFNet(engine, cfg, input, { height: shape.height, width: shape.width, channels: shape.channels });
+    this.classifiers = classifiersOf(this.net);
+    // Supervised: the two cheap classifiers; unsupervised: every probe (they share one pass).
+    this.validationModes = this.net.unsupervised ? this.classifiers : ['softmax', 'goodness'];
     this.stats = emptyStats(cfg.layers.length);
     this.byIteration = emptyIterationStats(cfg.iterations, cfg.layers.length);
   }
@@ -102,11 +118,14 @@ export class FFModel implements TrainableModel {
     this.stats = emptyStats(this.cfg.layers.length);
     const it = this.byIteration;
     this.byIteration = emptyIterationStats(this.cfg.iterations, this.cfg.layers.length);
+    // Unsupervised runs: the online head is the probe (linear-probe.ts).
+    const head: Record<string, number | number[]> = this.net.unsupervised
+      ? { probeLoss: s.softmaxLoss / n, probeTrainError: s.softmaxErrors / n, probeTrainErrorByLayer: this.net.softmaxLayers.map((l) => s.probeErrors[l] / n) }
+      : { softmaxLoss: s.softmaxLoss / n, softmaxTrainError: s.softmaxErrors / n };
     const out: Record<string, number | number[] | number[][]> = {
       ffLoss: s.ffLoss.map((x) => x / n),
       pairErrors: s.pairErrors,
-      softmaxLoss: s.softmaxLoss / n,
-      softmaxTrainError: s.softmaxErrors / n,
+      ...head,
       weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
     };
     if (this.phase !== undefined) out.layerTraining = this.phase + 1;
@@ -119,16 +138,16 @@ export class FFModel implements TrainableModel {
     return out;
   }
 
-  readonly classifiers = CLASSIFY_MODES;
-  readonly validationModes = ['softmax', 'goodness'];
+  readonly classifiers: readonly string[];
+  readonly validationModes: readonly string[];
 
   classify(images: Float32Array, count: number, mode: ClassifyMode, k?: number): Promise<Scores> {
     return classify(this.net, images, count, mode, k);
   }
 
   predict(images: Float32Array, count: number, mode: string, k?: number): Promise<Scores> {
-    if (!CLASSIFY_MODES.includes(mode as ClassifyMode)) {
-      throw new Error(`unknown mode '${mode}' for an FF model (choose ${CLASSIFY_MODES.join(', ')})`);
+    if (!this.classifiers.includes(mode)) {
+      throw new Error(`unknown mode '${mode}' for ${this.net.unsupervised ? 'an unsupervised' : 'an'} FF model (choose ${this.classifiers.join(', ')})`);
     }
     return classify(this.net, images, count, mode as ClassifyMode, k);
   }
@@ -153,7 +172,7 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, BEFORE_INPUT_OPTIONS);
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);

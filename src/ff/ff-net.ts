@@ -8,8 +8,9 @@
 import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import { Param } from '../train/optimizer.js';
-import { resolveLayerList, type FFConfig } from './config.js';
+import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
 import { FFLayer, type SourceKind } from './ff-layer.js';
+import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
@@ -32,9 +33,16 @@ export class FFNet {
   /** Layer sizes including the input: [D, h1, h2, …]. */
   readonly sizes: number[];
   readonly layers: FFLayer[] = [];
-  /** Softmax weights from hidden layer l (null where l does not feed the softmax). */
+  /**
+   * Softmax weights from hidden layer l (null where l does not feed the softmax). In
+   * unsupervised runs this head is the combined linear probe.
+   */
   readonly softmax: (Param | null)[] = [];
-  /** 0-based hidden layers read by the softmax and by the goodness classifier. */
+  /** Unsupervised runs: a linear probe on hidden layer l alone (null elsewhere and in supervised runs). */
+  readonly layerProbes: (Param | null)[] = [];
+  /** Hybrid negatives: trained without labels; the softmax head is a probe. */
+  readonly unsupervised: boolean;
+  /** 0-based hidden layers read by the softmax (or probes) and by the goodness classifier. */
   readonly softmaxLayers: number[];
   readonly goodnessLayers: number[];
   readonly rng: Rng;
@@ -42,6 +50,7 @@ export class FFNet {
   readonly inputSize: number;
   readonly numClasses: number;
   readonly recurrent: boolean;
+  readonly imageShape: ImageShape;
   private readonly workspaces = new Map<number, Workspace>();
 
   constructor(
@@ -49,14 +58,24 @@ export class FFNet {
     readonly cfg: FFConfig,
     /** How an image (and, feed-forward, its label) becomes the first layer's input. */
     readonly input: LabelledInput,
+    /** Height, width and channels of the images (hybrid negatives need the 2-D layout). */
+    imageShape?: ImageShape,
   ) {
+    this.imageShape = imageShape ?? { height: 1, width: input.imageSize, channels: 1 };
+    if (imageShape && imageShape.height * imageShape.width * imageShape.channels !== input.imageSize) {
+      throw new Error(`image shape ${imageShape.height}×${imageShape.width}×${imageShape.channels} does not match ${input.imageSize}-value images`);
+    }
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
     this.recurrent = cfg.architecture === 'recurrent';
     if (this.recurrent && input.placement !== 'none') throw new Error('the recurrent net takes its label from the label layer, not the input');
     this.inputSize = input.width;
     this.numClasses = input.numClasses;
     this.sizes = [this.inputSize, ...cfg.layers];
-    this.softmaxLayers = resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
+    this.unsupervised = cfg.negativeData === 'hybrid';
+    if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
+    this.softmaxLayers = this.unsupervised
+      ? resolveProbeLayers(cfg.probeLayers, cfg.layers.length)
+      : resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
     const L = cfg.layers.length;
@@ -68,9 +87,10 @@ export class FFNet {
       }
       const width = this.sizes[l + 1];
       this.layers.push(new FFLayer(engine, cfg, l, width, incoming, this.rng));
-      this.softmax.push(
-        this.softmaxLayers.includes(l) ? new Param(`softmax${l + 1}.weight`, engine.zeros(width, this.numClasses), engine, cfg) : null,
-      );
+      const head = this.softmaxLayers.includes(l);
+      const headName = this.unsupervised ? `probe${l + 1}.weight` : `softmax${l + 1}.weight`;
+      this.softmax.push(head ? new Param(headName, engine.zeros(width, this.numClasses), engine, cfg) : null);
+      this.layerProbes.push(head && this.unsupervised ? new Param(`probe${l + 1}.alone.weight`, engine.zeros(width, this.numClasses), engine, cfg) : null);
     }
   }
 
@@ -197,10 +217,10 @@ export class FFNet {
   }
 
   /** Softmax logits (rows×N) from the normalized states of the given layers, rows [start, start+count). */
-  logits(ws: Workspace, start: number, count: number, layers: number[], out: Mat): void {
+  logits(ws: Workspace, start: number, count: number, layers: number[], out: Mat, heads: (Param | null)[] = this.softmax): void {
     const e = this.engine;
     layers.forEach((l, i) => {
-      const s = this.softmax[l];
+      const s = heads[l];
       if (!s) throw new Error(`layer ${l + 1} does not feed the softmax`);
       e.gemm(e.rowView(ws.n[l + 1], start, count), s.value, out, { beta: i === 0 ? 0 : 1 });
     });
@@ -208,7 +228,8 @@ export class FFNet {
 
   /** Every trainable tensor and optimizer state, by stable name (for checkpoints). */
   params(): Param[] {
-    return [...this.layers.flatMap((layer) => layer.params()), ...this.softmax.filter((p): p is Param => p !== null)];
+    const present = (p: Param | null): p is Param => p !== null;
+    return [...this.layers.flatMap((layer) => layer.params()), ...this.softmax.filter(present), ...this.layerProbes.filter(present)];
   }
 }
 

@@ -57,11 +57,12 @@ export class LabelledInput {
 }
 
 /**
- * The recurrent net: no label in the input. Otherwise 'auto' → Hinton's label pixels for
- * one-channel images (MNIST's black border), extra units for colour images.
+ * The recurrent net and unsupervised (hybrid-negative) runs: no label in the input. Otherwise
+ * 'auto' → Hinton's label pixels for one-channel images (MNIST's black border), extra units
+ * for colour images.
  */
-export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'> & Partial<Pick<FFConfig, 'architecture'>>, channels: number): LabelPlacement {
-  if (cfg.architecture === 'recurrent') return 'none';
+export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'> & Partial<Pick<FFConfig, 'architecture' | 'negativeData'>>, channels: number): LabelPlacement {
+  if (cfg.architecture === 'recurrent' || cfg.negativeData === 'hybrid') return 'none';
   if (cfg.labelInput !== 'auto') return cfg.labelInput;
   return channels === 1 ? 'pixels' : 'extra';
 }

@@ -1,6 +1,7 @@
 // The online softmax classifier's step (shared by the feed-forward and recurrent nets): it
 // learns from hidden states of a pass without the true label, and picks the hard negatives.
 import type { Mat } from '../engine/engine.js';
+import type { Param } from '../train/optimizer.js';
 import type { FFEpochStats } from './ff-step.js';
 import type { FFNet, Workspace } from './ff-net.js';
 import { sampleHardNegatives, sampleRandomNegatives } from './labels.js';
@@ -19,7 +20,7 @@ export async function softmaxStep(
   stats: FFEpochStats,
   upTo = net.numLayers,
 ): Promise<Int32Array> {
-  const { engine: e, cfg, numClasses: N } = net;
+  const { cfg, numClasses: N } = net;
   const B = labels.length;
   const headLayers = net.softmaxLayers.filter((l) => l < upTo);
   const negLabels = new Int32Array(B);
@@ -28,31 +29,55 @@ export async function softmaxStep(
     sampleRandomNegatives(labels, N, net.rng, negLabels);
     return negLabels;
   }
+  const sums = { loss: stats.softmaxLoss, errors: stats.softmaxErrors };
+  const probs = await trainHead(net, ws, start, labels, headLayers, net.softmax, gain, sums);
+  stats.softmaxLoss = sums.loss;
+  stats.softmaxErrors = sums.errors;
+  if (cfg.negatives === 'hard') sampleHardNegatives(probs, labels, N, net.rng, negLabels);
+  else sampleRandomNegatives(labels, N, net.rng, negLabels);
+  return negLabels;
+}
+
+/**
+ * One online step of a linear softmax head (weights heads[l] for each l of `layers`) on the
+ * normalized states of rows [start, start+B): Σ −log p(correct) and errors into `sums`, one
+ * update of the head alone (nothing reaches the layers), and the probabilities before it.
+ */
+export async function trainHead(
+  net: FFNet,
+  ws: Workspace,
+  start: number,
+  labels: Uint8Array,
+  layers: number[],
+  heads: (Param | null)[],
+  gain: number,
+  sums: { loss: number; errors: number },
+): Promise<Float32Array> {
+  const { engine: e, cfg, numClasses: N } = net;
+  const B = labels.length;
   const logits = scratch(net, 'logits', B, N);
-  net.logits(ws, start, B, headLayers, logits);
+  net.logits(ws, start, B, layers, logits, heads);
   e.softmaxRows(logits, logits);
   const probs = await e.read(logits);
   // Descent gradient of cross-entropy w.r.t. the logits: p − onehot.
   const dLogits = probs.slice();
   for (let i = 0; i < B; i++) {
     const y = labels[i];
-    stats.softmaxLoss += -Math.log(1e-30 + probs[i * N + y]);
+    sums.loss += -Math.log(1e-30 + probs[i * N + y]);
     let best = 0;
     for (let j = 1; j < N; j++) if (probs[i * N + j] > probs[i * N + best]) best = j;
-    if (best !== y) stats.softmaxErrors++;
+    if (best !== y) sums.errors++;
     dLogits[i * N + y] -= 1;
   }
   const dl = scratch(net, 'dlogits', B, N);
   e.write(dl, dLogits);
-  for (const l of headLayers) {
-    const s = net.softmax[l]!;
+  for (const l of layers) {
+    const s = heads[l]!;
     const grad = scratch(net, `dsoftmax${l}`, s.value.rows, N);
     e.gemm(e.rowView(ws.n[l + 1], start, B), dl, grad, { transA: true });
     s.step(grad, cfg.softmaxLr * gain, 1 / B, cfg.softmaxWeightCost);
   }
-  if (cfg.negatives === 'hard') sampleHardNegatives(probs, labels, N, net.rng, negLabels);
-  else sampleRandomNegatives(labels, N, net.rng, negLabels);
-  return negLabels;
+  return probs;
 }
 
 /** Named scratch matrices, allocated once per net. */

@@ -5,7 +5,7 @@
 //   - a training loss jumped (more than doubled since the previous epoch).
 
 /** Training losses that are cross-entropies of an N-way prediction. */
-const CROSS_ENTROPY_KEYS = ['softmaxLoss', 'trainLoss'];
+const CROSS_ENTROPY_KEYS = ['softmaxLoss', 'probeLoss', 'trainLoss'];
 /** Losses watched for jumps (numbers, or per-layer lists). */
 const LOSS_KEYS = ['ffLoss', ...CROSS_ENTROPY_KEYS];
 

@@ -42,6 +42,14 @@ export const PRESETS: Record<string, Preset> = {
     description: 'The recurrent net, small and short: 784-500-500, 3 epochs (minutes)',
     ff: { ...TALK_RECURRENT, layers: [500, 500], epochs: 3, evalSubset: 2000 },
   },
+  unsupervised: {
+    description: 'Unsupervised FF (the paper): hybrid-image negatives, no label input, 4 × 2000 ReLU, 100 epochs; linear probes on the last three layers',
+    ff: { negativeData: 'hybrid', layers: [2000, 2000, 2000, 2000], epochs: 100, evalEvery: 5 },
+  },
+  'unsupervised-quick': {
+    description: 'Unsupervised FF, small and short: 784-500-500-500, hybrid negatives, 10 epochs (minutes)',
+    ff: { negativeData: 'hybrid', layers: [500, 500, 500], epochs: 10, evalSubset: 2000 },
+  },
   quick: {
     description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',
     ff: { layers: [500, 500, 500], epochs: 10, evalEvery: 1, evalSubset: 2000 },

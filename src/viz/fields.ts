@@ -223,7 +223,7 @@ export function checkpointInputShape(ck: Checkpoint): InputShape | null {
 
 /**
  * The first layer's incoming weights of a checkpoint, as image-shaped fields. FF checkpoints
- * (label in the input) get a label strip; others (backprop) do not.
+ * with the label in the input get a label strip; others (backprop, recurrent, unsupervised) do not.
  */
 export function fieldWeightsFromCheckpoint(ck: Checkpoint, layer = 1): FieldWeights {
   if (layer !== 1) {
@@ -236,7 +236,10 @@ export function fieldWeightsFromCheckpoint(ck: Checkpoint, layer = 1): FieldWeig
   const D = shape.height * shape.width * shape.channels;
   let data: Float32Array;
   let units: number;
-  const N = ck.algo === 'ff' ? shape.numClasses : 0;
+  // Only FF nets with the label in the input have label weights: not backprop, not the
+  // recurrent net (its label layer feeds the top layer), not unsupervised (hybrid) runs.
+  const labelInInput = ck.algo === 'ff' && ck.config.architecture !== 'recurrent' && ck.config.negativeData !== 'hybrid';
+  const N = labelInInput ? shape.numClasses : 0;
   let labelWeights: Float32Array | undefined;
   if (t.shape[0] === D) {
     data = t.data;

@@ -1,9 +1,12 @@
 // What a trained FF net does with positive and negative data, layer by layer: the goodness of
-// each image with its correct label and with a random wrong label, and each unit's mean
-// activity on positive data (dead and over-active units). Used by `ff report`.
+// each image with its correct label and with a random wrong label (unsupervised nets: each
+// image alone and a hybrid of it with another image), and each unit's mean activity on
+// positive data (dead and over-active units). Used by `ff report`.
 import type { ImageSet } from '../data/dataset.js';
 import { Rng } from '../engine/rng.js';
 import type { FFNet, Workspace } from '../ff/ff-net.js';
+import { makeHybrids } from '../ff/hybrid-negatives.js';
+import { NEUTRAL } from '../ff/labelled-input.js';
 import { sampleRandomNegatives } from '../ff/labels.js';
 
 export interface LayerStats {
@@ -35,6 +38,8 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
     fractionActive: new Float64Array(net.sizes[l + 1]),
   }));
   const rng = new Rng(seed);
+  // Unsupervised nets: negative data is hybrids of the set's images (one mask each).
+  const hybrids = net.unsupervised ? makeHybrids(set.images, n, net.imageShape, net.cfg.blurPasses, rng).images : null;
   const CHUNK = 100;
   for (let start = 0; start < n; start += CHUNK) {
     const c = Math.min(CHUNK, n - start);
@@ -44,7 +49,8 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
     const ws = net.workspace(c);
     for (const positive of [true, false]) {
       for (let i = 0; i < c; i++) {
-        net.input.write(ws.host, i, set.images, start + i, positive ? labels[i] : wrong[i]);
+        if (hybrids) net.input.write(ws.host, i, positive ? set.images : hybrids, start + i, NEUTRAL);
+        else net.input.write(ws.host, i, set.images, start + i, positive ? labels[i] : wrong[i]);
       }
       e.write(ws.x, ws.host);
       net.forward(ws, 0, c);

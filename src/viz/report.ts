@@ -282,7 +282,11 @@ async function runSection(
       const stats = await ffLayerStats(model.net, subset(data.valid, 0, n), opts.seed ?? 1);
       const maxSsq = model.cfg.goodness !== 'min-ssq';
       parts.push(`<h3>Goodness of positive vs negative data</h3>
-<p class="note">First ${n.toLocaleString('en-US')} validation images, once with the correct label (positive) and once with a random wrong label (negative); θ is the layer's threshold. ${
+<p class="note">First ${n.toLocaleString('en-US')} validation images, ${
+        model.net.unsupervised
+          ? 'once alone (positive) and once as a hybrid with another of them under a blurred random mask (negative; the run trained without labels)'
+          : 'once with the correct label (positive) and once with a random wrong label (negative)'
+      }; θ is the layer's threshold. ${
         maxSsq ? 'This net calls HIGH goodness positive (max-ssq).' : 'This net calls LOW goodness positive (min-ssq).'
       }</p>
 <div class="grid">${stats.map((s, l) => goodnessChart(s, l, n, maxSsq)).join('\n')}</div>`);
