@@ -1,11 +1,11 @@
 {
-  # The optional native engine: one plain-C N-API addon linked against the system CBLAS.
+  # The optional native engine: a plain-C N-API addon linked against the system CBLAS.
   # Built by scripts/build-native.mjs during install; when this fails (no compiler, no
   # pkg-config, no OpenBLAS) the install still succeeds and the pure-TypeScript engine is used.
   "targets": [
     {
       "target_name": "ff_native",
-      "sources": ["native/ff_native.c"],
+      "sources": ["native/ff_native.c", "native/lc_napi.c", "native/lc_kernels.c"],
       "defines": ["NAPI_VERSION=8"],
       # -ffp-contract=off: no fused multiply-adds, so the elementwise kernels round exactly
       # like the TypeScript reference (which computes in double and stores float32).

@@ -8,7 +8,8 @@
 //       plain and tuned (bench/ff_step_torch.py), run interleaved with ours.
 //
 // Flags: --quick (few repeats, for checking the script), --no-torch, --no-js;
-// --profile runs bench/ff-epoch-profile.ts instead (a real training loop, timed per engine call).
+// --profile runs bench/ff-epoch-profile.ts instead (a real training loop, timed per engine call);
+// --lc runs bench/lc-step.ts instead (a locally-connected layer step next to the dense one).
 // The tables go to stdout and, as Markdown, to bench/last-run.md.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -523,7 +524,11 @@ function mdTable(header: string[], rows: string[][]): string {
 
 // `npm run bench -- --profile [options]`: the per-epoch profile of the real training loop
 // (bench/ff-epoch-profile.ts) instead of the layer-step benchmark.
-(args.has('--profile') ? import('./ff-epoch-profile.js').then((m) => m.runProfile(process.argv.slice(2))) : main()).catch((err) => {
+(args.has('--profile')
+  ? import('./ff-epoch-profile.js').then((m) => m.runProfile(process.argv.slice(2)))
+  : args.has('--lc')
+    ? import('./lc-step.js').then((m) => m.runLcBench(process.argv.slice(2)))
+    : main()).catch((err) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });

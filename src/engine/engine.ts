@@ -6,6 +6,8 @@
 // heap). Operations are issued synchronously and may run later; the ONLY way to see numbers is
 // the asynchronous `read`, which is where a GPU backend would wait for its queue. CPU backends
 // simply run each operation immediately.
+import { checkLocalGeometry, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from './local-geometry.js';
+export type { LocalGeometry } from './local-geometry.js';
 
 /** A row-major float32 matrix owned by an engine. Vectors are 1×n or n×1 matrices. */
 export interface Mat {
@@ -22,6 +24,13 @@ export interface GemmOptions {
 }
 
 export type RowNorm = 'rms' | 'l2';
+
+
+/** out = alpha·f(…) + beta·out; defaults alpha 1, beta 0 (beta 0 overwrites, NaN included). */
+export interface ScaleOptions {
+  alpha?: number;
+  beta?: number;
+}
 
 export interface SmoothStepOptions {
   /** Multiplies the raw gradient first (1/batchSize to average a summed gradient). */
@@ -74,6 +83,14 @@ export interface Engine {
   /** c = alpha·op(a)·op(b) + beta·c. */
   gemm(a: Mat, b: Mat, c: Mat, opts?: GemmOptions): void;
 
+  // ---- locally-connected connections (layout: local-geometry.ts) ---------------------------
+  /** y = alpha·LC(x, w) + beta·y: x rows × C_in·H·W, w (H·C_out·C_in·K²) × W, y rows × C_out·H·W. */
+  localForward(x: Mat, w: Mat, y: Mat, g: LocalGeometry, opts?: ScaleOptions): void;
+  /** dw = alpha·Σ_rows x_window ⊗ dy + beta·dw (the LC analogue of xᵀ·dy). */
+  localWeightGrad(x: Mat, dy: Mat, dw: Mat, g: LocalGeometry, opts?: ScaleOptions): void;
+  /** dx = alpha·LCᵀ(dy, w) + beta·dx (the LC analogue of dy·wᵀ: backprop to the source). */
+  localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, opts?: ScaleOptions): void;
+
   // ---- elementwise and reductions (fused where the FF step needs it) -----------------------
   /** x ← x + bias (bias is 1×cols), then ReLU if relu. In place. */
   addBias(x: Mat, bias: Mat, relu: boolean): void;
@@ -111,6 +128,25 @@ export interface Engine {
   smoothApply(w: Mat, state: Mat, lr: number, weightCost: number): void;
   momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void;
   adamStep(w: Mat, m: Mat, v: Mat, grad: Mat, o: AdamStepOptions): void;
+}
+
+/**
+ * Check the operands of a locally-connected kernel: `a` and `b` are its inputs and `out` its
+ * output, in the order of the Engine method `what`. Throws one-line errors, like checkShape.
+ */
+export function checkLocalShapes(what: 'localForward' | 'localWeightGrad' | 'localInputGrad', a: Mat, b: Mat, out: Mat, g: LocalGeometry): void {
+  checkLocalGeometry(g);
+  const rows = a.rows; // x or dy: one row per case
+  const fin = localInputSize(g);
+  const fout = localOutputSize(g);
+  const ws = localWeightShape(g);
+  const shapes: [string, Mat, number, number][] =
+    what === 'localForward'
+      ? [['x', a, rows, fin], ['w', b, ws.rows, ws.cols], ['y', out, rows, fout]]
+      : what === 'localWeightGrad'
+        ? [['x', a, rows, fin], ['dy', b, rows, fout], ['dw', out, ws.rows, ws.cols]]
+        : [['dy', a, rows, fout], ['w', b, ws.rows, ws.cols], ['dx', out, rows, fin]];
+  for (const [name, m, r, c] of shapes) checkShape(`${what} ${name}`, m, r, c);
 }
 
 /** Throw a one-line error when two shapes disagree; every backend checks the same way. */

@@ -2,17 +2,21 @@
 // fallback that runs anywhere (browsers included). Loops are written for the JIT: flat
 // Float32Arrays, row-major, the innermost loop over contiguous memory.
 import {
+  checkLocalShapes,
   checkShape,
   type AdamStepOptions,
   type Engine,
   type GemmOptions,
+  type LocalGeometry,
   type Mat,
   type MomentumStepOptions,
   type RowNorm,
+  type ScaleOptions,
   type SmoothStepOptions,
 } from './engine.js';
 import { allocCpuMat, cpu, CpuMat } from './cpu-mat.js';
 import { sgemm } from './js-gemm.js';
+import { jsLocalForward, jsLocalInputGrad, jsLocalWeightGrad } from './js-local.js';
 
 export class JsEngine implements Engine {
   readonly name: string = 'js';
@@ -73,6 +77,21 @@ export class JsEngine implements Engine {
     checkShape('gemm output', c, m, n);
     // Packed, register-blocked kernel (src/engine/js-gemm.ts).
     sgemm(transA, transB, m, n, k, alpha, cpu(a).data, cpu(b).data, beta, cpu(c).data);
+  }
+
+  localForward(x: Mat, w: Mat, y: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    checkLocalShapes('localForward', x, w, y, g);
+    jsLocalForward(g, x.rows, alpha, cpu(x).data, cpu(w).data, beta, cpu(y).data);
+  }
+
+  localWeightGrad(x: Mat, dy: Mat, dw: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    checkLocalShapes('localWeightGrad', x, dy, dw, g);
+    jsLocalWeightGrad(g, x.rows, alpha, cpu(x).data, cpu(dy).data, beta, cpu(dw).data);
+  }
+
+  localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    checkLocalShapes('localInputGrad', dy, w, dx, g);
+    jsLocalInputGrad(g, dy.rows, alpha, cpu(dy).data, cpu(w).data, beta, cpu(dx).data);
   }
 
   addBias(x: Mat, bias: Mat, relu: boolean): void {

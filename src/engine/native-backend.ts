@@ -9,18 +9,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
+  checkLocalShapes,
   checkShape,
   type AdamStepOptions,
   type GemmOptions,
+  type LocalGeometry,
   type Mat,
   type MomentumStepOptions,
   type RowNorm,
+  type ScaleOptions,
   type SmoothStepOptions,
 } from './engine.js';
 import { cpu } from './cpu-mat.js';
 import { JsEngine } from './js-backend.js';
 
 type F32 = Float32Array;
+
+type LocalArgs = [rows: number, height: number, width: number, inChannels: number, outChannels: number, window: number, alpha: number, beta: number];
 
 /** The functions exported by build/Release/ff_native.node (see native/ff_native.c). */
 export interface NativeAddon {
@@ -29,6 +34,10 @@ export interface NativeAddon {
   /** BLAS worker threads where the library reports them (OpenBLAS), else -1. */
   blasThreads(): number;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: F32, b: F32, beta: number, c: F32): void;
+  /** The locally-connected kernels: (a, b, out, rows, height, width, inChannels, outChannels, window, alpha, beta). */
+  localForward(x: F32, w: F32, y: F32, ...geometryAndScale: LocalArgs): void;
+  localWeightGrad(x: F32, dy: F32, dw: F32, ...geometryAndScale: LocalArgs): void;
+  localInputGrad(dy: F32, w: F32, dx: F32, ...geometryAndScale: LocalArgs): void;
   addBias(x: F32, rows: number, cols: number, bias: F32, relu: boolean): void;
   rowPowerSum(x: F32, rows: number, cols: number, out: F32, power: 1 | 2): void;
   normalizeRows(x: F32, rows: number, cols: number, out: F32, mode: RowNorm, eps: number, sumSq: F32): void;
@@ -50,6 +59,7 @@ export interface NativeAddon {
 const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
   'softmaxRows', 'reluBackward', 'axpby', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
+  'localForward', 'localWeightGrad', 'localInputGrad',
 ] as const;
 
 /** The addon's 'no row sums wanted' (an empty array). */
@@ -71,6 +81,21 @@ export class NativeEngine extends JsEngine {
     if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
     checkShape('gemm output', c, m, n);
     this.addon.gemm(transA, transB, m, n, k, alpha, cpu(a).data, cpu(b).data, beta, cpu(c).data);
+  }
+
+  override localForward(x: Mat, w: Mat, y: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    checkLocalShapes('localForward', x, w, y, g);
+    this.addon.localForward(cpu(x).data, cpu(w).data, cpu(y).data, ...localArgs(x.rows, g, alpha, beta));
+  }
+
+  override localWeightGrad(x: Mat, dy: Mat, dw: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    checkLocalShapes('localWeightGrad', x, dy, dw, g);
+    this.addon.localWeightGrad(cpu(x).data, cpu(dy).data, cpu(dw).data, ...localArgs(x.rows, g, alpha, beta));
+  }
+
+  override localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    checkLocalShapes('localInputGrad', dy, w, dx, g);
+    this.addon.localInputGrad(cpu(dy).data, cpu(w).data, cpu(dx).data, ...localArgs(dy.rows, g, alpha, beta));
   }
 
   override addBias(x: Mat, bias: Mat, relu: boolean): void {
@@ -143,6 +168,10 @@ export class NativeEngine extends JsEngine {
     const c2 = 1 / (1 - Math.pow(o.beta2, o.step));
     this.addon.adamStep(W, M, V, G, o.gradScale, o.lr, o.beta1, o.beta2, o.eps, c1, c2, o.weightCost);
   }
+}
+
+function localArgs(rows: number, g: LocalGeometry, alpha: number, beta: number): LocalArgs {
+  return [rows, g.height, g.width, g.inChannels, g.outChannels, g.window, alpha, beta];
 }
 
 export interface NativeLoadResult {

@@ -4,6 +4,7 @@
 // every connection → update. Every network (feed-forward, recurrent) uses this one rule; the
 // network only decides which states feed which connection, and when.
 import type { Engine, Mat } from '../engine/engine.js';
+import { describeLocal, initLocalWeights, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
 import type { Rng } from '../engine/rng.js';
 import { Param } from '../train/optimizer.js';
 import { thresholdFor, type FFConfig } from './config.js';
@@ -16,11 +17,16 @@ export type SourceKind =
   | 'self' // this layer's own normalized state, at the previous time step
   | 'label'; // the clamped one-of-N label layer (recurrent net)
 
-export interface Connection {
+/** A connection into the layer: dense (fanIn × width weights) or locally connected (LC). */
+export type Connection =
+  | { source: SourceKind; kind: 'dense'; weight: Param }
+  | { source: SourceKind; kind: 'local'; geometry: LocalGeometry; weight: Param };
+
+/** What the layer is told about one incoming connection; `local` makes it locally connected. */
+export interface IncomingSpec {
   source: SourceKind;
-  /** Dense now; locally-connected layers add a kind. */
-  kind: 'dense';
-  weight: Param;
+  fanIn: number;
+  local?: LocalGeometry;
 }
 
 /** Sums over an epoch, per layer; the model turns them into means. */
@@ -46,13 +52,23 @@ export class FFLayer {
     /** 0-based position among the hidden layers (names: layer{index+1}.…). */
     readonly index: number,
     readonly width: number,
-    incoming: { source: SourceKind; fanIn: number }[],
+    incoming: IncomingSpec[],
     rng: Rng,
   ) {
-    for (const { source, fanIn } of incoming) {
-      // ffnew.m: W ~ N(0,1)/sqrt(fan-in). Bottom-up weights keep the name they always had.
-      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
+    for (const { source, fanIn, local } of incoming) {
+      // Bottom-up weights keep the name they always had.
       const name = source === 'below' || source === 'input' ? `layer${index + 1}.weight` : `layer${index + 1}.${source}.weight`;
+      if (local) {
+        if (localInputSize(local) !== fanIn || localOutputSize(local) !== width) {
+          throw new Error(`layer ${index + 1}: a locally-connected ${source} connection ${describeLocal(local)} does not join ${fanIn} inputs to ${width} units`);
+        }
+        const shape = localWeightShape(local);
+        const w = initLocalWeights(local, () => rng.normal());
+        this.connections.push({ source, kind: 'local', geometry: local, weight: new Param(name, engine.fromArray(w, shape.rows, shape.cols), engine, cfg) });
+        continue;
+      }
+      // ffnew.m: W ~ N(0,1)/sqrt(fan-in).
+      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
       this.connections.push({ source, kind: 'dense', weight: new Param(name, engine.fromArray(w, fanIn, width), engine, cfg) });
     }
     this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, width), engine, cfg);
@@ -63,6 +79,13 @@ export class FFLayer {
   /** The connection from a source, if the layer has one. */
   connection(source: SourceKind): Connection | undefined {
     return this.connections.find((c) => c.source === source);
+  }
+
+  /** y = x·W (beta 0) or y += x·W (beta 1) through connection c, whatever its kind. */
+  project(c: Connection, x: Mat, y: Mat, beta: 0 | 1): void {
+    if (c.kind === 'local') this.engine.localForward(x, c.weight.value, y, c.geometry, { beta });
+    else if (beta === 0) this.engine.gemm(x, c.weight.value, y);
+    else this.engine.gemm(x, c.weight.value, y, { beta });
   }
 
   /** Goodness as the config defines it, from the raw power sum of the layer's activities. */
@@ -154,7 +177,14 @@ export class FFLayer {
       const x = inputs.get(c.source);
       if (!x) throw new Error(`layer ${this.index + 1}: no input rows for its ${c.source} connection`);
       const w = c.weight.value;
-      c.weight.accumulateProduct(x, dz, { transA: true }, gradScale, first, () => this.scratch(`d${c.source}`, w.rows, w.cols));
+      const grad = () => this.scratch(`d${c.source}`, w.rows, w.cols);
+      if (c.kind === 'local') {
+        // The LC analogue of xᵀ·dz: Σ_rows x_window ⊗ dz, unit by unit.
+        const g = c.geometry;
+        c.weight.accumulateWith((out, alpha, beta) => this.engine.localWeightGrad(x, dz, out, g, { alpha, beta }), gradScale, first, grad);
+      } else {
+        c.weight.accumulateProduct(x, dz, { transA: true }, gradScale, first, grad);
+      }
     }
     this.bias.accumulateColSum(dz, gradScale, first, () => this.scratch('db', 1, this.width));
   }

@@ -149,7 +149,7 @@ export class FFNet {
     e.normalizeRows(v(ws.x), v(ws.n[0]), this.cfg.norm, NORM_EPS);
     for (let l = 0; l < upTo; l++) {
       const y = v(ws.y[l]);
-      e.gemm(v(ws.n[l]), this.layers[l].connections[0].weight.value, y);
+      this.layers[l].project(this.layers[l].connections[0], v(ws.n[l]), y, 0);
       e.addBias(y, this.layers[l].bias.value, true);
       if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.
@@ -198,7 +198,7 @@ export class FFNet {
       const layer = this.layers[l];
       const inputs = this.sources(ws, l, start, count);
       const y = v(ws.y[l]);
-      layer.connections.forEach((c, k) => e.gemm(inputs.get(c.source)!, c.weight.value, y, { beta: k === 0 ? 0 : 1 }));
+      layer.connections.forEach((c, k) => layer.project(c, inputs.get(c.source)!, y, k === 0 ? 0 : 1));
       e.addBias(y, layer.bias.value, true);
       e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
     }

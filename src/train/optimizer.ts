@@ -85,6 +85,21 @@ export class Param {
     }
   }
 
+  /**
+   * accumulateProduct() for any summed gradient that a kernel can write as
+   * out ← alpha·gradient + beta·out (a locally-connected connection's localWeightGrad).
+   */
+  accumulateWith(write: (out: Mat, alpha: number, beta: number) => void, gradScale: number, first: boolean, grad: () => Mat): void {
+    const o = this.opt;
+    if (o.optimizer === 'smooth') {
+      write(this.state[0], (1 - o.smoothing) * gradScale, first ? o.smoothing : 1);
+    } else {
+      const g = (this.pendingGrad = grad());
+      write(g, 1, first ? 0 : 1);
+      this.pendingScale = gradScale;
+    }
+  }
+
   /** accumulateProduct() for the summed gradient Σ_i x[i,:] (a bias). */
   accumulateColSum(x: Mat, gradScale: number, first: boolean, grad: () => Mat): void {
     const o = this.opt;

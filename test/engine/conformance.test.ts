@@ -11,7 +11,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { Engine, Mat, RowNorm } from '../../src/engine/engine.js';
+import type { Engine, LocalGeometry, Mat, RowNorm } from '../../src/engine/engine.js';
+import { localInputSize, localOutputSize, localTapInside, localWeightIndex, localWeightShape } from '../../src/engine/local-geometry.js';
+import { denseFromLocal } from '../helpers/local-reference.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine, NativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
@@ -414,6 +416,121 @@ conformance('axpby with out separate, out = x and out = y', async (e, rng) => {
       }
     }
   }
+});
+
+// ---- locally-connected kernels vs a float64 dense masked reference --------------------------
+
+// Awkward geometries: windows of 1, 3, 5 and one wider than the map, a map row wider than the
+// native kernels' 16-unit blocks, row counts that leave partial row blocks and chunks.
+const LOCAL_CASES: { g: LocalGeometry; rows: number }[] = [
+  { g: { height: 5, width: 7, inChannels: 3, outChannels: 2, window: 3 }, rows: 5 },
+  { g: { height: 5, width: 7, inChannels: 3, outChannels: 2, window: 5 }, rows: 37 },
+  { g: { height: 4, width: 3, inChannels: 2, outChannels: 3, window: 5 }, rows: 1 },
+  { g: { height: 3, width: 19, inChannels: 1, outChannels: 2, window: 3 }, rows: 6 },
+  { g: { height: 6, width: 5, inChannels: 2, outChannels: 1, window: 11 }, rows: 3 },
+  { g: { height: 2, width: 2, inChannels: 1, outChannels: 1, window: 1 }, rows: 2 },
+];
+const LOCAL_SCALARS: { alpha?: number; beta?: number; nanOut?: boolean }[] = [{}, { alpha: -0.7, beta: 0.4 }, { beta: 0, nanOut: true }];
+
+/** ref = alpha·Σ_k a[i,k]·b[k,j] + beta·old, with scale = |alpha|·Σ|terms| + |beta·old|. */
+function refProduct(a: (i: number, k: number) => number, b: (k: number, j: number) => number, m: number, n: number, kk: number, alpha: number, beta: number, old: Float32Array): GemmRef {
+  const val = new Float64Array(m * n);
+  const scale = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let t = 0;
+      for (let k = 0; k < kk; k++) {
+        const p = a(i, k) * b(k, j);
+        s += p;
+        t += Math.abs(p);
+      }
+      const o = beta === 0 ? 0 : beta * old[i * n + j];
+      val[i * n + j] = alpha * s + o;
+      scale[i * n + j] = Math.abs(alpha) * t + Math.abs(o);
+    }
+  return { val, scale };
+}
+
+for (const { g, rows } of LOCAL_CASES) {
+  const tag = `${g.height}×${g.width}×${g.inChannels}→${g.outChannels}, K=${g.window}, ${rows} rows`;
+  conformance(`localForward / localWeightGrad / localInputGrad ${tag} vs dense masked float64`, async (e, rng) => {
+    const fin = localInputSize(g);
+    const fout = localOutputSize(g);
+    const ws = localWeightShape(g);
+    const nw = ws.rows * ws.cols;
+    // Weights outside the map are random too: the kernels must ignore them (and give them 0).
+    const w = randn(rng, nw);
+    const x = randn(rng, rows * fin);
+    const dy = reluish(rng, rows * fout);
+    const M = denseFromLocal(g, w);
+    const inside = new Float64Array(nw);
+    for (let co = 0; co < g.outChannels; co++)
+      for (let py = 0; py < g.height; py++)
+        for (let px = 0; px < g.width; px++)
+          for (let ci = 0; ci < g.inChannels; ci++)
+            for (let a = 0; a < g.window; a++)
+              for (let b = 0; b < g.window; b++) inside[localWeightIndex(g, co, py, px, ci, a, b)] = localTapInside(g, py, px, a, b) ? 1 : 0;
+    const r = (g.window - 1) / 2;
+    for (const { alpha = 1, beta = 0, nanOut } of LOCAL_SCALARS) {
+      const what = `alpha ${alpha}, beta ${beta}${nanOut ? ', NaN in out' : ''}`;
+      const bound = `|err| ≤ ${GEMM_TOL}·(|alpha|·Σ|terms| + |beta·old|)`;
+      const start = (n: number) => (nanOut ? nanArray(n) : randn(rng, n));
+      const opts = { alpha, beta };
+
+      const y0 = start(rows * fout);
+      const y = e.fromArray(y0, rows, fout);
+      e.localForward(e.fromArray(x, rows, fin), e.fromArray(w, ws.rows, ws.cols), y, g, opts);
+      const yr = refProduct((i, k) => x[i * fin + k], (k, j) => M[k * fout + j], rows, fout, fin, alpha, beta, y0);
+      assertClose(`localForward ${what}`, await e.read(y), yr.val, yr.scale, GEMM_TOL, bound);
+
+      const dw0 = start(nw);
+      const dw = e.fromArray(dw0, ws.rows, ws.cols);
+      e.localWeightGrad(e.fromArray(x, rows, fin), e.fromArray(dy, rows, fout), dw, g, opts);
+      // dw[unit, tap] = Σ_i x[i, src(tap)]·dy[i, unit]; taps outside the map: alpha·0 + beta·old.
+      const dwr = new Float64Array(nw);
+      const dws = new Float64Array(nw);
+      for (let co = 0; co < g.outChannels; co++)
+        for (let py = 0; py < g.height; py++)
+          for (let px = 0; px < g.width; px++)
+            for (let ci = 0; ci < g.inChannels; ci++)
+              for (let a = 0; a < g.window; a++)
+                for (let b = 0; b < g.window; b++) {
+                  const idx = localWeightIndex(g, co, py, px, ci, a, b);
+                  const unit = (co * g.height + py) * g.width + px;
+                  const src = (ci * g.height + py + a - r) * g.width + px + b - r;
+                  let s = 0;
+                  let t = 0;
+                  if (inside[idx]) for (let i = 0; i < rows; i++) {
+                    const p = x[i * fin + src] * dy[i * fout + unit];
+                    s += p;
+                    t += Math.abs(p);
+                  }
+                  const o = beta === 0 ? 0 : beta * dw0[idx];
+                  dwr[idx] = alpha * s + o;
+                  dws[idx] = Math.abs(alpha) * t + Math.abs(o);
+                }
+      assertClose(`localWeightGrad ${what}`, await e.read(dw), dwr, dws, GEMM_TOL, bound);
+
+      const dx0 = start(rows * fin);
+      const dx = e.fromArray(dx0, rows, fin);
+      e.localInputGrad(e.fromArray(dy, rows, fout), e.fromArray(w, ws.rows, ws.cols), dx, g, opts);
+      const dxr = refProduct((i, k) => dy[i * fout + k], (k, j) => M[j * fout + k], rows, fin, fout, alpha, beta, dx0);
+      assertClose(`localInputGrad ${what}`, await e.read(dx), dxr.val, dxr.scale, GEMM_TOL, bound);
+    }
+  });
+}
+
+conformance('local kernels: bad geometry and shape mismatches throw one-line errors', async (e) => {
+  const g: LocalGeometry = { height: 3, width: 4, inChannels: 2, outChannels: 1, window: 3 };
+  const ws = localWeightShape(g);
+  const x = e.zeros(2, localInputSize(g));
+  const w = e.zeros(ws.rows, ws.cols);
+  const y = e.zeros(2, localOutputSize(g));
+  assert.throws(() => e.localForward(x, w, y, { ...g, window: 2 }), /window must be odd/);
+  assert.throws(() => e.localForward(x, w, e.zeros(3, localOutputSize(g)), g), /^Error: localForward y: expected 2×12, got 3×12$/);
+  assert.throws(() => e.localWeightGrad(x, y, e.zeros(ws.rows, ws.cols + 1), g), /localWeightGrad dw: expected/);
+  assert.throws(() => e.localInputGrad(y, w, e.zeros(2, 5), g), /localInputGrad dx: expected 2×24, got 2×5/);
 });
 
 // ---- optimizers: three steps, each checked against float64 from the state before it ------
