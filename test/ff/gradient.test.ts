@@ -10,6 +10,7 @@ import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { emptyStats, ffTrainStep } from '../../src/ff/ff-step.js';
 import { engines } from '../helpers/engines.js';
+import { FD_UPDATE } from '../helpers/fd-config.js';
 
 const D = 12; // the first 2 pixels hold the label
 const N = 2; // two classes: the negative label is always the other one, so it is known
@@ -65,14 +66,7 @@ for (const engine of engines()) {
         ...FF_DEFAULTS,
         layers: [7, 5],
         seed: 3,
-        optimizer: 'momentum',
-        momentum: 0,
-        lr: 1,
-        weightCost: 0,
-        peerLambda: 0,
-        exactGradient: true,
-        negatives: 'random',
-        threshold: 2,
+        ...FD_UPDATE,
         labelStrength: 1,
         ...v,
       };

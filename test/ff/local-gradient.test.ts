@@ -9,6 +9,7 @@ import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFLayer } from '../../src/ff/ff-layer.js';
 import { engines } from '../helpers/engines.js';
 import { denseFromLocal, rowTimes } from '../helpers/local-reference.js';
+import { FD_UPDATE } from '../helpers/fd-config.js';
 
 const g: LocalGeometry = { height: 3, width: 4, inChannels: 2, outChannels: 2, window: 3 };
 const F = 24; // 2·3·4 inputs and 2·3·4 units
@@ -32,7 +33,7 @@ function loss(cfg: FFConfig, w: Float64Array, b: Float64Array, xs: Float64Array[
 for (const engine of engines()) {
   for (const v of [{}, { goodness: 'min-ssq' as const }]) {
     test(`LC layer: FF update = −∂L/∂W by finite differences (${engine.name}, ${JSON.stringify(v)})`, async () => {
-      const cfg: FFConfig = { ...FF_DEFAULTS, layers: [F], optimizer: 'momentum', momentum: 0, lr: 1, weightCost: 0, peerLambda: 0, exactGradient: true, threshold: 4, ...v };
+      const cfg: FFConfig = { ...FF_DEFAULTS, layers: [F], ...FD_UPDATE, threshold: 4, ...v };
       const layer = new FFLayer(engine, cfg, 0, F, [{ source: 'input', fanIn: F, local: g }], new Rng(5));
       const c = layer.connections[0];
       assert.equal(c.kind, 'local');

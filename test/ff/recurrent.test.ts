@@ -22,6 +22,7 @@ import { getPreset } from '../../src/train/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { testSeed } from '../helpers/seed.js';
 import { engines } from '../helpers/engines.js';
+import { FD_UPDATE } from '../helpers/fd-config.js';
 
 const normalize = (x: Float64Array) => {
   let s = 0;
@@ -67,14 +68,7 @@ for (const engine of engines()) {
         iterations: 1,
         gradientFrom: 1,
         goodness,
-        optimizer: 'smooth',
-        smoothing: 0,
-        lr: 1,
-        weightCost: 0,
-        peerLambda: 0,
-        exactGradient: true,
-        negatives: 'random',
-        threshold: 2,
+        ...FD_UPDATE,
         labelStrength: 5,
         softmaxLr: 0,
       };
