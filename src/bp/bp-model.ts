@@ -4,6 +4,7 @@ import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/c
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { InputShape } from '../ff/ff-model.js';
+import { BEFORE_LOCAL_MAPS, localMapsFor } from '../train/local-maps.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
@@ -34,7 +35,8 @@ export class BPModel implements TrainableModel {
   ) {
     const centred = resolveCentering(cfg.center, shape.channels);
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createBPModel does)");
-    this.net = new BPNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses, centred ? inputMean! : null);
+    const maps = localMapsFor(cfg, shape);
+    this.net = new BPNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses, centred ? inputMean! : null, maps && { maps, imageChannels: shape.channels });
   }
 
   get rng() {
@@ -121,7 +123,7 @@ export class BPModel implements TrainableModel {
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
     // Checkpoints from before centring existed were never centred.
-    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none' });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new BPModel(engine, config, shape, mean);

@@ -6,9 +6,14 @@
 //   backward  δ_L = p − onehot(y);   ∂W_k = a_kᵀ·δ_k;  ∂b_k = Σ_i δ_k[i,:];
 //             δ_{k−1} = (δ_k·W_kᵀ) ⊙ [a_k > 0]
 // Gradients are SUMMED over the minibatch; the optimizer's gradScale = 1/B makes them means.
+// Locally-connected nets (train/local-maps.ts) replace a_k·W_k, a_kᵀ·δ_k and δ_k·W_kᵀ of the
+// hidden layers by the engine's localForward, localWeightGrad and localInputGrad; the output
+// layer stays dense.
 import type { Engine, Mat } from '../engine/engine.js';
+import { initLocalWeights, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
 import { Rng } from '../engine/rng.js';
 import { NORM_EPS } from '../ff/ff-net.js';
+import type { LocalMaps } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { BPConfig } from './config.js';
 
@@ -43,6 +48,8 @@ export class BPNet {
   readonly gradW: Mat[] = [];
   readonly gradB: Mat[] = [];
   readonly rng: Rng;
+  /** Per linear layer: its LC geometry, or null where it is dense (always the output layer). */
+  readonly local: (LocalGeometry | null)[] = [];
   private readonly workspaces = new Map<number, BPWorkspace>();
 
   constructor(
@@ -52,6 +59,8 @@ export class BPNet {
     readonly numClasses: number,
     /** Per-pixel values subtracted from every image (centred colour images), or null. */
     readonly inputMean: Float32Array | null = null,
+    /** Locally-connected hidden layers: their maps and the image's channels (null: dense). */
+    lc: { maps: LocalMaps; imageChannels: number } | null = null,
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
     if (inputMean && inputMean.length !== inputSize) throw new Error(`input mean has ${inputMean.length} values for ${inputSize}-value images`);
@@ -62,11 +71,14 @@ export class BPNet {
       const fanIn = this.sizes[k];
       const width = this.sizes[k + 1];
       const name = k < L ? `layer${k + 1}` : 'output';
+      const g = lc && k < L ? lc.maps.from(k === 0 ? lc.imageChannels : lc.maps.channels) : null;
+      this.local.push(g);
       // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG.
-      const w = this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
-      this.weights.push(new Param(`${name}.weight`, engine.fromArray(w, fanIn, width), engine, cfg));
+      const shape = g ? localWeightShape(g) : { rows: fanIn, cols: width };
+      const w = g ? initLocalWeights(g, () => this.rng.normal()) : this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
+      this.weights.push(new Param(`${name}.weight`, engine.fromArray(w, shape.rows, shape.cols), engine, cfg));
       this.biases.push(new Param(`${name}.bias`, engine.zeros(1, width), engine, cfg));
-      this.gradW.push(engine.zeros(fanIn, width));
+      this.gradW.push(engine.zeros(shape.rows, shape.cols));
       this.gradB.push(engine.zeros(1, width));
     }
   }
@@ -126,7 +138,9 @@ export class BPNet {
     const L = this.numHidden;
     for (let k = 0; k <= L; k++) {
       const y = k < L ? v(ws.h[k]) : v(ws.out);
-      e.gemm(this.layerInput(ws, k, count), this.weights[k].value, y);
+      const g = this.local[k];
+      if (g) e.localForward(this.layerInput(ws, k, count), this.weights[k].value, y, g);
+      else e.gemm(this.layerInput(ws, k, count), this.weights[k].value, y);
       e.addBias(y, this.biases[k].value, k < L);
     }
     e.softmaxRows(v(ws.out), v(ws.out));
@@ -152,12 +166,15 @@ export class BPNet {
 
     for (let k = L; k >= 0; k--) {
       const delta = v(ws.delta[k]);
-      e.gemm(this.layerInput(ws, k, count), delta, this.gradW[k], { transA: true });
+      const g = this.local[k];
+      if (g) e.localWeightGrad(this.layerInput(ws, k, count), delta, this.gradW[k], g);
+      else e.gemm(this.layerInput(ws, k, count), delta, this.gradW[k], { transA: true });
       e.colSum(delta, this.gradB[k], 1, 0);
       if (k > 0) {
         // δ_{k−1} = (δ_k · W_kᵀ) gated by the ReLU of hidden layer k−1.
         const below = v(ws.delta[k - 1]);
-        e.gemm(delta, this.weights[k].value, below, { transB: true });
+        if (g) e.localInputGrad(delta, this.weights[k].value, below, g);
+        else e.gemm(delta, this.weights[k].value, below, { transB: true });
         e.reluBackward(below, v(ws.h[k - 1]), below);
       }
     }

@@ -15,7 +15,7 @@ import { chanceWarnings } from '../train/health.js';
 import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type NetSize } from '../train/memory-estimate.js';
 import type { TrainableModel } from '../train/model.js';
 import { applyOptions, optionHelp, parseOverrideArgs } from '../train/options.js';
-import { PRESETS } from '../train/presets.js';
+import { getPreset, PRESETS } from '../train/presets.js';
 import { METRICS_FILE, readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
@@ -29,7 +29,7 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train a model (FF by default) and evaluate it on the test set')
     .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}`, 'hinton')
-    .option('--algo <name>', 'learning algorithm: ff or bp', 'ff')
+    .option('--algo <name>', "learning algorithm: ff or bp (default: the preset's, else ff)")
     .option('--out <dir>', 'run directory for checkpoints and metrics')
     .option('--resume <dir>', 'continue the run in DIR from its last checkpoint')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
@@ -51,7 +51,7 @@ export function registerTrainCommand(program: Command): void {
 
 interface TrainCliOptions {
   preset: string;
-  algo: string;
+  algo?: string;
   out?: string;
   resume?: string;
   dataDir?: string;
@@ -82,6 +82,7 @@ async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
     runDir = o.resume;
   } else {
     if (!o.out) throw new Error('--out DIR is required (or --resume DIR)');
+    o.algo ??= getPreset(o.preset).algo ?? 'ff';
     if (!algorithmNames().includes(o.algo)) throw new Error(`unknown --algo '${o.algo}' (choose ${algorithmNames().join(', ')})`);
     const algo = getAlgorithm(o.algo);
     config = applyOptions(algo.presetConfig(o.preset), parseOverrideArgs(rest, algo.specs), algo.specs);
@@ -140,8 +141,8 @@ async function trainInRunDir(
       );
     }
     data = await loadDataset(String(newConfig.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(newConfig.trainOnAll) });
-    checkMemory(o.algo, newConfig, data);
-    model = getAlgorithm(o.algo).create(engine, newConfig, data);
+    checkMemory(o.algo!, newConfig, data);
+    model = getAlgorithm(o.algo!).create(engine, newConfig, data);
   } else {
     const finished = finishedEpochs(outDir);
     if (finished !== undefined) {

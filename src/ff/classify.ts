@@ -61,7 +61,7 @@ export async function softmaxScores(net: FFNet, images: Float32Array, c: number)
   const e = net.engine;
   const ws = net.workspace(c);
   for (let i = 0; i < c; i++) net.input.write(ws.host, i, images, i, NEUTRAL);
-  e.write(ws.x, ws.host);
+  net.upload(ws, 0, c);
   const upTo = Math.max(...net.softmaxLayers) + 1;
   net.forward(ws, 0, c, upTo);
   const logits = e.zeros(c, net.numClasses);
@@ -87,7 +87,7 @@ async function goodnessScores(net: FFNet, images: Float32Array, c: number, candi
       net.input.write(ws.host, r * c + i, images, i, candidates[i][r]);
     }
   }
-  e.write(ws.x, ws.host);
+  net.upload(ws, 0, c * K);
   // min-ssq nets call LOW goodness positive, so the best label has the lowest total.
   const sign = net.cfg.goodness === 'max-ssq' ? 1 : -1;
   const out = new Float32Array(c * N).fill(-Infinity);

@@ -41,6 +41,14 @@ export interface RunConfig extends OptimizerConfig {
   evalEvery: number;
   /** Validation images used for the per-epoch line (0 = the whole validation set). */
   evalSubset: number;
+  /** Train on the first N training images only (0 = all): quick runs of slow nets. */
+  trainSubset: number;
+  /** Fully connected hidden layers, or locally-connected maps of the image's H×W (SPEC §5). */
+  connectivity: 'dense' | 'local';
+  /** Locally connected: K, the side of each unit's square window (odd). */
+  window: number;
+  /** Locally connected: units per map location (each hidden layer has H·W·C units). */
+  mapChannels: number;
 }
 
 export interface FFConfig extends RunConfig {
@@ -126,6 +134,10 @@ export const RUN_DEFAULTS: RunConfig = {
   center: 'auto',
   evalEvery: 1,
   evalSubset: 0,
+  trainSubset: 0,
+  connectivity: 'dense',
+  window: 11,
+  mapChannels: 3,
 };
 
 export const FF_DEFAULTS: FFConfig = {

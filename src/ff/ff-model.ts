@@ -16,6 +16,7 @@ import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
 import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
+import { BEFORE_LOCAL_MAPS } from '../train/local-maps.js';
 
 /**
  * Checkpoints from before the label-input, centring and recurrent options: label pixels, no
@@ -172,7 +173,7 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);

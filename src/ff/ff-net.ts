@@ -4,26 +4,36 @@
 //   recurrent (SPEC §4) — each layer reads the layer below and the layer above (the top one
 //     reads the clamped label layer) at the previous time step, optionally itself; after an
 //     initial bottom-up sweep, `iterations` synchronous damped updates.
+// Either wiring can be locally connected (--connectivity local, train/local-maps.ts): every
+// hidden layer is then an H×W×C map and every connection between maps (bottom-up, top-down,
+// lateral) is LC; connections from label units stay dense. Feed-forward LC nets cannot place
+// 'extra' label units in the image map, so they read them through a second, dense connection
+// (source 'label') into the first layer, as the recurrent net reads its clamped label layer.
 // The learning step is in ff-step.ts; the classifiers in classify.ts.
 import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
+import { localMapsFor } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
-import { FFLayer, type SourceKind } from './ff-layer.js';
+import { FFLayer, type IncomingSpec, type SourceKind } from './ff-layer.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
   rows: number;
+  /** The image map (with label pixels, or — dense nets — extra label units): what n[0] normalizes. */
   x: Mat;
+  /** Host rows as LabelledInput writes them (upload() moves them to x, and label when separate). */
   host: Float32Array;
+  /** Separate label units only: the image part of host, de-interleaved. */
+  imageHost: Float32Array | null;
   /** Layer l's newest ReLU activities (what goodness is measured on). */
   y: Mat[];
   /** n[0]: normalized input; n[l+1]: layer l's normalized state (what other layers read). */
   n: Mat[];
   g: Mat[];
-  /** Recurrent only: layer l's damped state, and the clamped label layer (rows × N). */
+  /** Recurrent: layer l's damped state. Recurrent or separate label units: the label units (rows × N). */
   state: Mat[];
   label: Mat | null;
   labelHost: Float32Array | null;
@@ -46,8 +56,13 @@ export class FFNet {
   readonly softmaxLayers: number[];
   readonly goodnessLayers: number[];
   readonly rng: Rng;
-  /** Values per input row (the image, plus label units when they are extra). */
+  /** Values per host input row (the image, plus label units when they are extra). */
   readonly inputSize: number;
+  /**
+   * Feed-forward LC nets with extra label units: the label is not part of the image map but
+   * its own units (ws.label), read by a dense 'label' connection into the first layer.
+   */
+  readonly separateLabel: boolean;
   readonly numClasses: number;
   readonly recurrent: boolean;
   readonly imageShape: ImageShape;
@@ -70,7 +85,9 @@ export class FFNet {
     if (this.recurrent && input.placement !== 'none') throw new Error('the recurrent net takes its label from the label layer, not the input');
     this.inputSize = input.width;
     this.numClasses = input.numClasses;
-    this.sizes = [this.inputSize, ...cfg.layers];
+    const maps = localMapsFor(cfg, this.imageShape);
+    this.separateLabel = maps !== null && input.placement === 'extra';
+    this.sizes = [this.separateLabel ? input.imageSize : this.inputSize, ...cfg.layers];
     this.unsupervised = cfg.negativeData === 'hybrid';
     if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
     this.softmaxLayers = this.unsupervised
@@ -79,11 +96,15 @@ export class FFNet {
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
     const L = cfg.layers.length;
+    // LC: from the image (its channels) or a map (its C channels); dense: undefined.
+    const lc = (inChannels: number) => maps?.from(inChannels);
+    const C = maps?.channels ?? 0;
     for (let l = 0; l < L; l++) {
-      const incoming: { source: SourceKind; fanIn: number }[] = [{ source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l] }];
+      const incoming: IncomingSpec[] = [{ source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l], local: lc(l === 0 ? this.imageShape.channels : C) }];
+      if (l === 0 && this.separateLabel) incoming.push({ source: 'label', fanIn: this.numClasses });
       if (this.recurrent) {
-        incoming.push(l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2] });
-        if (cfg.lateral) incoming.push({ source: 'self', fanIn: this.sizes[l + 1] });
+        incoming.push(l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2], local: lc(C) });
+        if (cfg.lateral) incoming.push({ source: 'self', fanIn: this.sizes[l + 1], local: lc(C) });
       }
       const width = this.sizes[l + 1];
       this.layers.push(new FFLayer(engine, cfg, l, width, incoming, this.rng));
@@ -122,20 +143,46 @@ export class FFNet {
     if (!ws) {
       const e = this.engine;
       const N = this.numClasses;
+      const labelUnits = this.recurrent || this.separateLabel;
       ws = {
         rows,
-        x: e.zeros(rows, this.inputSize),
+        x: e.zeros(rows, this.sizes[0]),
         host: new Float32Array(rows * this.inputSize),
+        imageHost: this.separateLabel ? new Float32Array(rows * this.sizes[0]) : null,
         y: this.cfg.layers.map((w) => e.zeros(rows, w)),
-        n: [e.zeros(rows, this.inputSize), ...this.cfg.layers.map((w) => e.zeros(rows, w))],
+        n: [e.zeros(rows, this.sizes[0]), ...this.cfg.layers.map((w) => e.zeros(rows, w))],
         g: this.cfg.layers.map(() => e.zeros(rows, 1)),
         state: this.recurrent ? this.cfg.layers.map((w) => e.zeros(rows, w)) : [],
-        label: this.recurrent ? e.zeros(rows, N) : null,
-        labelHost: this.recurrent ? new Float32Array(rows * N) : null,
+        label: labelUnits ? e.zeros(rows, N) : null,
+        labelHost: labelUnits ? new Float32Array(rows * N) : null,
       };
       this.workspaces.set(rows, ws);
     }
     return ws;
+  }
+
+  /**
+   * Rows [start, start+count) of ws.host (as LabelledInput wrote them) to the engine: into ws.x,
+   * or — separate label units — the image part into ws.x and the label part into ws.label.
+   */
+  upload(ws: Workspace, start: number, count: number): void {
+    const e = this.engine;
+    const W = this.inputSize;
+    if (!this.separateLabel) {
+      e.write(e.rowView(ws.x, start, count), ws.host.subarray(start * W, (start + count) * W));
+      return;
+    }
+    const D = this.sizes[0];
+    const N = this.numClasses;
+    const image = ws.imageHost!;
+    const label = ws.labelHost!;
+    for (let i = 0; i < count; i++) {
+      const row = ws.host.subarray((start + i) * W, (start + i + 1) * W);
+      image.set(row.subarray(0, D), i * D);
+      label.set(row.subarray(D, D + N), i * N);
+    }
+    e.write(e.rowView(ws.x, start, count), image.subarray(0, count * D));
+    e.write(e.rowView(ws.label!, start, count), label.subarray(0, count * N));
   }
 
   /**
@@ -149,7 +196,10 @@ export class FFNet {
     e.normalizeRows(v(ws.x), v(ws.n[0]), this.cfg.norm, NORM_EPS);
     for (let l = 0; l < upTo; l++) {
       const y = v(ws.y[l]);
-      this.layers[l].project(this.layers[l].connections[0], v(ws.n[l]), y, 0);
+      const layer = this.layers[l];
+      layer.project(layer.connections[0], v(ws.n[l]), y, 0);
+      // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
+      if (!this.recurrent && l === 0 && this.separateLabel) layer.project(layer.connection('label')!, v(ws.label!), y, 1);
       e.addBias(y, this.layers[l].bias.value, true);
       if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.

@@ -58,17 +58,16 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
  * positive run as one product; positive and negative share one weight-gradient product.
  */
 async function wrongLabelPasses(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats, upTo: number): Promise<PairRows> {
-  const { engine: e, inputSize: D, input } = net;
+  const { input } = net;
   const B = batch.count;
   const ws = net.workspace(3 * B);
-  const rows = (m: Mat, start: number, count = B) => e.rowView(m, start, count);
 
   // 1. Positive data: the image with its correct label. Neutral: every label pixel strength/N.
   for (let i = 0; i < B; i++) {
     input.write(ws.host, i, batch.images, i, NEUTRAL);
     input.write(ws.host, B + i, batch.images, i, batch.labels[i]);
   }
-  e.write(rows(ws.x, 0, 2 * B), ws.host.subarray(0, 2 * B * D));
+  net.upload(ws, 0, 2 * B);
   net.forward(ws, 0, 2 * B, upTo);
 
   // 2. The softmax reads the normalized neutral-pass states of the layers above the first
@@ -77,7 +76,7 @@ async function wrongLabelPasses(net: FFNet, batch: Batch, gain: number, stats: F
 
   // 3. Negative data: the same image with a wrong label.
   for (let i = 0; i < B; i++) input.write(ws.host, 2 * B + i, batch.images, i, negLabels[i]);
-  e.write(rows(ws.x, 2 * B), ws.host.subarray(2 * B * D, 3 * B * D));
+  net.upload(ws, 2 * B, B);
   net.forward(ws, 2 * B, B, upTo);
   return { ws, positives: B };
 }

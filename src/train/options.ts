@@ -31,6 +31,10 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   center: { kind: 'enum', values: ['auto', 'none', 'channel-mean'], help: "subtract each channel's training mean from the images (auto: colour images only)" },
   evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
   evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
+  trainSubset: { kind: 'int', min: 0, max: 10000000, help: 'train on the first N training images only (0 = all)' },
+  connectivity: { kind: 'enum', values: ['dense', 'local'], help: "dense hidden layers, or locally-connected H×W×C maps of the image's size (--layers must then be H·W·C each)" },
+  window: { kind: 'int', min: 1, max: 99, help: 'local: side K of the K×K window of each unit (odd)' },
+  mapChannels: { kind: 'int', min: 1, max: 1000, help: 'local: units per map location' },
 };
 
 export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {

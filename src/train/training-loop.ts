@@ -83,11 +83,13 @@ export class TrainingSession {
     const set = data.train;
     this.D = imageSize(set);
     const B = model.cfg.batchSize;
-    this.order = new Int32Array(set.count);
+    // --train-subset N: the first N training images only (quick runs of slow nets).
+    const subset = model.cfg.trainSubset ?? 0;
+    this.order = new Int32Array(subset > 0 ? Math.min(subset, set.count) : set.count);
     this.batchImages = new Float32Array(B * this.D);
     this.shifted = new Float32Array(B * this.D);
     this.batchLabels = new Uint8Array(B);
-    this.batches = Math.ceil(set.count / B);
+    this.batches = Math.ceil(this.order.length / B);
     this.epoch = opts.startEpoch ?? 1;
     this.elapsed = opts.elapsedBefore ?? 0;
     this.last = Math.min(model.totalEpochs, opts.stopAfter ?? Infinity);
@@ -119,14 +121,14 @@ export class TrainingSession {
       model.beginEpoch(this.epoch);
       this.gainSum = 0;
       opts.onEpochStart?.(this.epoch, model.totalEpochs, this.batches);
-      for (let i = 0; i < set.count; i++) this.order[i] = i;
+      for (let i = 0; i < this.order.length; i++) this.order[i] = i;
       model.rng.shuffle(this.order);
     }
     const b = this.batch;
     const B = model.cfg.batchSize;
     const D = this.D;
     const start = b * B;
-    const count = Math.min(B, set.count - start);
+    const count = Math.min(B, this.order.length - start);
     for (let i = 0; i < count; i++) {
       const idx = this.order[start + i];
       this.batchImages.set(set.images.subarray(idx * D, (idx + 1) * D), i * D);

@@ -52,7 +52,7 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
         if (hybrids) net.input.write(ws.host, i, positive ? set.images : hybrids, start + i, NEUTRAL);
         else net.input.write(ws.host, i, set.images, start + i, positive ? labels[i] : wrong[i]);
       }
-      e.write(ws.x, ws.host);
+      net.upload(ws, 0, c);
       net.forward(ws, 0, c);
       // Recurrent nets: clamp the label and settle; goodness is the mean over the iterations
       // the goodness classifier uses (testFrom..testTo), activity that of the last of them.

@@ -84,3 +84,17 @@ for (const [args, message] of [
     assert.ok(!existsSync(X), `${X} was left behind`);
   });
 }
+
+test('locally-connected options that do not describe maps: one-line errors, non-zero exit', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-cli-lc-'));
+  try {
+    const a = ff('train', '--preset', 'quick', '--connectivity', 'local', '--no-progress', '--out', path.join(dir, 'a'));
+    assert.notEqual(a.status, 0);
+    assert.equal(a.stderr.trim(), 'ff: --layers 500,500,500 does not match locally-connected maps of 28×28×3 = 2352 units each (--map-channels 3)');
+    const b = ff('train', '--preset', 'quick', '--connectivity', 'local', '--layers', '2352', '--window', '4', '--no-progress', '--out', path.join(dir, 'b'));
+    assert.notEqual(b.status, 0);
+    assert.equal(b.stderr.trim(), 'ff: --window must be a positive odd integer, got 4');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
