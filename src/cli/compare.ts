@@ -22,7 +22,7 @@ import { getPreset, PRESETS } from '../train/presets.js';
 import { readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
-import { epochProgress, formatEpochLine } from './progress.js';
+import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
 
 interface CompareOptions {
   preset: string;
@@ -135,7 +135,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     if (startEpoch <= total) {
       log(
         `${startEpoch > 1 ? 'resuming' : 'training'} ${algoName} (${(config.layers as number[]).join('-')}) on ${data.name} ` +
-          `(${data.train.count} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epoch${total === 1 ? '' : 's'}` +
+          `(${trainCountText(Number(config.trainSubset ?? 0), data.train.count)} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epoch${total === 1 ? '' : 's'}` +
           `${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${dir}`,
       );
       const progress = epochProgress(o.progress);

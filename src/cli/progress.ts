@@ -41,3 +41,8 @@ export function formatEpochLine(m: EpochMetrics, total: number): string {
   const line = parts.join('  ');
   return m.warnings?.length ? `${line}\n  warning: ${m.warnings.join('\n  warning: ')}` : line;
 }
+
+/** "5000 of 45000" when --train-subset trains on part of the training set, else "45000". */
+export function trainCountText(subset: number | undefined, count: number): string {
+  return subset && subset > 0 && subset < count ? `${subset} of ${count}` : String(count);
+}

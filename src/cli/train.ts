@@ -20,7 +20,7 @@ import { METRICS_FILE, readMetricsLog, truncateMetricsLog, type EpochMetrics } f
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
-import { epochProgress, formatEpochLine } from './progress.js';
+import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
 
 const RESULTS_FILE = 'results.json';
 
@@ -165,7 +165,7 @@ async function trainInRunDir(
     log(`run ${outDir} finished its ${model.totalEpochs} epochs but has no ${RESULTS_FILE}; evaluating on the test set`);
   } else {
     log(
-      `${o.resume ? 'resuming' : 'training'} ${model.algo} on ${data.name} (${data.train.count} train / ${data.valid.count} valid) ` +
+      `${o.resume ? 'resuming' : 'training'} ${model.algo} on ${data.name} (${trainCountText(model.cfg.trainSubset, data.train.count)} train / ${data.valid.count} valid) ` +
         `engine ${engine.name}, ${model.totalEpochs} epochs${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${outDir}`,
     );
   }
