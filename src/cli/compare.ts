@@ -4,25 +4,20 @@
 //
 // The runs live in DIR/ff and DIR/bp (ordinary run directories: checkpoint, metrics.jsonl,
 // results.json). Re-running the same command continues an interrupted run from its checkpoint
-// and reuses a finished one.
-import { existsSync } from 'node:fs';
+// and reuses a finished one. `--preset cifar` / `cifar-quick` is the talk's six-net CIFAR-10
+// table instead (compare-cifar.ts).
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DatasetSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
-import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../train/algorithms.js';
-import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint-format.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { claimRunDir } from '../util/run-dir.js';
 import { evaluate } from '../train/evaluate.js';
-import type { TrainableModel } from '../train/model.js';
 import { getPreset, PRESETS } from '../train/presets.js';
-import { readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
-import { NodeRunStore } from '../train/node-run-store.js';
-import { train } from '../train/training-loop.js';
-import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
+import { CIFAR_SUITES, isCifarSuite, runCifarCompare } from './compare-cifar.js';
+import { runToFinish } from './compare-run.js';
 
 interface CompareOptions {
   preset: string;
@@ -68,13 +63,14 @@ export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
     .description('train FF and backprop on the same net, data and epoch budget, and tabulate their test errors and times')
-    .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}`, 'quick')
+    .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}; or ${CIFAR_SUITES.join(', ')} for the talk's CIFAR-10 table (BP, FF min-ssq and max-ssq on 2 and 3 LC maps)`, 'quick')
     .option('--epochs <n>', 'epochs for both algorithms (default: the preset’s)', parseEpochs)
     .option('--out <dir>', 'directory for the two runs and the table (default runs/compare-<preset>)')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .option('--no-progress', 'no progress bar')
     .action(async (o: CompareOptions) => {
-      await runCompare(o);
+      if (isCifarSuite(o.preset)) await runCifarCompare(o);
+      else await runCompare(o);
     });
 }
 
@@ -84,20 +80,9 @@ function parseEpochs(raw: string): number {
   return v;
 }
 
-/** JSON with sorted keys, to compare configurations. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
   // One-line errors for an unknown or unsupervised preset, before anything is trained.
+  if (!(o.preset in PRESETS)) throw new Error(`unknown preset '${o.preset}' (choose ${[...Object.keys(PRESETS), ...CIFAR_SUITES].join(', ')})`);
   if (getPreset(o.preset).ff.negativeData === 'hybrid') {
     throw new Error(`compare: preset '${o.preset}' trains without labels (its classifiers are probes, not goodness/softmax); compare a supervised preset`);
   }
@@ -127,46 +112,22 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     if (o.epochs !== undefined) config.epochs = o.epochs;
     config.preset = o.preset;
     const dir = path.join(outDir, algoName);
-    const store = new NodeRunStore(dir);
     data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
-    const { model, startEpoch, elapsedBefore } = openRun(engine, algoName, config, store, data);
+    const { model, store, epochs, wallSeconds, secondsPerEpoch } = await runToFinish({
+      engine, algo: algoName, config, dir, data, name: algoName, progress: o.progress, log,
+    });
 
-    const total = model.totalEpochs;
-    if (startEpoch <= total) {
-      log(
-        `${startEpoch > 1 ? 'resuming' : 'training'} ${algoName} (${(config.layers as number[]).join('-')}) on ${data.name} ` +
-          `(${trainCountText(Number(config.trainSubset ?? 0), data.train.count)} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epoch${total === 1 ? '' : 's'}` +
-          `${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${dir}`,
-      );
-      const progress = epochProgress(o.progress);
-      await train(model, data, {
-        store,
-        startEpoch,
-        elapsedBefore,
-        onEpochStart: progress.start,
-        onBatch: progress.update,
-        onEpochEnd: (m: EpochMetrics) => {
-          progress.stop();
-          log(`${algoName}  ${formatEpochLine(m, total)}`);
-        },
-      });
-    } else {
-      log(`${algoName}: ${dir} already holds the finished run; evaluating it`);
-    }
-
-    const metrics = readMetricsLog(store);
     const test: Record<string, number> = {};
     for (const { mode } of ROWS[algoName]) {
       test[mode] = (await evaluate(model, data.test, data.numClasses, mode)).errorRate;
     }
-    const last = metrics[metrics.length - 1];
     const run: CompareRun = {
       algo: algoName,
       dir,
       layers: config.layers as number[],
-      epochs: metrics.length,
-      wallSeconds: Number(last?.elapsed ?? 0),
-      secondsPerEpoch: metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, metrics.length),
+      epochs,
+      wallSeconds,
+      secondsPerEpoch,
       test,
       testCount: data.test.count,
     };
@@ -199,28 +160,6 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
   writeFileAtomic(path.join(outDir, 'compare.md'), `${heading}\n\n${markdownTable(rows)}\n`);
   log(`\nwrote ${path.join(outDir, 'compare.json')} and ${path.join(outDir, 'compare.md')}`);
   return { runs, rows };
-}
-
-/** A fresh model, or the model in dir's checkpoint when it is the same configuration. */
-function openRun(
-  engine: Engine,
-  algoName: string,
-  config: Record<string, unknown>,
-  store: NodeRunStore,
-  data: DatasetSplits,
-): { model: TrainableModel; startEpoch: number; elapsedBefore: number } {
-  const dir = store.location;
-  const algo = getAlgorithm(algoName);
-  if (!existsSync(path.join(dir, CHECKPOINT_FILE))) {
-    return { model: algo.create(engine, config, data), startEpoch: 1, elapsedBefore: 0 };
-  }
-  const ck = readCheckpoint(store);
-  if (ck.algo !== algoName || canonical(ck.config) !== canonical(config)) {
-    throw new Error(`${dir} holds a different ${ck.algo} run (other options or epochs); choose another --out`);
-  }
-  const epoch = Number(ck.state.epoch);
-  truncateMetricsLog(store, epoch);
-  return { model: algo.fromCheckpoint(engine, ck), startEpoch: epoch + 1, elapsedBefore: Number(ck.state.elapsed ?? 0) };
 }
 
 const COLUMNS = ['algorithm', 'test error', 'epochs', 'wall time', 'time / epoch'] as const;

@@ -1,12 +1,22 @@
 // `ff show-fields DIR`: the first layer's receptive fields of a trained run as a PNG grid,
-// with each FF unit's label-pixel weights in a strip under its image.
+// with each FF unit's label-pixel weights in a strip under its image; for a locally-connected
+// run, each unit's K×K window drawn at its place on the image grid (viz/local-fields.ts).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { getEngine } from '../engine/select.js';
+import type { Checkpoint } from '../train/checkpoint.js';
 import { FIELD_SORTS, fieldWeightsFromCheckpoint, learnedChange, renderFields, type FieldSort } from '../viz/fields.js';
+import {
+  isLocalCheckpoint,
+  localFieldWeightsFromCheckpoint,
+  localLearnedChange,
+  pickLocalUnits,
+  renderLocalFields,
+  unitsAtLocations,
+} from '../viz/local-fields.js';
 
 interface ShowFieldsOptions {
   layer: string;
@@ -16,6 +26,7 @@ interface ShowFieldsOptions {
   scale?: string;
   columns?: string;
   minusInit?: boolean;
+  at?: string;
 }
 
 export function registerShowFieldsCommand(program: Command): void {
@@ -29,6 +40,7 @@ export function registerShowFieldsCommand(program: Command): void {
     .option('--sort <how>', `unit order: ${FIELD_SORTS.join(', ')} (largest weight RMS, most active, index)`, 'rms')
     .option('--scale <k>', 'pixels per weight (default 3 up to 200 units, else 2)')
     .option('--columns <n>', 'tiles per row (default √units)')
+    .option('--at <y,x ...>', "locally-connected runs: draw every unit at these map locations (e.g. '16,16 4,28') instead of --units/--sort")
     .option('--minus-init', "draw the change since initialisation (initial weights regenerated from the run's seed)")
     .action(async (dir: string, o: ShowFieldsOptions) => {
       const msg = await showFields(dir, o);
@@ -43,6 +55,8 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
   if (!FIELD_SORTS.includes(o.sort as FieldSort)) throw new Error(`--sort must be one of ${FIELD_SORTS.join(', ')}, got '${o.sort}'`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: no such run directory`);
   const ck = loadCheckpoint(dir);
+  if (isLocalCheckpoint(ck)) return showLocalFields(ck, layer, units, o);
+  if (o.at !== undefined) throw new Error('--at picks map locations of a locally-connected run; this run is dense (use --units)');
   let fw = fieldWeightsFromCheckpoint(ck, layer);
   if (o.minusInit) fw = await learnedChange(ck, fw, getEngine());
   const { png, layout } = renderFields(fw, {
@@ -57,6 +71,25 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
     `wrote ${o.out}: ${units} of ${fw.units} layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, sorted by ${o.sort}), ` +
     `${layout.imageWidth}×${layout.imageHeight} px${fw.labelPixels ? `, label strip 0..${fw.labelPixels - 1} under each field` : ''}` +
     (o.minusInit ? '' : '\n(early in training the initial random weights dominate; --minus-init shows what was learned)')
+  );
+}
+
+/** Each unit's K×K window drawn at its place on the image grid. */
+async function showLocalFields(ck: Checkpoint, layer: number, count: number, o: ShowFieldsOptions): Promise<string> {
+  let lf = localFieldWeightsFromCheckpoint(ck, layer);
+  if (o.minusInit) lf = await localLearnedChange(ck, lf, getEngine());
+  const g = lf.geometry;
+  const units = o.at !== undefined ? unitsAtLocations(g, o.at) : pickLocalUnits(lf, count, o.sort as FieldSort);
+  const { png, layout } = renderLocalFields(lf, {
+    units,
+    scale: o.scale === undefined ? undefined : parseIntStrict(o.scale, '--scale'),
+    columns: o.columns === undefined ? undefined : parseIntStrict(o.columns, '--columns'),
+  });
+  writeFileAtomic(path.resolve(o.out), png);
+  const which = o.at !== undefined ? `the units at ${o.at.trim()}` : `sorted by ${o.sort}`;
+  return (
+    `wrote ${o.out}: ${units.length} of ${g.height * g.width * g.outChannels} locally-connected layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, ${which}), ` +
+    `each ${g.window}×${g.window}×${g.inChannels} window at its place on the ${g.height}×${g.width} image (channels side by side), ${layout.imageWidth}×${layout.imageHeight} px`
   );
 }
 

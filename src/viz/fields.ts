@@ -276,6 +276,20 @@ export function fieldWeightsFromCheckpoint(ck: Checkpoint, layer = 1): FieldWeig
  * N(0, 1/fan-in) initial noise hides what was learned; the change shows it.
  */
 export async function learnedChange(ck: Checkpoint, fw: FieldWeights, engine: Engine): Promise<FieldWeights> {
+  const init = fieldWeightsFromCheckpoint({ ...ck, tensors: await initialTensors(ck, engine) });
+  if (init.units !== fw.units || init.data.length !== fw.data.length) {
+    throw new Error('cannot regenerate the initial weights: the rebuilt model has another shape');
+  }
+  const data = new Float32Array(fw.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = fw.data[i] - init.data[i];
+  if (!fw.labelWeights || !init.labelWeights) return { ...fw, data };
+  const labelWeights = new Float32Array(fw.labelWeights.length);
+  for (let i = 0; i < labelWeights.length; i++) labelWeights[i] = fw.labelWeights[i] - init.labelWeights[i];
+  return { ...fw, data, labelWeights };
+}
+
+/** The tensors of a fresh model of the checkpoint's algorithm and config (so its seed): its initial weights. */
+export async function initialTensors(ck: Checkpoint, engine: Engine): Promise<Checkpoint['tensors']> {
   const shape = checkpointInputShape(ck)!;
   const empty: ImageSet = {
     images: new Float32Array(0),
@@ -297,15 +311,5 @@ export async function learnedChange(ck: Checkpoint, fw: FieldWeights, engine: En
     validOverlapsTrain: false,
     dir: '',
   };
-  const fresh = await getAlgorithm(ck.algo).create(engine, ck.config, splits).toCheckpoint();
-  const init = fieldWeightsFromCheckpoint({ ...ck, tensors: fresh.tensors });
-  if (init.units !== fw.units || init.data.length !== fw.data.length) {
-    throw new Error('cannot regenerate the initial weights: the rebuilt model has another shape');
-  }
-  const data = new Float32Array(fw.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = fw.data[i] - init.data[i];
-  if (!fw.labelWeights || !init.labelWeights) return { ...fw, data };
-  const labelWeights = new Float32Array(fw.labelWeights.length);
-  for (let i = 0; i < labelWeights.length; i++) labelWeights[i] = fw.labelWeights[i] - init.labelWeights[i];
-  return { ...fw, data, labelWeights };
+  return (await getAlgorithm(ck.algo).create(engine, ck.config, splits).toCheckpoint()).tensors;
 }
