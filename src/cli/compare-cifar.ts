@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../train/algorithms.js';
-import { claimRunDir } from '../util/run-dir.js';
+import { inClaimedDir } from './claimed-dir.js';
 import { runSuite, type SuiteEntry, type SuiteResult } from './compare-suite.js';
 
 /** The suites `ff compare --preset` accepts besides single presets. */
@@ -49,27 +49,19 @@ export function cifarSuiteEntries(suite: string, epochs?: number): SuiteEntry[] 
 export async function runCifarCompare(o: CifarCompareOptions): Promise<SuiteResult> {
   const entries = cifarSuiteEntries(o.preset, o.epochs);
   const engine = getEngine();
-  const claim = claimRunDir(o.out ?? path.join('runs', `compare-${o.preset}`), {
-    create: true,
-    onNotice: (line) => process.stderr.write(`ff: ${line}\n`),
-  });
-  process.once('exit', claim.release);
-  try {
+  return inClaimedDir(o.out ?? path.join('runs', `compare-${o.preset}`), async (outDir) => {
     // All six nets read the same data (CIFAR-10, 45,000 train / 5,000 valid).
     const c = entries[0].config;
     const data = await loadDataset(String(c.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(c.trainOnAll) });
-    return await runSuite({
+    return runSuite({
       name: o.preset,
       entries,
       data,
       engine,
-      outDir: claim.dir,
+      outDir,
       trainEvalCount: TRAIN_EVAL_COUNT,
       progress: o.progress,
       log: (s) => process.stdout.write(`${s}\n`),
     });
-  } finally {
-    process.off('exit', claim.release);
-    claim.release();
-  }
+  });
 }

@@ -13,10 +13,10 @@ import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../train/algorithms.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { claimRunDir } from '../util/run-dir.js';
 import { evaluate } from '../train/evaluate.js';
 import { getPreset, PRESETS } from '../train/presets.js';
 import { CIFAR_SUITES, isCifarSuite, runCifarCompare } from './compare-cifar.js';
+import { inClaimedDir } from './claimed-dir.js';
 import { runToFinish } from './compare-run.js';
 
 interface CompareOptions {
@@ -88,17 +88,7 @@ export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[
   }
   const engine = getEngine();
   // One process at a time in the comparison's directory (it holds both runs), claimed first.
-  const claim = claimRunDir(o.out ?? path.join('runs', `compare-${o.preset}`), {
-    create: true,
-    onNotice: (line) => process.stderr.write(`ff: ${line}\n`),
-  });
-  process.once('exit', claim.release);
-  try {
-    return await compareInDir(o, claim.dir, engine);
-  } finally {
-    process.off('exit', claim.release);
-    claim.release();
-  }
+  return inClaimedDir(o.out ?? path.join('runs', `compare-${o.preset}`), (dir) => compareInDir(o, dir, engine));
 }
 
 async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnType<typeof getEngine>): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
