@@ -370,6 +370,23 @@ static napi_value ff_axpby(napi_env env, napi_callback_info info) {
 #undef FN
 }
 
+// multiply(x, y, out): out = x ⊙ y elementwise (one float32 rounding, so the js twin is exact);
+// out may alias x or y. Masked connections keep their weights zero off the mask with it.
+static napi_value ff_multiply(napi_env env, napi_callback_info info) {
+#define FN "multiply"
+  ARGS(3);
+  float *X, *Y, *O;
+  size_t lx, ly, lo;
+  F32(0, "x", X, lx);
+  F32(1, "y", Y, ly);
+  F32(2, "out", O, lo);
+  LEN("y", ly, lx);
+  LEN("out", lo, lx);
+  for (size_t i = 0; i < lx; i++) O[i] = X[i] * Y[i];
+  return NULL;
+#undef FN
+}
+
 // ---- optimizers -------------------------------------------------------------------------
 
 // smoothStep(w, state, grad, gradScale, smoothing, lr, weightCost):
@@ -555,6 +572,7 @@ NAPI_MODULE_INIT() {
       {"softmaxRows", ff_softmax_rows},
       {"reluBackward", ff_relu_backward},
       {"axpby", ff_axpby},
+      {"multiply", ff_multiply},
       {"smoothStep", ff_smooth_step},
       {"smoothApply", ff_smooth_apply},
       {"momentumStep", ff_momentum_step},

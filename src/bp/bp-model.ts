@@ -4,6 +4,7 @@ import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/c
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { InputShape } from '../ff/ff-model.js';
+import { gridMapsFor } from '../train/grid-maps.js';
 import { BEFORE_LOCAL_MAPS, localMapsFor } from '../train/local-maps.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
@@ -36,7 +37,9 @@ export class BPModel implements TrainableModel {
     const centred = resolveCentering(cfg.center, shape.channels);
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createBPModel does)");
     const maps = localMapsFor(cfg, shape);
-    this.net = new BPNet(engine, cfg, shape.height * shape.width * shape.channels, shape.numClasses, centred ? inputMean! : null, maps && { maps, imageChannels: shape.channels });
+    const grids = gridMapsFor(cfg, shape);
+    const D = shape.height * shape.width * shape.channels;
+    this.net = new BPNet(engine, cfg, D, shape.numClasses, centred ? inputMean! : null, maps && { maps, imageChannels: shape.channels }, grids);
   }
 
   get rng() {

@@ -8,11 +8,13 @@
 // Gradients are SUMMED over the minibatch; the optimizer's gradScale = 1/B makes them means.
 // Locally-connected nets (train/local-maps.ts) replace a_k·W_k, a_kᵀ·δ_k and δ_k·W_kᵀ of the
 // hidden layers by the engine's localForward, localWeightGrad and localInputGrad; the output
-// layer stays dense.
+// layer stays dense. Grid nets (train/grid-maps.ts) keep dense hidden weights sparse with a
+// fixed 0/1 mask (Param.restrictTo).
 import type { Engine, Mat } from '../engine/engine.js';
 import { initLocalWeights, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
 import { Rng } from '../engine/rng.js';
 import { NORM_EPS } from '../ff/ff-net.js';
+import type { GridMaps } from '../train/grid-maps.js';
 import type { LocalMaps } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { BPConfig } from './config.js';
@@ -61,6 +63,8 @@ export class BPNet {
     readonly inputMean: Float32Array | null = null,
     /** Locally-connected hidden layers: their maps and the image's channels (null: dense). */
     lc: { maps: LocalMaps; imageChannels: number } | null = null,
+    /** Grid nets: hidden layers' dense weights kept sparse by their windows' masks. */
+    grids: GridMaps | null = null,
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
     if (inputMean && inputMean.length !== inputSize) throw new Error(`input mean has ${inputMean.length} values for ${inputSize}-value images`);
@@ -75,8 +79,12 @@ export class BPNet {
       this.local.push(g);
       // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG.
       const shape = g ? localWeightShape(g) : { rows: fanIn, cols: width };
-      const w = g ? initLocalWeights(g, () => this.rng.normal()) : this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
-      this.weights.push(new Param(`${name}.weight`, engine.fromArray(w, shape.rows, shape.cols), engine, cfg));
+      const mask = grids && k < L ? grids.mask(k, fanIn) : null;
+      const unitFanIn = mask ? grids!.layers[k].window ** 2 * grids!.layers[k].source.channels : fanIn;
+      const w = g ? initLocalWeights(g, () => this.rng.normal()) : this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(unitFanIn));
+      const weight = new Param(`${name}.weight`, engine.fromArray(w, shape.rows, shape.cols), engine, cfg);
+      if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
+      this.weights.push(weight);
       this.biases.push(new Param(`${name}.bias`, engine.zeros(1, width), engine, cfg));
       this.gradW.push(engine.zeros(shape.rows, shape.cols));
       this.gradB.push(engine.zeros(1, width));

@@ -226,6 +226,7 @@ function checkMemory(algo: string, config: Record<string, unknown>, data: Datase
     batchSize: batchSize as number,
     inputSize: data.train.height * data.train.width * data.train.channels,
     numClasses: data.numClasses,
+    masked: config.connectivity === 'grid',
   };
   const est = estimateTrainingMemory(net);
   const machine = machineMemory();

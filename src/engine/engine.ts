@@ -116,6 +116,8 @@ export interface Engine {
   reluBackward(dy: Mat, y: Mat, out: Mat): void;
   /** out = a·x + b·y elementwise; out may alias x or y. */
   axpby(a: number, x: Mat, b: number, y: Mat, out: Mat): void;
+  /** out = x ⊙ y elementwise (exact to one float32 rounding); out may alias x or y. */
+  multiply(x: Mat, y: Mat, out: Mat): void;
 
   // ---- optimizers (in place on w and state; grad is the descent gradient dLoss/dw) ---------
   smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void;

@@ -218,6 +218,15 @@ export class JsEngine implements Engine {
     for (let i = 0; i < X.length; i++) O[i] = a * X[i] + b * Y[i];
   }
 
+  multiply(x: Mat, y: Mat, out: Mat): void {
+    checkShape('multiply y', y, x.rows, x.cols);
+    checkShape('multiply output', out, x.rows, x.cols);
+    const X = cpu(x).data;
+    const Y = cpu(y).data;
+    const O = cpu(out).data;
+    for (let i = 0; i < X.length; i++) O[i] = X[i] * Y[i]; // stored as float32: one rounding, as in C
+  }
+
   smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {
     const [W, G, S] = this.optimizerArrays('smoothStep', w, grad, state);
     const keep = o.smoothing;

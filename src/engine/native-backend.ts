@@ -47,6 +47,7 @@ export interface NativeAddon {
   softmaxRows(x: F32, rows: number, cols: number, out: F32): void;
   reluBackward(dy: F32, y: F32, out: F32): void;
   axpby(a: number, x: F32, b: number, y: F32, out: F32): void;
+  multiply(x: F32, y: F32, out: F32): void;
   smoothStep(w: F32, state: F32, grad: F32, gradScale: number, smoothing: number, lr: number, weightCost: number): void;
   smoothApply(w: F32, state: F32, lr: number, weightCost: number): void;
   momentumStep(w: F32, velocity: F32, grad: F32, gradScale: number, momentum: number, lr: number, weightCost: number): void;
@@ -58,7 +59,7 @@ export interface NativeAddon {
 
 const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
-  'softmaxRows', 'reluBackward', 'axpby', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
+  'softmaxRows', 'reluBackward', 'axpby', 'multiply', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
   'localForward', 'localWeightGrad', 'localInputGrad',
 ] as const;
 
@@ -145,6 +146,12 @@ export class NativeEngine extends JsEngine {
     checkShape('axpby y', y, x.rows, x.cols);
     checkShape('axpby output', out, x.rows, x.cols);
     this.addon.axpby(a, cpu(x).data, b, cpu(y).data, cpu(out).data);
+  }
+
+  override multiply(x: Mat, y: Mat, out: Mat): void {
+    checkShape('multiply y', y, x.rows, x.cols);
+    checkShape('multiply output', out, x.rows, x.cols);
+    this.addon.multiply(cpu(x).data, cpu(y).data, cpu(out).data);
   }
 
   override smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {

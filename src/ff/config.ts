@@ -43,12 +43,17 @@ export interface RunConfig extends OptimizerConfig {
   evalSubset: number;
   /** Train on the first N training images only (0 = all): quick runs of slow nets. */
   trainSubset: number;
-  /** Fully connected hidden layers, or locally-connected maps of the image's H×W (SPEC §5). */
-  connectivity: 'dense' | 'local';
+  /**
+   * Fully connected hidden layers, locally-connected maps of the image's H×W (SPEC §5), or
+   * coarse grids of local receptive fields (SPEC §3's local net, train/grid-maps.ts).
+   */
+  connectivity: 'dense' | 'local' | 'grid';
   /** Locally connected: K, the side of each unit's square window (odd). */
   window: number;
   /** Locally connected: units per map location (each hidden layer has H·W·C units). */
   mapChannels: number;
+  /** Grid: window/stride/channels per hidden layer, e.g. '10/6/128,2/1/220,2/1/512'. */
+  grid: string;
 }
 
 export interface FFConfig extends RunConfig {
@@ -138,6 +143,7 @@ export const RUN_DEFAULTS: RunConfig = {
   connectivity: 'dense',
   window: 11,
   mapChannels: 3,
+  grid: '',
 };
 
 export const FF_DEFAULTS: FFConfig = {

@@ -22,11 +22,15 @@ export type Connection =
   | { source: SourceKind; kind: 'dense'; weight: Param }
   | { source: SourceKind; kind: 'local'; geometry: LocalGeometry; weight: Param };
 
-/** What the layer is told about one incoming connection; `local` makes it locally connected. */
+/**
+ * What the layer is told about one incoming connection: `local` makes it locally connected;
+ * `mask` (0/1, fanIn × width) keeps a dense connection sparse (grid nets).
+ */
 export interface IncomingSpec {
   source: SourceKind;
   fanIn: number;
   local?: LocalGeometry;
+  mask?: Float32Array;
 }
 
 /** Sums over an epoch, per layer; the model turns them into means. */
@@ -55,7 +59,7 @@ export class FFLayer {
     incoming: IncomingSpec[],
     rng: Rng,
   ) {
-    for (const { source, fanIn, local } of incoming) {
+    for (const { source, fanIn, local, mask } of incoming) {
       // Bottom-up weights keep the name they always had.
       const name = source === 'below' || source === 'input' ? `layer${index + 1}.weight` : `layer${index + 1}.${source}.weight`;
       if (local) {
@@ -67,9 +71,12 @@ export class FFLayer {
         this.connections.push({ source, kind: 'local', geometry: local, weight: new Param(name, engine.fromArray(w, shape.rows, shape.cols), engine, cfg) });
         continue;
       }
-      // ffnew.m: W ~ N(0,1)/sqrt(fan-in).
-      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(fanIn));
-      this.connections.push({ source, kind: 'dense', weight: new Param(name, engine.fromArray(w, fanIn, width), engine, cfg) });
+      // ffnew.m: W ~ N(0,1)/sqrt(fan-in) (a masked connection: the inputs a unit really sees).
+      if (mask && mask.length !== fanIn * width) throw new Error(`layer ${index + 1}: a ${source} mask of ${mask.length} values for ${fanIn}×${width} weights`);
+      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? meanFanIn(mask, width) : fanIn));
+      const weight = new Param(name, engine.fromArray(w, fanIn, width), engine, cfg);
+      if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
+      this.connections.push({ source, kind: 'dense', weight });
     }
     this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, width), engine, cfg);
     this.peerMeans = new Float32Array(width).fill(cfg.peerInit);
@@ -205,4 +212,11 @@ export class FFLayer {
     if (!m) this.scratchMats.set(key, (m = this.engine.zeros(rows, cols)));
     return m;
   }
+}
+
+/** Inputs per unit of a 0/1 mask (fanIn × width), on average: a masked connection's fan-in. */
+function meanFanIn(mask: Float32Array, width: number): number {
+  let ones = 0;
+  for (let i = 0; i < mask.length; i++) ones += mask[i];
+  return Math.max(1, ones / width);
 }

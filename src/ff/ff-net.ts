@@ -9,9 +9,12 @@
 // lateral) is LC; connections from label units stay dense. Feed-forward LC nets cannot place
 // 'extra' label units in the image map, so they read them through a second, dense connection
 // (source 'label') into the first layer, as the recurrent net reads its clamped label layer.
+// Grid nets (--connectivity grid, train/grid-maps.ts) do the same with dense connections kept
+// sparse by a 0/1 mask: bottom-up windows, and top-down the transposed windows of the layer above.
 // The learning step is in ff-step.ts; the classifiers in classify.ts.
 import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
+import { gridMapsFor } from '../train/grid-maps.js';
 import { localMapsFor } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
@@ -86,7 +89,9 @@ export class FFNet {
     this.inputSize = input.width;
     this.numClasses = input.numClasses;
     const maps = localMapsFor(cfg, this.imageShape);
-    this.separateLabel = maps !== null && input.placement === 'extra';
+    const grids = gridMapsFor(cfg, this.imageShape);
+    if (grids && this.recurrent && cfg.lateral) throw new Error('grid nets have no lateral connections (--lateral needs dense or local layers)');
+    this.separateLabel = (maps !== null || grids !== null) && input.placement === 'extra';
     this.sizes = [this.separateLabel ? input.imageSize : this.inputSize, ...cfg.layers];
     this.unsupervised = cfg.negativeData === 'hybrid';
     if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
@@ -99,11 +104,18 @@ export class FFNet {
     // LC: from the image (its channels) or a map (its C channels); dense: undefined.
     const lc = (inChannels: number) => maps?.from(inChannels);
     const C = maps?.channels ?? 0;
+    // Grid: layer l's bottom-up mask; top-down into l is the transpose of layer l+1's.
+    const gridMask = (l: number) => grids?.mask(l, this.sizes[l]);
+    const topDownMask = (l: number) => grids && transpose(grids.mask(l + 1, this.sizes[l + 1]), this.sizes[l + 1], this.sizes[l + 2]);
     for (let l = 0; l < L; l++) {
-      const incoming: IncomingSpec[] = [{ source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l], local: lc(l === 0 ? this.imageShape.channels : C) }];
+      const incoming: IncomingSpec[] = [
+        { source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l], local: lc(l === 0 ? this.imageShape.channels : C), mask: gridMask(l) },
+      ];
       if (l === 0 && this.separateLabel) incoming.push({ source: 'label', fanIn: this.numClasses });
       if (this.recurrent) {
-        incoming.push(l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2], local: lc(C) });
+        incoming.push(
+          l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2], local: lc(C), mask: topDownMask(l) ?? undefined },
+        );
         if (cfg.lateral) incoming.push({ source: 'self', fanIn: this.sizes[l + 1], local: lc(C) });
       }
       const width = this.sizes[l + 1];
@@ -285,3 +297,10 @@ export class FFNet {
 
 /** ffnormrows' "tiny" (exp(−50)) keeps an all-zero row at zero instead of NaN. */
 export const NORM_EPS = Math.exp(-50);
+
+/** The cols × rows transpose of a row-major rows × cols matrix. */
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
+  return t;
+}

@@ -59,12 +59,12 @@ export class LabelledInput {
 /**
  * The recurrent net and unsupervised (hybrid-negative) runs: no label in the input. Otherwise
  * 'auto' → Hinton's label pixels for one-channel images (MNIST's black border), extra units
- * for colour images and for locally-connected nets (label pixels in a corner of the map would
+ * for colour images and for locally-connected and grid nets (label pixels in a corner of the map would
  * reach only the units whose window covers that corner; extra units reach every unit through
  * their own dense connection, see ff-net.ts).
  */
 export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'> & Partial<Pick<FFConfig, 'architecture' | 'negativeData' | 'connectivity'>>, channels: number): LabelPlacement {
   if (cfg.architecture === 'recurrent' || cfg.negativeData === 'hybrid') return 'none';
   if (cfg.labelInput !== 'auto') return cfg.labelInput;
-  return channels === 1 && cfg.connectivity !== 'local' ? 'pixels' : 'extra';
+  return channels === 1 && (cfg.connectivity ?? 'dense') === 'dense' ? 'pixels' : 'extra';
 }

@@ -74,6 +74,7 @@ function problem(spec: OptionSpec, v: unknown): string | undefined {
     case 'list':
       return Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x, 1, Infinity)) ? undefined : 'a list of positive integers';
     case 'string':
+      if (spec.allowEmpty) return typeof v === 'string' ? undefined : 'a string';
       return typeof v === 'string' && v !== '' ? undefined : 'a non-empty string';
   }
 }

@@ -19,6 +19,8 @@ export interface NetSize {
   /** Values per image (height·width·channels). */
   inputSize: number;
   numClasses: number;
+  /** Grid nets: every hidden layer's weights also have a 0/1 mask of their size. */
+  masked?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -61,7 +63,8 @@ export function estimateTrainingMemory(net: NetSize): MemoryEstimate {
   const checkpointBytes = 4 * parameters * (1 + states);
   // Writing a checkpoint reads values and state out (a copy), then encodes them into one
   // buffer (another copy) while training's own buffers stay allocated.
-  const paramBytes = 4 * parameters * (2 + states) + 2 * checkpointBytes;
+  const maskBytes = net.masked ? 4 * layers.reduce((a, w, l) => a + sizes[l] * w, 0) : 0;
+  const paramBytes = 4 * parameters * (2 + states) + 2 * checkpointBytes + maskBytes;
 
   const hidden = layers.reduce((a, w) => a + w, 0);
   let scratch: number;

@@ -6,6 +6,11 @@ export class Param {
   readonly state: Mat[];
   /** Adam's step count (bias correction). */
   steps = 0;
+  /**
+   * Masked (sparse) connections: 1 where a weight exists, 0 elsewhere. Weights off the mask
+   * are zeroed after every update, so they stay 0 whatever the optimizer's state holds.
+   */
+  private mask: Mat | null = null;
 
   constructor(
     readonly name: string,
@@ -15,6 +20,19 @@ export class Param {
   ) {
     const n = opt.optimizer === 'adam' ? 2 : 1;
     this.state = Array.from({ length: n }, () => engine.zeros(value.rows, value.cols));
+  }
+
+  /** Keep only the weights where `mask` is 1 (from now on, after every update). */
+  restrictTo(mask: Mat): void {
+    if (mask.rows !== this.value.rows || mask.cols !== this.value.cols) {
+      throw new Error(`${this.name}: a ${mask.rows}×${mask.cols} mask for a ${this.value.rows}×${this.value.cols} tensor`);
+    }
+    this.mask = mask;
+    this.engine.multiply(this.value, mask, this.value);
+  }
+
+  private applyMask(): void {
+    if (this.mask) this.engine.multiply(this.value, this.mask, this.value);
   }
 
   /**
@@ -44,6 +62,7 @@ export class Param {
         });
         break;
     }
+    this.applyMask();
   }
 
   /**
@@ -58,6 +77,7 @@ export class Param {
     if (o.optimizer === 'smooth') {
       this.engine.gemm(a, b, this.state[0], { ...ops, alpha: (1 - o.smoothing) * gradScale, beta: o.smoothing });
       this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+      this.applyMask();
     } else {
       const g = grad();
       this.engine.gemm(a, b, g, ops);
@@ -116,6 +136,7 @@ export class Param {
   applyAccumulated(lr: number, weightCost: number): void {
     if (this.opt.optimizer === 'smooth') {
       this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+      this.applyMask();
       return;
     }
     if (!this.pendingGrad) throw new Error(`${this.name}: no gradient accumulated`);
@@ -129,6 +150,7 @@ export class Param {
     if (o.optimizer === 'smooth') {
       this.engine.colSum(x, this.state[0], (1 - o.smoothing) * gradScale, o.smoothing);
       this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+      this.applyMask();
     } else {
       const g = grad();
       this.engine.colSum(x, g, 1, 0);

@@ -8,7 +8,7 @@ type Spec =
   | { kind: 'enum'; values: readonly (string | number)[]; help: string }
   | { kind: 'bool'; help: string }
   | { kind: 'list'; help: string; nullable?: boolean }
-  | { kind: 'string'; help: string };
+  | { kind: 'string'; help: string; allowEmpty?: boolean };
 
 /** Options every model shares (RunConfig). */
 export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
@@ -32,9 +32,14 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
   evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
   trainSubset: { kind: 'int', min: 0, max: 10000000, help: 'train on the first N training images only (0 = all)' },
-  connectivity: { kind: 'enum', values: ['dense', 'local'], help: "dense hidden layers, or locally-connected H×W×C maps of the image's size (--layers must then be H·W·C each)" },
+  connectivity: {
+    kind: 'enum',
+    values: ['dense', 'local', 'grid'],
+    help: "dense hidden layers, locally-connected H×W×C maps of the image's size (--layers must then be H·W·C each), or grids of local receptive fields (--grid)",
+  },
   window: { kind: 'int', min: 1, max: 99, help: 'local: side K of the K×K window of each unit (odd)' },
   mapChannels: { kind: 'int', min: 1, max: 1000, help: 'local: units per map location' },
+  grid: { kind: 'string', allowEmpty: true, help: 'grid: window/stride/channels per hidden layer, e.g. 10/6/128,2/1/220,2/1/512' },
 };
 
 export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
@@ -109,7 +114,7 @@ export function parseOptionValue(key: string, raw: string | boolean, specs: Reco
       return parts;
     }
     case 'string':
-      if (!s) throw new Error(`${name} must not be empty`);
+      if (!s && !spec.allowEmpty) throw new Error(`${name} must not be empty`);
       return s;
   }
 }

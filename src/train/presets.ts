@@ -36,6 +36,12 @@ const cifarLocal = (hidden: number): Partial<FFConfig> => ({
   epochs: 60,
   evalEvery: 5,
 });
+/**
+ * The paper's local receptive fields for unsupervised FF (SPEC §3, 1.16 %; train/grid-maps.ts):
+ * 4×4×128 (10×10 windows, stride 6) → 3×3×220 → 2×2×512, peer normalization (on by default),
+ * probes on all three layers.
+ */
+const UNSUPERVISED_LOCAL: Partial<FFConfig> = { negativeData: 'hybrid', connectivity: 'grid', grid: '10/6/128,2/1/220,2/1/512', layers: [2048, 1980, 2048] };
 /** The same feed-forward LC architecture by backprop; 'strong weight decay' 5e-3 is our choice. */
 const CIFAR_BP: Partial<BPConfig> = { weightCost: 5e-3 };
 /** -quick: the same nets on the first 5,000 training images, 3 epochs (minutes). */
@@ -75,6 +81,14 @@ export const PRESETS: Record<string, Preset> = {
   'unsupervised-quick': {
     description: 'Unsupervised FF, small and short: 784-500-500-500, hybrid negatives, 10 epochs (minutes)',
     ff: { negativeData: 'hybrid', layers: [500, 500, 500], epochs: 10, evalSubset: 2000 },
+  },
+  'unsupervised-local': {
+    description: "Unsupervised FF with the paper's local receptive fields: 4×4×128 (10×10 windows, stride 6) → 3×3×220 → 2×2×512, hybrid negatives, 60 epochs; probes on all three layers",
+    ff: { ...UNSUPERVISED_LOCAL, epochs: 60, evalEvery: 5 },
+  },
+  'unsupervised-local-quick': {
+    description: 'unsupervised-local, narrower and short: 4×4×32 → 3×3×55 → 2×2×128, 10 epochs (minutes)',
+    ff: { ...UNSUPERVISED_LOCAL, grid: '10/6/32,2/1/55,2/1/128', layers: [512, 495, 512], epochs: 10, evalSubset: 2000 },
   },
   quick: {
     description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',
@@ -139,7 +153,7 @@ export function getPreset(name: string): Preset {
 /** Keys a BP run takes from the preset's FF part (same architecture, data and budget). */
 const SHARED_WITH_FF = [
   'dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'trainOnAll', 'center', 'evalEvery', 'evalSubset',
-  'trainSubset', 'connectivity', 'window', 'mapChannels',
+  'trainSubset', 'connectivity', 'window', 'mapChannels', 'grid',
 ] as const;
 
 /** The preset's BP overrides: its `bp` part, with the shared keys it lacks taken from `ff`. */

@@ -418,6 +418,25 @@ conformance('axpby with out separate, out = x and out = y', async (e, rng) => {
   }
 });
 
+conformance('multiply is the float32 product exactly, with out separate, out = x and out = y', async (e, rng) => {
+  for (const [r, c] of SHAPES) {
+    for (const alias of ['none', 'x', 'y'] as const) {
+      const X = randn(rng, r * c);
+      const Y = randn(rng, r * c);
+      for (let i = 0; i < Y.length; i += 3) Y[i] = 0; // masks are mostly 0/1; zeros must stay exact
+      const x = e.fromArray(X, r, c);
+      const y = e.fromArray(Y, r, c);
+      const out = alias === 'x' ? x : alias === 'y' ? y : e.fromArray(nanArray(r * c), r, c);
+      e.multiply(x, y, out);
+      const got = await e.read(out);
+      const want = new Float32Array(r * c);
+      for (let i = 0; i < want.length; i++) want[i] = Math.fround(X[i]) * Math.fround(Y[i]);
+      const bad = got.findIndex((v, i) => !Object.is(v, want[i]));
+      assert.equal(bad, -1, `multiply ${r}×${c} out=${alias}: element ${bad} is ${got[bad]}, want ${want[bad]}`);
+    }
+  }
+});
+
 // ---- locally-connected kernels vs a float64 dense masked reference --------------------------
 
 // Awkward geometries: windows of 1, 3, 5 and one wider than the map, a map row wider than the
@@ -741,6 +760,8 @@ conformance('shape mismatches throw one-line errors and leave every operand unto
     ['reluBackward output: expected 3×5, got 1×15', ([a, b, c]) => e.reluBackward(a, b, c), [x, mk(3, 5), mk(1, 15)]],
     ['axpby y: expected 3×5, got 3×4', ([a, b, c]) => e.axpby(1, a, 2, b, c), [x, mk(3, 4), mk(3, 5)]],
     ['axpby output: expected 3×5, got 15×1', ([a, b, c]) => e.axpby(1, a, 2, b, c), [x, mk(3, 5), mk(15, 1)]],
+    ['multiply y: expected 3×5, got 5×3', ([a, b, c]) => e.multiply(a, b, c), [x, mk(5, 3), mk(3, 5)]],
+    ['multiply output: expected 3×5, got 1×15', ([a, b, c]) => e.multiply(a, b, c), [x, mk(3, 5), mk(1, 15)]],
     [
       'smoothStep grad: expected 3×5, got 5×3',
       ([w, s, g]) => e.smoothStep(w, s, g, { gradScale: 1, smoothing: 0.9, lr: 0.1, weightCost: 0 }),
