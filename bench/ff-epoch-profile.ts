@@ -54,7 +54,7 @@ const CATEGORY: Record<string, Category> = {
   fromArray: 'transfers',
 };
 
-interface ShapeStat {
+export interface ShapeStat {
   m: number;
   n: number;
   k: number;
@@ -80,7 +80,7 @@ class Profile {
   }
 }
 
-function gemmShape(a: Mat, b: Mat, opts: GemmOptions = {}) {
+export function gemmShape(a: Mat, b: Mat, opts: GemmOptions = {}) {
   const transA = !!opts.transA;
   const transB = !!opts.transB;
   return {
@@ -125,10 +125,10 @@ function profiled(e: Engine, current: () => Profile): Engine {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** GFLOP/s of one product shape on its own (fresh random buffers, hot, median of reps). */
-function sgemmGflops(e: Engine, s: ShapeStat, reps: number): number {
+export function sgemmGflops(e: Engine, s: ShapeStat, reps: number): number {
   const rng = new Rng(7);
   const [ar, ac] = s.transA ? [s.k, s.m] : [s.m, s.k];
   const [br, bc] = s.transB ? [s.n, s.k] : [s.k, s.n];
@@ -145,7 +145,7 @@ function sgemmGflops(e: Engine, s: ShapeStat, reps: number): number {
   return (2 * s.m * s.n * s.k) / (median(ts) * 1e6);
 }
 
-function argValue(args: string[], name: string, dflt: string): string {
+export function argValue(args: string[], name: string, dflt: string): string {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 }

@@ -9,13 +9,16 @@
 //
 // Flags: --quick (few repeats, for checking the script), --no-torch, --no-js;
 // --profile runs bench/ff-epoch-profile.ts instead (a real training loop, timed per engine call);
+// --epoch runs bench/ff-epoch-compare.ts instead: N minibatches of a real `hinton` epoch on our
+//   engine and on a faithful, tuned PyTorch port (bench/ff_epoch_torch.py), interleaved in blocks,
+//   checked step for step first (PASS/FAIL); prints ms per minibatch, the epoch projection, the
+//   speed ratio and the sgemm GFLOP/s of the same run (--quick, --blocks N, --block K,
+//   --check-steps S ≤ 5, --preset P);
 // --lc runs bench/lc-step.ts instead (a locally-connected layer step next to the dense one).
 // The tables go to stdout and, as Markdown, to bench/last-run.md.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
@@ -26,9 +29,10 @@ import { Rng } from '../src/engine/rng.js';
 import { FF_DEFAULTS } from '../src/ff/config.js';
 import { FFLayer, type LayerStats } from '../src/ff/ff-layer.js';
 import { NORM_EPS } from '../src/ff/ff-net.js';
+import { cpuModel, otherLoad } from './machine-info.js';
+import { PYTHON, TorchServer, torchImportable } from './torch-server.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3'; // Debian's python3-torch; NOT the pyenv python3 on PATH
 const TORCH_SCRIPT = path.join(HERE, 'ff_step_torch.py');
 
 const args = new Set(process.argv.slice(2));
@@ -154,79 +158,6 @@ async function timeSteps(e: Engine, s: LayerState, reps: number, warmup: number)
   return ms;
 }
 
-// ---- the PyTorch side: long-lived servers over stdin/stdout -------------------------------
-
-class TorchServer {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly lines: Interface;
-  private readonly waiting: ((line: string) => void)[] = [];
-  private stderr = '';
-
-  constructor(readonly variant: 'plain' | 'tuned') {
-    const env = { ...process.env };
-    if (variant === 'tuned') env.OMP_WAIT_POLICY = 'PASSIVE';
-    this.proc = spawn(PYTHON, [TORCH_SCRIPT, '--serve', variant], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.lines = createInterface({ input: this.proc.stdout });
-    this.lines.on('line', (l) => this.waiting.shift()?.(l));
-    this.proc.on('exit', (code) => {
-      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: `python exited (${code}): ${this.stderr.trim().split('\n').pop()}` }));
-    });
-  }
-
-  async call<T = Record<string, unknown>>(cmd: Record<string, unknown>): Promise<T> {
-    const line = await new Promise<string>((resolve) => {
-      this.waiting.push(resolve);
-      this.proc.stdin.write(JSON.stringify(cmd) + '\n');
-    });
-    const r = JSON.parse(line) as T & { error?: string };
-    if (r.error) throw new Error(`torch ${this.variant}: ${r.error}`);
-    return r;
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.call({ cmd: 'quit' });
-    } catch {
-      // already gone
-    }
-    this.lines.close();
-    this.proc.stdin.end();
-  }
-}
-
-function torchImportable(): { ok: boolean; why: string } {
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
-  if (r.error) return { ok: false, why: `${PYTHON}: ${r.error.message}` };
-  if (r.status !== 0) return { ok: false, why: `${PYTHON} cannot import torch (${(r.stderr || '').trim().split('\n').pop()})` };
-  return { ok: true, why: r.stdout.trim() };
-}
-
-// ---- machine info -------------------------------------------------------------------------
-
-function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
-    if (line) return line.split(':')[1].trim();
-  } catch {
-    // not Linux
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
-}
-
-function otherLoad(): string {
-  // Busy processes other than this one (ps is informational only).
-  const r = spawnSync('ps', ['-eo', 'pid,pcpu,args', '--sort=-pcpu'], { encoding: 'utf8' });
-  if (r.status !== 0) return '?';
-  const busy = r.stdout
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().match(/^(\d+)\s+([\d.]+)\s+(.*)$/))
-    .filter((m): m is RegExpMatchArray => !!m && Number(m[1]) !== process.pid && Number(m[2]) >= 20 && !m[3].startsWith('ps '))
-    .map((m) => `${m[3].slice(0, 60)} (${m[2]}%)`);
-  return busy.length ? busy.join('; ') : 'none ≥ 20% CPU';
-}
-
 // ---- main ---------------------------------------------------------------------------------
 
 interface GemmRow {
@@ -264,7 +195,9 @@ async function main(): Promise<void> {
   if (WANT_TORCH) {
     const t = torchImportable();
     if (t.ok) {
-      torch = { plain: new TorchServer('plain'), tuned: new TorchServer('tuned') };
+      const server = (variant: 'plain' | 'tuned') =>
+        new TorchServer(variant, TORCH_SCRIPT, ['--serve', variant], variant === 'tuned' ? { OMP_WAIT_POLICY: 'PASSIVE' } : {});
+      torch = { plain: server('plain'), tuned: server('tuned') };
       torchInfo.plain = await torch.plain.call({ cmd: 'info' });
       torchInfo.tuned = await torch.tuned.call({ cmd: 'info' });
       torchNote = `PyTorch ${torchInfo.plain.torch} (Python ${torchInfo.plain.python}, ${PYTHON}, BLAS_INFO=${torchInfo.plain.blas}), two long-lived subprocesses fed commands over stdin (no Python start-up inside the timings): plain = default threads (${torchInfo.plain.threads}), OMP_WAIT_POLICY ${torchInfo.plain.omp_wait_policy}; tuned = set_num_threads(${torchInfo.tuned.threads}), OMP_WAIT_POLICY=${torchInfo.tuned.omp_wait_policy}`;
@@ -526,6 +459,8 @@ function mdTable(header: string[], rows: string[][]): string {
 // (bench/ff-epoch-profile.ts) instead of the layer-step benchmark.
 (args.has('--profile')
   ? import('./ff-epoch-profile.js').then((m) => m.runProfile(process.argv.slice(2)))
+  : args.has('--epoch')
+    ? import('./ff-epoch-compare.js').then((m) => m.runEpochCompare(process.argv.slice(2)))
   : args.has('--lc')
     ? import('./lc-step.js').then((m) => m.runLcBench(process.argv.slice(2)))
     : main()).catch((err) => {

@@ -6,6 +6,7 @@ import type { Engine } from './engine/engine.js';
 import { getEngine } from './engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from './ff/config.js';
 import { createFFModel, FFModel } from './ff/ff-model.js';
+import { arithmeticSettings } from './train/blas-threads.js';
 import { readCheckpoint, writeCheckpoint } from './train/checkpoint-format.js';
 import { getPreset } from './train/presets.js';
 import type { TrainableModel } from './train/model.js';
@@ -28,7 +29,7 @@ export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel
 /** Save a model (weights, optimizer and RNG state, config) to a directory (atomically) or a store. */
 export async function saveModel(model: TrainableModel, where: string | RunStore, epoch = 0): Promise<void> {
   const ck = await model.toCheckpoint();
-  writeCheckpoint(storeFor(where), { ...ck, state: { ...ck.state, epoch } });
+  writeCheckpoint(storeFor(where), { ...ck, state: { ...ck.state, epoch, ...arithmeticSettings(model.engine) } });
 }
 
 /** Load an FF model saved by saveModel or `ff train`. */

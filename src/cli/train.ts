@@ -9,6 +9,7 @@ import type { DatasetSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { algorithmNames, getAlgorithm } from '../train/algorithms.js';
+import { blasThreadsOf, resumeSettingsWarning } from '../train/blas-threads.js';
 import { CHECKPOINT_FILE, checkpointWarnings, readCheckpoint } from '../train/checkpoint-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { chanceWarnings } from '../train/health.js';
@@ -151,6 +152,8 @@ async function trainInRunDir(
     }
     const ck = readCheckpoint(store);
     for (const w of checkpointWarnings(ck)) process.stderr.write(`ff: warning: ${w}\n`);
+    const settings = resumeSettingsWarning(ck.state, engine);
+    if (settings) process.stderr.write(`ff: warning: ${settings}\n`);
     data = await loadDataset(String(ck.config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(ck.config.trainOnAll) });
     checkMemory(ck.algo, ck.config, data);
     model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
@@ -186,7 +189,7 @@ async function trainInRunDir(
     return;
   }
   // The main job ends with the test error of every cheap classifier.
-  const final: Record<string, unknown> = { epochs: model.totalEpochs, trainSeconds: result.seconds, engine: engine.name, test: {} };
+  const final: Record<string, unknown> = { epochs: model.totalEpochs, trainSeconds: result.seconds, engine: engine.name, blasThreads: blasThreadsOf(engine), test: {} };
   for (const mode of model.classifiers.filter((c) => c !== 'shortlist')) {
     const ev = await evaluate(model, data.test, data.numClasses, mode);
     (final.test as Record<string, number>)[mode] = ev.errorRate;

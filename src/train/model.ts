@@ -1,5 +1,6 @@
 // What the one training loop needs from a model (FF or backprop). Models never print; the
 // loop reports through callbacks and the CLI draws progress bars.
+import type { Engine } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
 import type { RunConfig } from '../ff/config.js';
 import type { Checkpoint } from './checkpoint-format.js';
@@ -12,6 +13,8 @@ export interface TrainBatch {
 
 export interface TrainableModel {
   readonly algo: string;
+  /** The engine it computes on (checkpoints record its name and BLAS thread count). */
+  readonly engine: Engine;
   /** The one RNG stream of the run (shuffles, jitter, negatives); saved in checkpoints. */
   readonly rng: Rng;
   /** Data, architecture, budget and optimizer settings the loop reads (batch size, jitter, validation). */

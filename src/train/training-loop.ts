@@ -6,6 +6,7 @@ import type { DatasetSplits } from '../data/dataset.js';
 import { imageSize, subset } from '../data/dataset.js';
 import { jitterImages } from '../data/augment.js';
 import { yieldToEventLoop } from '../util/yield-to-event-loop.js';
+import { arithmeticSettings } from './blas-threads.js';
 import { writeCheckpoint } from './checkpoint-format.js';
 import { evaluate } from './evaluate.js';
 import { chanceWarnings, lossWarnings } from './health.js';
@@ -182,7 +183,8 @@ export class TrainingSession {
       // Checkpoint first: a crash between the two leaves a metrics line to drop on resume,
       // never a checkpoint without its metrics line.
       const ck = await model.toCheckpoint();
-      writeCheckpoint(opts.store, { ...ck, state: { ...ck.state, epoch, elapsed: this.elapsed, dataset: data.name } });
+      // The engine and BLAS thread count: a resume under others is not bit-identical (blas-threads.ts).
+      writeCheckpoint(opts.store, { ...ck, state: { ...ck.state, epoch, elapsed: this.elapsed, dataset: data.name, ...arithmeticSettings(model.engine) } });
       appendMetricsLog(opts.store, m);
     }
     await opts.onEpochEnd?.(m);
