@@ -120,9 +120,9 @@ for (const engine of engines()) {
   });
 }
 
-// Seeds 1–10 (2026-12-03, 2-core AMD EPYC, native engine, under load): see docs/results.md
-// "Grid nets"; the bar is well above the worst.
-test('unsupervised grid net: probes far better than chance, and the checkpoint reloads the same net', async () => {
+// Seeds 1–10 (2026-12-03, 2-core AMD EPYC, native engine, OPENBLAS_CORETYPE=Haswell): combined
+// probe error 13.8–16.4 % on 500 validation images (chance 90 %); the bar, 25 %, is well above.
+test('unsupervised grid net: probes far better than chance, and the checkpoint reloads the same net', async (ctx) => {
   const engine: Engine = engines().at(-1)!;
   const data = await mnist(3000, 500);
   const cfg = { ...FF_DEFAULTS, ...getPreset('unsupervised-local-quick').ff, epochs: 2, evalEvery: 2, evalSubset: 0, trainSubset: 0, seed: testSeed(17) } as FFConfig;
@@ -132,6 +132,7 @@ test('unsupervised grid net: probes far better than chance, and the checkpoint r
     assert.equal(model.net.input.placement, 'none');
     const r = await train(model, data, { outDir: dir });
     const valid = r.metrics.at(-1)!.valid!;
+    ctx.diagnostic(`accuracy ${JSON.stringify({ gridProbe: 1 - valid.probe })}`);
     assert.ok(valid.probe < 0.25, `combined probe error ${valid.probe} (chance 0.9)`);
     const back = FFModel.fromCheckpoint(engine, loadCheckpoint(dir));
     const images = data.valid.images.subarray(0, 20 * 784);
