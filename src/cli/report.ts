@@ -1,5 +1,6 @@
 // `ff report DIR [DIR2 ...] --out report.html`: one self-contained HTML file about one or
-// more runs (curves overlaid), viewable with no network.
+// more runs (curves overlaid), viewable with no network. A comparison directory (ff compare)
+// adds its table and stands for the runs in it.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -17,7 +18,7 @@ export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('write one self-contained HTML report of one or more runs (curves overlaid, histograms, fields, confusion, config)')
-    .argument('<dirs...>', 'run directories')
+    .argument('<dirs...>', 'run directories, or comparison directories of ff compare (their table and every run in them)')
     .option('--out <file>', 'HTML file to write', 'report.html')
     .option('--samples <n>', 'validation images for the goodness and activity histograms', '1000')
     .option('--test-count <n>', 'test images for the confusion matrix (0 = all)', '2000')
@@ -32,7 +33,7 @@ export function registerReportCommand(program: Command): void {
       });
       writeFileAtomic(path.resolve(o.out), report.html);
       for (const w of report.warnings) process.stderr.write(`ff report: ${w}\n`);
-      process.stdout.write(`wrote ${o.out}: ${dirs.length} run${dirs.length > 1 ? 's' : ''}, ${report.charts} charts, ${(report.html.length / 1024).toFixed(0)} KiB\n`);
+      process.stdout.write(`wrote ${o.out}: ${report.runs} run${report.runs > 1 ? 's' : ''}, ${report.charts} charts, ${(report.html.length / 1024).toFixed(0)} KiB\n`);
     });
 }
 

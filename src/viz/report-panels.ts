@@ -179,6 +179,7 @@ table.summary, table.config { width: 100%; }
 table.config td, table.config th { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
 tr.differs td, tr.differs th { background: #fff4e5; font-weight: 600; }
 table.confusion { margin: 6px auto; }
+table.comparison td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.confusion td { text-align: right; min-width: 44px; font-variant-numeric: tabular-nums; }
 table.confusion th { text-align: center; }
 table.confusion td.err { background: #f7f8fa; color: #4a5160; }

@@ -17,6 +17,7 @@ import { evaluate, type Evaluation } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';
 import { readMetrics } from '../train/trainer.js';
 import { CHART_CSS, DASHES, escapeHtml, lineChart, PALETTE, type Series } from './charts.js';
+import { comparisonSection, isComparisonDir, loadComparison } from './comparison.js';
 import { fieldWeightsFromCheckpoint, learnedChange } from './fields.js';
 import { ffLayerStats, type LayerStats } from './layer-stats.js';
 import {
@@ -54,13 +55,19 @@ export interface Report {
   html: string;
   /** Number of elements with class "chart". */
   charts: number;
+  /** Runs reported (a comparison directory counts its member runs). */
+  runs: number;
   /** Panels that could not be drawn, one line each (also shown in the report). */
   warnings: string[];
 }
 
 export async function buildReport(dirs: string[], opts: ReportOptions = {}): Promise<Report> {
   if (dirs.length === 0) throw new Error('report: give at least one run directory');
-  const runs = dirs.map(loadRun);
+  // A comparison directory (ff compare) stands for its table and its member runs.
+  const comparisons = dirs.filter((d) => existsSync(d) && isComparisonDir(d)).map(loadComparison);
+  const runDirs = dirs.flatMap((d) => comparisons.find((c) => c.dir === d)?.runDirs ?? [d]);
+  if (runDirs.length === 0) throw new Error(`report: ${dirs.join(', ')} holds no finished or checkpointed run`);
+  const runs = runDirs.map(loadRun);
   disambiguateNames(runs);
   const engine = opts.engine ?? getEngine();
   const warnings: string[] = [];
@@ -91,6 +98,7 @@ export async function buildReport(dirs: string[], opts: ReportOptions = {}): Pro
     .map((r) => `<code>${escapeHtml(r.dir)}</code>`)
     .join(', ')}</p>
 </header>
+${comparisons.map(comparisonSection).join('\n')}
 <section>
 <h2>Summary</h2>
 ${summaryTable(runs, summaries)}
@@ -109,7 +117,7 @@ ${configTable(runs)}
 </body>
 </html>
 `;
-  return { html, charts: countCharts(html), warnings };
+  return { html, charts: countCharts(html), runs: runs.length, warnings };
 }
 
 /** Elements with class "chart" in a report. */

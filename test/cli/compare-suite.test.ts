@@ -11,6 +11,7 @@ import { runSuite, type SuiteEntry } from '../../src/cli/compare-suite.js';
 import { talkTextTable } from '../../src/cli/talk-table.js';
 import { getEngine } from '../../src/engine/select.js';
 import { getAlgorithm } from '../../src/train/algorithms.js';
+import { buildReport } from '../../src/viz/report.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 
 const data = syntheticMaps();
@@ -62,6 +63,13 @@ test('compare suite: the talk table for BP / FF min-ssq / FF max-ssq at 2 and 3 
     assert.match(md, /\| learning procedure \| testing procedure \| hidden layers \| train error \| test error \| epochs \| wall time \|/);
     assert.equal(md.trim().split('\n').length, 2 + 2 + 10);
     for (const e of opts.entries) assert.ok(existsSync(path.join(outDir, e.key, 'results.json')), e.key);
+
+    // ff report on the comparison directory: its table first, then all six runs.
+    const report = await buildReport([outDir], { samples: 20, testCount: 20, units: 4, now: new Date('2025-01-01T00:00:00Z') });
+    assert.equal(report.runs, 6);
+    assert.match(report.html, /<h2>Comparison: /);
+    assert.equal((report.html.match(/<tr><td>FF min ssq<\/td><td>goodness for every label<\/td>/g) ?? []).length, 2);
+    for (const e of opts.entries) assert.ok(report.html.includes(`>${e.key}<`), `report section for ${e.key}`);
 
     // Resumable: the same command finds every run finished and gives the same table.
     lines.length = 0;
