@@ -8,10 +8,18 @@
 //
 // The hot loops are compiled for AVX-512, AVX2 and baseline x86-64 (GCC target_clones,
 // picked at load time), since the addon itself is built for baseline x86-64.
+//
+// Threads: each kernel splits its work into contiguous ranges of outputs — batch rows for
+// forward and input gradient, map rows (py) for the weight gradient — one per thread
+// (FF_LC_THREADS, default the online CPUs, at most LC_MAX_THREADS). Every output is summed
+// by one thread in the same order as on one thread, so the result does not depend on the
+// thread count (bit for bit). The kernels run while the BLAS threads are idle.
 #include "lc_kernels.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define LC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -25,6 +33,56 @@
 // Register blocks: ROW_BLOCK rows × MAX_LANES neighbouring units of a map row.
 #define ROW_BLOCK 4
 #define MAX_LANES 16
+
+#define LC_MAX_THREADS 8
+
+// ---- a parallel for over [0, n) -------------------------------------------------------------
+
+typedef void (*lc_range_fn)(void *ctx, size_t lo, size_t hi);
+typedef struct {
+  lc_range_fn fn;
+  void *ctx;
+  size_t lo, hi;
+} lc_task;
+
+static void *lc_run_task(void *p) {
+  lc_task *t = p;
+  t->fn(t->ctx, t->lo, t->hi);
+  return NULL;
+}
+
+static size_t lc_threads(void) {
+  const char *env = getenv("FF_LC_THREADS");
+  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  return n > LC_MAX_THREADS ? LC_MAX_THREADS : (size_t)n;
+}
+
+// fn over [0, n) in contiguous ranges of at least `grain`, one per thread; the caller's thread
+// takes the first. A thread that cannot be started has its range run here instead.
+static void lc_parallel(size_t n, size_t grain, lc_range_fn fn, void *ctx) {
+  size_t T = lc_threads();
+  if (grain < 1) grain = 1;
+  if (T > n / grain) T = n / grain;
+  if (T <= 1) {
+    fn(ctx, 0, n);
+    return;
+  }
+  pthread_t th[LC_MAX_THREADS];
+  lc_task task[LC_MAX_THREADS];
+  int started[LC_MAX_THREADS] = {0};
+  for (size_t t = 1; t < T; t++) {
+    task[t] = (lc_task){fn, ctx, n * t / T, n * (t + 1) / T};
+    started[t] = pthread_create(&th[t], NULL, lc_run_task, &task[t]) == 0;
+  }
+  fn(ctx, 0, n / T);
+  for (size_t t = 1; t < T; t++) {
+    if (started[t])
+      pthread_join(th[t], NULL);
+    else
+      lc_run_task(&task[t]);
+  }
+}
 
 // out[i] = alpha·acc[i] + beta·out[i]; beta = 0 overwrites (NaN in out vanishes).
 static void store_scaled(float *restrict out, const float *restrict acc, size_t n, float alpha,
@@ -96,8 +154,19 @@ LC_CLONES static void forward_chunk(const lc_geom *g, size_t nr, const float *xp
   }
 }
 
-int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const float *w,
-               float beta, float *y) {
+// What every thread of a kernel reads (a, b: the two operands; out: its own rows of it).
+typedef struct {
+  const lc_geom *g;
+  float alpha, beta;
+  const float *a, *b;
+  float *out;
+  int failed;  // set (to 1) by a thread that ran out of memory
+} lc_job;
+
+// Batch rows [lo, hi) of y = alpha·LC(x, w) + beta·y, in chunks of ROW_CHUNK.
+static void forward_rows(void *ctx, size_t lo, size_t hi) {
+  lc_job *j = ctx;
+  const lc_geom *g = j->g;
   const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
   const size_t r = g->window / 2, Wp = W + 2 * r, fin = Ci * H * W, fout = Co * H * W;
   float *xpad = malloc(ROW_CHUNK * Ci * H * Wp * sizeof(float));
@@ -105,17 +174,24 @@ int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const
   if (!xpad || !acc) {
     free(xpad);
     free(acc);
-    return -1;
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+    return;
   }
-  for (size_t i0 = 0; i0 < rows; i0 += ROW_CHUNK) {
-    const size_t nr = rows - i0 < ROW_CHUNK ? rows - i0 : ROW_CHUNK;
-    pad_columns(x + i0 * fin, nr, Ci, H, W, r, xpad);
-    forward_chunk(g, nr, xpad, w, acc);
-    store_scaled(y + i0 * fout, acc, nr * fout, alpha, beta);
+  for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
+    const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
+    pad_columns(j->a + i0 * fin, nr, Ci, H, W, r, xpad);
+    forward_chunk(g, nr, xpad, j->b, acc);
+    store_scaled(j->out + i0 * fout, acc, nr * fout, j->alpha, j->beta);
   }
   free(xpad);
   free(acc);
-  return 0;
+}
+
+int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const float *w,
+               float beta, float *y) {
+  lc_job j = {g, alpha, beta, x, w, y, 0};
+  lc_parallel(rows, ROW_BLOCK * 2, forward_rows, &j);
+  return j.failed ? -1 : 0;
 }
 
 // ---- weight gradient ----------------------------------------------------------------------
@@ -132,12 +208,14 @@ static inline __attribute__((always_inline)) void weight_grad_block(
 }
 
 // dw[py,co,ci,dy,dx][px] = alpha·Σ_i dy[i][co][py][px] · xpad[i][ci][py+dy−r][px+dx] + beta·dw.
-LC_CLONES static void weight_grad_all(const lc_geom *g, size_t rows, float alpha,
-                                      const float *xpad, const float *dy, float beta, float *dw) {
+// Map rows [py0, py1) only: their weights are disjoint from every other map row's.
+LC_CLONES static void weight_grad_rows(const lc_geom *g, size_t rows, float alpha,
+                                       const float *xpad, const float *dy, float beta, float *dw,
+                                       size_t py0, size_t py1) {
   const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
   const size_t K = g->window, r = K / 2, Wp = W + 2 * r, xs = Ci * H * Wp, ds = Co * H * W;
   const float zeros[MAX_LANES] = {0};
-  for (size_t py = 0; py < H; py++) {
+  for (size_t py = py0; py < py1; py++) {
     const size_t dy0 = py < r ? r - py : 0, dy1 = H + r - py < K ? H + r - py : K;
     for (size_t co = 0; co < Co; co++) {
       for (size_t ci = 0; ci < Ci; ci++) {
@@ -166,6 +244,16 @@ LC_CLONES static void weight_grad_all(const lc_geom *g, size_t rows, float alpha
   }
 }
 
+typedef struct {
+  lc_job job;  // a: the padded source, b: dy
+  size_t rows;
+} lc_weight_job;
+
+static void weight_grad_range(void *ctx, size_t lo, size_t hi) {
+  lc_weight_job *j = ctx;
+  weight_grad_rows(j->job.g, j->rows, j->job.alpha, j->job.a, j->job.b, j->job.beta, j->job.out, lo, hi);
+}
+
 int lc_weight_grad(const lc_geom *g, size_t rows, float alpha, const float *x, const float *dy,
                    float beta, float *dw) {
   const size_t H = g->height, W = g->width, Ci = g->in_channels;
@@ -173,7 +261,8 @@ int lc_weight_grad(const lc_geom *g, size_t rows, float alpha, const float *x, c
   float *xpad = malloc((rows ? rows : 1) * Ci * H * Wp * sizeof(float));
   if (!xpad) return -1;
   pad_columns(x, rows, Ci, H, W, r, xpad);
-  weight_grad_all(g, rows, alpha, xpad, dy, beta, dw);
+  lc_weight_job j = {{g, alpha, beta, xpad, dy, dw, 0}, rows};
+  lc_parallel(H, 1, weight_grad_range, &j);
   free(xpad);
   return 0;
 }
@@ -229,28 +318,39 @@ LC_CLONES static void input_grad_chunk(const lc_geom *g, size_t nr, const float 
   }
 }
 
+// Batch rows [lo, hi) of dx = alpha·LCᵀ(dy, w) + beta·dx (b: the padded weights).
+static void input_grad_rows(void *ctx, size_t lo, size_t hi) {
+  lc_job *j = ctx;
+  const lc_geom *g = j->g;
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t r = g->window / 2, Wp = W + 2 * r, fin = Ci * H * W, fout = Co * H * W;
+  float *dzpad = malloc(ROW_CHUNK * Co * H * Wp * sizeof(float));
+  float *acc = malloc(ROW_CHUNK * fin * sizeof(float));
+  if (!dzpad || !acc) {
+    free(dzpad);
+    free(acc);
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
+    const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
+    pad_columns(j->a + i0 * fout, nr, Co, H, W, r, dzpad);
+    input_grad_chunk(g, nr, dzpad, j->b, acc);
+    store_scaled(j->out + i0 * fin, acc, nr * fin, j->alpha, j->beta);
+  }
+  free(dzpad);
+  free(acc);
+}
+
 int lc_input_grad(const lc_geom *g, size_t rows, float alpha, const float *dy, const float *w,
                   float beta, float *dx) {
   const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t K = g->window, r = K / 2, Wp = W + 2 * r, fin = Ci * H * W, fout = Co * H * W;
+  const size_t K = g->window, r = K / 2, Wp = W + 2 * r;
   float *wpad = malloc(H * Co * Ci * K * K * Wp * sizeof(float));
-  float *dzpad = malloc(ROW_CHUNK * Co * H * Wp * sizeof(float));
-  float *acc = malloc(ROW_CHUNK * fin * sizeof(float));
-  if (!wpad || !dzpad || !acc) {
-    free(wpad);
-    free(dzpad);
-    free(acc);
-    return -1;
-  }
+  if (!wpad) return -1;
   pad_columns(w, 1, H * Co * Ci * K * K, 1, W, r, wpad);
-  for (size_t i0 = 0; i0 < rows; i0 += ROW_CHUNK) {
-    const size_t nr = rows - i0 < ROW_CHUNK ? rows - i0 : ROW_CHUNK;
-    pad_columns(dy + i0 * fout, nr, Co, H, W, r, dzpad);
-    input_grad_chunk(g, nr, dzpad, wpad, acc);
-    store_scaled(dx + i0 * fin, acc, nr * fin, alpha, beta);
-  }
+  lc_job j = {g, alpha, beta, dy, wpad, dx, 0};
+  lc_parallel(rows, ROW_BLOCK * 2, input_grad_rows, &j);
   free(wpad);
-  free(dzpad);
-  free(acc);
-  return 0;
+  return j.failed ? -1 : 0;
 }

@@ -540,6 +540,42 @@ for (const { g, rows } of LOCAL_CASES) {
   });
 }
 
+// The native LC kernels split their outputs over FF_LC_THREADS threads; every output is summed
+// by one thread in the same order, so the thread count must not change a single bit.
+conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_LC_THREADS)', async (e, rng) => {
+  const g: LocalGeometry = { height: 9, width: 21, inChannels: 2, outChannels: 3, window: 5 };
+  const rows = 37;
+  const fin = localInputSize(g);
+  const fout = localOutputSize(g);
+  const ws = localWeightShape(g);
+  const x = e.fromArray(randn(rng, rows * fin), rows, fin);
+  const dy = e.fromArray(randn(rng, rows * fout), rows, fout);
+  const w = e.fromArray(randn(rng, ws.rows * ws.cols), ws.rows, ws.cols);
+  const old = randn(rng, ws.rows * ws.cols);
+  const saved = process.env.FF_LC_THREADS;
+  const results: Float32Array[][] = [];
+  try {
+    for (const threads of ['1', '2', '3']) {
+      process.env.FF_LC_THREADS = threads;
+      const y = e.zeros(rows, fout);
+      const dw = e.fromArray(old, ws.rows, ws.cols);
+      const dx = e.zeros(rows, fin);
+      e.localForward(x, w, y, g);
+      e.localWeightGrad(x, dy, dw, g, { alpha: 0.3, beta: 0.9 });
+      e.localInputGrad(dy, w, dx, g);
+      results.push([await e.read(y), await e.read(dw), await e.read(dx)]);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.FF_LC_THREADS;
+    else process.env.FF_LC_THREADS = saved;
+  }
+  for (const k of [1, 2]) {
+    for (const [i, name] of ['localForward', 'localWeightGrad', 'localInputGrad'].entries()) {
+      assert.deepEqual(results[k][i], results[0][i], `${name}: ${k + 1} threads differ from 1`);
+    }
+  }
+});
+
 conformance('local kernels: bad geometry and shape mismatches throw one-line errors', async (e) => {
   const g: LocalGeometry = { height: 3, width: 4, inChannels: 2, outChannels: 1, window: 3 };
   const ws = localWeightShape(g);
