@@ -1,4 +1,4 @@
-// `ff compare --preset cifar` (or cifar-quick): the talk's CIFAR-10 table — BP, FF min-ssq and
+// `ff compare --preset cifar` (or cifar-short, cifar-quick): the talk's CIFAR-10 table — BP, FF min-ssq and
 // FF max-ssq on 2 and 3 locally-connected hidden maps (presets cifar-bp-N, cifar-ff-N, the
 // latter with goodness max-ssq for the third net), six runs in DIR/<procedure>-<N>, each
 // resumable and reused once finished; printed and written as DIR/compare.json and compare.md.
@@ -10,7 +10,7 @@ import { inClaimedDir } from './claimed-dir.js';
 import { runSuite, type SuiteEntry, type SuiteResult } from './compare-suite.js';
 
 /** The suites `ff compare --preset` accepts besides single presets. */
-export const CIFAR_SUITES = ['cifar', 'cifar-quick'] as const;
+export const CIFAR_SUITES = ['cifar', 'cifar-short', 'cifar-quick'] as const;
 
 /** Train error is measured on the first 1,000 training images, as many as the test images. */
 export const TRAIN_EVAL_COUNT = 1000;
@@ -27,15 +27,15 @@ export function isCifarSuite(name: string): boolean {
   return (CIFAR_SUITES as readonly string[]).includes(name);
 }
 
-/** The six nets of the table, from the presets (with -quick for 'cifar-quick'). */
+/** The six nets of the table, from the presets (with -quick / -short for 'cifar-quick' / 'cifar-short'). */
 export function cifarSuiteEntries(suite: string, epochs?: number): SuiteEntry[] {
-  const quick = suite === 'cifar-quick' ? '-quick' : '';
+  const variant = suite === 'cifar' ? '' : suite.slice('cifar'.length); // '', '-short', '-quick'
   const entries: SuiteEntry[] = [];
   for (const hidden of [2, 3]) {
     const nets = [
-      { key: `bp-${hidden}`, algo: 'bp', procedure: 'BP', preset: `cifar-bp-${hidden}${quick}`, extra: {} },
-      { key: `ff-min-ssq-${hidden}`, algo: 'ff', procedure: 'FF min ssq', preset: `cifar-ff-${hidden}${quick}`, extra: { goodness: 'min-ssq' } },
-      { key: `ff-max-ssq-${hidden}`, algo: 'ff', procedure: 'FF max ssq', preset: `cifar-ff-${hidden}${quick}`, extra: { goodness: 'max-ssq' } },
+      { key: `bp-${hidden}`, algo: 'bp', procedure: 'BP', preset: `cifar-bp-${hidden}${variant}`, extra: {} },
+      { key: `ff-min-ssq-${hidden}`, algo: 'ff', procedure: 'FF min ssq', preset: `cifar-ff-${hidden}${variant}`, extra: { goodness: 'min-ssq' } },
+      { key: `ff-max-ssq-${hidden}`, algo: 'ff', procedure: 'FF max ssq', preset: `cifar-ff-${hidden}${variant}`, extra: { goodness: 'max-ssq' } },
     ] as const;
     for (const n of nets) {
       const config: Record<string, unknown> = { ...getAlgorithm(n.algo).presetConfig(n.preset), ...n.extra, preset: n.preset };
