@@ -9,17 +9,16 @@
 // The hot loops are compiled for AVX-512, AVX2 and baseline x86-64 (GCC target_clones,
 // picked at load time), since the addon itself is built for baseline x86-64.
 //
-// Threads: each kernel splits its work into contiguous ranges of outputs — batch rows for
-// forward and input gradient, map rows (py) for the weight gradient — one per thread
-// (FF_LC_THREADS, default the online CPUs, at most LC_MAX_THREADS). Every output is summed
-// by one thread in the same order as on one thread, so the result does not depend on the
-// thread count (bit for bit). The kernels run while the BLAS threads are idle.
+// Threads (parallel.h): each kernel splits its work into contiguous ranges of outputs —
+// batch rows for forward and input gradient, map rows (py) for the weight gradient. Every
+// output is summed by one thread in the same order as on one thread, so the result does not
+// depend on the thread count (bit for bit). The kernels run while the BLAS threads are idle.
 #include "lc_kernels.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "parallel.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define LC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -33,56 +32,6 @@
 // Register blocks: ROW_BLOCK rows × MAX_LANES neighbouring units of a map row.
 #define ROW_BLOCK 4
 #define MAX_LANES 16
-
-#define LC_MAX_THREADS 8
-
-// ---- a parallel for over [0, n) -------------------------------------------------------------
-
-typedef void (*lc_range_fn)(void *ctx, size_t lo, size_t hi);
-typedef struct {
-  lc_range_fn fn;
-  void *ctx;
-  size_t lo, hi;
-} lc_task;
-
-static void *lc_run_task(void *p) {
-  lc_task *t = p;
-  t->fn(t->ctx, t->lo, t->hi);
-  return NULL;
-}
-
-static size_t lc_threads(void) {
-  const char *env = getenv("FF_LC_THREADS");
-  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-  if (n < 1) n = 1;
-  return n > LC_MAX_THREADS ? LC_MAX_THREADS : (size_t)n;
-}
-
-// fn over [0, n) in contiguous ranges of at least `grain`, one per thread; the caller's thread
-// takes the first. A thread that cannot be started has its range run here instead.
-static void lc_parallel(size_t n, size_t grain, lc_range_fn fn, void *ctx) {
-  size_t T = lc_threads();
-  if (grain < 1) grain = 1;
-  if (T > n / grain) T = n / grain;
-  if (T <= 1) {
-    fn(ctx, 0, n);
-    return;
-  }
-  pthread_t th[LC_MAX_THREADS];
-  lc_task task[LC_MAX_THREADS];
-  int started[LC_MAX_THREADS] = {0};
-  for (size_t t = 1; t < T; t++) {
-    task[t] = (lc_task){fn, ctx, n * t / T, n * (t + 1) / T};
-    started[t] = pthread_create(&th[t], NULL, lc_run_task, &task[t]) == 0;
-  }
-  fn(ctx, 0, n / T);
-  for (size_t t = 1; t < T; t++) {
-    if (started[t])
-      pthread_join(th[t], NULL);
-    else
-      lc_run_task(&task[t]);
-  }
-}
 
 // out[i] = alpha·acc[i] + beta·out[i]; beta = 0 overwrites (NaN in out vanishes).
 static void store_scaled(float *restrict out, const float *restrict acc, size_t n, float alpha,
@@ -190,7 +139,7 @@ static void forward_rows(void *ctx, size_t lo, size_t hi) {
 int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const float *w,
                float beta, float *y) {
   lc_job j = {g, alpha, beta, x, w, y, 0};
-  lc_parallel(rows, ROW_BLOCK * 2, forward_rows, &j);
+  ff_parallel_for(rows, ROW_BLOCK * 2, forward_rows, &j);
   return j.failed ? -1 : 0;
 }
 
@@ -262,7 +211,7 @@ int lc_weight_grad(const lc_geom *g, size_t rows, float alpha, const float *x, c
   if (!xpad) return -1;
   pad_columns(x, rows, Ci, H, W, r, xpad);
   lc_weight_job j = {{g, alpha, beta, xpad, dy, dw, 0}, rows};
-  lc_parallel(H, 1, weight_grad_range, &j);
+  ff_parallel_for(H, 1, weight_grad_range, &j);
   free(xpad);
   return 0;
 }
@@ -350,7 +299,7 @@ int lc_input_grad(const lc_geom *g, size_t rows, float alpha, const float *dy, c
   if (!wpad) return -1;
   pad_columns(w, 1, H * Co * Ci * K * K, 1, W, r, wpad);
   lc_job j = {g, alpha, beta, dy, wpad, dx, 0};
-  lc_parallel(rows, ROW_BLOCK * 2, input_grad_rows, &j);
+  ff_parallel_for(rows, ROW_BLOCK * 2, input_grad_rows, &j);
   free(wpad);
   return j.failed ? -1 : 0;
 }

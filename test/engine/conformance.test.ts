@@ -540,9 +540,9 @@ for (const { g, rows } of LOCAL_CASES) {
   });
 }
 
-// The native LC kernels split their outputs over FF_LC_THREADS threads; every output is summed
+// The native LC kernels split their outputs over FF_KERNEL_THREADS threads; every output is summed
 // by one thread in the same order, so the thread count must not change a single bit.
-conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_LC_THREADS)', async (e, rng) => {
+conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_KERNEL_THREADS)', async (e, rng) => {
   const g: LocalGeometry = { height: 9, width: 21, inChannels: 2, outChannels: 3, window: 5 };
   const rows = 37;
   const fin = localInputSize(g);
@@ -552,11 +552,11 @@ conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_LC_THREA
   const dy = e.fromArray(randn(rng, rows * fout), rows, fout);
   const w = e.fromArray(randn(rng, ws.rows * ws.cols), ws.rows, ws.cols);
   const old = randn(rng, ws.rows * ws.cols);
-  const saved = process.env.FF_LC_THREADS;
+  const saved = process.env.FF_KERNEL_THREADS;
   const results: Float32Array[][] = [];
   try {
     for (const threads of ['1', '2', '3']) {
-      process.env.FF_LC_THREADS = threads;
+      process.env.FF_KERNEL_THREADS = threads;
       const y = e.zeros(rows, fout);
       const dw = e.fromArray(old, ws.rows, ws.cols);
       const dx = e.zeros(rows, fin);
@@ -566,13 +566,42 @@ conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_LC_THREA
       results.push([await e.read(y), await e.read(dw), await e.read(dx)]);
     }
   } finally {
-    if (saved === undefined) delete process.env.FF_LC_THREADS;
-    else process.env.FF_LC_THREADS = saved;
+    if (saved === undefined) delete process.env.FF_KERNEL_THREADS;
+    else process.env.FF_KERNEL_THREADS = saved;
   }
   for (const k of [1, 2]) {
     for (const [i, name] of ['localForward', 'localWeightGrad', 'localInputGrad'].entries()) {
       assert.deepEqual(results[k][i], results[0][i], `${name}: ${k + 1} threads differ from 1`);
     }
+  }
+});
+
+// smoothApply and multiply split big matrices (≥ 2¹⁸ values) over FF_KERNEL_THREADS threads:
+// the same bits on 1 and 3 threads, and the js twin's bits (float32 arithmetic, exactly).
+conformance('smoothApply and multiply on a big matrix: the same bits on 1 and 3 threads, and as the js engine', async (e, rng) => {
+  const [r, c] = [700, 1001];
+  const W = randn(rng, r * c);
+  const S = randn(rng, r * c, 0.01);
+  const M = Float32Array.from(randn(rng, r * c), (v) => (v > 0 ? 1 : 0));
+  const js = new JsEngine();
+  const want = async (eng: Engine) => {
+    const w = eng.fromArray(W, r, c);
+    eng.smoothApply(w, eng.fromArray(S, r, c), 0.02, 0.001);
+    eng.multiply(w, eng.fromArray(M, r, c), w);
+    return eng.read(w);
+  };
+  const reference = await want(js);
+  const saved = process.env.FF_KERNEL_THREADS;
+  try {
+    for (const threads of ['1', '3']) {
+      process.env.FF_KERNEL_THREADS = threads;
+      const got = await want(e);
+      const bad = got.findIndex((v, i) => !Object.is(v, reference[i]));
+      assert.equal(bad, -1, `${threads} thread(s): element ${bad} is ${got[bad]}, the js engine gives ${reference[bad]}`);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.FF_KERNEL_THREADS;
+    else process.env.FF_KERNEL_THREADS = saved;
   }
 });
 
