@@ -48,10 +48,10 @@ const CIFAR_BP: Partial<BPConfig> = { weightCost: 5e-3 };
 const QUICK_CIFAR = { epochs: 3, trainSubset: 5000, evalSubset: 1000, evalEvery: 1 } as const;
 /**
  * -short: a documented shorter protocol for 2-core machines, where the full one (60 epochs on
- * 45,000 images) takes days per FF net: the first 10,000 training images, 6 epochs (1/45 of
+ * 45,000 images) takes days per FF net: the first 10,000 training images, 3 epochs (1/90 of
  * the image presentations), about an hour for the whole table.
  */
-const SHORT_CIFAR = { epochs: 6, trainSubset: 10000, evalSubset: 1000, evalEvery: 2 } as const;
+const SHORT_CIFAR = { epochs: 3, trainSubset: 10000, evalSubset: 1000, evalEvery: 1 } as const;
 /** BP presets' FF part: FF on the feed-forward LC net (label as extra units, dense into layer 1). */
 const feedForward = (ff: Partial<FFConfig>): Partial<FFConfig> => ({ ...ff, architecture: 'feedforward', labelStrength: 1, schedule: 'hinton' });
 
@@ -145,23 +145,23 @@ export const PRESETS: Record<string, Preset> = {
     algo: 'bp',
   },
   'cifar-ff-2-short': {
-    description: 'cifar-ff-2 on the first 10,000 training images, 6 epochs (the documented shorter protocol)',
+    description: 'cifar-ff-2 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
     ff: { ...cifarLocal(2), ...SHORT_CIFAR },
     bp: CIFAR_BP,
   },
   'cifar-ff-3-short': {
-    description: 'cifar-ff-3 on the first 10,000 training images, 6 epochs (the documented shorter protocol)',
+    description: 'cifar-ff-3 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
     ff: { ...cifarLocal(3), ...SHORT_CIFAR },
     bp: CIFAR_BP,
   },
   'cifar-bp-2-short': {
-    description: 'cifar-bp-2 on the first 10,000 training images, 6 epochs (the documented shorter protocol)',
+    description: 'cifar-bp-2 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
     ff: feedForward({ ...cifarLocal(2), ...SHORT_CIFAR }),
     bp: CIFAR_BP,
     algo: 'bp',
   },
   'cifar-bp-3-short': {
-    description: 'cifar-bp-3 on the first 10,000 training images, 6 epochs (the documented shorter protocol)',
+    description: 'cifar-bp-3 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
     ff: feedForward({ ...cifarLocal(3), ...SHORT_CIFAR }),
     bp: CIFAR_BP,
     algo: 'bp',

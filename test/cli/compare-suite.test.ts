@@ -87,7 +87,7 @@ test('compare suites cifar / cifar-quick: six nets from the cifar-* presets, max
   assert.ok(isCifarSuite('cifar') && isCifarSuite('cifar-quick') && isCifarSuite('cifar-short') && !isCifarSuite('quick'));
   const short = cifarSuiteEntries('cifar-short');
   assert.deepEqual(short.map((e) => e.config.preset), ['cifar-bp-2-short', 'cifar-ff-2-short', 'cifar-ff-2-short', 'cifar-bp-3-short', 'cifar-ff-3-short', 'cifar-ff-3-short']);
-  assert.ok(short.every((e) => e.config.trainSubset === 10000 && e.config.epochs === 6));
+  assert.ok(short.every((e) => e.config.trainSubset === 10000 && e.config.epochs === 3));
   assert.equal(TRAIN_EVAL_COUNT, 1000);
   const quick = cifarSuiteEntries('cifar-quick', 2);
   assert.deepEqual(quick.map((e) => `${e.key}:${e.config.preset}`), [
