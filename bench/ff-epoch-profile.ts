@@ -127,8 +127,15 @@ function profiled(e: Engine, current: () => Profile): Engine {
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-/** GFLOP/s of one product shape on its own (fresh random buffers, hot, median of reps). */
-export function sgemmGflops(e: Engine, s: ShapeStat, reps: number): number {
+/** A 64 MB buffer written before each 'cold' product, so that its operands start outside every cache. */
+let evictor: Mat | null = null;
+
+/**
+ * GFLOP/s of one product shape on its own (fresh random buffers, median of reps): hot (the
+ * operands stay in cache between reps), or cold (the caches are flushed before each rep, as
+ * the training loop leaves them: between two uses of a layer's weights it touches every other layer's).
+ */
+export function sgemmGflops(e: Engine, s: ShapeStat, reps: number, cold = false): number {
   const rng = new Rng(7);
   const [ar, ac] = s.transA ? [s.k, s.m] : [s.m, s.k];
   const [br, bc] = s.transB ? [s.n, s.k] : [s.k, s.n];
@@ -138,6 +145,7 @@ export function sgemmGflops(e: Engine, s: ShapeStat, reps: number): number {
   const opts = { transA: s.transA, transB: s.transB, beta: s.beta ? 0.9 : 0 };
   const ts: number[] = [];
   for (let r = 0; r < reps + 2; r++) {
+    if (cold) e.fill((evictor ??= e.zeros(4096, 4096)), r);
     const t0 = performance.now();
     e.gemm(a, b, c, opts);
     if (r >= 2) ts.push(performance.now() - t0);
@@ -233,6 +241,9 @@ export async function runProfile(args: string[]): Promise<void> {
   // The sgemm ceiling, in the same run: each shape alone.
   const gflopsAlone = new Map<string, number>();
   for (const s of sides) for (const [key, st] of s.prof.shapes) if (!gflopsAlone.has(key)) gflopsAlone.set(key, sgemmGflops(base, st, 7));
+  // The same shapes with cold caches: how much of the loop's loss is memory rather than threads.
+  const gflopsCold = new Map<string, number>();
+  for (const s of sides) for (const [key, st] of s.prof.shapes) if (!gflopsCold.has(key)) gflopsCold.set(key, sgemmGflops(base, st, 7, true));
 
   const out: Record<string, unknown>[] = [];
   for (const side of sides) {
@@ -248,7 +259,7 @@ export async function runProfile(args: string[]): Promise<void> {
       const fl = 2 * s.m * s.n * s.k * s.calls;
       sgemmMs += fl / (g * 1e6);
       shapeRows.push(
-        `    ${key.padEnd(22)} ${String(s.calls / n).padStart(3)}/minibatch ${(s.ms / n).toFixed(2).padStart(7)} ms   in loop ${(fl / (s.ms * 1e6)).toFixed(1).padStart(6)} GFLOP/s   alone ${g.toFixed(1).padStart(6)} GFLOP/s`,
+        `    ${key.padEnd(22)} ${String(s.calls / n).padStart(3)}/minibatch ${(s.ms / n).toFixed(2).padStart(7)} ms   in loop ${(fl / (s.ms * 1e6)).toFixed(1).padStart(6)} GFLOP/s   alone ${g.toFixed(1).padStart(6)} GFLOP/s   alone, cold caches ${gflopsCold.get(key)!.toFixed(1).padStart(6)} GFLOP/s`,
       );
     }
     const gflopsLoop = prof.flops / (wall * 1e6);
