@@ -112,28 +112,38 @@ typedef struct {
   int failed;  // set (to 1) by a thread that ran out of memory
 } lc_job;
 
-// Batch rows [lo, hi) of y = alpha·LC(x, w) + beta·y, in chunks of ROW_CHUNK.
-static void forward_rows(void *ctx, size_t lo, size_t hi) {
-  lc_job *j = ctx;
+typedef void (*chunk_fn)(const lc_geom *g, size_t nr, const float *pad, const float *w, float *acc);
+
+// Batch rows [lo, hi) of out = alpha·f(a, b) + beta·out, in chunks of ROW_CHUNK rows: each
+// chunk of `a` (rows of in_ch channels) is padded, f sums it into acc (rows of out_ch
+// channels), and acc is scaled into out. Forward and input gradient differ only in f and in
+// which side has which channels.
+static void chunked_rows(lc_job *j, size_t lo, size_t hi, size_t in_ch, size_t out_ch, chunk_fn f) {
   const lc_geom *g = j->g;
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t r = g->window / 2, Wp = W + 2 * r, fin = Ci * H * W, fout = Co * H * W;
-  float *xpad = malloc(ROW_CHUNK * Ci * H * Wp * sizeof(float));
+  const size_t H = g->height, W = g->width, r = g->window / 2, Wp = W + 2 * r;
+  const size_t fin = in_ch * H * W, fout = out_ch * H * W;
+  float *pad = malloc(ROW_CHUNK * in_ch * H * Wp * sizeof(float));
   float *acc = malloc(ROW_CHUNK * fout * sizeof(float));
-  if (!xpad || !acc) {
-    free(xpad);
+  if (!pad || !acc) {
+    free(pad);
     free(acc);
     __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
     return;
   }
   for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
     const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
-    pad_columns(j->a + i0 * fin, nr, Ci, H, W, r, xpad);
-    forward_chunk(g, nr, xpad, j->b, acc);
+    pad_columns(j->a + i0 * fin, nr, in_ch, H, W, r, pad);
+    f(g, nr, pad, j->b, acc);
     store_scaled(j->out + i0 * fout, acc, nr * fout, j->alpha, j->beta);
   }
-  free(xpad);
+  free(pad);
   free(acc);
+}
+
+// Batch rows [lo, hi) of y = alpha·LC(x, w) + beta·y.
+static void forward_rows(void *ctx, size_t lo, size_t hi) {
+  lc_job *j = ctx;
+  chunked_rows(j, lo, hi, j->g->in_channels, j->g->out_channels, forward_chunk);
 }
 
 int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const float *w,
@@ -270,25 +280,7 @@ LC_CLONES static void input_grad_chunk(const lc_geom *g, size_t nr, const float 
 // Batch rows [lo, hi) of dx = alpha·LCᵀ(dy, w) + beta·dx (b: the padded weights).
 static void input_grad_rows(void *ctx, size_t lo, size_t hi) {
   lc_job *j = ctx;
-  const lc_geom *g = j->g;
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t r = g->window / 2, Wp = W + 2 * r, fin = Ci * H * W, fout = Co * H * W;
-  float *dzpad = malloc(ROW_CHUNK * Co * H * Wp * sizeof(float));
-  float *acc = malloc(ROW_CHUNK * fin * sizeof(float));
-  if (!dzpad || !acc) {
-    free(dzpad);
-    free(acc);
-    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
-    return;
-  }
-  for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
-    const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
-    pad_columns(j->a + i0 * fout, nr, Co, H, W, r, dzpad);
-    input_grad_chunk(g, nr, dzpad, j->b, acc);
-    store_scaled(j->out + i0 * fin, acc, nr * fin, j->alpha, j->beta);
-  }
-  free(dzpad);
-  free(acc);
+  chunked_rows(j, lo, hi, j->g->out_channels, j->g->in_channels, input_grad_chunk);
 }
 
 int lc_input_grad(const lc_geom *g, size_t rows, float alpha, const float *dy, const float *w,
