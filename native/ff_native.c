@@ -38,11 +38,11 @@
 
 #include "napi_args.h"
 #include "lc_napi.h"
-#include "parallel.h"
 
-// Memory-bound passes over a whole weight matrix (smoothApply, multiply) run on several threads
-// (parallel.h) when the matrix is big: each element is independent, so the split cannot change a bit.
-#define PARALLEL_GRAIN ((size_t)1 << 18)
+// The memory-bound passes over whole weight matrices (smoothApply, multiply) stay on one
+// thread: split over two threads with parallel.h they were 3× slower in the real training loop
+// (0.69 → 2.0 ms per hinton minibatch, AMD EPYC, 2 cores) and slowed the next products too —
+// the new threads compete with OpenBLAS's workers, which keep spinning after a product.
 
 // ---- products ---------------------------------------------------------------------------
 
@@ -375,16 +375,6 @@ static napi_value ff_axpby(napi_env env, napi_callback_info info) {
 #undef FN
 }
 
-typedef struct {
-  const float *X, *Y;
-  float *O;
-} multiply_job;
-
-static void multiply_range(void *ctx, size_t lo, size_t hi) {
-  multiply_job *j = ctx;
-  for (size_t i = lo; i < hi; i++) j->O[i] = j->X[i] * j->Y[i];
-}
-
 // multiply(x, y, out): out = x ⊙ y elementwise (one float32 rounding, so the js twin is exact);
 // out may alias x or y. Masked connections keep their weights zero off the mask with it.
 static napi_value ff_multiply(napi_env env, napi_callback_info info) {
@@ -397,8 +387,7 @@ static napi_value ff_multiply(napi_env env, napi_callback_info info) {
   F32(2, "out", O, lo);
   LEN("y", ly, lx);
   LEN("out", lo, lx);
-  multiply_job job = {X, Y, O};
-  ff_parallel_for(lx, PARALLEL_GRAIN, multiply_range, &job);
+  for (size_t i = 0; i < lx; i++) O[i] = X[i] * Y[i];
   return NULL;
 #undef FN
 }
@@ -447,17 +436,6 @@ __attribute__((noinline)) static void smooth_apply_kernel(float *restrict W, con
   }
 }
 
-typedef struct {
-  float *W;
-  const float *S;
-  float lr, wc;
-} smooth_apply_job;
-
-static void smooth_apply_range(void *ctx, size_t lo, size_t hi) {
-  smooth_apply_job *j = ctx;
-  smooth_apply_kernel(j->W + lo, j->S + lo, hi - lo, j->lr, j->wc);
-}
-
 static napi_value ff_smooth_apply(napi_env env, napi_callback_info info) {
 #define FN "smoothApply"
   ARGS(4);
@@ -473,8 +451,7 @@ static napi_value ff_smooth_apply(napi_env env, napi_callback_info info) {
     fail(env, FN, "w and state must not overlap");
     return NULL;
   }
-  smooth_apply_job job = {W, S, (float)lr, (float)wc};
-  ff_parallel_for(lw, PARALLEL_GRAIN, smooth_apply_range, &job);
+  smooth_apply_kernel(W, S, lw, (float)lr, (float)wc);
   return NULL;
 #undef FN
 }
