@@ -39,11 +39,6 @@
 #include "napi_args.h"
 #include "lc_napi.h"
 
-// The memory-bound passes over whole weight matrices (smoothApply, multiply) stay on one
-// thread: split over two threads with parallel.h they were 3× slower in the real training loop
-// (0.69 → 2.0 ms per hinton minibatch, AMD EPYC, 2 cores) and slowed the next products too —
-// the new threads compete with OpenBLAS's workers, which keep spinning after a product.
-
 // ---- products ---------------------------------------------------------------------------
 
 // gemm(transA, transB, m, n, k, alpha, a, b, beta, c): c = alpha·op(a)·op(b) + beta·c with
@@ -428,6 +423,9 @@ static napi_value ff_smooth_step(napi_env env, napi_callback_info info) {
 // the smoothed gradient into state. float32 arithmetic, every operation rounded (no FMA, see
 // the top), so src/engine/js-backend.ts reproduces it bit for bit with Math.fround. A memory-
 // bound pass (read w and state, write w): float lanes instead of double halve the vector work.
+// One thread on purpose: split over two with parallel.h it was 3× slower in the real training
+// loop (0.69 → 2.0 ms per hinton minibatch, AMD EPYC, 2 cores) and slowed the next products
+// too — the new threads compete with OpenBLAS's workers, which keep spinning after a product.
 __attribute__((noinline)) static void smooth_apply_kernel(float *restrict W, const float *restrict S,
                                                           size_t n, float lr, float wc) {
   for (size_t i = 0; i < n; i++) {

@@ -14,7 +14,7 @@ import type { Engine, Mat } from '../engine/engine.js';
 import { initLocalWeights, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
 import { Rng } from '../engine/rng.js';
 import { NORM_EPS } from '../ff/ff-net.js';
-import type { GridMaps } from '../train/grid-maps.js';
+import { maskFanIn, type GridMaps } from '../train/grid-maps.js';
 import type { LocalMaps } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { BPConfig } from './config.js';
@@ -80,8 +80,7 @@ export class BPNet {
       // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG.
       const shape = g ? localWeightShape(g) : { rows: fanIn, cols: width };
       const mask = grids && k < L ? grids.mask(k, fanIn) : null;
-      const unitFanIn = mask ? grids!.layers[k].window ** 2 * grids!.layers[k].source.channels : fanIn;
-      const w = g ? initLocalWeights(g, () => this.rng.normal()) : this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(unitFanIn));
+      const w = g ? initLocalWeights(g, () => this.rng.normal()) : this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? maskFanIn(mask, width) : fanIn));
       const weight = new Param(`${name}.weight`, engine.fromArray(w, shape.rows, shape.cols), engine, cfg);
       if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
       this.weights.push(weight);

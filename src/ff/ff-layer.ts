@@ -6,6 +6,7 @@
 import type { Engine, Mat } from '../engine/engine.js';
 import { describeLocal, initLocalWeights, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
 import type { Rng } from '../engine/rng.js';
+import { maskFanIn } from '../train/grid-maps.js';
 import { Param } from '../train/optimizer.js';
 import { thresholdFor, type FFConfig } from './config.js';
 
@@ -73,7 +74,7 @@ export class FFLayer {
       }
       // ffnew.m: W ~ N(0,1)/sqrt(fan-in) (a masked connection: the inputs a unit really sees).
       if (mask && mask.length !== fanIn * width) throw new Error(`layer ${index + 1}: a ${source} mask of ${mask.length} values for ${fanIn}×${width} weights`);
-      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? meanFanIn(mask, width) : fanIn));
+      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? maskFanIn(mask, width) : fanIn));
       const weight = new Param(name, engine.fromArray(w, fanIn, width), engine, cfg);
       if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
       this.connections.push({ source, kind: 'dense', weight });
@@ -212,11 +213,4 @@ export class FFLayer {
     if (!m) this.scratchMats.set(key, (m = this.engine.zeros(rows, cols)));
     return m;
   }
-}
-
-/** Inputs per unit of a 0/1 mask (fanIn × width), on average: a masked connection's fan-in. */
-function meanFanIn(mask: Float32Array, width: number): number {
-  let ones = 0;
-  for (let i = 0; i < mask.length; i++) ones += mask[i];
-  return Math.max(1, ones / width);
 }

@@ -106,7 +106,7 @@ export class FFNet {
     const C = maps?.channels ?? 0;
     // Grid: layer l's bottom-up mask; top-down into l is the transpose of layer l+1's.
     const gridMask = (l: number) => grids?.mask(l, this.sizes[l]);
-    const topDownMask = (l: number) => grids && transpose(grids.mask(l + 1, this.sizes[l + 1]), this.sizes[l + 1], this.sizes[l + 2]);
+    const topDownMask = (l: number) => grids ? transpose(grids.mask(l + 1, this.sizes[l + 1]), this.sizes[l + 1], this.sizes[l + 2]) : undefined;
     for (let l = 0; l < L; l++) {
       const incoming: IncomingSpec[] = [
         { source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l], local: lc(l === 0 ? this.imageShape.channels : C), mask: gridMask(l) },
@@ -114,7 +114,7 @@ export class FFNet {
       if (l === 0 && this.separateLabel) incoming.push({ source: 'label', fanIn: this.numClasses });
       if (this.recurrent) {
         incoming.push(
-          l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2], local: lc(C), mask: topDownMask(l) ?? undefined },
+          l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2], local: lc(C), mask: topDownMask(l) },
         );
         if (cfg.lateral) incoming.push({ source: 'self', fanIn: this.sizes[l + 1], local: lc(C) });
       }

@@ -117,3 +117,10 @@ export function gridMapsFor(cfg: Pick<RunConfig, 'connectivity' | 'grid' | 'laye
   }
   return maps;
 }
+
+/** Inputs per unit of a 0/1 mask (fanIn × width), on average: a masked connection's fan-in (initial scale). */
+export function maskFanIn(mask: Float32Array, width: number): number {
+  let ones = 0;
+  for (let i = 0; i < mask.length; i++) ones += mask[i];
+  return Math.max(1, ones / width);
+}

@@ -35,6 +35,12 @@ export class Param {
     if (this.mask) this.engine.multiply(this.value, this.mask, this.value);
   }
 
+  /** The 'smooth' update from the smoothed gradient already in state[0] (then the mask). */
+  private applySmoothed(lr: number, weightCost: number): void {
+    this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
+    this.applyMask();
+  }
+
   /**
    * One descent step from a SUMMED gradient (gradScale turns it into a mean).
    * lr already includes the schedule's gain; weightCost is the L2 pull toward zero.
@@ -76,8 +82,7 @@ export class Param {
     const o = this.opt;
     if (o.optimizer === 'smooth') {
       this.engine.gemm(a, b, this.state[0], { ...ops, alpha: (1 - o.smoothing) * gradScale, beta: o.smoothing });
-      this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
-      this.applyMask();
+      this.applySmoothed(lr, weightCost);
     } else {
       const g = grad();
       this.engine.gemm(a, b, g, ops);
@@ -135,8 +140,7 @@ export class Param {
   /** The update from what accumulateProduct/accumulateColSum gathered. */
   applyAccumulated(lr: number, weightCost: number): void {
     if (this.opt.optimizer === 'smooth') {
-      this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
-      this.applyMask();
+      this.applySmoothed(lr, weightCost);
       return;
     }
     if (!this.pendingGrad) throw new Error(`${this.name}: no gradient accumulated`);
@@ -149,8 +153,7 @@ export class Param {
     const o = this.opt;
     if (o.optimizer === 'smooth') {
       this.engine.colSum(x, this.state[0], (1 - o.smoothing) * gradScale, o.smoothing);
-      this.engine.smoothApply(this.value, this.state[0], lr, weightCost);
-      this.applyMask();
+      this.applySmoothed(lr, weightCost);
     } else {
       const g = grad();
       this.engine.colSum(x, g, 1, 0);
