@@ -21,7 +21,7 @@ import {
 interface ShowFieldsOptions {
   layer: string;
   units: string;
-  out: string;
+  out?: string;
   sort: string;
   scale?: string;
   columns?: string;
@@ -36,7 +36,7 @@ export function registerShowFieldsCommand(program: Command): void {
     .argument('<dir>', 'run directory (holds checkpoint.safetensors)')
     .option('--layer <n>', 'hidden layer (only 1 has image-shaped fields)', '1')
     .option('--units <n>', 'how many units to draw', '100')
-    .option('--out <file>', 'PNG file to write', 'fields.png')
+    .option('--out <file>', 'PNG file to write (default DIR/fields.png, beside the checkpoint)')
     .option('--sort <how>', `unit order: ${FIELD_SORTS.join(', ')} (largest weight RMS, most active, index)`, 'rms')
     .option('--scale <k>', 'pixels per weight (default 3 up to 200 units, else 2)')
     .option('--columns <n>', 'tiles per row (default √units)')
@@ -55,7 +55,9 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
   if (!FIELD_SORTS.includes(o.sort as FieldSort)) throw new Error(`--sort must be one of ${FIELD_SORTS.join(', ')}, got '${o.sort}'`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: no such run directory`);
   const ck = loadCheckpoint(dir);
-  if (isLocalCheckpoint(ck)) return showLocalFields(ck, layer, units, o);
+  // Default beside the checkpoint, not the current directory: the picture belongs to the run.
+  const outFile = o.out ?? path.join(dir, 'fields.png');
+  if (isLocalCheckpoint(ck)) return showLocalFields(ck, layer, units, { ...o, out: outFile });
   if (o.at !== undefined) throw new Error('--at picks map locations of a locally-connected run; this run is dense (use --units)');
   let fw = fieldWeightsFromCheckpoint(ck, layer);
   if (o.minusInit) fw = await learnedChange(ck, fw, getEngine());
@@ -65,17 +67,16 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
     scale: o.scale === undefined ? undefined : parseIntStrict(o.scale, '--scale'),
     columns: o.columns === undefined ? undefined : parseIntStrict(o.columns, '--columns'),
   });
-  const out = path.resolve(o.out);
-  writeFileAtomic(out, png);
+  writeFileAtomic(path.resolve(outFile), png);
   return (
-    `wrote ${o.out}: ${units} of ${fw.units} layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, sorted by ${o.sort}), ` +
+    `wrote ${outFile}: ${units} of ${fw.units} layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, sorted by ${o.sort}), ` +
     `${layout.imageWidth}×${layout.imageHeight} px${fw.labelPixels ? `, label strip 0..${fw.labelPixels - 1} under each field` : ''}` +
     (o.minusInit ? '' : '\n(early in training the initial random weights dominate; --minus-init shows what was learned)')
   );
 }
 
 /** Each unit's K×K window drawn at its place on the image grid. */
-async function showLocalFields(ck: Checkpoint, layer: number, count: number, o: ShowFieldsOptions): Promise<string> {
+async function showLocalFields(ck: Checkpoint, layer: number, count: number, o: ShowFieldsOptions & { out: string }): Promise<string> {
   let lf = localFieldWeightsFromCheckpoint(ck, layer);
   if (o.minusInit) lf = await localLearnedChange(ck, lf, getEngine());
   const g = lf.geometry;

@@ -7,6 +7,7 @@ import type { EpochMetrics } from '../train/trainer.js';
 import { escapeHtml, figure, fmt, histogramChart } from './charts.js';
 import { cssGradient } from './colormap.js';
 import { renderFields, type FieldWeights } from './fields.js';
+import { pickLocalUnits, renderLocalFields, type LocalFieldWeights } from './local-fields.js';
 import { quantile, type LayerStats } from './layer-stats.js';
 
 export function datasetName(ck: Checkpoint): string {
@@ -80,6 +81,17 @@ export function fieldsFigure(title: string, what: string, fw: FieldWeights, unit
 <div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>
 <p class="note">${count} of ${fw.units} units with the largest weight RMS; ${escapeHtml(what)}, each image scaled to its own largest |weight| (blue negative, white 0, red positive).${strip}</p>`;
   return figure(title, body, { subtitle: `${count} units, sorted by RMS` });
+}
+
+/** A locally-connected layer 1: each unit's K×K window drawn at its place on the image grid. */
+export function localFieldsFigure(title: string, what: string, lf: LocalFieldWeights, units: number): string {
+  const g = lf.geometry;
+  const picked = pickLocalUnits(lf, Math.min(units, g.height * g.width * g.outChannels), 'rms');
+  const { png, layout } = renderLocalFields(lf, { units: picked, scale: 2 });
+  const body = `<img class="fields" alt="${escapeHtml(title)}" width="${layout.imageWidth}" height="${layout.imageHeight}" src="data:image/png;base64,${png.toString('base64')}">
+<div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>
+<p class="note">${picked.length} of ${g.height * g.width * g.outChannels} locally-connected units with the largest weight RMS; ${escapeHtml(what)}: each unit's ${g.window}×${g.window}×${g.inChannels} window at its place on the ${g.height}×${g.width} image (channels side by side, grey outside the window), scaled to its own largest |weight| (blue negative, white 0, red positive).</p>`;
+  return figure(title, body, { subtitle: `${picked.length} units, sorted by RMS` });
 }
 
 export function confusionFigure(ev: Evaluation, classNames: string[], what: string): string {

@@ -12,7 +12,7 @@ import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
 import { RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
 import { getAlgorithm } from '../train/algorithms.js';
-import { loadCheckpoint } from '../train/checkpoint.js';
+import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import { evaluate, type Evaluation } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';
 import { readMetrics } from '../train/trainer.js';
@@ -20,6 +20,7 @@ import { CHART_CSS, DASHES, escapeHtml, lineChart, PALETTE, type Series } from '
 import { comparisonSection, isComparisonDir, loadComparison } from './comparison.js';
 import { fieldWeightsFromCheckpoint, learnedChange } from './fields.js';
 import { ffLayerStats, type LayerStats } from './layer-stats.js';
+import { isLocalCheckpoint, localFieldWeightsFromCheckpoint, localLearnedChange } from './local-fields.js';
 import {
   activityChart,
   configTable,
@@ -27,6 +28,7 @@ import {
   datasetName,
   fieldsFigure,
   goodnessChart,
+  localFieldsFigure,
   PAGE_CSS,
   pct,
   summaryTable,
@@ -318,13 +320,7 @@ async function runSection(
 
   // Receptive fields (any algorithm whose first layer reads pixels).
   try {
-    const fw = fieldWeightsFromCheckpoint(ck, 1);
-    const figs = [fieldsFigure('Receptive fields of layer 1', 'incoming weights', fw, opts.units ?? 100)];
-    try {
-      figs.push(fieldsFigure('Layer 1: change since initialisation', 'weights minus their initial values, regenerated from the run’s seed', await learnedChange(ck, fw, engine), opts.units ?? 100));
-    } catch (e) {
-      note('change since initialisation', e);
-    }
+    const figs = isLocalCheckpoint(ck) ? await localFieldFigures(ck, engine, opts.units ?? 100, note) : await denseFieldFigures(ck, engine, opts.units ?? 100, note);
     parts.push(`<h3>Receptive fields</h3>
 <div class="grid fields">${figs.join('\n')}</div>`);
   } catch (e) {
@@ -376,4 +372,32 @@ function relaxationFigure(r: RelaxReport): string {
   return `<h3>Back relaxation</h3>
 <p class="note">From <code>ff relax</code>: each label clamped in turn on the label layer; a layer k steps below it can only differ after k + 1 iterations.</p>
 <div class="grid single">${chart ?? ''}</div>`;
+}
+
+type Note = (what: string, e: unknown) => void;
+const CHANGE_TITLE = 'Layer 1: change since initialisation';
+const CHANGE_WHAT = 'weights minus their initial values, regenerated from the run’s seed';
+
+/** Layer 1's weights as images, then what training changed (the latter optional: a note if it fails). */
+async function denseFieldFigures(ck: Checkpoint, engine: Engine, units: number, note: Note): Promise<string[]> {
+  const fw = fieldWeightsFromCheckpoint(ck, 1);
+  const figs = [fieldsFigure('Receptive fields of layer 1', 'incoming weights', fw, units)];
+  try {
+    figs.push(fieldsFigure(CHANGE_TITLE, CHANGE_WHAT, await learnedChange(ck, fw, engine), units));
+  } catch (e) {
+    note('change since initialisation', e);
+  }
+  return figs;
+}
+
+/** The same for a locally-connected layer 1: windows drawn at their places on the image. */
+async function localFieldFigures(ck: Checkpoint, engine: Engine, units: number, note: Note): Promise<string[]> {
+  const lf = localFieldWeightsFromCheckpoint(ck, 1);
+  const figs = [localFieldsFigure('Receptive fields of layer 1', 'incoming weights', lf, units)];
+  try {
+    figs.push(localFieldsFigure(CHANGE_TITLE, CHANGE_WHAT, await localLearnedChange(ck, lf, engine), units));
+  } catch (e) {
+    note('change since initialisation', e);
+  }
+  return figs;
 }

@@ -135,6 +135,11 @@ test('ff show-fields: writes the PNG; one-line errors for a missing dir, bad --u
   assert.ok(existsSync(out));
   const png = PNG.sync.read(readFileSync(out));
   assert.equal(png.width, 3 + 3 * (84 + 3));
+  // Without --out the picture goes beside the checkpoint, not into the current directory.
+  const beside = ff(dir, '--units', '4');
+  assert.equal(beside.status, 0, beside.stderr);
+  assert.ok(existsSync(path.join(dir, 'fields.png')));
+  assert.match(beside.stdout, /^wrote .*run\/fields\.png: 4 of 40/);
 
   const errors: [string[], RegExp][] = [
     [[path.join(tmp, 'nope')], /no such run directory/],

@@ -1,7 +1,7 @@
 // `ff show-fields` on locally-connected runs: each unit's K×K window is drawn at the unit's own
 // location on the image grid (clipped at the border), channels side by side, coloured by its
 // weight read through localWeightIndex; a real tiny LC run draws by --at and by --sort;
-// unsupported cases are one-line errors.
+// `ff report` draws them too; unsupported cases are one-line errors.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { getAlgorithm } from '../../src/train/algorithms.js';
 import { saveCheckpoint, type Checkpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
 import { colorFor } from '../../src/viz/colormap.js';
+import { buildReport } from '../../src/viz/report.js';
 import { GAP_COLOR } from '../../src/viz/fields.js';
 import { localFieldWeightsFromCheckpoint, OUTSIDE_WINDOW_COLOR, pickLocalUnits, renderLocalFields, unitsAtLocations } from '../../src/viz/local-fields.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
@@ -105,6 +106,10 @@ test('ff show-fields on a trained tiny LC run: --at, --sort, --minus-init; --at 
   png = PNG.sync.read(readFileSync(out));
   assert.ok(png.width > 0);
   await assert.rejects(showFields(dir, { ...base, layer: '2' }), /only layer 1 reads the image/);
+  // ff report draws the same windows (weights and change since init), not a 'fields unavailable' note.
+  const report = await buildReport([dir], { units: 10, samples: 50, testCount: 50 });
+  assert.equal((report.html.match(/10 of 72 locally-connected units with the largest weight RMS/g) ?? []).length, 2);
+  assert.ok(!report.warnings.some((w) => /receptive fields|change since/.test(w)), report.warnings.join('; '));
   const dense = path.join(tmp, 'dense');
   saveCheckpoint(dense, { algo: 'bp', config: { dataset: 'mnist' }, state: {}, tensors: new Map([['layer1.weight', { shape: [784, 2], data: new Float32Array(1568) }]]) });
   await assert.rejects(showFields(dense, { ...base, at: '1,1' }), /^Error: --at picks map locations of a locally-connected run/);
