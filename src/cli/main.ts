@@ -11,6 +11,7 @@ import { registerShowFieldsCommand } from './show-fields.js';
 import { registerShowNegativesCommand } from './show-negatives.js';
 import { registerRelaxCommand } from './relax.js';
 import { registerReportCommand } from './report.js';
+import { registerProbeCommand } from './probe.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerShowNegativesCommand(program);
   registerReportCommand(program);
   registerRelaxCommand(program);
+  registerProbeCommand(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 // The panels of `ff report` that are pure rendering: histograms of goodness and activity,
 // receptive-field figures, the confusion matrix, the summary and configuration tables, and
 // the page's CSS. report.ts gathers the data and lays these out.
+import type { ProbeRefitReport } from '../ff/probe-refit.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import type { Evaluation } from '../train/evaluate.js';
 import type { EpochMetrics } from '../train/trainer.js';
@@ -92,6 +93,15 @@ export function localFieldsFigure(title: string, what: string, lf: LocalFieldWei
 <div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>
 <p class="note">${picked.length} of ${g.height * g.width * g.outChannels} locally-connected units with the largest weight RMS; ${escapeHtml(what)}: each unit's ${g.window}×${g.window}×${g.inChannels} window at its place on the ${g.height}×${g.width} image (channels side by side, grey outside the window), scaled to its own largest |weight| (blue negative, white 0, red positive).</p>`;
   return figure(title, body, { subtitle: `${picked.length} units, sorted by RMS` });
+}
+
+export function probeRefitTable(r: ProbeRefitReport): string {
+  const rows = r.probes
+    .map((p) => `<tr><td>${escapeHtml(p.mode)}</td>${[p.online.valid, p.refit.valid, p.online.test, p.refit.test].map((x) => `<td>${pct(x)}</td>`).join('')}</tr>`)
+    .join('');
+  return `<h3>Linear probes fitted afterwards</h3>
+<p class="note">From <code>ff probe</code>: fresh probes fitted on the frozen layers (${r.trainImages.toLocaleString('en-US')} training images, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s) next to the probes trained online during FF. Validation: ${escapeHtml(r.valid)}; test: ${escapeHtml(r.test)}.</p>
+<table class="summary"><tr><th>probe</th><th>online valid</th><th>refit valid</th><th>online test</th><th>refit test</th></tr>${rows}</table>`;
 }
 
 export function confusionFigure(ev: Evaluation, classNames: string[], what: string): string {

@@ -10,6 +10,7 @@ import { loadDataset } from '../data/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
+import { PROBE_REFIT_FILE, type ProbeRefitReport } from '../ff/probe-refit.js';
 import { RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
 import { getAlgorithm } from '../train/algorithms.js';
 import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
@@ -31,6 +32,7 @@ import {
   localFieldsFigure,
   PAGE_CSS,
   pct,
+  probeRefitTable,
   summaryTable,
   type Run,
 } from './report-panels.js';
@@ -315,6 +317,16 @@ async function runSection(
       parts.push(relaxationFigure(JSON.parse(readFileSync(relaxFile, 'utf8')) as RelaxReport));
     } catch (e) {
       note('back relaxation', e);
+    }
+  }
+
+  // Probes fitted afterwards on the frozen net (unsupervised runs that `ff probe` has measured).
+  const probeFile = path.join(run.dir, PROBE_REFIT_FILE);
+  if (existsSync(probeFile)) {
+    try {
+      parts.push(probeRefitTable(JSON.parse(readFileSync(probeFile, 'utf8')) as ProbeRefitReport));
+    } catch (e) {
+      note('refit probes', e);
     }
   }
 

@@ -1,6 +1,6 @@
 // Unsupervised FF (SPEC §3): the hybrid masks (half ones, blobs that grow with the blur
 // passes, reproducible), hybrids that never mix an image with itself, layers that never see a
-// label, linear probes far better than chance after a tiny MNIST run, colour images, the
+// label, linear probes (online and fitted afterwards) far better than chance after a tiny MNIST run, colour images, the
 // fields without a label strip, and bit-identical resume.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
 import { blurredMask, makeHybrids, pickPartners } from '../../src/ff/hybrid-negatives.js';
+import { probeErrorRates, refitProbes } from '../../src/ff/probe-refit.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { getPreset } from '../../src/train/presets.js';
 import { train } from '../../src/train/trainer.js';
@@ -129,6 +130,16 @@ test('unsupervised: no label input, probes far better than chance, layers that t
   for (const [l, e] of pe.entries()) assert.ok(e < 0.4 * 3000, `layer ${l + 1}: ${e} of 3000 hybrids looked more real than their image`);
   assert.equal((last.probeTrainErrorByLayer as number[]).length, 3);
   assert.ok(last.probeLoss !== undefined && last.softmaxLoss === undefined);
+
+  // Probes fitted afterwards on the frozen net (ff probe): far better than chance, layers untouched.
+  const before = await Promise.all(model.net.weights.map((w) => engine.read(w.value)));
+  const refit = await refitProbes(model.net, data.train, { epochs: 2 });
+  const after = await Promise.all(model.net.weights.map((w) => engine.read(w.value)));
+  before.forEach((w, l) => assert.deepEqual(after[l], w, `layer ${l + 1} weights changed by the probe fit`));
+  const errors = await probeErrorRates(model.net, refit, data.valid);
+  assert.deepEqual([...errors.keys()], model.classifiers);
+  assert.ok(errors.get('probe')! < 0.3, `refit combined probe error ${errors.get('probe')} (chance 0.9)`);
+  for (const [k, e] of errors) assert.ok(e < 0.45, `refit ${k} error ${e}`);
 });
 
 test('unsupervised: the layers never see a label (shuffled labels: identical layers, different probes)', async () => {
