@@ -8,7 +8,7 @@ import { FF_DEFAULTS, type FFConfig } from './ff/config.js';
 import { createFFModel, FFModel } from './ff/ff-model.js';
 import { arithmeticSettings } from './train/blas-threads.js';
 import { readCheckpoint, writeCheckpoint } from './train/checkpoint-format.js';
-import { getPreset } from './train/presets.js';
+import { getPreset } from './experiments/presets.js';
 import type { TrainableModel } from './train/model.js';
 import { NodeRunStore } from './train/node-run-store.js';
 import type { RunStore } from './train/run-store.js';

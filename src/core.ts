@@ -14,11 +14,11 @@ export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
 export { blurredMask, makeHybrids, pickPartners, type Hybrids } from './ff/hybrid-negatives.js';
-export { algorithmNames, getAlgorithm } from './train/algorithms.js';
+export { algorithmNames, getAlgorithm } from './experiments/algorithms.js';
 export { train, TrainingSession, type EpochMetrics, type StepResult, type TrainCallbacks, type TrainOptions, type TrainResult } from './train/training-loop.js';
 export { readMetricsLog, truncateMetricsLog, METRICS_FILE } from './train/metrics-log.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
-export { PRESETS, getPreset } from './train/presets.js';
+export { PRESETS, getPreset } from './experiments/presets.js';
 export {
   CHECKPOINT_FILE,
   checkpointWarnings,

@@ -16,12 +16,12 @@ export { train, readMetrics, type EpochMetrics, type TrainOptions, type TrainRes
 export { TrainingSession, type StepResult } from './train/training-loop.js';
 export { readMetricsLog } from './train/metrics-log.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
-export { PRESETS, getPreset } from './train/presets.js';
+export { PRESETS, getPreset } from './experiments/presets.js';
 export { loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 export { encodeCheckpoint, decodeCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './train/checkpoint-format.js';
 export type { RunStore } from './train/run-store.js';
 export { MemoryRunStore } from './train/memory-run-store.js';
 export { NodeRunStore } from './train/node-run-store.js';
-export { loadRun } from './train/load-run.js';
+export { loadRun } from './experiments/load-run.js';
 export type { TrainableModel } from './train/model.js';
 export { createFF, saveModel, loadFF, type CreateFFOptions } from './api.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
-import { getAlgorithm } from '../train/algorithms.js';
+import { getAlgorithm } from '../experiments/algorithms.js';
 import { inClaimedDir } from './claimed-dir.js';
 import { runSuite, type SuiteEntry, type SuiteResult } from './compare-suite.js';
 

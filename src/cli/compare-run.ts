@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
-import { getAlgorithm } from '../train/algorithms.js';
+import { getAlgorithm } from '../experiments/algorithms.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint-format.js';
 import { readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
 import type { TrainableModel } from '../train/model.js';

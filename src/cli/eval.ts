@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { evaluate, formatConfusion } from '../train/evaluate.js';
-import { loadRun } from '../train/load-run.js';
+import { loadRun } from '../experiments/load-run.js';
 import { parseShortlistK } from './shortlist-k.js';
 
 const SPLITS = ['test', 'valid', 'train'] as const;

@@ -3,7 +3,7 @@
 // ink still gets its prediction, with a warning on stderr that it means nothing.
 import type { Command } from 'commander';
 import { getEngine } from '../engine/select.js';
-import { loadRun } from '../train/load-run.js';
+import { loadRun } from '../experiments/load-run.js';
 import { readPredictInputs } from './predict-input.js';
 import { parseShortlistK } from './shortlist-k.js';
 

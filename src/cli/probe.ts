@@ -9,7 +9,7 @@ import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
 import { PROBE_REFIT_FILE, probeErrorRates, refitProbes, type ProbeRefitReport } from '../ff/probe-refit.js';
 import { evaluate } from '../train/evaluate.js';
-import { loadRun } from '../train/load-run.js';
+import { loadRun } from '../experiments/load-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 interface ProbeOptions {

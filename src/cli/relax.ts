@@ -8,7 +8,7 @@ import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
 import { measureRelaxation, RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
-import { loadRun } from '../train/load-run.js';
+import { loadRun } from '../experiments/load-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { PALETTE } from '../viz/charts.js';
 import { hexToRgb } from '../viz/colormap.js';

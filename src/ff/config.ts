@@ -1,60 +1,13 @@
 // Every knob of supervised FF (SPEC §1–§2). Defaults are the values of Hinton's ffnew.m.
-import type { Centering } from '../data/centering.js';
+import { RUN_DEFAULTS, type RunConfig } from '../train/run-config.js';
 
-export type OptimizerKind = 'smooth' | 'adam' | 'momentum';
-export type ScheduleKind = 'hinton' | 'constant' | 'linear';
+export { RUN_DEFAULTS };
+export type { OptimizerConfig, OptimizerKind, RunConfig, ScheduleKind } from '../train/run-config.js';
+
 export type GoodnessSign = 'max-ssq' | 'min-ssq';
 export type NegativeKind = 'hard' | 'random';
 /** Where negative data comes from: the image with a wrong label, or hybrids of two images (no labels). */
 export type NegativeData = 'wrong-label' | 'hybrid';
-
-export interface OptimizerConfig {
-  optimizer: OptimizerKind;
-  /** Hinton's gradient smoothing ("delay"): state ← s·state + (1−s)·g. */
-  smoothing: number;
-  momentum: number;
-  adamBeta1: number;
-  adamBeta2: number;
-  adamEps: number;
-  /** Learning-rate gain over epochs: Hinton's constant-then-linear, constant, or linear to 0. */
-  schedule: ScheduleKind;
-}
-
-/** What every trainable model (FF, backprop) shares: data, architecture, budget, optimizer. */
-export interface RunConfig extends OptimizerConfig {
-  dataset: string;
-  /** Hidden layer widths, e.g. [1000, 1000, 1000]. */
-  layers: number[];
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  lr: number;
-  /** L2 weight cost (not on biases). */
-  weightCost: number;
-  /** Training augmentation: shift by up to ±jitter pixels each way (0 = off). */
-  jitter: number;
-  /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
-  trainOnAll: boolean;
-  /** Subtract each channel's training-set mean from the images ('auto': colour images only). */
-  center: Centering;
-  /** Validate every N epochs (always after the last). 0 = only at the end. */
-  evalEvery: number;
-  /** Validation images used for the per-epoch line (0 = the whole validation set). */
-  evalSubset: number;
-  /** Train on the first N training images only (0 = all): quick runs of slow nets. */
-  trainSubset: number;
-  /**
-   * Fully connected hidden layers, locally-connected maps of the image's H×W (SPEC §5), or
-   * coarse grids of local receptive fields (SPEC §3's local net, train/grid-maps.ts).
-   */
-  connectivity: 'dense' | 'local' | 'grid';
-  /** Locally connected: K, the side of each unit's square window (odd). */
-  window: number;
-  /** Locally connected: units per map location (each hidden layer has H·W·C units). */
-  mapChannels: number;
-  /** Grid: window/stride/channels per hidden layer, e.g. '10/6/128,2/1/220,2/1/512'. */
-  grid: string;
-}
 
 export interface FFConfig extends RunConfig {
   algo: 'ff';
@@ -117,34 +70,6 @@ export interface FFConfig extends RunConfig {
   testFrom: number;
   testTo: number;
 }
-
-/** Defaults every model starts from (ffnew.m's values); each algorithm overrides what differs. */
-export const RUN_DEFAULTS: RunConfig = {
-  dataset: 'mnist',
-  layers: [1000, 1000, 1000],
-  epochs: 100,
-  batchSize: 100,
-  seed: 17,
-  lr: 0.01,
-  weightCost: 0.001,
-  optimizer: 'smooth',
-  smoothing: 0.9,
-  momentum: 0.9,
-  adamBeta1: 0.9,
-  adamBeta2: 0.999,
-  adamEps: 1e-8,
-  schedule: 'hinton',
-  jitter: 0,
-  trainOnAll: false,
-  center: 'auto',
-  evalEvery: 1,
-  evalSubset: 0,
-  trainSubset: 0,
-  connectivity: 'dense',
-  window: 11,
-  mapChannels: 3,
-  grid: '',
-};
 
 export const FF_DEFAULTS: FFConfig = {
   ...RUN_DEFAULTS,

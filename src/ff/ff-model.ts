@@ -7,7 +7,8 @@ import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
-import { FF_OPTION_SPECS } from '../train/options.js';
+import { FF_OPTION_SPECS } from './options.js';
+import type { InputShape } from '../train/run-config.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { classifiersOf, classify, type ClassifyMode, type Scores } from './classify.js';
 import { FF_DEFAULTS, type FFConfig } from './config.js';
@@ -51,12 +52,8 @@ function checkRecurrentConfig(cfg: FFConfig): void {
   }
 }
 
-export interface InputShape {
-  height: number;
-  width: number;
-  channels: number;
-  numClasses: number;
-}
+
+export type { InputShape };
 
 export class FFModel implements TrainableModel {
   readonly algo = 'ff';

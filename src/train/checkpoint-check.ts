@@ -4,7 +4,7 @@
 // versions, so each check names what is wrong in one line instead of failing deep inside
 // a constructor ("list is not iterable").
 import type { RngState } from '../engine/rng.js';
-import type { InputShape } from '../ff/ff-model.js';
+import type { InputShape } from './run-config.js';
 import type { Checkpoint } from './checkpoint-format.js';
 import type { OptionSpec } from './options.js';
 

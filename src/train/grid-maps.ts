@@ -11,7 +11,7 @@
 // the windows overlap and cover 13–45 % of the fan-in, where a dense product with a mask
 // costs no more than the fully connected 4 × 2000 net and reuses its fast kernels.
 // Unit order is channel-planar like the images and LC maps: (c·G + gy)·G + gx.
-import type { RunConfig } from '../ff/config.js';
+import type { RunConfig } from './run-config.js';
 
 export interface GridLayerSpec {
   window: number;

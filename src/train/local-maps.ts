@@ -3,7 +3,7 @@
 // the image or the map below, top-down from the map above, lateral) is locally connected with
 // a K×K window. Connections from label units stay dense. FF and backprop nets share this.
 import { checkLocalGeometry, type LocalGeometry } from '../engine/local-geometry.js';
-import type { RunConfig } from '../ff/config.js';
+import type { RunConfig } from './run-config.js';
 
 export class LocalMaps {
   constructor(

@@ -2,7 +2,7 @@
 // loop reports through callbacks and the CLI draws progress bars.
 import type { Engine } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
-import type { RunConfig } from '../ff/config.js';
+import type { RunConfig } from './run-config.js';
 import type { Checkpoint } from './checkpoint-format.js';
 
 export interface TrainBatch {

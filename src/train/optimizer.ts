@@ -1,6 +1,6 @@
 // A trainable tensor with its optimizer state, shared by FF, its softmax head and backprop.
 import type { Engine, GemmOptions, Mat } from '../engine/engine.js';
-import type { OptimizerConfig } from '../ff/config.js';
+import type { OptimizerConfig } from './run-config.js';
 
 export class Param {
   readonly state: Mat[];

@@ -1,7 +1,7 @@
 // Command-line/config options of a model: each config key has one spec (kind, range, help),
 // so parsing, validation and `--help` come from one table. Unknown or out-of-range values
 // are rejected with a one-line message.
-import { FF_DEFAULTS, type FFConfig, type RunConfig } from '../ff/config.js';
+import type { RunConfig } from './run-config.js';
 
 type Spec =
   | { kind: 'int' | 'number'; min?: number; max?: number; help: string; nullable?: boolean }
@@ -42,45 +42,10 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   grid: { kind: 'string', allowEmpty: true, help: 'grid: window/stride/channels per hidden layer, e.g. 10/6/128,2/1/220,2/1/512' },
 };
 
-export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, Spec> = {
-  ...RUN_OPTION_SPECS,
-  epochs: { kind: 'int', min: 1, max: 100000, help: 'training epochs (per layer in greedy mode)' },
-  goodness: { kind: 'enum', values: ['max-ssq', 'min-ssq'], help: 'positive data has high (max-ssq) or low (min-ssq) goodness' },
-  goodnessPower: { kind: 'enum', values: [1, 2], help: 'goodness Σ y² (2) or Σ y (1)' },
-  goodnessReduce: { kind: 'enum', values: ['sum', 'mean'], help: 'sum or mean over units' },
-  threshold: { kind: 'number', min: -1e9, max: 1e9, nullable: true, help: 'θ (default: layer width for sum, 1 for mean)' },
-  temperature: { kind: 'number', min: 1e-6, max: 1e6, help: 'T in σ((G − θ)/T)' },
-  loss: { kind: 'enum', values: ['logistic', 'symba'], help: 'per-case logistic loss or the SymBa pair loss' },
-  symbaAlpha: { kind: 'number', min: 0, max: 1e6, help: 'SymBa α' },
-  exactGradient: { kind: 'bool', help: "keep the factor 2 of d(y²)/dy (ffnew.m drops it)" },
-  norm: { kind: 'enum', values: ['rms', 'l2'], help: 'row normalization between layers' },
-  peerLambda: { kind: 'number', min: 0, max: 10, help: 'peer-normalization strength λ' },
-  peerDecay: { kind: 'number', min: 0, max: 0.9999, help: 'peer-normalization running-mean decay' },
-  peerInit: { kind: 'number', min: 0, max: 100, help: 'initial running mean' },
-  labelInput: { kind: 'enum', values: ['auto', 'pixels', 'extra'], help: 'label over the first N pixels or as N extra input units (auto: pixels for one-channel images)' },
-  labelStrength: { kind: 'number', min: 0, max: 1000, help: 'value of the label pixel' },
-  negativeData: { kind: 'enum', values: ['wrong-label', 'hybrid'], help: 'negative data: the image with a wrong label, or hybrids of two images (unsupervised: no label input)' },
-  negatives: { kind: 'enum', values: ['hard', 'random'], help: 'how wrong labels for negative data are chosen' },
-  blurPasses: { kind: 'int', min: 0, max: 1000, help: 'hybrid: blur passes of the random mask (more: larger regions)' },
-  probeLayers: { kind: 'list', nullable: true, help: 'hybrid: 1-based hidden layers read by the linear probes (default the last three)' },
-  softmaxLayers: { kind: 'list', nullable: true, help: '1-based hidden layers read by the softmax (default all but the first)' },
-  softmaxLr: { kind: 'number', min: 0, max: 100, help: 'softmax (hybrid: probe) learning rate' },
-  softmaxWeightCost: { kind: 'number', min: 0, max: 10, help: 'softmax (hybrid: probe) weight cost' },
-  goodnessLayers: { kind: 'list', nullable: true, help: '1-based hidden layers summed by the goodness classifier (default all but the first)' },
-  trainMode: { kind: 'enum', values: ['simultaneous', 'greedy'], help: 'all layers every minibatch, or one layer at a time' },
-  architecture: { kind: 'enum', values: ['feedforward', 'recurrent'], help: 'one bottom-up sweep, or the recurrent net with top-down connections and a clamped label layer' },
-  iterations: { kind: 'int', min: 1, max: 100, help: 'recurrent: synchronous updates after the bottom-up pass' },
-  damping: { kind: 'number', min: 0, max: 0.99, help: 'recurrent: weight of the old state (state ← d·old + (1−d)·new)' },
-  lateral: { kind: 'bool', help: "recurrent: each hidden layer also reads its own previous state" },
-  gradientFrom: { kind: 'int', min: 0, max: 100, help: 'recurrent: first iteration whose FF gradients are used (0 = the bottom-up pass)' },
-  testFrom: { kind: 'int', min: 0, max: 100, help: 'recurrent: goodness classifier averages from this iteration' },
-  testTo: { kind: 'int', min: 0, max: 100, help: 'recurrent: … to this iteration' },
-};
-
 export const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Parse one option value from a string; throws a one-line error naming the option. */
-export function parseOptionValue(key: string, raw: string | boolean, specs: Record<string, Spec> = FF_OPTION_SPECS): unknown {
+export function parseOptionValue(key: string, raw: string | boolean, specs: Record<string, Spec>): unknown {
   const spec = specs[key];
   const name = `--${kebab(key)}`;
   if (!spec) throw new Error(`unknown option ${name}`);
@@ -120,14 +85,14 @@ export function parseOptionValue(key: string, raw: string | boolean, specs: Reco
 }
 
 /** Apply `key=value` overrides (already camelCase keys) onto a base config. */
-export function applyOptions<T extends Record<string, unknown>>(base: T, overrides: Record<string, string | boolean>, specs: Record<string, Spec> = FF_OPTION_SPECS): T {
+export function applyOptions<T extends Record<string, unknown>>(base: T, overrides: Record<string, string | boolean>, specs: Record<string, Spec>): T {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) out[k] = parseOptionValue(k, v, specs);
   return out as T;
 }
 
 /** Parse `--some-option value` pairs left over by the CLI parser into camelCase overrides. */
-export function parseOverrideArgs(args: string[], specs: Record<string, Spec> = FF_OPTION_SPECS): Record<string, string | boolean> {
+export function parseOverrideArgs(args: string[], specs: Record<string, Spec>): Record<string, string | boolean> {
   const byFlag = new Map(Object.keys(specs).map((k) => [`--${kebab(k)}`, k]));
   const out: Record<string, string | boolean> = {};
   for (let i = 0; i < args.length; i++) {
@@ -144,7 +109,8 @@ export function parseOverrideArgs(args: string[], specs: Record<string, Spec> = 
   return out;
 }
 
-export function optionHelp(specs: Record<string, Spec> = FF_OPTION_SPECS, defaults: Record<string, unknown> = FF_DEFAULTS as unknown as Record<string, unknown>): string {
+/** One help line per option: flag, help, [default]. */
+export function optionHelp(specs: Record<string, Spec>, defaults: Record<string, unknown>): string {
   return Object.entries(specs)
     .map(([k, s]) => {
       const d = defaults[k];

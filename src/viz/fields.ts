@@ -16,7 +16,7 @@
 // themselves are blanked (grey) in the image, since the strip shows them.
 import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
-import { getAlgorithm } from '../train/algorithms.js';
+import { getAlgorithm } from '../experiments/algorithms.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import { colorFor, symmetricScale, type Rgb } from './colormap.js';
 import { encodePng, Raster } from './png.js';

@@ -12,7 +12,7 @@ import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
 import { PROBE_REFIT_FILE, type ProbeRefitReport } from '../ff/probe-refit.js';
 import { RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
-import { getAlgorithm } from '../train/algorithms.js';
+import { getAlgorithm } from '../experiments/algorithms.js';
 import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import { evaluate, type Evaluation } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';

@@ -12,10 +12,10 @@ import { BP_DEFAULTS, type BPConfig } from '../../src/bp/config.js';
 import { subset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { getEngine } from '../../src/engine/select.js';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { applyOptions, parseOverrideArgs } from '../../src/train/options.js';
-import { getPreset } from '../../src/train/presets.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { readMetrics, train } from '../../src/train/trainer.js';
 
 const SHAPE = { height: 28, width: 28, channels: 1, numClasses: 10 };

@@ -10,7 +10,7 @@ import { cifarSuiteEntries, isCifarSuite, TRAIN_EVAL_COUNT } from '../../src/cli
 import { runSuite, type SuiteEntry } from '../../src/cli/compare-suite.js';
 import { talkTextTable } from '../../src/cli/talk-table.js';
 import { getEngine } from '../../src/engine/select.js';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { buildReport } from '../../src/viz/report.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 

@@ -11,7 +11,7 @@ import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
-import { getPreset } from '../../src/train/presets.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { buildReport } from '../../src/viz/report.js';
 
 function ff(...args: string[]) {

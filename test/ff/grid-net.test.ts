@@ -16,7 +16,7 @@ import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { gridMapsFor, parseGrid } from '../../src/train/grid-maps.js';
-import { getPreset } from '../../src/train/presets.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { engines } from '../helpers/engines.js';
 import { testSeed } from '../helpers/seed.js';

@@ -11,10 +11,10 @@ import { test } from 'node:test';
 import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { evaluate } from '../../src/train/evaluate.js';
-import { getPreset } from '../../src/train/presets.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 

@@ -18,7 +18,7 @@ import { emptyStats } from '../../src/ff/ff-step.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { emptyIterationStats, recurrentTrainStep } from '../../src/ff/recurrent-step.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { getPreset } from '../../src/train/presets.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { testSeed } from '../helpers/seed.js';
 import { engines } from '../helpers/engines.js';

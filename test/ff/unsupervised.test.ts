@@ -16,7 +16,7 @@ import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
 import { blurredMask, makeHybrids, pickPartners } from '../../src/ff/hybrid-negatives.js';
 import { probeErrorRates, refitProbes } from '../../src/ff/probe-refit.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { getPreset } from '../../src/train/presets.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { fieldWeightsFromCheckpoint } from '../../src/viz/fields.js';
 import { testSeed } from '../helpers/seed.js';

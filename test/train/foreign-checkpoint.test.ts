@@ -13,7 +13,7 @@ import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.js';
-import { loadRun } from '../../src/train/load-run.js';
+import { loadRun } from '../../src/experiments/load-run.js';
 import type { TrainableModel } from '../../src/train/model.js';
 import { readForeignSafetensors, writeForeignSafetensors, type ForeignTensor } from './foreign-safetensors.js';
 

@@ -3,7 +3,7 @@
 // real (small) model holds, so that it cannot drift from the models silently.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import {
   estimateTrainingMemory,

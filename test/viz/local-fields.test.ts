@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { showFields } from '../../src/cli/show-fields.js';
 import { localTapInside, localWeightIndex, localWeightShape, type LocalGeometry } from '../../src/engine/local-geometry.js';
 import { getEngine } from '../../src/engine/select.js';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { saveCheckpoint, type Checkpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
 import { colorFor } from '../../src/viz/colormap.js';

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { subset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { getEngine } from '../../src/engine/select.js';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { train } from '../../src/train/trainer.js';
 import { buildReport } from '../../src/viz/report.js';
 

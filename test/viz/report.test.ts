@@ -9,7 +9,7 @@ import path from 'node:path';
 import { subset, type DatasetSplits } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { getEngine } from '../../src/engine/select.js';
-import { getAlgorithm } from '../../src/train/algorithms.js';
+import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { train } from '../../src/train/trainer.js';
 import { buildReport, countCharts } from '../../src/viz/report.js';
 

@@ -1,9 +1,9 @@
 // Open a trained run directory as a model, whatever algorithm trained it.
 import type { Engine } from '../engine/engine.js';
-import type { InputShape } from '../ff/ff-model.js';
+import type { InputShape } from '../train/run-config.js';
 import { algorithmNames, getAlgorithm } from './algorithms.js';
-import { checkpointWarnings, loadCheckpoint } from './checkpoint.js';
-import type { TrainableModel } from './model.js';
+import { checkpointWarnings, loadCheckpoint } from '../train/checkpoint.js';
+import type { TrainableModel } from '../train/model.js';
 
 export interface LoadedRun {
   model: TrainableModel;

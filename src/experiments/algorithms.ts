@@ -6,9 +6,10 @@ import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import { FF_DEFAULTS, type FFConfig } from '../ff/config.js';
 import { createFFModel, FFModel } from '../ff/ff-model.js';
-import type { Checkpoint } from './checkpoint-format.js';
-import type { TrainableModel } from './model.js';
-import { FF_OPTION_SPECS, type OptionSpec } from './options.js';
+import type { Checkpoint } from '../train/checkpoint-format.js';
+import type { TrainableModel } from '../train/model.js';
+import { FF_OPTION_SPECS } from '../ff/options.js';
+import type { OptionSpec } from '../train/options.js';
 import { bpPresetOverrides, getPreset } from './presets.js';
 
 export interface Algorithm {

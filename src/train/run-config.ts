@@ -1,0 +1,91 @@
+// What every trainable model (FF, backprop) is configured by: data, architecture, budget,
+// optimizer, and the input shape a checkpoint records. The training machinery reads only
+// these; each algorithm's own config (ff/config.ts, bp/config.ts) extends them.
+import type { Centering } from '../data/centering.js';
+
+export type OptimizerKind = 'smooth' | 'adam' | 'momentum';
+export type ScheduleKind = 'hinton' | 'constant' | 'linear';
+
+export interface OptimizerConfig {
+  optimizer: OptimizerKind;
+  /** Hinton's gradient smoothing ("delay"): state ← s·state + (1−s)·g. */
+  smoothing: number;
+  momentum: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  adamEps: number;
+  /** Learning-rate gain over epochs: Hinton's constant-then-linear, constant, or linear to 0. */
+  schedule: ScheduleKind;
+}
+
+/** What every trainable model (FF, backprop) shares: data, architecture, budget, optimizer. */
+export interface RunConfig extends OptimizerConfig {
+  dataset: string;
+  /** Hidden layer widths, e.g. [1000, 1000, 1000]. */
+  layers: number[];
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  lr: number;
+  /** L2 weight cost (not on biases). */
+  weightCost: number;
+  /** Training augmentation: shift by up to ±jitter pixels each way (0 = off). */
+  jitter: number;
+  /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
+  trainOnAll: boolean;
+  /** Subtract each channel's training-set mean from the images ('auto': colour images only). */
+  center: Centering;
+  /** Validate every N epochs (always after the last). 0 = only at the end. */
+  evalEvery: number;
+  /** Validation images used for the per-epoch line (0 = the whole validation set). */
+  evalSubset: number;
+  /** Train on the first N training images only (0 = all): quick runs of slow nets. */
+  trainSubset: number;
+  /**
+   * Fully connected hidden layers, locally-connected maps of the image's H×W (SPEC §5), or
+   * coarse grids of local receptive fields (SPEC §3's local net, train/grid-maps.ts).
+   */
+  connectivity: 'dense' | 'local' | 'grid';
+  /** Locally connected: K, the side of each unit's square window (odd). */
+  window: number;
+  /** Locally connected: units per map location (each hidden layer has H·W·C units). */
+  mapChannels: number;
+  /** Grid: window/stride/channels per hidden layer, e.g. '10/6/128,2/1/220,2/1/512'. */
+  grid: string;
+}
+
+/** Defaults every model starts from (ffnew.m's values); each algorithm overrides what differs. */
+export const RUN_DEFAULTS: RunConfig = {
+  dataset: 'mnist',
+  layers: [1000, 1000, 1000],
+  epochs: 100,
+  batchSize: 100,
+  seed: 17,
+  lr: 0.01,
+  weightCost: 0.001,
+  optimizer: 'smooth',
+  smoothing: 0.9,
+  momentum: 0.9,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  adamEps: 1e-8,
+  schedule: 'hinton',
+  jitter: 0,
+  trainOnAll: false,
+  center: 'auto',
+  evalEvery: 1,
+  evalSubset: 0,
+  trainSubset: 0,
+  connectivity: 'dense',
+  window: 11,
+  mapChannels: 3,
+  grid: '',
+};
+
+/** The images a model reads and the classes it tells apart. */
+export interface InputShape {
+  height: number;
+  width: number;
+  channels: number;
+  numClasses: number;
+}
