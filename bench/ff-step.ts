@@ -22,15 +22,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
-import type { Engine, Mat } from '../src/engine/engine.js';
+import type { Engine } from '../src/engine/engine.js';
 import { getEngine } from '../src/engine/select.js';
 import { loadNativeEngine } from '../src/engine/native-backend.js';
 import { Rng } from '../src/engine/rng.js';
-import { FF_DEFAULTS } from '../src/ff/config.js';
-import { FFLayer, type LayerStats } from '../src/ff/ff-layer.js';
-import { NORM_EPS } from '../src/ff/ff-net.js';
+import { disposeLayer, ffLayerStep, layerData, makeLayer, timeSteps } from './ff-layer-step.js';
 import { cpuModel, otherLoad } from './machine-info.js';
 import { PYTHON, TorchServer, torchImportable } from './torch-server.js';
+import { asciiTable, fmt, fmtMs, mdTable, median, min } from './tables.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TORCH_SCRIPT = path.join(HERE, 'ff_step_torch.py');
@@ -55,107 +54,11 @@ const JS_GEMM_REPS = QUICK ? 1 : 3;
 // whichever side goes second.
 const GAP_MS = 400;
 
-// The "hinton" preset's per-layer hyper-parameters (src/ff/config.ts defaults; the PyTorch
-// side receives the same values).
-const HP = {
-  lr: FF_DEFAULTS.lr,
-  weightCost: FF_DEFAULTS.weightCost,
-  smoothing: FF_DEFAULTS.smoothing,
-  peerLambda: FF_DEFAULTS.peerLambda,
-  peerDecay: FF_DEFAULTS.peerDecay,
-  peerInit: FF_DEFAULTS.peerInit,
-  normEps: NORM_EPS,
-};
 
-// ---- small helpers -------------------------------------------------------------------------
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const min = (xs: number[]) => Math.min(...xs);
-const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
-const fmtMs = (x: number | undefined) => (x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
-}
-
-// ---- (b) one FF layer step on an Engine ---------------------------------------------------
-
-/**
- * One layer of the real code (src/ff/ff-layer.ts: parameters, optimizer state, the layer rule)
- * with its input and forward buffers. Rows [0,B) positive, [B,2B) negative.
- */
-interface LayerState {
-  B: number;
-  K: number;
-  N: number;
-  layer: FFLayer;
-  x: Mat; // 2B×K, the layer's (already row-normalized) input
-  y: Mat; // 2B×N relu(xW+b)
-  n: Mat; // 2B×N row-normalized output (the next layer's input)
-  g: Mat; // 2B×1 goodness (sum of squares)
-  stats: LayerStats;
-}
-
-/** Deterministic random inputs: an RMS-normalized 2B×K input and W ~ N(0,1)/√K, b = 0 (ffnew.m). */
-function layerData(B: number, K: number, N: number, seed: number): { x: Float32Array; W: Float32Array; b: Float32Array } {
-  const rng = new Rng(seed);
-  const x = rng.fillNormal(new Float32Array(2 * B * K), 1);
-  for (let i = 0; i < 2 * B; i++) {
-    let s = 0;
-    for (let j = 0; j < K; j++) s += x[i * K + j] ** 2;
-    const inv = 1 / (HP.normEps + Math.sqrt(s / K));
-    for (let j = 0; j < K; j++) x[i * K + j] *= inv;
-  }
-  const W = rng.fillNormal(new Float32Array(K * N), 1 / Math.sqrt(K));
-  return { x, W, b: new Float32Array(N) };
-}
-
-function makeLayer(e: Engine, B: number, K: number, N: number, data: ReturnType<typeof layerData>): LayerState {
-  const R = 2 * B;
-  // The hinton preset's layer (ffnew.m's values); its random initial weights are replaced.
-  const layer = new FFLayer(e, { ...FF_DEFAULTS }, 0, N, [{ source: 'input', fanIn: K }], new Rng(1));
-  e.write(layer.connections[0].weight.value, data.W);
-  e.write(layer.bias.value, data.b);
-  return { B, K, N, layer, x: e.fromArray(data.x, R, K), y: e.zeros(R, N), n: e.zeros(R, N), g: e.zeros(R, 1), stats: { ffLoss: 0, pairErrors: 0 } };
-}
-
-function disposeLayer(e: Engine, s: LayerState): void {
-  for (const m of [s.x, s.y, s.n, s.g]) e.dispose(m);
-}
-
-/**
- * One FF layer training step: net.forward's per-layer work (one stacked forward product over
- * the 2B pos+neg rows, the goodness fused into the row normalization), then the real layer
- * rule of ffTrainStep (FFLayer: goodness and positive column sums read back, coefficients and
- * peer push, dZ, the weight-gradient product straight into the smoothed state, the update).
- */
-async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
-  const { B, layer } = s;
-  e.gemm(s.x, layer.connections[0].weight.value, s.y);
-  e.addBias(s.y, layer.bias.value, true);
-  e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g);
-  const posSum = layer.positiveColSum(s.y, B);
-  const [g, m] = await Promise.all([e.read(s.g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-  const coef = layer.coefficients(g, B, s.stats);
-  const dz = layer.inputGradient(s.y, coef, B, m);
-  layer.accumulate(dz, new Map([['input', s.x]]), 1 / B, true);
-  layer.update(HP.lr);
-}
-
-async function timeSteps(e: Engine, s: LayerState, reps: number, warmup: number): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await ffLayerStep(e, s);
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await ffLayerStep(e, s);
-    ms.push(performance.now() - t0);
-  }
-  return ms;
 }
 
 // ---- main ---------------------------------------------------------------------------------
@@ -438,21 +341,6 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(path.join(HERE, 'last-run.md'), md);
   log('wrote bench/last-run.md');
-}
-
-function asciiTable(header: string[], rows: string[][]): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ');
-  return [line(header), w.map((x) => '-'.repeat(x)).join('-|-'), ...rows.map(line)].join('\n');
-}
-
-function mdTable(header: string[], rows: string[][]): string {
-  const esc = (c: string) => c.replace(/\|/g, '\\|');
-  return [
-    `| ${header.map(esc).join(' | ')} |`,
-    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ].join('\n');
 }
 
 // `npm run bench -- --profile [options]`: the per-epoch profile of the real training loop
