@@ -70,6 +70,7 @@ export class FFNet {
   readonly recurrent: boolean;
   readonly imageShape: ImageShape;
   private readonly workspaces = new Map<number, Workspace>();
+  private readonly buffers = new Map<string, unknown>();
 
   constructor(
     readonly engine: Engine,
@@ -147,6 +148,15 @@ export class FFNet {
   /** Goodness as the config defines it, from the raw power sum of a layer. */
   goodness(rawSum: number, l: number): number {
     return this.layers[l].goodness(rawSum);
+  }
+
+  /**
+   * A step's own buffers (a head's logits, the hybrid images of a batch size), made by `make`
+   * on first use of `key` and reused by every later minibatch, like the workspaces.
+   */
+  cached<T>(key: string, make: () => T): T {
+    if (!this.buffers.has(key)) this.buffers.set(key, make());
+    return this.buffers.get(key) as T;
   }
 
   /** Scratch buffers for `rows` rows, allocated once per distinct row count. */

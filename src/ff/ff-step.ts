@@ -132,12 +132,7 @@ async function learnFromPairs(net: FFNet, ws: Workspace, p: number, B: number, l
   stats.cases += B;
 }
 
-/** Hybrid buffers per net and batch size, reused across minibatches. */
-const hybridScratch = new WeakMap<FFNet, Map<number, Partial<Hybrids>>>();
+/** Hybrid buffers per batch size, reused across minibatches. */
 function hybridBuffers(net: FFNet, B: number): Partial<Hybrids> {
-  let m = hybridScratch.get(net);
-  if (!m) hybridScratch.set(net, (m = new Map()));
-  let h = m.get(B);
-  if (!h) m.set(B, (h = {}));
-  return h;
+  return net.cached(`hybrids:${B}`, (): Partial<Hybrids> => ({}));
 }

@@ -80,13 +80,7 @@ export async function trainHead(
   return probs;
 }
 
-/** Named scratch matrices, allocated once per net. */
-const scratchByNet = new WeakMap<FFNet, Map<string, Mat>>();
+/** A named scratch matrix of the net, allocated once. */
 function scratch(net: FFNet, name: string, rows: number, cols: number): Mat {
-  let m = scratchByNet.get(net);
-  if (!m) scratchByNet.set(net, (m = new Map()));
-  const key = `${name}:${rows}x${cols}`;
-  let mat = m.get(key);
-  if (!mat) m.set(key, (mat = net.engine.zeros(rows, cols)));
-  return mat;
+  return net.cached(`${name}:${rows}x${cols}`, () => net.engine.zeros(rows, cols));
 }
