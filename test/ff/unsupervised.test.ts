@@ -112,7 +112,7 @@ async function mnist(trainCount: number, validCount: number): Promise<DatasetSpl
 // 15.6–18.0 % on 500 validation images (single-layer probes 17.0–27.6 %; chance 90 %) and
 // last-epoch hybrid pair errors of 325–397, 712–814 and 798–970 of 3000 in layers 1–3 (an
 // untrained net: about half, 1500). The bars (30 %, 45 %, 1200) are well beyond the worst.
-test('unsupervised: no label input, probes far better than chance, layers that tell hybrids from images', async () => {
+test('unsupervised: no label input, probes far better than chance, layers that tell hybrids from images', async (ctx) => {
   const data = await mnist(3000, 500);
   const cfg: FFConfig = { ...UNSUPERVISED, layers: [200, 200, 200], epochs: 3, evalEvery: 3, evalSubset: 0, seed: testSeed(17) };
   const model = createFFModel(engine, cfg, data);
@@ -137,6 +137,7 @@ test('unsupervised: no label input, probes far better than chance, layers that t
   const after = await Promise.all(model.net.weights.map((w) => engine.read(w.value)));
   before.forEach((w, l) => assert.deepEqual(after[l], w, `layer ${l + 1} weights changed by the probe fit`));
   const errors = await probeErrorRates(model.net, refit, data.valid);
+  ctx.diagnostic(`accuracy ${JSON.stringify({ onlineProbe: 1 - valid.probe, refitProbe: 1 - errors.get('probe')! })}`);
   assert.deepEqual([...errors.keys()], model.classifiers);
   assert.ok(errors.get('probe')! < 0.3, `refit combined probe error ${errors.get('probe')} (chance 0.9)`);
   for (const [k, e] of errors) assert.ok(e < 0.45, `refit ${k} error ${e}`);
