@@ -13,23 +13,21 @@ import { FFModel } from '../ff/ff-model.js';
 import { PROBE_REFIT_FILE, type ProbeRefitReport } from '../ff/probe-refit.js';
 import { RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
 import { getAlgorithm } from '../experiments/algorithms.js';
-import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
+import { loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate, type Evaluation } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';
 import { readMetrics } from '../train/trainer.js';
 import { CHART_CSS, DASHES, escapeHtml, lineChart, PALETTE, type Series } from './charts.js';
 import { comparisonSection, isComparisonDir, loadComparison } from './comparison.js';
-import { fieldWeightsFromCheckpoint, learnedChange } from './fields.js';
 import { ffLayerStats, type LayerStats } from './layer-stats.js';
-import { isLocalCheckpoint, localFieldWeightsFromCheckpoint, localLearnedChange } from './local-fields.js';
+import { isLocalCheckpoint } from './local-fields.js';
+import { DENSE_FIELDS, fieldFigures, LOCAL_FIELDS } from './report-fields.js';
 import {
   activityChart,
   configTable,
   confusionFigure,
   datasetName,
-  fieldsFigure,
   goodnessChart,
-  localFieldsFigure,
   PAGE_CSS,
   pct,
   probeRefitTable,
@@ -332,7 +330,8 @@ async function runSection(
 
   // Receptive fields (any algorithm whose first layer reads pixels).
   try {
-    const figs = isLocalCheckpoint(ck) ? await localFieldFigures(ck, engine, opts.units ?? 100, note) : await denseFieldFigures(ck, engine, opts.units ?? 100, note);
+    const units = opts.units ?? 100;
+    const figs = isLocalCheckpoint(ck) ? await fieldFigures(LOCAL_FIELDS, ck, engine, units, note) : await fieldFigures(DENSE_FIELDS, ck, engine, units, note);
     parts.push(`<h3>Receptive fields</h3>
 <div class="grid fields">${figs.join('\n')}</div>`);
   } catch (e) {
@@ -384,32 +383,4 @@ function relaxationFigure(r: RelaxReport): string {
   return `<h3>Back relaxation</h3>
 <p class="note">From <code>ff relax</code>: each label clamped in turn on the label layer; a layer k steps below it can only differ after k + 1 iterations.</p>
 <div class="grid single">${chart ?? ''}</div>`;
-}
-
-type Note = (what: string, e: unknown) => void;
-const CHANGE_TITLE = 'Layer 1: change since initialisation';
-const CHANGE_WHAT = 'weights minus their initial values, regenerated from the run’s seed';
-
-/** Layer 1's weights as images, then what training changed (the latter optional: a note if it fails). */
-async function denseFieldFigures(ck: Checkpoint, engine: Engine, units: number, note: Note): Promise<string[]> {
-  const fw = fieldWeightsFromCheckpoint(ck, 1);
-  const figs = [fieldsFigure('Receptive fields of layer 1', 'incoming weights', fw, units)];
-  try {
-    figs.push(fieldsFigure(CHANGE_TITLE, CHANGE_WHAT, await learnedChange(ck, fw, engine), units));
-  } catch (e) {
-    note('change since initialisation', e);
-  }
-  return figs;
-}
-
-/** The same for a locally-connected layer 1: windows drawn at their places on the image. */
-async function localFieldFigures(ck: Checkpoint, engine: Engine, units: number, note: Note): Promise<string[]> {
-  const lf = localFieldWeightsFromCheckpoint(ck, 1);
-  const figs = [localFieldsFigure('Receptive fields of layer 1', 'incoming weights', lf, units)];
-  try {
-    figs.push(localFieldsFigure(CHANGE_TITLE, CHANGE_WHAT, await localLearnedChange(ck, lf, engine), units));
-  } catch (e) {
-    note('change since initialisation', e);
-  }
-  return figs;
 }
