@@ -48,7 +48,10 @@ export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
   const probes = await refitProbes(net, train, {
     epochs,
     batchSize,
-    onEpoch: (e, err, s) => process.stderr.write(`probe fit epoch ${e}/${epochs}: train error ${(100 * err).toFixed(2)} %  ${s.toFixed(1)} s\n`),
+    onEpoch: (e, err, s) => {
+      const left = ((performance.now() - t0) / 1000 / e) * (epochs - e);
+      process.stderr.write(`probe fit epoch ${e}/${epochs}: train error ${(100 * err).toFixed(2)} %  ${s.toFixed(1)} s${e < epochs ? `, about ${Math.ceil(left)} s left` : ''}\n`);
+    },
   });
   const seconds = (performance.now() - t0) / 1000;
   const splits = { valid: data.valid, test: data.test };

@@ -35,7 +35,8 @@ test('ff probe: refit probes on the frozen layers, compared with the online ones
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^probes refit on 2,000 training images for 2 epochs/);
   for (const mode of ['probe', 'probe-layer1', 'probe-layer2', 'probe-layer3']) assert.match(r.stdout, new RegExp(`^${mode} +\\d`, 'm'));
-  assert.match(r.stderr, /probe fit epoch 2\/2: train error/);
+  assert.match(r.stderr, /probe fit epoch 1\/2: train error [\d.]+ % +[\d.]+ s, about \d+ s left\n/);
+  assert.match(r.stderr, /probe fit epoch 2\/2: train error [\d.]+ % +[\d.]+ s\n/);
   const file = path.join(unsupervised, 'probe-refit.json');
   assert.ok(existsSync(file));
   const json = JSON.parse(readFileSync(file, 'utf8')) as { probes: { mode: string; online: Record<string, number>; refit: Record<string, number> }[] };
