@@ -14,6 +14,7 @@ export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
 export { blurredMask, makeHybrids, pickPartners, type Hybrids } from './ff/hybrid-negatives.js';
+export { probeErrorRates, refitProbes, type RefitOptions, type RefitProbes } from './ff/probe-refit.js';
 export { algorithmNames, getAlgorithm } from './experiments/algorithms.js';
 export { train, TrainingSession, type EpochMetrics, type StepResult, type TrainCallbacks, type TrainOptions, type TrainResult } from './train/training-loop.js';
 export { readMetricsLog, truncateMetricsLog, METRICS_FILE } from './train/metrics-log.js';
