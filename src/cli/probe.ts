@@ -1,13 +1,17 @@
 // `ff probe DIR`: fit fresh linear probes on a trained unsupervised run's frozen layers (the
 // paper's "afterwards", ff/probe-refit.ts) and compare them with the online probes the run
-// trained alongside FF: validation and test error per probe. Writes DIR/probe-refit.json.
+// trained alongside FF: validation and test error per probe. Writes DIR/probe-refit.json; with
+// --save-to, also a copy of the run whose probes are the refit ones.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { subset } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
-import { PROBE_REFIT_FILE, probeErrorRates, refitProbes, type ProbeRefitReport } from '../ff/probe-refit.js';
+import { installProbes, PROBE_REFIT_FILE, probeErrorRates, refitProbes, type ProbeRefitReport, type RefitProbes } from '../ff/probe-refit.js';
+import { saveCheckpoint } from '../train/checkpoint.js';
+import { METRICS_FILE } from '../train/metrics-log.js';
 import { evaluate } from '../train/evaluate.js';
 import { loadRun } from '../experiments/load-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -16,6 +20,7 @@ interface ProbeOptions {
   epochs: string;
   batchSize?: string;
   dataDir?: string;
+  saveTo?: string;
 }
 
 export function registerProbeCommand(program: Command): void {
@@ -25,6 +30,7 @@ export function registerProbeCommand(program: Command): void {
     .option('--epochs <n>', 'epochs of the probe fit (Hinton schedule over them)', '10')
     .option('--batch-size <n>', "minibatch size (default: the run's)")
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
+    .option('--save-to <dir>', 'also write a copy of the run whose probes are the refit ones (ff eval/predict/report then use them)')
     .action(async (dir: string, o: ProbeOptions) => {
       process.stdout.write(`${await probeRun(dir, o)}\n`);
     });
@@ -33,6 +39,8 @@ export function registerProbeCommand(program: Command): void {
 export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
   const epochs = positiveInt(o.epochs, '--epochs');
   const batchSize = o.batchSize === undefined ? undefined : positiveInt(o.batchSize, '--batch-size');
+  // Refused before the fit, not after minutes of it.
+  if (o.saveTo !== undefined) checkNewRunDir(o.saveTo, dir);
   const engine = getEngine();
   const { model, config, warnings } = loadRun(engine, dir);
   for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
@@ -66,6 +74,7 @@ export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
   const result: ProbeRefitReport = { epochs, trainImages: n, seconds, valid: data.validDescription, test: data.testDescription, probes: rows };
   const file = path.join(dir, PROBE_REFIT_FILE);
   writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+  const saved = o.saveTo === undefined ? '' : await saveRefitRun(model, probes, dir, o.saveTo, result);
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const head = ['probe', 'online valid', 'refit valid', 'online test', 'refit test'];
   const cells = rows.map((r) => [r.mode, pct(r.online.valid), pct(r.refit.valid), pct(r.online.test), pct(r.refit.test)]);
@@ -75,8 +84,33 @@ export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
     `probes refit on ${n.toLocaleString('en-US')} training images for ${epochs} epoch${epochs === 1 ? '' : 's'} (${seconds.toFixed(1)} s); valid: ${data.validDescription}; test: ${data.testDescription}`,
     line(head),
     ...cells.map(line),
-    `wrote ${file}`,
+    `wrote ${file}${saved}`,
   ].join('\n');
+}
+
+/** --save-to: a new directory, or an empty one, and not the run itself. */
+function checkNewRunDir(to: string, from: string): void {
+  if (path.resolve(to) === path.resolve(from)) throw new Error(`--save-to ${to}: that is the run itself; give a new directory (the run keeps its online probes)`);
+  if (!existsSync(to)) return;
+  if (!statSync(to).isDirectory()) throw new Error(`--save-to ${to}: exists and is not a directory`);
+  if (readdirSync(to).length > 0) throw new Error(`--save-to ${to}: exists and is not empty (it must be a new run directory)`);
+}
+
+/**
+ * A copy of the run whose probe heads are the refit ones: checkpoint and config, the training
+ * history (metrics), the refit report, and results.json with the refit probes' test errors.
+ */
+async function saveRefitRun(model: FFModel, probes: RefitProbes, from: string, to: string, refit: ProbeRefitReport): Promise<string> {
+  await installProbes(model.net, probes);
+  mkdirSync(to, { recursive: true });
+  saveCheckpoint(to, await model.toCheckpoint());
+  if (existsSync(path.join(from, METRICS_FILE))) copyFileSync(path.join(from, METRICS_FILE), path.join(to, METRICS_FILE));
+  writeFileAtomic(path.join(to, PROBE_REFIT_FILE), `${JSON.stringify(refit, null, 2)}\n`);
+  const resultsFile = path.join(from, 'results.json');
+  const before = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  const test = Object.fromEntries(refit.probes.map((p) => [p.mode, p.refit.test]));
+  writeFileAtomic(path.join(to, 'results.json'), `${JSON.stringify({ ...before, test, probesRefit: { from, epochs: refit.epochs } }, null, 2)}\n`);
+  return ` and ${to} (the run with the refit probes: ff eval ${to} --mode probe)`;
 }
 
 function positiveInt(s: string, what: string): number {

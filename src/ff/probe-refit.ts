@@ -108,6 +108,19 @@ export async function probeErrorRates(net: FFNet, probes: RefitProbes, set: Imag
   return new Map([...wrong].map(([m, w]) => [m, w / set.count]));
 }
 
+/**
+ * Put the refit probes in place of the net's online ones, so that its classifiers ('probe',
+ * 'probe-layerK') use them (ff probe --save-to). The heads' optimizer state stays the online
+ * probes'; it matters only if training is resumed.
+ */
+export async function installProbes(net: FFNet, probes: RefitProbes): Promise<void> {
+  const e = net.engine;
+  for (const mode of probes.modes) {
+    const target = mode === PROBE ? net.softmax : net.layerProbes;
+    for (const l of probes.layers.get(mode)!) e.write(target[l]!.value, await e.read(probes.heads.get(mode)![l]!.value));
+  }
+}
+
 /** Zero heads shaped like the net's own probes: one combined, one per probe layer. */
 function emptyProbes(net: FFNet): RefitProbes {
   const fresh = (l: number, tag: string) => new Param(`refit.${tag}${l + 1}`, net.engine.zeros(net.softmax[l]!.value.rows, net.numClasses), net.engine, net.cfg);

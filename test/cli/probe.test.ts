@@ -1,6 +1,7 @@
 // `ff probe DIR` end to end on a small untrained unsupervised run (random ReLU features are
 // enough for a linear probe to beat chance): the table of online vs refit probes and
-// DIR/probe-refit.json, shown by ff report; a supervised run and a bad --epochs are one-line errors.
+// DIR/probe-refit.json, shown by ff report; --save-to writes a copy that evaluates with the
+// refit probes; a supervised run and a bad --epochs are one-line errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -45,6 +46,34 @@ test('ff probe: refit probes on the frozen layers, compared with the online ones
   // Untrained online probes are all-zero heads (chance); the refit one reads random features.
   assert.ok(combined.online.test > 0.8, `online ${combined.online.test}`);
   assert.ok(combined.refit.test < 0.5 && combined.refit.valid < 0.5, `refit ${JSON.stringify(combined.refit)} (chance 0.9)`);
+});
+
+test('ff probe --save-to: a copy of the run that evaluates with the refit probes; the run keeps its own', () => {
+  const copy = path.join(root, 'refit-copy');
+  const r = ff('probe', unsupervised, '--epochs', '1', '--save-to', copy);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /the run with the refit probes: ff eval .*refit-copy --mode probe\)$/m);
+  const refit = (JSON.parse(readFileSync(path.join(copy, 'probe-refit.json'), 'utf8')) as { probes: { mode: string; online: Record<string, number>; refit: Record<string, number> }[] }).probes;
+  const errorOf = (dir: string, mode: string) => {
+    const ev = ff('eval', dir, '--mode', mode);
+    assert.equal(ev.status, 0, ev.stderr);
+    return Number(/error ([\d.]+) %/.exec(ev.stdout)![1]) / 100;
+  };
+  for (const p of [refit[0], refit[3]]) {
+    assert.equal(errorOf(copy, p.mode).toFixed(4), p.refit.test.toFixed(4), `${p.mode} in the copy`);
+    assert.equal(errorOf(unsupervised, p.mode).toFixed(4), p.online.test.toFixed(4), `${p.mode} in the run`);
+  }
+  const results = JSON.parse(readFileSync(path.join(copy, 'results.json'), 'utf8')) as { test: Record<string, number>; probesRefit: { epochs: number } };
+  assert.equal(results.test.probe, refit[0].refit.test);
+  assert.equal(results.probesRefit.epochs, 1);
+  // Refused before any fitting: the run itself, or a directory with something in it.
+  for (const [to, re] of [[unsupervised, /that is the run itself/], [copy, /exists and is not empty/]] as const) {
+    const bad = ff('probe', unsupervised, '--save-to', to);
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+    assert.match(bad.stderr, re);
+    assert.doesNotMatch(bad.stderr, /probe fit epoch/);
+  }
 });
 
 test('ff report shows the refit probes next to the online ones', async () => {
