@@ -54,6 +54,22 @@ const QUICK_CIFAR = { epochs: 3, trainSubset: 5000, evalSubset: 1000, evalEvery:
 const SHORT_CIFAR = { epochs: 3, trainSubset: 10000, evalSubset: 1000, evalEvery: 1 } as const;
 /** BP presets' FF part: FF on the feed-forward LC net (label as extra units, dense into layer 1). */
 const feedForward = (ff: Partial<FFConfig>): Partial<FFConfig> => ({ ...ff, architecture: 'feedforward', labelStrength: 1, schedule: 'hinton' });
+/** The four CIFAR nets (FF and BP, 2 and 3 maps) on a shorter protocol: cifar-{ff,bp}-{2,3}-SUFFIX. */
+function cifarVariants(suffix: string, protocol: Partial<FFConfig>, what: string): Record<string, Preset> {
+  const out: Record<string, Preset> = {};
+  for (const algo of ['ff', 'bp'] as const) {
+    for (const maps of [2, 3]) {
+      const ff = { ...cifarLocal(maps), ...protocol };
+      out[`cifar-${algo}-${maps}-${suffix}`] = {
+        description: `cifar-${algo}-${maps} ${what}`,
+        ff: algo === 'bp' ? feedForward(ff) : ff,
+        bp: CIFAR_BP,
+        ...(algo === 'bp' ? { algo } : {}),
+      };
+    }
+  }
+  return out;
+}
 
 export const PRESETS: Record<string, Preset> = {
   hinton: {
@@ -122,50 +138,8 @@ export const PRESETS: Record<string, Preset> = {
     bp: CIFAR_BP,
     algo: 'bp',
   },
-  'cifar-ff-2-quick': {
-    description: 'cifar-ff-2 on the first 5,000 training images, 3 epochs (minutes)',
-    ff: { ...cifarLocal(2), ...QUICK_CIFAR },
-    bp: CIFAR_BP,
-  },
-  'cifar-ff-3-quick': {
-    description: 'cifar-ff-3 on the first 5,000 training images, 3 epochs (minutes)',
-    ff: { ...cifarLocal(3), ...QUICK_CIFAR },
-    bp: CIFAR_BP,
-  },
-  'cifar-bp-2-quick': {
-    description: 'cifar-bp-2 on the first 5,000 training images, 3 epochs (minutes)',
-    ff: feedForward({ ...cifarLocal(2), ...QUICK_CIFAR }),
-    bp: CIFAR_BP,
-    algo: 'bp',
-  },
-  'cifar-bp-3-quick': {
-    description: 'cifar-bp-3 on the first 5,000 training images, 3 epochs (minutes)',
-    ff: feedForward({ ...cifarLocal(3), ...QUICK_CIFAR }),
-    bp: CIFAR_BP,
-    algo: 'bp',
-  },
-  'cifar-ff-2-short': {
-    description: 'cifar-ff-2 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
-    ff: { ...cifarLocal(2), ...SHORT_CIFAR },
-    bp: CIFAR_BP,
-  },
-  'cifar-ff-3-short': {
-    description: 'cifar-ff-3 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
-    ff: { ...cifarLocal(3), ...SHORT_CIFAR },
-    bp: CIFAR_BP,
-  },
-  'cifar-bp-2-short': {
-    description: 'cifar-bp-2 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
-    ff: feedForward({ ...cifarLocal(2), ...SHORT_CIFAR }),
-    bp: CIFAR_BP,
-    algo: 'bp',
-  },
-  'cifar-bp-3-short': {
-    description: 'cifar-bp-3 on the first 10,000 training images, 3 epochs (the documented shorter protocol)',
-    ff: feedForward({ ...cifarLocal(3), ...SHORT_CIFAR }),
-    bp: CIFAR_BP,
-    algo: 'bp',
-  },
+  ...cifarVariants('quick', QUICK_CIFAR, 'on the first 5,000 training images, 3 epochs (minutes)'),
+  ...cifarVariants('short', SHORT_CIFAR, 'on the first 10,000 training images, 3 epochs (the documented shorter protocol)'),
 };
 
 export function presetNames(): string[] {

@@ -52,7 +52,6 @@ function checkRecurrentConfig(cfg: FFConfig): void {
   }
 }
 
-
 export type { InputShape };
 
 export class FFModel implements TrainableModel {

@@ -48,22 +48,19 @@ export async function refitProbes(net: FFNet, train: ImageSet, opts: RefitOption
   const top = Math.max(...net.softmaxLayers) + 1;
   const rng = new Rng(opts.seed ?? net.cfg.seed);
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
-  const D = net.input.imageSize;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
     rng.shuffle(order);
     const sums = { loss: 0, errors: 0 };
     for (let start = 0; start < train.count; start += B) {
       const c = Math.min(B, train.count - start);
-      const images = new Float32Array(c * D);
+      const ws = net.workspace(c);
       const labels = new Uint8Array(c);
       for (let i = 0; i < c; i++) {
         const k = order[start + i];
-        images.set(train.images.subarray(k * D, (k + 1) * D), i * D);
+        net.input.write(ws.host, i, train.images, k, NEUTRAL);
         labels[i] = train.labels[k];
       }
-      const ws = net.workspace(c);
-      for (let i = 0; i < c; i++) net.input.write(ws.host, i, images, i, NEUTRAL);
       net.upload(ws, 0, c);
       net.forward(ws, 0, c, top);
       const gain = scheduleGain('hinton', (epoch - 1 + (start + c / 2) / train.count) / opts.epochs);
@@ -81,14 +78,12 @@ export async function refitProbes(net: FFNet, train: ImageSet, opts: RefitOption
 export async function probeErrorRates(net: FFNet, probes: RefitProbes, set: ImageSet, chunk = 500): Promise<Map<string, number>> {
   const e = net.engine;
   const N = net.numClasses;
-  const D = net.input.imageSize;
   const top = Math.max(...net.softmaxLayers) + 1;
   const wrong = new Map(probes.modes.map((m) => [m, 0]));
   for (let start = 0; start < set.count; start += chunk) {
     const c = Math.min(chunk, set.count - start);
     const ws = net.workspace(c);
-    const images = set.images.subarray(start * D, (start + c) * D);
-    for (let i = 0; i < c; i++) net.input.write(ws.host, i, images, i, NEUTRAL);
+    for (let i = 0; i < c; i++) net.input.write(ws.host, i, set.images, start + i, NEUTRAL);
     net.upload(ws, 0, c);
     net.forward(ws, 0, c, top);
     const logits = e.zeros(c, N);

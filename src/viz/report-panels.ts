@@ -72,14 +72,19 @@ export function activityChart(s: LayerStats, l: number, n: number): string {
   );
 }
 
+/** A field grid as an inline PNG with its colour bar (blue −max, white 0, red +max). */
+function fieldsImage(title: string, png: Buffer, size: { imageWidth: number; imageHeight: number }): string {
+  return `<img class="fields" alt="${escapeHtml(title)}" width="${size.imageWidth}" height="${size.imageHeight}" src="data:image/png;base64,${png.toString('base64')}">
+<div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>`;
+}
+
 export function fieldsFigure(title: string, what: string, fw: FieldWeights, units: number): string {
   const count = Math.min(units, fw.units);
   const { png, layout } = renderFields(fw, { units: count, sort: 'rms', scale: 2 });
   const strip = fw.labelPixels
     ? ` The strip under each image shows the weights from the ${fw.labelPixels} label ${fw.labelWeights ? 'units (extra inputs after the image)' : 'pixels'}, label 0 on the left (dark mark after every 5th), scaled to its own largest |weight|${fw.labelWeights ? '' : '; the label pixels are grey in the image'}.`
     : '';
-  const body = `<img class="fields" alt="${escapeHtml(title)}" width="${layout.imageWidth}" height="${layout.imageHeight}" src="data:image/png;base64,${png.toString('base64')}">
-<div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>
+  const body = `${fieldsImage(title, png, layout)}
 <p class="note">${count} of ${fw.units} units with the largest weight RMS; ${escapeHtml(what)}, each image scaled to its own largest |weight| (blue negative, white 0, red positive).${strip}</p>`;
   return figure(title, body, { subtitle: `${count} units, sorted by RMS` });
 }
@@ -89,8 +94,7 @@ export function localFieldsFigure(title: string, what: string, lf: LocalFieldWei
   const g = lf.geometry;
   const picked = pickLocalUnits(lf, Math.min(units, g.height * g.width * g.outChannels), 'rms');
   const { png, layout } = renderLocalFields(lf, { units: picked, scale: 2 });
-  const body = `<img class="fields" alt="${escapeHtml(title)}" width="${layout.imageWidth}" height="${layout.imageHeight}" src="data:image/png;base64,${png.toString('base64')}">
-<div class="colorbar"><span>−max</span><span class="bar" style="background:${cssGradient()}"></span><span>+max</span></div>
+  const body = `${fieldsImage(title, png, layout)}
 <p class="note">${picked.length} of ${g.height * g.width * g.outChannels} locally-connected units with the largest weight RMS; ${escapeHtml(what)}: each unit's ${g.window}×${g.window}×${g.inChannels} window at its place on the ${g.height}×${g.width} image (channels side by side, grey outside the window), scaled to its own largest |weight| (blue negative, white 0, red positive).</p>`;
   return figure(title, body, { subtitle: `${picked.length} units, sorted by RMS` });
 }
