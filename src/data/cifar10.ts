@@ -5,11 +5,11 @@
 // when that is absent, test_batch.first1000.bin (its first 1,000 records; testDescription then
 // says "official test images 0–999"). Also found in a cifar-10-batches-bin/ subfolder (the
 // layout of the official archive). Split: train = first 45,000 training records, valid = last 5,000.
-// Default directory: $FF_CIFAR_DIR, else ../shared/data/cifar-10 relative to the package root.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// Default directory: $FF_CIFAR_DIR, else the per-user data cache (data/data-home.ts).
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cachedDatasetDir } from './data-home.js';
 import { bytesToUnitFloats, makeSplits, type DatasetSplits, type ImageSet, type LoadedDataset } from './dataset.js';
 
 export const CIFAR_RECORD_BYTES = 3073;
@@ -22,36 +22,13 @@ export const CIFAR10_CLASS_NAMES = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ];
 const VALID_COUNT = 5000;
-const HINT = 'set FF_CIFAR_DIR or pass --data-dir D, or run ff data download cifar-10 --dir D';
+const HINT = 'run ff data download cifar-10, or set FF_CIFAR_DIR or pass --data-dir D';
 
-let pkgRootCache: string | undefined;
-
-/** The directory of this package's package.json (works from src/ under tsx and from dist/). */
-export function packageRoot(): string {
-  if (pkgRootCache) return pkgRootCache;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  let dir = here;
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'forward-forward') return (pkgRootCache = dir);
-      } catch {
-        /* not ours; keep climbing */
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return (pkgRootCache = path.resolve(here, '..', '..'));
-}
-
-/** $FF_CIFAR_DIR, else <package root>/../shared/data/cifar-10. */
+/** $FF_CIFAR_DIR, else the per-user data cache's cifar-10/ (where `ff data download cifar-10` writes). */
 export function defaultCifarDir(): string {
   const env = process.env.FF_CIFAR_DIR;
   if (env) return path.resolve(env);
-  return path.resolve(packageRoot(), '..', 'shared', 'data', 'cifar-10');
+  return cachedDatasetDir('cifar-10');
 }
 
 /** dir itself, or its cifar-10-batches-bin/ subfolder when the batches are there instead. */
@@ -85,7 +62,7 @@ export function checkCifarBatch(bytes: Uint8Array, name: string, expectedRecords
 }
 
 /** Decodes validated records into images (floats in [0,1], planar) and labels at record offset `at`. */
-function decodeRecords(bytes: Uint8Array, n: number, images: Float32Array, labels: Uint8Array, at: number): void {
+export function decodeRecords(bytes: Uint8Array, n: number, images: Float32Array, labels: Uint8Array, at: number): void {
   for (let r = 0; r < n; r++) {
     const o = r * CIFAR_RECORD_BYTES;
     labels[at + r] = bytes[o];

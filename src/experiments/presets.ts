@@ -84,6 +84,10 @@ export const PRESETS: Record<string, Preset> = {
     description: 'The paper with ±2-pixel jitter (25 positions), 500 epochs',
     ff: { layers: [2000, 2000, 2000, 2000], epochs: 500, jitter: 2, evalEvery: 10 },
   },
+  'hinton-jitter': {
+    description: "ffnew.m's net (784-1000-1000-1000) with ±2-pixel jitter, 500 epochs: the jitter result in hours, not a day",
+    ff: { layers: [1000, 1000, 1000], epochs: 500, jitter: 2, evalEvery: 10 },
+  },
   talk: {
     description: "The talk's variant: label strength 5 (otherwise as hinton)",
     ff: { layers: [1000, 1000, 1000], epochs: 100, labelStrength: 5 },

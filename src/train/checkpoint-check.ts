@@ -32,6 +32,10 @@ export function checkCheckpoint<C>(
     throw fail(`metadata says algo '${ck.algo}' but its config is for '${config.algo}'`);
   }
   if (ck.algo !== algo) throw fail(`holds a '${ck.algo}' model, not '${algo}'`);
+  // In a verified file, a key this version does not know comes from a newer version: the model
+  // it describes cannot be rebuilt faithfully. (Unverified files already carry a warning.)
+  const unknown = Object.keys(config).filter((k) => k !== 'algo' && !(k in specs));
+  if (unknown.length && ck.verified) throw fail(`config for algo '${algo}' has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (written by a newer version, or damaged)`);
   const missing = Object.keys(specs).filter((k) => !(k in config));
   if (missing.length) throw fail(`config for algo '${algo}' lacks ${missing.join(', ')}`);
   for (const [key, spec] of Object.entries(specs)) {

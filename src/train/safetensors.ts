@@ -35,9 +35,16 @@ export function decodeSafetensors(buf: Uint8Array, what: string): { tensors: Map
   if (buf.length < 8) throw bad('too short');
   const n = Number(new DataView(buf.buffer, buf.byteOffset, 8).getBigUint64(0, true));
   if (n <= 0 || 8 + n > buf.length) throw bad('header length out of range');
+  let text: string;
+  try {
+    // fatal: a damaged byte must not turn silently into U+FFFD inside a name or a config value.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf.subarray(8, 8 + n));
+  } catch {
+    throw bad('header is not valid UTF-8');
+  }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf.subarray(8, 8 + n)));
+    header = JSON.parse(text);
   } catch {
     throw bad('header is not JSON');
   }

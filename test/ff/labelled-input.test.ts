@@ -16,6 +16,7 @@ import { channelMeanImage, resolveCentering } from '../../src/data/centering.js'
 import { LabelledInput, NEUTRAL, resolveLabelPlacement } from '../../src/ff/labelled-input.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
+import { NO_CIFAR } from '../helpers/optional.js';
 import { testSeed } from '../helpers/seed.js';
 
 const engine = getEngine();
@@ -55,7 +56,7 @@ test("'auto' keeps Hinton's label pixels for MNIST and uses centred extra units 
 // weak teach the layers little, and layer 1 is the one that learns the label best on CIFAR.
 // Seeds 1–10 × Haswell/SkylakeX kernels (scripts/seed-sweep.mjs, 2026-11-29): softmax
 // 0.295–0.330, goodness 0.207–0.258; the bars sit well below the worst.
-test('CIFAR-10: FF with centred images and extra label units learns (well above 10 % chance)', async (ctx) => {
+test('CIFAR-10: FF with centred images and extra label units learns (well above 10 % chance)', { skip: NO_CIFAR }, async (ctx) => {
   const d = await loadDataset('cifar-10');
   const data = { ...d, train: subset(d.train, 0, 5000), valid: subset(d.valid, 0, 200) };
   const cfg: FFConfig = { ...FF_DEFAULTS, layers: [300, 300], epochs: 2, schedule: 'linear', negatives: 'random', goodnessLayers: [1, 2], evalEvery: 0, seed: testSeed(FF_DEFAULTS.seed) };

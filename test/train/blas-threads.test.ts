@@ -105,7 +105,7 @@ test('ff train --resume prints one warning line when the checkpoint was written 
     const b = ff('train', '--resume', run, '--no-progress', '--stop-after', '2');
     assert.equal(b.status, 0, b.stderr);
     assert.doesNotMatch(b.stderr, /warning/);
-    // The checkpoint claims another thread count (the tensors' checksum does not cover the state).
+    // The checkpoint claims another thread count (re-encoded, so its checksum is valid again).
     const other = decodeCheckpoint(readFileSync(file), file);
     const claimed = (typeof threads === 'number' ? threads : 1) + 7;
     writeFileSync(file, encodeCheckpoint({ ...other, state: { ...other.state, blasThreads: claimed } }));

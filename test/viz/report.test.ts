@@ -13,8 +13,7 @@ import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { train } from '../../src/train/trainer.js';
 import { buildReport, countCharts } from '../../src/viz/report.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const noBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium); browser checks skipped`;
+import { CHROMIUM, NO_BROWSER as noBrowser } from '../helpers/optional.js';
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-report-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
