@@ -19,6 +19,9 @@ export interface CheckedCheckpoint<C> {
  * `addedLater`: options newer than some checkpoints, each with the value that reproduces what
  * versions before it did (not its current default).
  */
+/** Config keys that record where a run came from rather than set an option. */
+const RECORD_KEYS = ['algo', 'preset'];
+
 export function checkCheckpoint<C>(
   ck: Checkpoint,
   algo: string,
@@ -34,7 +37,7 @@ export function checkCheckpoint<C>(
   if (ck.algo !== algo) throw fail(`holds a '${ck.algo}' model, not '${algo}'`);
   // In a verified file, a key this version does not know comes from a newer version: the model
   // it describes cannot be rebuilt faithfully. (Unverified files already carry a warning.)
-  const unknown = Object.keys(config).filter((k) => k !== 'algo' && !(k in specs));
+  const unknown = Object.keys(config).filter((k) => !RECORD_KEYS.includes(k) && !(k in specs));
   if (unknown.length && ck.verified) throw fail(`config for algo '${algo}' has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (written by a newer version, or damaged)`);
   const missing = Object.keys(specs).filter((k) => !(k in config));
   if (missing.length) throw fail(`config for algo '${algo}' lacks ${missing.join(', ')}`);

@@ -66,6 +66,9 @@ test('a verified checkpoint whose config has a key this version does not know is
   const renamed: Checkpoint = { ...ck, config: { ...rest, sEed: seed } };
   writeCheckpointFile(dir, encodeCheckpoint(renamed));
   throwsOneLine(() => loadRun(engine, dir), /checkpoint\.safetensors: config for algo 'ff' has unknown key "sEed"/);
+  // The preset a run was made from is a record, not an option: it loads.
+  writeCheckpointFile(dir, encodeCheckpoint({ ...ck, config: { ...ck.config, preset: 'quick' } }));
+  assert.equal(loadRun(engine, dir).config.preset, 'quick');
 });
 
 test('a header byte that is not UTF-8 is refused, not decoded as U+FFFD', async () => {

@@ -1,0 +1,58 @@
+// `ff sweep`: presets × seeds × option values as independent runs for a cluster — a Slurm job
+// array and a Kubernetes Indexed Job over one tasks.sh — instead of one run after another here.
+// Each task is `ff train` into DIR/<name> (resumed when run again); `ff report` gathers them.
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { JobArray } from '../experiments/job-array.js';
+import { parseSetOption, planSweep } from '../experiments/sweep-plan.js';
+import { PRESETS } from '../experiments/presets.js';
+import { addClusterOptions, clusterOptions, parseEmitKind, submitHelp, writeJobFiles, type ClusterCliOptions, type EmitKind } from './job-files.js';
+
+interface SweepOptions extends ClusterCliOptions {
+  preset: string;
+  seeds?: number[];
+  set: string[];
+  algo?: string;
+  out: string;
+  emit: EmitKind;
+  dataDir?: string;
+}
+
+function parseSeeds(raw: string): number[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  if (!parts.every((s) => /^\d+$/.test(s))) throw new InvalidArgumentError('must be a comma-separated list of non-negative integers');
+  return parts.map(Number);
+}
+
+export function registerSweepCommand(program: Command): void {
+  const cmd = program
+    .command('sweep')
+    .description('write a Slurm job array and a Kubernetes Indexed Job that train presets × seeds × option values, one run each')
+    .requiredOption('--preset <names>', `comma-separated presets (${Object.keys(PRESETS).slice(0, 6).join(', ')}, …)`)
+    .option('--seeds <list>', 'comma-separated seeds (default: the preset’s seed)', parseSeeds)
+    .option('--set <name=values>', 'an option and the values to try, e.g. --set lr=0.01,0.03 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--algo <name>', 'ff or bp for every run (default: each preset’s)')
+    .requiredOption('--out <dir>', 'directory for the files and the runs (shared storage on a cluster)')
+    .option('--emit <kind>', 'slurm, k8s or all', parseEmitKind, 'all' as EmitKind)
+    .option('--data-dir <dir>', 'where dataset files are on the cluster (default: each task’s own)');
+  addClusterOptions(cmd).action((o: SweepOptions) => {
+    const array = sweepArray(o);
+    writeJobFiles(array, o.emit, clusterOptions(o));
+    for (const line of submitHelp(array, o.emit)) process.stdout.write(`${line}\n`);
+  });
+}
+
+export function sweepArray(o: Pick<SweepOptions, 'preset' | 'seeds' | 'set' | 'algo' | 'out' | 'dataDir'>): JobArray {
+  const dir = path.resolve(o.out);
+  const presets = o.preset.split(',').map((s) => s.trim());
+  const sets = o.set.map(parseSetOption);
+  const tasks = planSweep({ presets, seeds: o.seeds ?? [], sets, algo: o.algo }, dir);
+  const what = [presets.join(', '), ...(o.seeds ? [`seeds ${o.seeds.join(', ')}`] : []), ...sets.map(([k, v]) => `${k} ∈ {${v.join(', ')}}`)];
+  return {
+    title: `ff sweep: ${what.join(' × ')}`,
+    dir,
+    tasks,
+    gather: [['ff', 'report', ...tasks.map((t) => t.dir), '--out', path.join(dir, 'report.html')]],
+    commonArgs: o.dataDir ? ['--data-dir', path.resolve(o.dataDir)] : [],
+  };
+}

@@ -1,0 +1,101 @@
+// `ff sweep` and `ff compare --emit`: the files a cluster runs (tasks.sh, a Slurm job array, a
+// Kubernetes Indexed Job) are written, and every task runs here, task by task, with the array
+// index set as the scheduler would: a fresh run, a resumed one, a finished one reported.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { PACKAGE_ROOT } from '../helpers/optional.js';
+
+const root = mkdtempSync(path.join(tmpdir(), 'ff-sweep-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const FF = `${process.execPath} --import tsx ${path.join(PACKAGE_ROOT, 'src/cli/main.ts')}`;
+
+function ff(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FF_DEBUG: '' } });
+}
+
+/** Runs task `index` of tasks.sh as Slurm or Kubernetes would (index as the argument). */
+function runTask(dir: string, index: number) {
+  return spawnSync('bash', [path.join(dir, 'tasks.sh'), String(index)], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, FF, OPENBLAS_NUM_THREADS: '1' },
+  });
+}
+
+const TINY = ['--set', 'layers=20', '--set', 'epochs=2', '--set', 'train-subset=300', '--set', 'eval-subset=100', '--set', 'batch-size=50'];
+
+test('ff sweep writes tasks.sh, a Slurm array and an Indexed Job; each task trains, resumes, and reports itself finished', { timeout: 600_000 }, () => {
+  const out = path.join(root, 'sweep');
+  const r = ff('sweep', '--preset', 'quick', '--seeds', '1,2', ...TINY, '--out', out, '--parallel', '2', '--hours', '1.5');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^2 tasks \(ff sweep: quick × seeds 1, 2 × layers/);
+  assert.match(r.stdout, /sbatch .*slurm\.sbatch/);
+
+  const slurm = readFileSync(path.join(out, 'slurm.sbatch'), 'utf8');
+  assert.match(slurm, /^#SBATCH --array=0-1%2$/m);
+  assert.match(slurm, /^#SBATCH --time=01:30:00$/m);
+  assert.match(slurm, new RegExp(`^#SBATCH --output=${out}/logs/%a\\.log$`, 'm'));
+  assert.ok(existsSync(path.join(out, 'logs')), 'Slurm needs the log folder to exist');
+  assert.match(slurm, /exec bash .*tasks\.sh "\$SLURM_ARRAY_TASK_ID"$/m);
+
+  const k8s = readFileSync(path.join(out, 'k8s-job.yaml'), 'utf8');
+  assert.match(k8s, /^ {2}completionMode: Indexed$/m);
+  assert.match(k8s, /^ {2}completions: 2$/m);
+  assert.match(k8s, /^ {2}parallelism: 2$/m);
+  assert.match(k8s, /^ {6}activeDeadlineSeconds: 5400$/m);
+  assert.match(k8s, /\$JOB_COMPLETION_INDEX/);
+  // The ConfigMap carries the very same tasks.sh.
+  const tasks = readFileSync(path.join(out, 'tasks.sh'), 'utf8');
+  const embedded = k8s.split('\n').filter((l) => l.startsWith('    ') || l === '');
+  assert.ok(tasks.split('\n').filter(Boolean).every((l) => embedded.includes(`    ${l}`)), 'tasks.sh is in the ConfigMap');
+
+  const plan = JSON.parse(readFileSync(path.join(out, 'tasks.json'), 'utf8')) as { tasks: { name: string; dir: string }[] };
+  assert.deepEqual(plan.tasks.map((t) => t.name), [
+    'quick-s1-layers20-epochs2-train-subset300-eval-subset100-batch-size50',
+    'quick-s2-layers20-epochs2-train-subset300-eval-subset100-batch-size50',
+  ]);
+
+  // Task 0 from scratch; task 1 first stopped after one epoch (a preempted job), then continued.
+  const t0 = runTask(out, 0);
+  assert.equal(t0.status, 0, t0.stderr);
+  assert.match(t0.stdout, /^training ff on mnist/m);
+  assert.ok(existsSync(path.join(plan.tasks[0].dir, 'results.json')));
+  const seed = (d: string) => (JSON.parse(readFileSync(path.join(d, 'config.json'), 'utf8')) as { seed: number }).seed;
+  assert.equal(seed(plan.tasks[0].dir), 1);
+
+  const args = ['train', '--preset', 'quick', '--seed', '2', '--layers', '20', '--epochs', '2', '--train-subset', '300', '--eval-subset', '100', '--batch-size', '50'];
+  const pre = ff(...args, '--out', plan.tasks[1].dir, '--stop-after', '1', '--no-progress');
+  assert.equal(pre.status, 0, pre.stderr);
+  const t1 = runTask(out, 1);
+  assert.equal(t1.status, 0, t1.stderr);
+  assert.match(t1.stdout, /^resuming ff .*from epoch 2/m);
+  assert.equal(seed(plan.tasks[1].dir), 2);
+
+  // Run again (a retried pod): nothing is trained twice.
+  const again = runTask(out, 0);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /already finished \(2 epochs\)/);
+  const none = runTask(out, 2);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no task 2 \(0\.\.1\)/);
+});
+
+test('ff sweep refuses a bad option value before writing anything, in one line', () => {
+  const out = path.join(root, 'bad');
+  for (const [set, re] of [
+    ['lr=abc', /^ff: --lr must be a decimal number, got 'abc'$/],
+    ['bogus=1', /^ff: unknown option --bogus$/],
+    ['lr=', /^ff: --set wants NAME=V1,V2,…, got 'lr='$/],
+  ] as const) {
+    const r = ff('sweep', '--preset', 'quick', '--set', set, '--out', out);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+    assert.match(r.stderr.trim(), re);
+    assert.equal(existsSync(out), false);
+  }
+});
