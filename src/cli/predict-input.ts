@@ -19,10 +19,12 @@ export interface PredictInput {
 
 /** `.png` files (or files with the PNG signature) as PNG, anything else as IDX. */
 export function readPredictInputs(files: string[], shape: InputShape, invert: boolean): PredictInput[] {
-  return files.flatMap((file) => {
-    const bytes = readUserFile(file);
-    return /\.png$/i.test(file) || isPng(bytes) ? [pngInput(bytes, file, shape, invert)] : idxInputs(bytes, file, shape);
-  });
+  return files.flatMap((file) => predictInputsFromBytes(readUserFile(file), file, shape, invert));
+}
+
+/** One file's bytes as model input (`file` names it in one-line errors and in the inputs' names). */
+export function predictInputsFromBytes(bytes: Uint8Array, file: string, shape: InputShape, invert: boolean): PredictInput[] {
+  return /\.png$/i.test(file) || isPng(bytes) ? [pngInput(bytes, file, shape, invert)] : idxInputs(bytes, file, shape);
 }
 
 function readUserFile(file: string): Uint8Array {
@@ -35,11 +37,9 @@ function readUserFile(file: string): Uint8Array {
 }
 
 function pngInput(bytes: Uint8Array, file: string, shape: InputShape, invert: boolean): PredictInput {
-  const png = readPng(bytes, file);
-  if (png.width !== shape.width || png.height !== shape.height) {
-    throw new Error(`${file}: image is ${png.width}×${png.height}, the model needs ${shape.width}×${shape.height}`);
-  }
   if (shape.channels !== 1) throw new Error(`${file}: PNG input is supported for grayscale models only`);
+  // The model's size is passed down so that a PNG of any other size is refused before it is decoded.
+  const png = readPng(bytes, file, { width: shape.width, height: shape.height });
   const n = png.width * png.height;
   const pixels = new Float32Array(n);
   let mean = 0;
@@ -58,11 +58,13 @@ function pngInput(bytes: Uint8Array, file: string, shape: InputShape, invert: bo
 }
 
 function idxInputs(bytes: Uint8Array, file: string, shape: InputShape): PredictInput[] {
-  const idx = parseIdx(bytes, file);
-  const per = idx.dims.slice(1).reduce((a, b) => a * b, 1);
-  if (idx.dims.length < 2 || per !== shape.height * shape.width * shape.channels) {
-    throw new Error(`${file}: IDX images of shape ${idx.dims.slice(1).join('×')}, the model needs ${shape.height}×${shape.width}`);
-  }
+  const per = shape.height * shape.width * shape.channels;
+  // Checked from the header, before a gzipped file is decompressed.
+  const idx = parseIdx(bytes, file, (dims) => {
+    if (dims.length < 2 || dims.slice(1).reduce((a, b) => a * b, 1) !== per) {
+      throw new Error(`${file}: IDX images of shape ${dims.slice(1).join('×') || '(none: 1 dimension)'}, the model needs ${shape.height}×${shape.width}`);
+    }
+  });
   return Array.from({ length: idx.dims[0] }, (_, i) => {
     const pixels = Float32Array.from(idx.data.subarray(i * per, (i + 1) * per), (v) => v / 255);
     return { name: `${path.basename(file)}[${i}]`, pixels, note: '', noInk: !hasInk(pixels) };

@@ -6,7 +6,7 @@
 // line that names the file: "<file>: <problem>".
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, inflateRawSync } from 'node:zlib';
 
 export interface IdxArray {
   /** Dimensions, outermost first (e.g. [60000, 28, 28]). */
@@ -23,21 +23,61 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips when `bytes` is gzip (by magic), else returns them unchanged. Corrupt gzip → one-line error naming `name`. */
+/**
+ * Most bytes a gzipped IDX file may decompress to (MNIST's largest file is 47 MB): a header
+ * declaring more is refused before anything is decompressed.
+ */
+export const MAX_IDX_BYTES = 2 ** 30;
+/** The longest IDX header: magic, then 8 dimensions of 4 bytes. */
+const MAX_HEADER_BYTES = 4 + 4 * 8;
+
+/** What a caller needs of the dimensions; throws a one-line error (naming the file) for others. */
+export type IdxDimsCheck = (dims: number[]) => void;
+
+/**
+ * Gunzips when `bytes` is gzip (by magic), else returns them unchanged. The IDX header is
+ * read first and the output capped at the size it declares (MAX_IDX_BYTES when it is not an
+ * IDX header), so a small file cannot expand to gigabytes. Problems: one line naming `name`.
+ */
 export function maybeGunzip(bytes: Uint8Array, name: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
+  const head = gunzipHead(bytes, name);
+  let limit = MAX_IDX_BYTES;
   try {
-    const out = gunzipSync(bytes);
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  } catch (e) {
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new Error(`${name}: corrupt gzip stream (${why})`);
+    limit = Math.min(limit, declaredSize(parseIdxHeader(head, name), name));
+  } catch {
+    /* not IDX: let the caller say what is wrong with the content */
   }
+  return gunzipAtMost(bytes, name, limit);
 }
 
-/** Parses IDX bytes (already gunzipped or not); `name` is used in error messages. */
-export function parseIdx(raw: Uint8Array, name: string): IdxArray {
-  const bytes = maybeGunzip(raw, name);
+/** Parses IDX bytes (gzipped or not); `name` is used in error messages. */
+export function parseIdx(raw: Uint8Array, name: string, checkDims?: IdxDimsCheck): IdxArray {
+  // Gzip: the header first, so a lying or unwanted size is refused before the stream is decompressed.
+  const gz = isGzip(raw);
+  const header = parseIdxHeader(gz ? gunzipHead(raw, name) : raw, name);
+  checkDims?.(header.dims);
+  const bytes = gz ? gunzipAtMost(raw, name, declaredSize(header, name)) : raw;
+  const { dims, headerLen, total } = header;
+  const expected = headerLen + total;
+  if (bytes.length < expected) {
+    throw new Error(`${name}: truncated: expected ${expected} bytes, found ${bytes.length}`);
+  }
+  if (bytes.length > expected) {
+    throw new Error(`${name}: wrong size: expected ${expected} bytes for dimensions ${dims.join('×')}, found ${bytes.length}`);
+  }
+  return { dims, data: bytes.subarray(headerLen) };
+}
+
+interface IdxHeader {
+  dims: number[];
+  headerLen: number;
+  /** prod(dims): the number of data bytes. */
+  total: number;
+}
+
+/** Magic, type and dimensions of IDX bytes (which may hold only the header). */
+function parseIdxHeader(bytes: Uint8Array, name: string): IdxHeader {
   if (bytes.length < 4) {
     throw new Error(`${name}: truncated: ${bytes.length} bytes is too short for an IDX header`);
   }
@@ -67,14 +107,75 @@ export function parseIdx(raw: Uint8Array, name: string): IdxArray {
     total *= n;
   }
   if (total > Number.MAX_SAFE_INTEGER) throw new Error(`${name}: corrupt IDX header: dimensions ${dims.join('×')} are too large`);
-  const expected = headerLen + total;
-  if (bytes.length < expected) {
-    throw new Error(`${name}: truncated: expected ${expected} bytes, found ${bytes.length}`);
+  return { dims, headerLen, total };
+}
+
+/** The decompressed size a header declares, refused over MAX_IDX_BYTES. */
+function declaredSize({ dims, headerLen, total }: IdxHeader, name: string): number {
+  const size = headerLen + total;
+  if (size > MAX_IDX_BYTES) {
+    throw new Error(`${name}: IDX header declares dimensions ${dims.join('×')} (${size} bytes), more than the ${MAX_IDX_BYTES}-byte limit for a gzipped file`);
   }
-  if (bytes.length > expected) {
-    throw new Error(`${name}: wrong size: expected ${expected} bytes for dimensions ${dims.join('×')}, found ${bytes.length}`);
+  return size;
+}
+
+function corruptGzip(name: string, e: unknown): Error {
+  const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return new Error(`${name}: corrupt gzip stream (${why})`);
+}
+
+/** Where the deflate data of a gzip member starts (RFC 1952: fixed 10 bytes, then optional fields). */
+function deflateStart(bytes: Uint8Array, name: string): number {
+  const end = () => corruptGzip(name, 'unexpected end of file');
+  if (bytes.length < 10) throw end();
+  if (bytes[2] !== 8) throw corruptGzip(name, `unknown compression method ${bytes[2]}`);
+  const flags = bytes[3];
+  let p = 10;
+  if (flags & 0x04) {
+    if (p + 2 > bytes.length) throw end();
+    p += 2 + (bytes[p] | (bytes[p + 1] << 8)); // FEXTRA
   }
-  return { dims, data: bytes.subarray(headerLen) };
+  for (const flag of [0x08, 0x10]) {
+    if (!(flags & flag)) continue; // FNAME, FCOMMENT: zero-terminated
+    while (p < bytes.length && bytes[p] !== 0) p++;
+    p++;
+  }
+  if (flags & 0x02) p += 2; // FHCRC
+  if (p > bytes.length) throw end();
+  return p;
+}
+
+/**
+ * The first MAX_HEADER_BYTES (or fewer, when the content is shorter) decompressed bytes,
+ * inflating growing prefixes of the stream: each prefix bounds the output (deflate expands at
+ * most ~1032×), so a bomb is never decompressed here.
+ */
+function gunzipHead(bytes: Uint8Array, name: string): Uint8Array {
+  const deflate = bytes.subarray(deflateStart(bytes, name));
+  for (let k = 256; ; k *= 4) {
+    let out: Buffer;
+    try {
+      out = inflateRawSync(deflate.subarray(0, k), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch (e) {
+      throw corruptGzip(name, e);
+    }
+    if (out.length >= MAX_HEADER_BYTES || k >= deflate.length) return out.subarray(0, MAX_HEADER_BYTES);
+    if (k >= 65536) throw corruptGzip(name, 'no IDX header in its first 64 KiB');
+  }
+}
+
+/** The whole gunzipped content, refused (without decompressing further) once it passes `limit` bytes. */
+function gunzipAtMost(bytes: Uint8Array, name: string, limit: number): Uint8Array {
+  try {
+    const out = gunzipSync(bytes, { maxOutputLength: limit + 1 });
+    if (out.length > limit) throw new RangeError('too long');
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new Error(`${name}: wrong size: the gzip stream holds more than the ${limit} bytes its IDX header declares`);
+    }
+    throw corruptGzip(name, e);
+  }
 }
 
 function readError(file: string, e: unknown): Error {
@@ -85,26 +186,29 @@ function readError(file: string, e: unknown): Error {
   return new Error(`${file}: cannot read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
 }
 
-/** Reads and validates an IDX file (raw or gzipped). Errors are one line naming the file. */
-export async function readIdx(file: string): Promise<IdxArray> {
-  let raw: Buffer;
+/** A file's bytes, or a one-line error naming it (not found, a directory, …). */
+export async function readIdxBytes(file: string): Promise<Uint8Array> {
   try {
-    raw = await readFile(file);
+    return await readFile(file);
   } catch (e) {
     throw readError(file, e);
   }
-  return parseIdx(raw, file);
+}
+
+/** Reads and validates an IDX file (raw or gzipped). Errors are one line naming the file. */
+export async function readIdx(file: string, checkDims?: IdxDimsCheck): Promise<IdxArray> {
+  return parseIdx(await readIdxBytes(file), file, checkDims);
 }
 
 /** Synchronous `readIdx`. */
-export function readIdxSync(file: string): IdxArray {
+export function readIdxSync(file: string, checkDims?: IdxDimsCheck): IdxArray {
   let raw: Buffer;
   try {
     raw = readFileSync(file);
   } catch (e) {
     throw readError(file, e);
   }
-  return parseIdx(raw, file);
+  return parseIdx(raw, file, checkDims);
 }
 
 /** Encodes a ubyte IDX file (used by tests and tools). */

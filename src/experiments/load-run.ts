@@ -2,7 +2,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { InputShape } from '../train/run-config.js';
 import { algorithmNames, getAlgorithm } from './algorithms.js';
-import { checkpointWarnings, loadCheckpoint } from '../train/checkpoint.js';
+import { checkpointWarnings, loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import type { TrainableModel } from '../train/model.js';
 
 export interface LoadedRun {
@@ -16,10 +16,22 @@ export interface LoadedRun {
 }
 
 export function loadRun(engine: Engine, dir: string): LoadedRun {
-  const ck = loadCheckpoint(dir);
+  return rebuildRun(engine, loadCheckpoint(dir));
+}
+
+/** The model of a decoded checkpoint (the in-memory half of loadRun). */
+export function rebuildRun(engine: Engine, ck: Checkpoint): LoadedRun {
   if (!algorithmNames().includes(ck.algo)) {
     throw new Error(`${ck.source}: unknown algorithm '${ck.algo}' (this version knows ${algorithmNames().join(', ')})`);
   }
-  const model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
+  let model: TrainableModel;
+  try {
+    model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
+  } catch (e) {
+    // A config the model refuses ("layer 9 does not exist") is a fault of this file: say which.
+    const where = ck.source ?? 'checkpoint';
+    if (e instanceof Error && e.name === 'Error' && !e.message.includes(where)) throw new Error(`${where}: ${e.message}`);
+    throw e;
+  }
   return { model, config: ck.config, state: ck.state, shape: ck.state.shape as InputShape, warnings: checkpointWarnings(ck) };
 }

@@ -15,13 +15,19 @@ export interface CheckedCheckpoint<C> {
   adamSteps: Record<string, number> | undefined;
 }
 
+/** Config keys that record where a run came from rather than set an option. */
+const RECORD_KEYS = ['algo', 'preset'];
+/**
+ * Options that size memory or loops (the per-iteration statistics, the workspace, blur passes,
+ * window sizes): held to their option's range on load, so a damaged value cannot allocate or
+ * spin for minutes before any tensor is compared.
+ */
+const SIZING_KEYS = ['iterations', 'gradientFrom', 'testFrom', 'testTo', 'batchSize', 'blurPasses', 'window', 'mapChannels'];
+
 /**
  * `addedLater`: options newer than some checkpoints, each with the value that reproduces what
  * versions before it did (not its current default).
  */
-/** Config keys that record where a run came from rather than set an option. */
-const RECORD_KEYS = ['algo', 'preset'];
-
 export function checkCheckpoint<C>(
   ck: Checkpoint,
   algo: string,
@@ -32,24 +38,42 @@ export function checkCheckpoint<C>(
   const { state } = ck;
   const config: Record<string, unknown> = { ...addedLater, ...ck.config };
   if (typeof config.algo === 'string' && config.algo !== ck.algo) {
-    throw fail(`metadata says algo '${ck.algo}' but its config is for '${config.algo}'`);
+    throw fail(`metadata says algo '${short(ck.algo)}' but its config is for '${short(config.algo)}'`);
   }
-  if (ck.algo !== algo) throw fail(`holds a '${ck.algo}' model, not '${algo}'`);
+  if (ck.algo !== algo) throw fail(`holds a '${short(ck.algo)}' model, not '${algo}'`);
   // In a verified file, a key this version does not know comes from a newer version: the model
   // it describes cannot be rebuilt faithfully. (Unverified files already carry a warning.)
   const unknown = Object.keys(config).filter((k) => !RECORD_KEYS.includes(k) && !(k in specs));
-  if (unknown.length && ck.verified) throw fail(`config for algo '${algo}' has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (written by a newer version, or damaged)`);
+  if (unknown.length && ck.verified) throw fail(`config for algo '${algo}' has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 3).map((k) => short(JSON.stringify(k))).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} (written by a newer version, or damaged)`);
   const missing = Object.keys(specs).filter((k) => !(k in config));
   if (missing.length) throw fail(`config for algo '${algo}' lacks ${missing.join(', ')}`);
   for (const [key, spec] of Object.entries(specs)) {
     const expected = problem(spec, config[key]);
-    if (expected) throw fail(`config ${key} = ${JSON.stringify(config[key])} is not valid for algo '${algo}' (expected ${expected})`);
+    if (expected) throw fail(`config ${key} = ${short(JSON.stringify(config[key]))} is not valid for algo '${algo}' (expected ${expected})`);
+    const range = spec.kind === 'int' && SIZING_KEYS.includes(key) ? spec : undefined;
+    const v = config[key] as number;
+    if (range && ((range.min !== undefined && v < range.min) || (range.max !== undefined && v > range.max))) {
+      throw fail(`config ${key} = ${v} is outside [${range.min}, ${range.max}]`);
+    }
+  }
+  // Every hidden layer's width against its bias in the file, and the input against the first
+  // weights, before the model allocates anything from these numbers.
+  const layers = config.layers as number[];
+  for (let i = 0; i < layers.length; i++) {
+    const bias = ck.tensors.get(`layer${i + 1}.bias`);
+    if (!bias) throw fail(`tensor layer${i + 1}.bias is missing (expected shape [1,${layers[i]}])`);
+    if (bias.data.length !== layers[i]) throw fail(`tensor layer${i + 1}.bias holds ${bias.data.length} values, but config layers says layer ${i + 1} has ${layers[i]} units`);
   }
   const shape = state.shape as InputShape | undefined;
   const dims = ['height', 'width', 'channels', 'numClasses'] as const;
   // Predictions are stored as bytes, so at most 256 classes.
   if (!shape || !dims.every((d) => isInt(shape[d], 1, d === 'numClasses' ? 256 : 1e6)) || shape.numClasses < 2) {
     throw fail(`state.shape is missing or invalid (expected {height, width, channels, numClasses}), got ${JSON.stringify(shape)}`);
+  }
+  const w1 = ck.tensors.get('layer1.weight');
+  const pixels = shape.height * shape.width * shape.channels;
+  if (!w1 || w1.data.length < pixels) {
+    throw fail(`state.shape ${shape.height}×${shape.width}×${shape.channels} does not fit tensor layer1.weight (${w1 ? `${w1.data.length} values` : 'missing'})`);
   }
   const rng = state.rng as RngState | undefined;
   if (!rng || !Array.isArray(rng.s) || rng.s.length !== 4 || !rng.s.every((x) => isInt(x, 0, 2 ** 32 - 1)) || !(rng.spare === null || Number.isFinite(rng.spare))) {
@@ -88,4 +112,10 @@ function problem(spec: OptionSpec, v: unknown): string | undefined {
 
 function isInt(x: unknown, min: number, max: number): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+}
+
+/** A value from the file as it may appear in a one-line message: no control characters, at most 60 characters. */
+function short(x: unknown): string {
+  const t = String(x).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }

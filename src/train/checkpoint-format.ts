@@ -94,7 +94,7 @@ function assertFinite(tensors: Map<string, NamedTensor>, source: string): void {
         bad++;
       }
     }
-    if (bad) throw new Error(`${source}: tensor ${name} holds ${bad} non-finite value${bad > 1 ? 's' : ''} (first ${t.data[first]} at index ${first}): the model is damaged or diverged`);
+    if (bad) throw new Error(`${source}: tensor ${oneLine(name)} holds ${bad} non-finite value${bad > 1 ? 's' : ''} (first ${t.data[first]} at index ${first}): the model is damaged or diverged`);
   }
 }
 

@@ -60,14 +60,15 @@ export function decodeSafetensors(buf: Uint8Array, what: string): { tensors: Map
       metadata = entry as Record<string, string>;
       continue;
     }
-    if (!isObject(entry)) throw bad(`tensor ${name} has no dtype, shape and offsets`);
+    const tensor = `tensor ${quote(name)}`;
+    if (!isObject(entry)) throw bad(`${tensor} has no dtype, shape and offsets`);
     const { dtype, shape, data_offsets: offsets } = entry;
-    if (dtype !== 'F32') throw bad(`tensor ${name} has dtype ${String(dtype)}, expected F32`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`tensor ${name} has a bad shape`);
+    if (dtype !== 'F32') throw bad(`${tensor} has dtype ${quote(dtype)}, expected F32`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`${tensor} has a bad shape`);
     const [a, b] = Array.isArray(offsets) ? offsets : [];
     const count = shape.reduce((x: number, y: number) => x * y, 1);
     if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b > dataLen || b - a !== count * 4) {
-      throw bad(`tensor ${name} has bad offsets or shape`);
+      throw bad(`${tensor} has bad offsets or shape`);
     }
     // Copy out so the tensor is aligned and independent of the file buffer.
     const data = new Float32Array(count);
@@ -75,6 +76,15 @@ export function decodeSafetensors(buf: Uint8Array, what: string): { tensors: Map
     tensors.set(name, { shape: shape as number[], data });
   }
   return { tensors, metadata };
+}
+
+/**
+ * A name or value from the file as it may appear in a one-line error: plain names as they are,
+ * anything else (control characters, other types) JSON-quoted, and long ones cut short.
+ */
+function quote(x: unknown): string {
+  const s = typeof x === 'string' && /^[\x21-\x7e]*$/.test(x) && x !== '' ? x : (JSON.stringify(x) ?? String(x));
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx, isGzip, parseIdx, readIdx, readIdxSync } from '../../src/data/idx.js';
-import { defaultMnistDir } from '../../src/data/mnist.js';
+import { defaultMnistDir, loadMnistFiles } from '../../src/data/mnist.js';
+import { gzipWithZeros } from '../../fuzz/bombs.js';
 
 const MNIST_DIR = defaultMnistDir('mnist');
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-idx-'));
@@ -132,4 +133,46 @@ test('missing file and directory: one line', async () => {
   await rejectsOneLine(() => readIdx(f), f, /file not found/);
   assert.throws(() => readIdxSync(f), { message: `${f}: file not found` });
   await rejectsOneLine(() => readIdx(tmp), tmp, /is a directory/);
+});
+
+/** Peak resident memory growth (bytes) and time (ms) of `fn`, which must throw. */
+function refusalCost(fn: () => unknown, re: RegExp): { ms: number; grew: number } {
+  const before = process.resourceUsage().maxRSS * 1024;
+  const t0 = performance.now();
+  assert.throws(fn, (e: Error) => {
+    assert.ok(!e.message.includes('\n'), e.message);
+    assert.match(e.message, re);
+    return true;
+  });
+  return { ms: performance.now() - t0, grew: process.resourceUsage().maxRSS * 1024 - before };
+}
+
+test('decompression bomb: a gzip declaring 60,000 labels but holding 500 MB of zeros is refused without decompressing it', () => {
+  // 00 00 08 01, then 60000: an MNIST labels header; the stream goes on far past 60,008 bytes.
+  const bomb = gzipWithZeros(Uint8Array.of(0, 0, 8, 1, 0, 0, 0xea, 0x60), 500 * 2 ** 20);
+  assert.ok(bomb.length < 1e6, `${bomb.length} bytes`);
+  const { ms, grew } = refusalCost(() => parseIdx(bomb, 'labels.gz'), /^labels\.gz: wrong size: the gzip stream holds more than the 60008 bytes its IDX header declares$/);
+  assert.ok(ms < 1000, `refused after ${ms.toFixed(0)} ms`);
+  assert.ok(grew < 100 * 2 ** 20, `peak memory grew by ${(grew / 2 ** 20).toFixed(0)} MB`);
+});
+
+test('decompression bomb: a gzip whose header declares more than MAX_IDX_BYTES is refused from the header', () => {
+  const bomb = gzipWithZeros(Uint8Array.of(0, 0, 8, 1, 0xff, 0xff, 0xff, 0xff), 300 * 2 ** 20);
+  const { ms, grew } = refusalCost(() => parseIdx(bomb, 'huge.gz'), /^huge\.gz: IDX header declares dimensions 4294967295 \(4294967303 bytes\), more than the 1073741824-byte limit/);
+  assert.ok(ms < 500 && grew < 100 * 2 ** 20, `${ms.toFixed(0)} ms, ${(grew / 2 ** 20).toFixed(0)} MB`);
+});
+
+test('decompression bomb: the MNIST loader refuses gzipped images of the wrong shape from the header, before decompressing', async () => {
+  const dir = path.join(tmp, 'mnist-bomb');
+  mkdirSync(dir);
+  // 60,000 images of 28×29 (so 48.7 MB of data declared), followed by 500 MB of zeros.
+  writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), gzipWithZeros(Uint8Array.of(0, 0, 8, 3, 0, 0, 0xea, 0x60, 0, 0, 0, 28, 0, 0, 0, 29), 500 * 2 ** 20));
+  for (const f of ['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) writeFileSync(path.join(dir, f), '');
+  const before = process.resourceUsage().maxRSS * 1024;
+  const t0 = performance.now();
+  await rejectsOneLine(() => loadMnistFiles('mnist', dir), path.join(dir, 'train-images-idx3-ubyte.gz'), /wrong shape: expected 28×28 images, found 28×29$/);
+  const ms = performance.now() - t0;
+  const grew = process.resourceUsage().maxRSS * 1024 - before;
+  assert.ok(ms < 1000, `refused after ${ms.toFixed(0)} ms`);
+  assert.ok(grew < 100 * 2 ** 20, `peak memory grew by ${(grew / 2 ** 20).toFixed(0)} MB`);
 });

@@ -118,3 +118,23 @@ function writeCheckpointFile(dir: string, bytes: Uint8Array): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, CHECKPOINT_FILE), bytes);
 }
+
+test('a checksummed config whose sizes do not fit its tensors is refused before anything is allocated', async () => {
+  const ck = await tinyCheckpoint();
+  const dir = path.join(root, 'sizes');
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ layers: [1842764855, 12] }, /tensor layer1\.bias holds 20 values, but config layers says layer 1 has 1842764855 units$/],
+    [{ layers: [20, 12, 7] }, /tensor layer3\.bias is missing \(expected shape \[1,7\]\)$/],
+    [{ iterations: 1_700_000_000 }, /config iterations = 1700000000 is outside \[1, 100\]$/],
+    [{ seed: 'x'.repeat(2000) }, /config seed = "x{50,60}\.\.\. is not valid/],
+  ];
+  for (const [patch, re] of cases) {
+    writeCheckpointFile(dir, encodeCheckpoint({ ...ck, config: { ...ck.config, ...patch } }));
+    const t0 = performance.now();
+    throwsOneLine(() => loadRun(engine, dir), re);
+    assert.ok(performance.now() - t0 < 2000, `refused at once (${patch})`);
+  }
+  const big = { ...ck, state: { ...ck.state, shape: { ...SHAPE, height: 1_000_000 } } };
+  writeCheckpointFile(dir, encodeCheckpoint(big));
+  throwsOneLine(() => loadRun(engine, dir), /state\.shape 1000000×28×1 does not fit tensor layer1\.weight \(15680 values\)$/);
+});
