@@ -7,6 +7,7 @@ import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../experiments/algorithms.js';
 import { inClaimedDir } from './claimed-dir.js';
+import { JOB_FILES } from './job-files.js';
 import { runSuite, type SuiteEntry, type SuiteResult } from './compare-suite.js';
 
 /** The suites `ff compare --preset` accepts besides single presets. */
@@ -63,5 +64,5 @@ export async function runCifarCompare(o: CifarCompareOptions): Promise<SuiteResu
       progress: o.progress,
       log: (s) => process.stdout.write(`${s}\n`),
     });
-  });
+  }, { names: [...entries.map((e) => e.key), 'compare.json', 'compare.md', ...JOB_FILES], what: `a ${o.preset} comparison` });
 }

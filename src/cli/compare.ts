@@ -17,14 +17,17 @@ import { evaluate } from '../train/evaluate.js';
 import { getPreset, PRESETS } from '../experiments/presets.js';
 import { CIFAR_SUITES, isCifarSuite, runCifarCompare } from './compare-cifar.js';
 import { inClaimedDir } from './claimed-dir.js';
+import { addClusterOptions, clusterOptions, JOB_FILES, parseEmitKind, submitHelp, writeJobFiles, type ClusterCliOptions, type EmitKind } from './job-files.js';
+import { compareArray } from './compare-emit.js';
 import { runToFinish } from './compare-run.js';
 
-interface CompareOptions {
+interface CompareOptions extends ClusterCliOptions {
   preset: string;
   epochs?: number;
   out?: string;
   dataDir?: string;
   progress: boolean;
+  emit?: EmitKind;
 }
 
 /** Which classifiers of each algorithm go in the table, and how they are labelled. */
@@ -60,7 +63,7 @@ export interface CompareRow {
 }
 
 export function registerCompareCommand(program: Command): void {
-  program
+  const cmd = program
     .command('compare')
     .description('train FF and backprop on the same net, data and epoch budget, and tabulate their test errors and times')
     .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}; or ${CIFAR_SUITES.join(', ')} for the talk's CIFAR-10 table (BP, FF min-ssq and max-ssq on 2 and 3 LC maps)`, 'quick')
@@ -68,15 +71,27 @@ export function registerCompareCommand(program: Command): void {
     .option('--out <dir>', 'directory for the two runs and the table (default runs/compare-<preset>)')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .option('--no-progress', 'no progress bar')
-    .action(async (o: CompareOptions) => {
-      if (isCifarSuite(o.preset)) await runCifarCompare(o);
-      else await runCompare(o);
-    });
+    .option('--emit <kind>', 'write the runs as a job array for a cluster (slurm, k8s or all) instead of training them here', parseEmitKind);
+  addClusterOptions(cmd).action(async (o: CompareOptions) => {
+    if (o.emit) await emitCompare(o, o.emit);
+    else if (isCifarSuite(o.preset)) await runCifarCompare(o);
+    else await runCompare(o);
+  });
+}
+
+/** The comparison's runs as Slurm / Kubernetes files in its directory (claimed, as a run would be). */
+async function emitCompare(o: CompareOptions, emit: EmitKind): Promise<void> {
+  const array = compareArray(o);
+  await inClaimedDir(array.dir, async () => writeJobFiles(array, emit, clusterOptions(o)), {
+    names: [...array.tasks.map((t) => t.name), 'compare.json', 'compare.md', ...JOB_FILES],
+    what: `a ${o.preset} comparison`,
+  });
+  for (const line of submitHelp(array, emit)) process.stdout.write(`${line}\n`);
 }
 
 function parseEpochs(raw: string): number {
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1 || v > 100000) throw new InvalidArgumentError('must be an integer in [1, 100000]');
+  if (!/^\d+$/.test(raw.trim()) || v < 1 || v > 100000) throw new InvalidArgumentError('must be an integer in [1, 100000]');
   return v;
 }
 
@@ -88,7 +103,10 @@ export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[
   }
   const engine = getEngine();
   // One process at a time in the comparison's directory (it holds both runs), claimed first.
-  return inClaimedDir(o.out ?? path.join('runs', `compare-${o.preset}`), (dir) => compareInDir(o, dir, engine));
+  return inClaimedDir(o.out ?? path.join('runs', `compare-${o.preset}`), (dir) => compareInDir(o, dir, engine), {
+    names: ['ff', 'bp', 'compare.json', 'compare.md', ...JOB_FILES],
+    what: `a ${o.preset} comparison`,
+  });
 }
 
 async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnType<typeof getEngine>): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {

@@ -4,13 +4,16 @@
 //   ff data verify <name> [--dir D]
 //   ff data download <name> [--dir D] [--force]
 // --data-dir / --dir follow the registry's rule: D/<name> if that folder exists, else D
-// (default $FF_DATA_DIR, then the dataset's usual place).
+// (default $FF_DATA_DIR, then the dataset's usual place). A download without --dir goes to
+// $FF_DATA_DIR/<name>, else to the per-user data cache, where every loader looks by default.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { imageSize, type ImageSet } from '../data/dataset.js';
 import { DATASET_NAMES, datasetDir, loadDataset, parseDatasetName } from '../data/registry.js';
 import { assertVerified, downloadDataset, verifyDataset } from '../data/download.js';
+import { makeDir } from '../util/make-dir.js';
+import { cachedDatasetDir } from '../data/data-home.js';
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -80,13 +83,13 @@ export function registerDataCommands(program: Command): void {
     .command('download')
     .description('download the official files (needs network), verify their MD5s, write them atomically')
     .argument('<name>', DATASET_NAMES.join(' | '))
-    .option('--dir <dir>', 'target directory (default $FF_DATA_DIR/<name>)')
+    .option('--dir <dir>', 'target directory (default $FF_DATA_DIR/<name>, else the data cache ~/.cache/forward-forward/<name>, where ff looks by default)')
     .option('--force', 'download again even if verified files are already there')
     .action(async (name: string, opts: { dir?: string; force?: boolean }) => {
       const n = parseDatasetName(name);
       const envDir = process.env.FF_DATA_DIR;
-      const dir = opts.dir ? path.resolve(opts.dir) : envDir ? path.resolve(envDir, n) : undefined;
-      if (!dir) throw new Error(`download needs --dir D (or the environment variable FF_DATA_DIR); then use --data-dir D`);
+      const dir = opts.dir ? path.resolve(opts.dir) : envDir ? path.resolve(envDir, n) : cachedDatasetDir(n);
+      makeDir(dir); // first, so an unusable --dir is one plain line before any network use
       const results = await downloadDataset(n, dir, { force: opts.force, log: (line) => out(line) });
       out(`${n}: ${results.length} files verified in ${dir}`);
     });

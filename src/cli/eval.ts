@@ -28,7 +28,7 @@ export function registerEvalCommand(program: Command): void {
       let set = data[o.split as (typeof SPLITS)[number]];
       if (o.limit !== undefined) {
         const n = Number(o.limit);
-        if (!Number.isInteger(n) || n < 1) throw new Error(`--limit must be a positive integer, got '${o.limit}'`);
+        if (!/^\d+$/.test(o.limit.trim()) || n < 1) throw new Error(`--limit must be a positive integer, got '${o.limit}'`);
         const { subset } = await import('../data/dataset.js');
         set = subset(set, 0, Math.min(n, set.count));
       }

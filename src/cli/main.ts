@@ -12,15 +12,14 @@ import { registerShowNegativesCommand } from './show-negatives.js';
 import { registerRelaxCommand } from './relax.js';
 import { registerReportCommand } from './report.js';
 import { registerProbeCommand } from './probe.js';
+import { registerSweepCommand } from './sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('ff')
     .description("Hinton's Forward-Forward algorithm: train, evaluate and inspect FF nets (and backprop on the same nets).")
-    .option('--engine <kind>', 'numeric engine: auto, native or js (env FF_ENGINE)')
-    .showHelpAfterError('(run ff --help for usage)')
-    .exitOverride();
+    .option('--engine <kind>', 'numeric engine: auto, native or js (env FF_ENGINE)');
   program.hook('preAction', (cmd) => {
     const engine = cmd.opts().engine as string | undefined;
     if (engine) process.env.FF_ENGINE = engine;
@@ -35,7 +34,23 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerRelaxCommand(program);
   registerProbeCommand(program);
+  registerSweepCommand(program);
+  usageErrorsAsOneLine(program, 'ff');
   return program;
+}
+
+/**
+ * Commander's error settings belong to each command (a subcommand copies them only when it is
+ * created, and not at all through addCommand), so they are set on every command here, after
+ * registration: a usage error is `ff: <message>` like every other error, then a hint naming
+ * the command's own --help, and main() turns it into the exit code instead of process.exit.
+ */
+function usageErrorsAsOneLine(cmd: Command, name: string): void {
+  cmd
+    .configureOutput({ outputError: (str, write) => write(`ff: ${str.replace(/^error: /, '')}`) })
+    .showHelpAfterError(`(run ${name} --help for usage)`)
+    .exitOverride();
+  for (const sub of cmd.commands) usageErrorsAsOneLine(sub, `${name} ${sub.name()}`);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@
 // paper's "afterwards", ff/probe-refit.ts) and compare them with the online probes the run
 // trained alongside FF: validation and test error per probe. Writes DIR/probe-refit.json; with
 // --save-to, also a copy of the run whose probes are the refit ones.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { subset } from '../data/dataset.js';
@@ -15,6 +15,7 @@ import { METRICS_FILE } from '../train/metrics-log.js';
 import { evaluate } from '../train/evaluate.js';
 import { loadRun } from '../experiments/load-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { inClaimedDir } from './claimed-dir.js';
 
 interface ProbeOptions {
   epochs: string;
@@ -39,8 +40,14 @@ export function registerProbeCommand(program: Command): void {
 export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
   const epochs = positiveInt(o.epochs, '--epochs');
   const batchSize = o.batchSize === undefined ? undefined : positiveInt(o.batchSize, '--batch-size');
-  // Refused before the fit, not after minutes of it.
-  if (o.saveTo !== undefined) checkNewRunDir(o.saveTo, dir);
+  if (o.saveTo === undefined) return probeAndSave(dir, o, epochs, batchSize);
+  // Refused before the fit, not after minutes of it: --save-to is made, proved writable and
+  // locked now (and removed again if the fit fails before anything is written to it).
+  checkNewRunDir(o.saveTo, dir);
+  return inClaimedDir(o.saveTo, () => probeAndSave(dir, o, epochs, batchSize, o.saveTo));
+}
+
+async function probeAndSave(dir: string, o: ProbeOptions, epochs: number, batchSize: number | undefined, saveTo?: string): Promise<string> {
   const engine = getEngine();
   const { model, config, warnings } = loadRun(engine, dir);
   for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
@@ -74,7 +81,7 @@ export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
   const result: ProbeRefitReport = { epochs, trainImages: n, seconds, valid: data.validDescription, test: data.testDescription, probes: rows };
   const file = path.join(dir, PROBE_REFIT_FILE);
   writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
-  const saved = o.saveTo === undefined ? '' : await saveRefitRun(model, probes, dir, o.saveTo, result);
+  const saved = saveTo === undefined ? '' : await saveRefitRun(model, probes, dir, saveTo, result);
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const head = ['probe', 'online valid', 'refit valid', 'online test', 'refit test'];
   const cells = rows.map((r) => [r.mode, pct(r.online.valid), pct(r.refit.valid), pct(r.online.test), pct(r.refit.test)]);
@@ -102,9 +109,8 @@ function checkNewRunDir(to: string, from: string): void {
  */
 async function saveRefitRun(model: FFModel, probes: RefitProbes, from: string, to: string, refit: ProbeRefitReport): Promise<string> {
   await installProbes(model.net, probes);
-  mkdirSync(to, { recursive: true });
   saveCheckpoint(to, await model.toCheckpoint());
-  if (existsSync(path.join(from, METRICS_FILE))) copyFileSync(path.join(from, METRICS_FILE), path.join(to, METRICS_FILE));
+  if (existsSync(path.join(from, METRICS_FILE))) writeFileAtomic(path.join(to, METRICS_FILE), readFileSync(path.join(from, METRICS_FILE)));
   writeFileAtomic(path.join(to, PROBE_REFIT_FILE), `${JSON.stringify(refit, null, 2)}\n`);
   const resultsFile = path.join(from, 'results.json');
   const before = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};

@@ -9,7 +9,7 @@ import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
 import { measureRelaxation, RELAX_FILE, type RelaxReport } from '../ff/relaxation.js';
 import { loadRun } from '../experiments/load-run.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { PALETTE } from '../viz/charts.js';
 import { hexToRgb } from '../viz/colormap.js';
 import { linePlotPng } from '../viz/line-plot-png.js';
@@ -24,7 +24,8 @@ export function registerRelaxCommand(program: Command): void {
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .action(async (dir: string, o: { images: string; iterations?: string; out: string; dataDir?: string }) => {
       const count = Number(o.images);
-      if (!Number.isInteger(count) || count < 1) throw new Error(`--images must be a positive integer, got '${o.images}'`);
+      if (!/^\d+$/.test(o.images.trim()) || count < 1) throw new Error(`--images must be a positive integer, got '${o.images}'`);
+      assertWritableTarget(path.resolve(o.out)); // before the relaxation is measured
       const engine = getEngine();
       const { model, config, warnings } = loadRun(engine, dir);
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
@@ -32,7 +33,7 @@ export function registerRelaxCommand(program: Command): void {
         throw new Error(`${dir} is not a recurrent FF run: back relaxation needs top-down connections (train with --preset recurrent-quick)`);
       }
       const iterations = o.iterations === undefined ? model.cfg.iterations : Number(o.iterations);
-      if (!Number.isInteger(iterations) || iterations < 1 || iterations > 100) throw new Error(`--iterations must be an integer in 1..100, got '${o.iterations}'`);
+      if ((o.iterations !== undefined && !/^\d+$/.test(o.iterations.trim())) || iterations < 1 || iterations > 100) throw new Error(`--iterations must be an integer in 1..100, got '${o.iterations}'`);
       const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir });
       const n = Math.min(count, data.test.count);
       // The same net before training: same config and seed, so the same initial weights.
@@ -50,7 +51,7 @@ export function registerRelaxCommand(program: Command): void {
         lines.push({ values: report.trained.distance.map((row) => row[l]), color });
         lines.push({ values: report.untrained.distance.map((row) => row[l]), color, dashed: true });
       }
-      writeFileAtomic(o.out, linePlotPng(lines));
+      writeFileAtomic(path.resolve(o.out), linePlotPng(lines));
       process.stdout.write(`${formatRelaxation(report)}\n`);
       process.stdout.write(
         `wrote ${path.join(dir, RELAX_FILE)} and ${o.out} (x: iteration 0..${iterations}, y: mean cosine distance between labels; ` +

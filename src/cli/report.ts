@@ -3,7 +3,7 @@
 // adds its table and stands for the runs in it.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { buildReport } from '../viz/report.js';
 
 interface ReportCliOptions {
@@ -25,6 +25,7 @@ export function registerReportCommand(program: Command): void {
     .option('--units <n>', 'receptive fields to draw', '100')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .action(async (dirs: string[], o: ReportCliOptions) => {
+      assertWritableTarget(path.resolve(o.out)); // before the report's minutes of work
       const report = await buildReport(dirs, {
         samples: count(o.samples, '--samples', 1),
         testCount: count(o.testCount, '--test-count', 0),

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadCheckpoint } from '../train/checkpoint.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { getEngine } from '../engine/select.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import { FIELD_SORTS, fieldWeightsFromCheckpoint, learnedChange, renderFields, type FieldSort } from '../viz/fields.js';
@@ -57,6 +57,7 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
   const ck = loadCheckpoint(dir);
   // Default beside the checkpoint, not the current directory: the picture belongs to the run.
   const outFile = o.out ?? path.join(dir, 'fields.png');
+  assertWritableTarget(path.resolve(outFile)); // before the fields are drawn
   if (isLocalCheckpoint(ck)) return showLocalFields(ck, layer, units, { ...o, out: outFile });
   if (o.at !== undefined) throw new Error('--at picks map locations of a locally-connected run; this run is dense (use --units)');
   let fw = fieldWeightsFromCheckpoint(ck, layer);

@@ -11,7 +11,7 @@ import { Rng } from '../engine/rng.js';
 import { FF_DEFAULTS } from '../ff/config.js';
 import { makeHybrids } from '../ff/hybrid-negatives.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { renderNegatives } from '../viz/negatives.js';
 
 interface ShowNegativesOptions {
@@ -45,8 +45,14 @@ export async function showNegatives(dir: string | undefined, o: ShowNegativesOpt
   if ((dir === undefined) === (o.dataset === undefined)) throw new Error('show-negatives: give a run directory or --dataset NAME (one of the two)');
   const pairs = int(o.pairs, '--pairs', 2, 1000);
   const scale = int(o.scale, '--scale', 1, 16);
+  assertWritableTarget(path.resolve(o.out)); // before the dataset is read
   let config: Record<string, unknown> = {};
-  if (dir !== undefined) config = loadCheckpoint(dir).config;
+  if (dir !== undefined) {
+    const ck = loadCheckpoint(dir);
+    config = ck.config;
+    const notice = hybridsUnused(dir, ck.algo, config);
+    if (notice) process.stderr.write(`ff: note: ${notice}\n`);
+  }
   const dataset = o.dataset ?? String(config.dataset ?? FF_DEFAULTS.dataset);
   const passes = o.passes !== undefined ? int(o.passes, '--passes', 0, 1000) : Number(config.blurPasses ?? FF_DEFAULTS.blurPasses);
   const seed = o.seed !== undefined ? int(o.seed, '--seed', 0, 2 ** 32 - 1) : Number(config.seed ?? 1);
@@ -67,6 +73,21 @@ export async function showNegatives(dir: string | undefined, o: ShowNegativesOpt
   for (let i = 0; i < pairs * set.height * set.width; i++) ones += hybrids.masks[i];
   const share = (100 * ones) / (pairs * set.height * set.width);
   return `wrote ${o.out}: ${pairs} hybrids of ${data.name} training images (columns: a, b, mask, hybrid), ${passes} blur passes, seed ${seed}, mask ${share.toFixed(0)} % ones, ${raster.width}×${raster.height} px`;
+}
+
+/**
+ * For a run that never trained on hybrids, what it used instead. A notice rather than a
+ * refusal: the picture is still what an unsupervised run with these settings would train on
+ * (a fair thing to want beside a supervised run), but without the note it reads as the run's
+ * own negatives.
+ */
+function hybridsUnused(dir: string, algo: string, config: Record<string, unknown>): string | undefined {
+  const would = 'these are the hybrids an unsupervised run (--negative-data hybrid) with its seed and blur passes would use';
+  if (algo !== 'ff') return `${dir} is a ${algo === 'bp' ? 'backprop' : algo} run, which uses no negative data; ${would}`;
+  const negatives = String(config.negativeData ?? FF_DEFAULTS.negativeData);
+  if (negatives === 'hybrid') return undefined;
+  const how = negatives === 'wrong-label' ? 'wrong-label negatives (each image with a wrong label)' : `${negatives} negatives`;
+  return `${dir} trained with ${how}, not hybrids; ${would}`;
 }
 
 function int(s: string, what: string, min: number, max: number): number {

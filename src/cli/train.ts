@@ -71,7 +71,7 @@ function refuseWithResume(cmd: Command): void {
 
 async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
   const stopAfter = o.stopAfter === undefined ? undefined : Number(o.stopAfter);
-  if (stopAfter !== undefined && (!Number.isInteger(stopAfter) || stopAfter < 1)) {
+  if (stopAfter !== undefined && (!/^\d+$/.test(o.stopAfter!.trim()) || stopAfter < 1)) {
     throw new Error(`--stop-after must be a positive integer, got '${o.stopAfter}'`);
   }
   const engine = getEngine();

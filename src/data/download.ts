@@ -11,10 +11,11 @@
 // MD5 is the official .gz MD5 or its decompressed content has the official uncompressed MD5.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 import { readTar } from './tar.js';
 
 export { readTar, type TarEntry } from './tar.js';
@@ -313,7 +314,7 @@ export async function extractCifarArchive(
     const m = md5(byBase.get(name)!.data);
     if (m !== sum) throw new Error(`${CIFAR10_ARCHIVE}: ${name}: checksum mismatch: MD5 ${m}, expected ${sum}`);
   }
-  await mkdir(dir, { recursive: true });
+  makeDir(dir);
   const written: string[] = [];
   for (const name of wanted) {
     const target = path.join(dir, name);
@@ -336,11 +337,7 @@ export async function downloadDataset(name: string, dir: string, opts: DownloadO
     log: opts.log ?? (() => {}),
     force: opts.force ?? false,
   };
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new Error(`${dir}: cannot create directory: ${(e as Error).message}`);
-  }
+  makeDir(dir); // not mkdir's recursive mode, which can spin forever; its errors name the path
   if (n === 'cifar-10') await downloadCifar(dir, o);
   else if (n === 'mnist') await downloadIdx(MNIST_SPECS, MNIST_MIRRORS, dir, o);
   else await downloadIdx(FASHION_MNIST_SPECS, FASHION_MNIST_MIRRORS, dir, o);

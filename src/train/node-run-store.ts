@@ -2,7 +2,9 @@
 // (temporary file, fsync, rename), so a crash never leaves half a checkpoint.
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
+import { whyNot } from '../util/make-dir.js';
+import { CHECKPOINT_FILE } from './checkpoint-format.js';
 import type { RunStore } from './run-store.js';
 
 export class NodeRunStore implements RunStore {
@@ -18,7 +20,10 @@ export class NodeRunStore implements RunStore {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw e;
+      // Node's own message ("EISDIR: illegal operation on a directory, read") names no path.
+      const where = this.locate(file);
+      if (code === 'EISDIR') throw new Error(`${where} is a directory, not ${file === CHECKPOINT_FILE ? 'a checkpoint file' : 'a file'}`);
+      throw new Error(`cannot read ${where} (${whyNot(e, where)})`);
     }
   }
 
@@ -27,6 +32,8 @@ export class NodeRunStore implements RunStore {
   }
 
   append(file: string, text: string): void {
+    // Not through writeFileAtomic, so its check here: a FIFO would block, a device swallow the log.
+    assertWritableTarget(this.locate(file));
     appendFileSync(this.locate(file), text);
   }
 }

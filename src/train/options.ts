@@ -42,6 +42,12 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   grid: { kind: 'string', allowEmpty: true, help: 'grid: window/stride/channels per hidden layer, e.g. 10/6/128,2/1/220,2/1/512' },
 };
 
+/** The widest layer a list option accepts. */
+const MAX_WIDTH = 100_000;
+const DIGITS = /^\d+$/;
+/** A decimal with an optional fraction and exponent: 12, -0.5, .5, 1e-3. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 export const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Parse one option value from a string; throws a one-line error naming the option. */
@@ -58,9 +64,10 @@ export function parseOptionValue(key: string, raw: string | boolean, specs: Reco
       throw new Error(`${name} must be true or false, got '${s}'`);
     case 'int':
     case 'number': {
+      // Number() also reads 0x10, 0o7, 0b1 and Infinity: only plain decimals are values here.
+      if (spec.kind === 'int' && !DIGITS.test(s)) throw new Error(`${name} must be an integer (digits only), got '${s}'`);
       const v = Number(s);
-      if (s === '' || !Number.isFinite(v)) throw new Error(`${name} must be a number, got '${s}'`);
-      if (spec.kind === 'int' && !Number.isInteger(v)) throw new Error(`${name} must be an integer, got '${s}'`);
+      if (!DECIMAL.test(s) || !Number.isFinite(v)) throw new Error(`${name} must be a decimal number, got '${s}'`);
       if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
         throw new Error(`${name} must be in [${spec.min}, ${spec.max}], got ${v}`);
       }
@@ -72,9 +79,10 @@ export function parseOptionValue(key: string, raw: string | boolean, specs: Reco
       return hit;
     }
     case 'list': {
-      const parts = s.split(',').map((p) => Number(p.trim()));
-      if (parts.length === 0 || parts.some((v) => !Number.isInteger(v) || v < 1 || v > 100000)) {
-        throw new Error(`${name} must be a comma-separated list of positive integers, got '${s}'`);
+      const texts = s.split(',').map((p) => p.trim());
+      const parts = texts.map(Number);
+      if (texts.some((t) => !DIGITS.test(t)) || parts.some((v) => v < 1 || v > MAX_WIDTH)) {
+        throw new Error(`${name} must be a comma-separated list of integers in 1..${MAX_WIDTH.toLocaleString('en-US')} (digits only), got '${s}'`);
       }
       return parts;
     }

@@ -2,7 +2,7 @@
 // with its pid and host, created exclusively (O_EXCL). A lock whose process is gone (killed,
 // crashed, OOM) is taken over with a notice; a live one is refused, naming its pid.
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { whyNot } from './make-dir.js';
@@ -43,7 +43,11 @@ export function acquireRunLock(dir: string, onNotice: (line: string) => void = (
           `wait for it to finish, or remove ${file} if that process is not running`,
       );
     }
-    if (removeIfUnchanged(file, text)) onNotice(`taking over ${file}: pid ${owner.pid}, which held it, is no longer running`);
+    if (removeIfUnchanged(file, text)) {
+      const removed = removeTempFilesOf(owner.pid, dir);
+      const cleaned = removed > 0 ? `; removed the ${removed} temporary file${removed === 1 ? '' : 's'} it left` : '';
+      onNotice(`taking over ${file}: pid ${owner.pid}, which held it, is no longer running${cleaned}`);
+    }
   }
   throw new Error(`${dir}: cannot take ${file}: other processes keep changing it`);
 }
@@ -149,4 +153,36 @@ function removeIfUnchanged(file: string, staleText: string): boolean {
     // already gone
   }
   return moved === staleText;
+}
+
+/**
+ * A process killed during writeFileAtomic leaves `.<name>.<pid>.<8 hex>.tmp` behind. Once its
+ * lock is ours, its pid's temporary files are garbage: removed from DIR and the runs directly
+ * below it (ff compare locks DIR and writes DIR/ff, DIR/bp). Only that exact pattern and pid.
+ */
+function removeTempFilesOf(pid: number, dir: string): number {
+  const pattern = new RegExp(`^\\..+\\.${pid}\\.[0-9a-f]{8}\\.tmp$`);
+  let removed = 0;
+  const sweep = (d: string, depth: number) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return; // unreadable: nothing we can clean there
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && depth > 0) sweep(p, depth - 1);
+      else if (e.isFile() && pattern.test(e.name)) {
+        try {
+          unlinkSync(p);
+          removed++;
+        } catch {
+          // gone already, or not ours to remove: it stays
+        }
+      }
+    }
+  };
+  sweep(dir, 1);
+  return removed;
 }

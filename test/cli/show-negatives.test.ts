@@ -19,6 +19,7 @@ function ff(...args: string[]) {
 
 const root = mkdtempSync(path.join(tmpdir(), 'ff-negatives-'));
 const run = path.join(root, 'run');
+const supervised = path.join(root, 'supervised');
 const out = (name: string) => path.join(root, name);
 
 before(async () => {
@@ -26,6 +27,8 @@ before(async () => {
   const cfg: FFConfig = { ...FF_DEFAULTS, negativeData: 'hybrid', layers: [24, 16], blurPasses: 3, seed: 4 };
   const model = new FFModel(getEngine(), cfg, { height: 28, width: 28, channels: 1, numClasses: 10 });
   saveCheckpoint(run, await model.toCheckpoint());
+  const labelled = new FFModel(getEngine(), { ...FF_DEFAULTS, layers: [24, 16] }, { height: 28, width: 28, channels: 1, numClasses: 10 });
+  saveCheckpoint(supervised, await labelled.toCheckpoint());
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -48,7 +51,19 @@ test("show-negatives RUN takes the run's blur passes and seed", () => {
   const r = ff('show-negatives', run, '--pairs', '3', '--out', out('run.png'));
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /3 hybrids of mnist training images .*, 3 blur passes, seed 4,/);
+  assert.equal(r.stderr, '', 'a run that trained on hybrids needs no notice');
   assert.ok(isPng(readFileSync(out('run.png'))));
+});
+
+test('show-negatives RUN of a supervised run says that the run never used hybrids', { timeout: 120_000 }, () => {
+  const r = ff('show-negatives', supervised, '--pairs', '2', '--out', out('supervised.png'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(
+    r.stderr,
+    `ff: note: ${supervised} trained with wrong-label negatives (each image with a wrong label), not hybrids; ` +
+      'these are the hybrids an unsupervised run (--negative-data hybrid) with its seed and blur passes would use\n',
+  );
+  assert.match(r.stdout, /^wrote .*supervised\.png: 2 hybrids/);
 });
 
 test('show-negatives: bad input is one line and a non-zero exit', () => {

@@ -99,3 +99,31 @@ test('ff sweep refuses a bad option value before writing anything, in one line',
     assert.equal(existsSync(out), false);
   }
 });
+
+test('ff compare --emit: the comparison’s runs as an array; afterwards ff compare only builds the table', { timeout: 600_000 }, () => {
+  const out = path.join(root, 'compare');
+  const r = ff('compare', '--preset', 'quick', '--epochs', '1', '--emit', 'slurm', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(path.join(out, 'slurm.sbatch')) && !existsSync(path.join(out, 'k8s-job.yaml')), '--emit slurm writes only the Slurm script');
+  assert.match(r.stdout, /when all have finished: ff compare --preset quick --epochs 1 --out \S+ --no-progress/);
+  const plan = JSON.parse(readFileSync(path.join(out, 'tasks.json'), 'utf8')) as { tasks: { name: string; trainArgs: string[] }[] };
+  assert.deepEqual(plan.tasks.map((t) => [t.name, t.trainArgs.join(' ')]), [
+    ['ff', '--preset quick --algo ff --epochs 1'],
+    ['bp', '--preset quick --algo bp --epochs 1'],
+  ]);
+  for (const i of [0, 1]) {
+    const t = runTask(out, i);
+    assert.equal(t.status, 0, t.stderr);
+  }
+  const table = ff('compare', '--preset', 'quick', '--epochs', '1', '--out', out, '--no-progress');
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /^ff: .* already holds the finished run; evaluating it$/m);
+  assert.match(table.stdout, /^bp: .* already holds the finished run; evaluating it$/m);
+  assert.doesNotMatch(table.stdout, /^training /m);
+  const report = JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8')) as { rows: unknown[] };
+  assert.equal(report.rows.length, 3);
+  // A train run's directory is not a comparison's: refused.
+  const bad = ff('compare', '--preset', 'quick', '--emit', 'k8s', '--out', path.join(out, 'ff'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^ff: --out .*holds a run/);
+});

@@ -21,15 +21,11 @@ import {
   type FetchLike,
 } from '../../src/data/download.js';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
-import { defaultMnistDir, FASHION_MNIST_DEFAULT_DIR } from '../../src/data/mnist.js';
-import { defaultCifarDir, packageRoot } from '../../src/data/cifar10.js';
+import { defaultMnistDir } from '../../src/data/mnist.js';
+import { CIFAR_DIR, FASHION_DIR as FASHION, NO_CIFAR, NO_FASHION, PACKAGE_ROOT } from '../helpers/optional.js';
 import { loadDataset } from '../../src/data/registry.js';
 
 const MNIST_DIR = defaultMnistDir('mnist');
-const FASHION = FASHION_MNIST_DEFAULT_DIR;
-const CIFAR_DIR = defaultCifarDir();
-const NO_FASHION = existsSync(path.join(FASHION, 'train-labels-idx1-ubyte.gz')) ? false : `Fashion-MNIST not in ${FASHION}`;
-const NO_CIFAR = existsSync(path.join(CIFAR_DIR, 'data_batch_1.bin')) ? false : `CIFAR-10 not in ${CIFAR_DIR} (set FF_CIFAR_DIR)`;
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-dl-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -147,7 +143,7 @@ test('CIFAR-10 batches verify against the published MD5s', { skip: NO_CIFAR }, a
 });
 
 test('CLI: ff data verify passes on good files and fails with one ff: line on a bad one', async () => {
-  const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'verify', 'mnist'], { cwd: packageRoot(), encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'verify', 'mnist'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /mnist: all 4 files verified/);
   const d = path.join(tmp, 'cli-verify');
@@ -155,7 +151,7 @@ test('CLI: ff data verify passes on good files and fails with one ff: line on a 
   for (const spec of MNIST_SPECS.slice(1)) symlinkSync(path.join(MNIST_DIR, spec.base), path.join(d, spec.base));
   writeFileSync(path.join(d, 'train-images-idx3-ubyte'), 'garbage');
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'verify', 'mnist', '--dir', d], {
-    cwd: packageRoot(),
+    cwd: PACKAGE_ROOT,
     encoding: 'utf8',
     env: { ...process.env, FF_DEBUG: '' },
   });
@@ -169,12 +165,21 @@ test('CLI: ff data verify passes on good files and fails with one ff: line on a 
 // ---------------------------------------------------------------------------------------------
 // downloading, with a local fetch
 
-test('CLI: ff data download without --dir or FF_DATA_DIR is a one-line error (no network used)', () => {
-  const env = { ...process.env, FF_DEBUG: '' };
+test('CLI: ff data download without --dir writes to the data cache, where the loaders look', () => {
+  const cache = path.join(tmp, 'cli-cache');
+  const env: NodeJS.ProcessEnv = { ...process.env, FF_DEBUG: '', XDG_CACHE_HOME: cache };
   delete env.FF_DATA_DIR;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'download', 'mnist'], { cwd: packageRoot(), encoding: 'utf8', env });
-  assert.equal(r.status, 1);
-  assert.equal(r.stderr, 'ff: download needs --dir D (or the environment variable FF_DATA_DIR); then use --data-dir D\n');
+  // A file where the cache folder would go: the download must name that path, before any network use.
+  mkdirSync(path.join(cache, 'forward-forward'), { recursive: true });
+  writeFileSync(path.join(cache, 'forward-forward', 'mnist'), 'in the way');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'download', 'mnist'], { cwd: PACKAGE_ROOT, encoding: 'utf8', env, timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^ff: .*${path.join(cache, 'forward-forward', 'mnist').replace(/[/\\.]/g, '\\$&')}.*not a directory`));
+  assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+  // ff data list shows the cache as CIFAR-10's place.
+  const list = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'data', 'list'], { cwd: PACKAGE_ROOT, encoding: 'utf8', env: { ...env, FF_CIFAR_DIR: '' }, timeout: 60_000 });
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, new RegExp(`cifar-10\\s+${path.join(cache, 'forward-forward', 'cifar-10').replace(/[/\\.]/g, '\\$&')} \\(not found\\)`));
 });
 
 test('download fashion-mnist from local bytes: mirror fallback, atomic write, verified; skips when present', { skip: NO_FASHION }, async () => {

@@ -1,7 +1,8 @@
 // Run stores: the memory store keeps copies and appends; metrics.jsonl is read and cut back to
 // a checkpoint's epoch the same way in memory and on disk.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -38,6 +39,27 @@ test('metrics.jsonl is appended, read and truncated alike in memory and on disk'
       assert.deepEqual(readMetricsLog(store).map((m) => m.epoch), [1, 2]);
     }
     assert.equal(readFileSync(path.join(dir, 'run', METRICS_FILE), 'utf8').split('\n').length, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('appending to a FIFO or device in place of metrics.jsonl is refused in one line instead of blocking', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-store-'));
+  try {
+    const fifo = path.join(dir, METRICS_FILE);
+    try {
+      execFileSync('mkfifo', [fifo], { stdio: 'pipe', timeout: 10_000 });
+    } catch {
+      return; // no mkfifo here: nothing to check
+    }
+    // In a child, so that a blocking open (no reader on the FIFO) fails the test instead of hanging it.
+    const code = `import('./src/train/node-run-store.ts').then((m) => new m.NodeRunStore(${JSON.stringify(dir)}).append('${METRICS_FILE}', 'x\\n'))`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.signal, null, 'the append blocked on the FIFO');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, new RegExp(`${fifo.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot write: it is a FIFO, not a regular file`));
+    assert.ok(statSync(fifo).isFIFO());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
