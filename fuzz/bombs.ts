@@ -3,6 +3,7 @@
 // fuzzer and the decompression-bomb tests use these to check that a size is refused before
 // (not after) a stream is decompressed.
 import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
+import { concat } from './mutations.js';
 
 const MIB = 1 << 20;
 const SYNC = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
@@ -16,7 +17,7 @@ export function deflateWithZeros(content: Uint8Array, zeros: number): Uint8Array
   for (let i = 0; i < Math.floor(zeros / MIB); i++) parts.push(zeroMiBBlock);
   if (zeros % MIB) parts.push(deflateRawSync(new Uint8Array(zeros % MIB), SYNC));
   parts.push(deflateRawSync(new Uint8Array(0))); // an empty final block
-  return join(parts);
+  return concat(...parts);
 }
 
 /** A gzip file (RFC 1952) of `content` followed by `zeros` zero bytes, with a correct CRC and length. */
@@ -29,14 +30,14 @@ export function gzipWithZeros(content: Uint8Array, zeros: number): Uint8Array {
   const view = new DataView(trailer.buffer);
   view.setUint32(0, crc, true);
   view.setUint32(4, (content.length + zeros) % 2 ** 32, true);
-  return join([Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3), deflateWithZeros(content, zeros), trailer]);
+  return concat(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3), deflateWithZeros(content, zeros), trailer);
 }
 
 /** A zlib stream (RFC 1950, as in a PNG's IDAT) of `content` followed by `zeros` zero bytes. */
 export function zlibWithZeros(content: Uint8Array, zeros: number): Uint8Array {
   const trailer = new Uint8Array(4);
   new DataView(trailer.buffer).setUint32(0, adler32(content, zeros), false);
-  return join([Uint8Array.of(0x78, 0x9c), deflateWithZeros(content, zeros), trailer]);
+  return concat(Uint8Array.of(0x78, 0x9c), deflateWithZeros(content, zeros), trailer);
 }
 
 function adler32(content: Uint8Array, zeros: number): number {
@@ -48,14 +49,4 @@ function adler32(content: Uint8Array, zeros: number): number {
   }
   b = (b + ((a * (zeros % 65521)) % 65521)) % 65521; // each zero adds a to b
   return ((b << 16) | a) >>> 0;
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -4,7 +4,7 @@
 // PNG, as root); `--save-to` / `--dir` under /proc (Node's recursive mkdir spun at 100 % CPU
 // there); a directory where checkpoint.safetensors should be.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
 import { getPreset } from '../../src/experiments/presets.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
+import { makeSpecialFile as make } from '../helpers/special-files.js';
 
 function ff(...args: string[]) {
   // The timeout turns a spin (or a blocking open of a FIFO) into a failure, not a hung suite.
@@ -40,15 +41,6 @@ before(async () => {
   saveCheckpoint(unsupervised, await new FFModel(getEngine(), cfg, { height: 28, width: 28, channels: 1, numClasses: 10 }).toCheckpoint());
 });
 
-/** Makes a special file with a system tool; the reason it cannot, or undefined when made. */
-function make(tool: string, args: string[]): string | undefined {
-  try {
-    execFileSync(tool, args, { stdio: 'pipe', timeout: 10_000 });
-    return undefined;
-  } catch (e) {
-    return `${tool} not permitted here: ${String((e as Error).message).split('\n')[0]}`;
-  }
-}
 
 const device = path.join(root, 'full-device');
 const noMknod = make('mknod', [device, 'c', '1', '7']); // the numbers of /dev/full

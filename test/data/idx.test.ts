@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeIdx, isGzip, parseIdx, readIdx, readIdxSync } from '../../src/data/idx.js';
 import { defaultMnistDir, loadMnistFiles } from '../../src/data/mnist.js';
 import { gzipWithZeros } from '../../fuzz/bombs.js';
+import { refusalCost } from '../helpers/refusal-cost.js';
 
 const MNIST_DIR = defaultMnistDir('mnist');
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-idx-'));
@@ -135,17 +136,6 @@ test('missing file and directory: one line', async () => {
   await rejectsOneLine(() => readIdx(tmp), tmp, /is a directory/);
 });
 
-/** Peak resident memory growth (bytes) and time (ms) of `fn`, which must throw. */
-function refusalCost(fn: () => unknown, re: RegExp): { ms: number; grew: number } {
-  const before = process.resourceUsage().maxRSS * 1024;
-  const t0 = performance.now();
-  assert.throws(fn, (e: Error) => {
-    assert.ok(!e.message.includes('\n'), e.message);
-    assert.match(e.message, re);
-    return true;
-  });
-  return { ms: performance.now() - t0, grew: process.resourceUsage().maxRSS * 1024 - before };
-}
 
 test('decompression bomb: a gzip declaring 60,000 labels but holding 500 MB of zeros is refused without decompressing it', () => {
   // 00 00 08 01, then 60000: an MNIST labels header; the stream goes on far past 60,008 bytes.

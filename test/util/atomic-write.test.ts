@@ -3,26 +3,17 @@
 // into a PNG). An existing target that is not a regular file is refused, in one line that names
 // it and says what it is, and is left as it was.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { makeSpecialFile as make } from '../helpers/special-files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ff-atomic-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Makes a special file with a system tool; the reason it cannot, or undefined when made. */
-function make(tool: string, args: string[]): string | undefined {
-  try {
-    execFileSync(tool, args, { stdio: 'pipe', timeout: 10_000 });
-    return undefined;
-  } catch (e) {
-    return `${tool} not permitted here: ${String((e as Error).message).split('\n')[0]}`;
-  }
-}
 
 function refuses(target: string, what: string, isIt: (s: Stats) => boolean): void {
   assert.throws(() => writeFileAtomic(target, 'data'), (e: Error) => {

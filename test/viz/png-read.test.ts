@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { zlibWithZeros } from '../../fuzz/bombs.js';
 import { encodeRawPng, joinPng } from '../../fuzz/png-chunks.js';
 import { MAX_PNG_PIXELS, readPng } from '../../src/viz/png.js';
+import { refusalCost } from '../helpers/refusal-cost.js';
 
 /** A grayscale PNG of width×height declaring real (all-zero) image data for every row: ~1 KB per 1 MB of pixels. */
 function zeroPng(width: number, height: number, interlaced = false, extraZeros = 0): Uint8Array {
@@ -19,17 +20,6 @@ function zeroPng(width: number, height: number, interlaced = false, extraZeros =
   ]);
 }
 
-/** Time (ms) and peak-memory growth (bytes) of `fn`, which must throw a one-line error matching `re`. */
-function refusalCost(fn: () => unknown, re: RegExp): { ms: number; grew: number } {
-  const before = process.resourceUsage().maxRSS * 1024;
-  const t0 = performance.now();
-  assert.throws(fn, (e: Error) => {
-    assert.ok(!e.message.includes('\n'), e.message);
-    assert.match(e.message, re);
-    return true;
-  });
-  return { ms: performance.now() - t0, grew: process.resourceUsage().maxRSS * 1024 - before };
-}
 
 test('decompression bomb: a PNG declaring 20000×20000 is refused from its header when the model needs 28×28', () => {
   const bomb = zeroPng(20000, 20000);
