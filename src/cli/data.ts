@@ -1,6 +1,6 @@
 // `ff data …`: inspect, verify and download the datasets.
 //   ff data list
-//   ff data info <name> [--data-dir D] [--train-on-all]
+//   ff data info <name> [--data-dir D] [--train-on-all]   (also aesop, the text of SPEC §6)
 //   ff data verify <name> [--dir D]
 //   ff data download <name> [--dir D] [--force]
 // --data-dir / --dir follow the registry's rule: D/<name> if that folder exists, else D
@@ -14,6 +14,8 @@ import { DATASET_NAMES, datasetDir, loadDataset, parseDatasetName } from '../dat
 import { assertVerified, downloadDataset, verifyDataset } from '../data/download.js';
 import { makeDir } from '../util/make-dir.js';
 import { cachedDatasetDir } from '../data/data-home.js';
+import { AESOP_FILE, AESOP_NAME, aesopDir, loadAesop } from '../data/aesop.js';
+import { TEXT_SYMBOLS } from '../data/text-alphabet.js';
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -28,8 +30,20 @@ function describeSet(label: string, set: ImageSet, what: string): string {
   return `  ${label.padEnd(6)}${String(set.count).padStart(6)} × ${shape} (${imageSize(set)} values)  mean pixel ${mean.toFixed(4)}  ${what}`;
 }
 
+/** `ff data info aesop`: the text dataset has strings and windows, not images. */
+async function printAesopInfo(dataDir: string | undefined): Promise<void> {
+  const t0 = performance.now();
+  const c = await loadAesop({ dataDir });
+  const ms = performance.now() - t0;
+  out(`${AESOP_NAME} from ${c.file} (loaded in ${(ms / 1000).toFixed(2)} s; ${c.verified ? 'SHA-256 verified' : 'NOT the expected file'})`);
+  out(`  symbols: ${c.alphabetSize} ${JSON.stringify(TEXT_SYMBOLS)} (index order)`);
+  out(`  ${c.description}`);
+  out(`  train ${String(c.train.length).padStart(4)} strings, ${c.trainWindows.count} windows × ${c.contextLength * c.alphabetSize} one-hot values`);
+  out(`  test  ${String(c.test.length).padStart(4)} strings, ${c.testWindows.count} windows × ${c.contextLength * c.alphabetSize} one-hot values`);
+}
+
 export function registerDataCommands(program: Command): void {
-  const data = program.command('data').description(`datasets (${DATASET_NAMES.join(', ')}): list, info, verify, download`);
+  const data = program.command('data').description(`datasets (${DATASET_NAMES.join(', ')}; text: ${AESOP_NAME}): list, info, verify, download`);
 
   data
     .command('list')
@@ -46,15 +60,21 @@ export function registerDataCommands(program: Command): void {
         }
         out(`${name.padEnd(14)}${where}`);
       }
+      const aesop = path.join(aesopDir(opts.dataDir), AESOP_FILE);
+      out(`${AESOP_NAME.padEnd(14)}${aesop}${existsSync(aesop) ? '' : ' (not found: set FF_AESOP_DIR; no download exists)'}`);
     });
 
   data
     .command('info')
     .description('load a dataset and print its splits: counts, shapes, what each is')
-    .argument('<name>', DATASET_NAMES.join(' | '))
-    .option('--data-dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (env FF_DATA_DIR)')
+    .argument('<name>', [...DATASET_NAMES, AESOP_NAME].join(' | '))
+    .option('--data-dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (env FF_DATA_DIR; aesop also FF_AESOP_DIR)')
     .option('--train-on-all', 'train on the whole official training set (valid then overlaps train)')
     .action(async (name: string, opts: { dataDir?: string; trainOnAll?: boolean }) => {
+      if (name === AESOP_NAME) {
+        if (opts.trainOnAll) throw new Error(`--train-on-all does not apply to ${AESOP_NAME} (its split is by whole strings)`);
+        return printAesopInfo(opts.dataDir);
+      }
       const t0 = performance.now();
       const ds = await loadDataset(name, { dataDir: opts.dataDir, trainOnAll: opts.trainOnAll });
       const ms = performance.now() - t0;
