@@ -76,8 +76,8 @@ export async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
   e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g);
   const posSum = layer.positiveColSum(s.y, B);
   const [g, m] = await Promise.all([e.read(s.g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-  const coef = layer.coefficients(g, B, s.stats);
-  const dz = layer.inputGradient(s.y, coef, B, m);
+  const coef = layer.coefficients(g, B, B, s.stats);
+  const dz = layer.inputGradient(s.y, coef, B, B, m);
   layer.accumulate(dz, new Map([['input', s.x]]), 1 / B, true);
   layer.update(HP.lr);
 }

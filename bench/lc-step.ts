@@ -34,7 +34,7 @@ async function stepTimes(e: Engine, B: number, local: boolean, reps: number): Pr
     e.normalizeRows(y, n, 'rms', NORM_EPS, g);
     const posSum = layer.positiveColSum(y, B);
     const [good, m] = await Promise.all([e.read(g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-    const dz = layer.inputGradient(y, layer.coefficients(good, B, stats), B, m);
+    const dz = layer.inputGradient(y, layer.coefficients(good, B, B, stats), B, B, m);
     layer.accumulate(dz, new Map([['input', x]]), 1 / B, true);
     layer.update(FF_DEFAULTS.lr);
   };

@@ -5,7 +5,8 @@ export { RUN_DEFAULTS };
 export type { OptimizerConfig, OptimizerKind, RunConfig, ScheduleKind } from '../train/run-config.js';
 
 export type GoodnessSign = 'max-ssq' | 'min-ssq';
-export type NegativeKind = 'hard' | 'random';
+/** How the label of a negative case is drawn (negative-source.ts); teacher-forced may draw the true one. */
+export type NegativeKind = 'hard' | 'random' | 'teacher-forced';
 /** Where negative data comes from: the image with a wrong label, or hybrids of two images (no labels). */
 export type NegativeData = 'wrong-label' | 'hybrid';
 
@@ -38,7 +39,7 @@ export interface FFConfig extends RunConfig {
   labelStrength: number;
   /** 'wrong-label' (supervised, SPEC §2) or 'hybrid' (unsupervised, SPEC §3: no label input at all). */
   negativeData: NegativeData;
-  /** wrong-label: how the wrong label is chosen. */
+  /** wrong-label: how the negative case's label is chosen. */
   negatives: NegativeKind;
   /** hybrid: blur passes of the mask (more passes, larger blobs). */
   blurPasses: number;

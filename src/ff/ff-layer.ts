@@ -103,27 +103,35 @@ export class FFLayer {
 
   /**
    * Per-case coefficients of the descent gradient w.r.t. the total input (coef_i · y_ij, ReLU-
-   * gated through y) from the raw goodness of B positive rows then B negative rows.
+   * gated through y) from the raw goodness of P positive rows then N negative rows. Either
+   * count may be 0 (a sleep phase): the logistic loss is per case. SymBa's loss is on pairs,
+   * so it needs P = N; pair errors are counted only then (positive i against negative i).
    */
-  coefficients(g: Float32Array, B: number, stats: LayerStats): Float32Array {
+  coefficients(g: Float32Array, P: number, N: number, stats: LayerStats): Float32Array {
     const cfg = this.cfg;
+    if (cfg.loss === 'symba' && P !== N) throw new Error(`--loss symba needs as many positive as negative rows (got ${P} positive, ${N} negative): its loss is on pairs`);
     const sign = cfg.goodness === 'max-ssq' ? 1 : -1;
     const T = cfg.temperature;
     const theta = this.threshold;
     const goodnessScale = cfg.goodnessReduce === 'mean' ? 1 / this.width : 1;
     const dGdy = cfg.exactGradient ? cfg.goodnessPower : 1; // ffnew.m drops the 2 of d(y²)/dy
     const scale = (sign / T) * goodnessScale * dGdy;
-    const coef = new Float32Array(2 * B);
-    for (let i = 0; i < B; i++) {
-      const gPos = this.goodness(g[i]);
-      const gNeg = this.goodness(g[B + i]);
+    const pairs = P === N;
+    const coef = new Float32Array(P + N);
+    // Positive i and negative i together, so that for pairs the loss is summed pair by pair
+    // (in the order it always was).
+    for (let i = 0; i < Math.max(P, N); i++) {
+      const pos = i < P;
+      const neg = i < N;
+      const gPos = pos ? this.goodness(g[i]) : 0;
+      const gNeg = neg ? this.goodness(g[P + i]) : 0;
       const xPos = (sign * (gPos - theta)) / T;
       const xNeg = (sign * (gNeg - theta)) / T;
-      if (xNeg > xPos) stats.pairErrors++;
+      if (pairs && xNeg > xPos) stats.pairErrors++;
       if (cfg.loss === 'logistic') {
-        stats.ffLoss += softplus(-xPos) + softplus(xNeg);
-        coef[i] = -(1 - sigmoid(xPos)) * scale; // positive: raise p
-        coef[B + i] = sigmoid(xNeg) * scale; // negative: lower p
+        stats.ffLoss += (pos ? softplus(-xPos) : 0) + (neg ? softplus(xNeg) : 0);
+        if (pos) coef[i] = -(1 - sigmoid(xPos)) * scale; // positive: raise p
+        if (neg) coef[P + i] = sigmoid(xNeg) * scale; // negative: lower p
       } else {
         // SymBa: softplus(−α·s·(G⁺ − G⁻)) on the pair.
         const a = cfg.symbaAlpha;
@@ -131,31 +139,31 @@ export class FFLayer {
         stats.ffLoss += softplus(-a * d);
         const w = a * sigmoid(-a * d) * (sign / T) * goodnessScale * dGdy;
         coef[i] = -w;
-        coef[B + i] = w;
+        coef[P + i] = w;
       }
     }
     return coef;
   }
 
   /**
-   * Descent gradient w.r.t. the total input for 2B rows of activities y (positives first),
+   * Descent gradient w.r.t. the total input for P + N rows of activities y (positives first),
    * with the peer-normalization push on the positive rows when `positiveColSum` (Σ_i y_ij over
-   * the positive rows, read from the engine) is given.
+   * them, read from the engine) is given — none without positive rows.
    */
-  inputGradient(y: Mat, coef: Float32Array, B: number, positiveColSum: Float32Array | null): Mat {
+  inputGradient(y: Mat, coef: Float32Array, P: number, N: number, positiveColSum: Float32Array | null): Mat {
     const e = this.engine;
     const cfg = this.cfg;
-    const c = this.scratch('coef', 2 * B, 1);
+    const c = this.scratch('coef', P + N, 1);
     e.write(c, coef);
-    const dz = this.scratch('dz', 2 * B, this.width);
+    const dz = this.scratch('dz', P + N, this.width);
     e.scaleRows(y, c, dz, cfg.goodnessPower);
-    if (positiveColSum) {
+    if (positiveColSum && P > 0) {
       // Pull each unit's running mean activity on positive data toward the layer's average.
       // Not gated by the ReLU, so it can revive units that are always off.
       const pm = this.peerMeans;
       let avg = 0;
       for (let j = 0; j < this.width; j++) {
-        pm[j] = cfg.peerDecay * pm[j] + (1 - cfg.peerDecay) * (positiveColSum[j] / B);
+        pm[j] = cfg.peerDecay * pm[j] + (1 - cfg.peerDecay) * (positiveColSum[j] / P);
         avg += pm[j];
       }
       avg /= this.width;
@@ -163,16 +171,16 @@ export class FFLayer {
       for (let j = 0; j < this.width; j++) push[j] = -cfg.peerLambda * (avg - pm[j]); // descent sign
       const pv = this.scratch('peer', 1, this.width);
       e.write(pv, push);
-      e.addRowVector(e.rowView(dz, 0, B), pv, 1);
+      e.addRowVector(e.rowView(dz, 0, P), pv, 1);
     }
     return dz;
   }
 
-  /** Σ_i y_ij over the positive rows [0, B) of y (for peer normalization), or null when off. */
-  positiveColSum(y: Mat, B: number): Mat | null {
-    if (this.cfg.peerLambda === 0) return null;
+  /** Σ_i y_ij over the first P rows of y, the positive ones (for peer normalization), or null when off or P = 0. */
+  positiveColSum(y: Mat, P: number): Mat | null {
+    if (this.cfg.peerLambda === 0 || P === 0) return null;
     const out = this.scratch('possum', 1, this.width);
-    this.engine.colSum(this.engine.rowView(y, 0, B), out, 1, 0);
+    this.engine.colSum(this.engine.rowView(y, 0, P), out, 1, 0);
     return out;
   }
 

@@ -11,7 +11,8 @@
 // (source 'label') into the first layer, as the recurrent net reads its clamped label layer.
 // Grid nets (--connectivity grid, train/grid-maps.ts) do the same with dense connections kept
 // sparse by a 0/1 mask: bottom-up windows, and top-down the transposed windows of the layer above.
-// The learning step is in ff-step.ts; the classifiers in classify.ts.
+// The learning steps are in ff-step.ts and recurrent-step.ts (the layer rule on a row layout's
+// positive and negative rows: learn-from-rows.ts); the classifiers in classify.ts.
 import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import { gridMapsFor } from '../train/grid-maps.js';
@@ -21,6 +22,7 @@ import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js
 import { FFLayer, type IncomingSpec, type SourceKind } from './ff-layer.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
+import { negativeSourceFor, type NegativeSource } from './negative-source.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
@@ -55,6 +57,8 @@ export class FFNet {
   readonly layerProbes: (Param | null)[] = [];
   /** Hybrid negatives: trained without labels; the softmax head is a probe. */
   readonly unsupervised: boolean;
+  /** Where every training step gets its negative data (chosen once from the config). */
+  readonly negatives: NegativeSource;
   /** 0-based hidden layers read by the softmax (or probes) and by the goodness classifier. */
   readonly softmaxLayers: number[];
   readonly goodnessLayers: number[];
@@ -96,6 +100,7 @@ export class FFNet {
     this.sizes = [this.separateLabel ? input.imageSize : this.inputSize, ...cfg.layers];
     this.unsupervised = cfg.negativeData === 'hybrid';
     if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
+    this.negatives = negativeSourceFor(cfg, this.numClasses, this.imageShape);
     this.softmaxLayers = this.unsupervised
       ? resolveProbeLayers(cfg.probeLayers, cfg.layers.length)
       : resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');

@@ -9,6 +9,9 @@
 // bit (ties go either way with equal odds). Colour images share one mask over their channels.
 // Every random number comes from the rng passed in (the run's: checkpoints save it).
 import type { Rng } from '../engine/rng.js';
+import type { Batch } from './ff-step.js';
+import { NEUTRAL } from './labelled-input.js';
+import type { NegativeSource } from './negative-source.js';
 
 export interface ImageShape {
   height: number;
@@ -87,4 +90,22 @@ export function makeHybrids(images: Float32Array, count: number, shape: ImageSha
     }
   }
   return { images: out, partners, masks };
+}
+
+/**
+ * Hybrids as negative data (negative-source.ts): drawn from the images alone, before any pass,
+ * with no label. Buffers are reused per batch size.
+ */
+export function hybridNegatives(shape: ImageShape, passes: number): NegativeSource {
+  const buffers = new Map<number, Hybrids>();
+  return {
+    name: 'hybrid',
+    readsHead: false,
+    minCases: 2,
+    draw(batch: Batch, _probs: Float32Array | null, rng: Rng) {
+      const made = makeHybrids(batch.images, batch.count, shape, passes, rng, buffers.get(batch.count));
+      buffers.set(batch.count, made);
+      return { images: made.images, labels: new Int32Array(batch.count).fill(NEUTRAL) };
+    },
+  };
 }

@@ -37,10 +37,11 @@ export function probeHead(net: FFNet, mode: string): { layers: number[]; heads: 
  * One step of every probe on the normalized states of rows [start, start+B) (layers below
  * `upTo` only: greedy training reaches the higher ones later). Loss and errors of the combined
  * probe go to stats.softmaxLoss/softmaxErrors, each single-layer probe's errors to probeErrors.
+ * Null, where the online softmax gives its probabilities: no negatives are drawn from probes.
  */
-export async function probeStep(net: FFNet, ws: Workspace, start: number, labels: Uint8Array, gain: number, stats: FFEpochStats, upTo = net.numLayers): Promise<void> {
+export async function probeStep(net: FFNet, ws: Workspace, start: number, labels: Uint8Array, gain: number, stats: FFEpochStats, upTo = net.numLayers): Promise<null> {
   const layers = net.softmaxLayers.filter((l) => l < upTo);
-  if (layers.length === 0) return;
+  if (layers.length === 0) return null;
   const sums = { loss: stats.softmaxLoss, errors: stats.softmaxErrors };
   await trainHead(net, ws, start, labels, layers, net.softmax, gain, sums);
   stats.softmaxLoss = sums.loss;
@@ -50,6 +51,7 @@ export async function probeStep(net: FFNet, ws: Workspace, start: number, labels
     await trainHead(net, ws, start, labels, [l], net.layerProbes, gain, alone);
     stats.probeErrors[l] += alone.errors;
   }
+  return null; // the probes pick no negatives
 }
 
 /** Probe probabilities (c × N) of `c` images: one label-free pass, then the probe `mode`. */

@@ -2,16 +2,17 @@
 // feed-forward net (ff-layer.ts):
 //   1. one bottom-up pass of the images (no label anywhere yet) — the "one-pass" state that
 //      the online softmax reads, and every hidden layer's initial state;
-//   2. the softmax learns from it and draws the hard negative labels;
-//   3. the label layer is clamped to the correct label (positive rows) or the wrong one
+//   2. the softmax learns from it, and the net's negative source draws the negative labels
+//      from its probabilities (hard, random or teacher-forced: negative-source.ts);
+//   3. the label layer is clamped to the correct label (positive rows) or the drawn one
 //      (negative rows), and the net settles for `iterations` synchronous damped steps;
 //   4. from iteration `gradientFrom` on, every layer's FF gradient at every iteration is added
 //      up (no backprop through time: each uses only that step's inputs and outputs), and
 //      every layer takes one update from their mean.
-import type { Mat } from '../engine/engine.js';
-import type { FFEpochStats } from './ff-step.js';
+import type { Batch, FFEpochStats } from './ff-step.js';
 import type { FFNet } from './ff-net.js';
-import { NEUTRAL } from './labelled-input.js';
+import { accumulateLayer, pairSlots, readLearnedRows } from './learn-from-rows.js';
+import { learnedRows, pairLayout, writeCases } from './row-layout.js';
 import { softmaxStep } from './softmax-step.js';
 
 /** Per-iteration sums (iteration t at index t − 1, one entry per layer); the model averages them. */
@@ -25,55 +26,45 @@ export function emptyIterationStats(iterations: number, layers: number): Iterati
   return { pairErrors: grid(), ffLoss: grid() };
 }
 
-export async function recurrentTrainStep(
-  net: FFNet,
-  batch: { images: Float32Array; labels: Uint8Array; count: number },
-  gain: number,
-  stats: FFEpochStats,
-  byIteration: IterationStats,
-): Promise<void> {
-  const { engine: e, cfg, inputSize: D, input } = net;
+export async function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats, byIteration: IterationStats): Promise<void> {
+  const { cfg, input, negatives: source } = net;
   const B = batch.count;
-  const L = net.numLayers;
-  // Rows [0,B) positive, [B,2B) negative: the same images, so one pass starts both.
-  const ws = net.workspace(2 * B);
-  const rows = (m: Mat, start: number, count: number) => e.rowView(m, start, count);
+  // [positive | negative]: the same images (the label layer, not the input, carries the
+  // label), so one pass starts both.
+  const layout = pairLayout(B);
+  const ws = net.workspace(layout.rows);
+  writeCases(input, ws.host, layout.positive, batch.images, null);
+  writeCases(input, ws.host, layout.negative, batch.images, null);
+  net.upload(ws, 0, layout.rows);
+  net.forward(ws, 0, layout.rows);
 
-  for (let i = 0; i < B; i++) {
-    input.write(ws.host, i, batch.images, i, NEUTRAL);
-    input.write(ws.host, B + i, batch.images, i, NEUTRAL);
-  }
-  e.write(ws.x, ws.host.subarray(0, 2 * B * D));
-  net.forward(ws, 0, 2 * B);
+  const probs = await softmaxStep(net, ws, layout.positive.start, batch.labels, gain, stats);
+  const negatives = source.draw(batch, probs, net.rng);
+  if (negatives.images !== batch.images) throw new Error(`the recurrent net needs negatives that keep the image (its first pass ran before they were drawn); '${source.name}' negatives do not`);
+  net.clampLabels(ws, layout.positive.start, batch.labels);
+  net.clampLabels(ws, layout.negative.start, negatives.labels);
 
-  const negLabels = await softmaxStep(net, ws, 0, batch.labels, gain, stats);
-  net.clampLabels(ws, 0, batch.labels);
-  net.clampLabels(ws, B, negLabels);
-
+  const rows = learnedRows(layout);
   const first = cfg.gradientFrom;
   const counted = cfg.iterations - first + 1;
+  const layers = [...net.layers.keys()];
   for (let t = 1; t <= cfg.iterations; t++) {
-    net.computeActivities(ws, 0, 2 * B);
+    net.computeActivities(ws, rows.start, rows.count);
     if (t >= first) {
-      const goodness = await Promise.all(net.layers.map((_, l) => e.read(rows(ws.g[l], 0, 2 * B))));
-      const posSums = net.layers.map((layer, l) => layer.positiveColSum(ws.y[l], B));
-      const means = await Promise.all(posSums.map((m) => (m ? e.read(m) : Promise.resolve(null))));
-      for (let l = 0; l < L; l++) {
-        const layer = net.layers[l];
+      const { goodness, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
+      for (const l of layers) {
         const s = { ffLoss: 0, pairErrors: 0 };
-        const coef = layer.coefficients(goodness[l], B, s);
+        // The sources are still the previous step's states: the gradient of this step's inputs.
+        accumulateLayer(net, ws, l, rows, goodness[l], positiveColSums[l], 1 / (pairSlots(rows) * counted), t === first, s);
         // Epoch means are per case: every counted iteration weighs 1/counted.
         stats.ffLoss[l] += s.ffLoss / counted;
         stats.pairErrors[l] += s.pairErrors / counted;
         byIteration.ffLoss[t - 1][l] += s.ffLoss;
         byIteration.pairErrors[t - 1][l] += s.pairErrors;
-        const dz = layer.inputGradient(rows(ws.y[l], 0, 2 * B), coef, B, means[l]);
-        // The sources are still the previous step's states: the gradient of this step's inputs.
-        layer.accumulate(dz, net.sources(ws, l, 0, 2 * B), 1 / (B * counted), t === first);
       }
     }
-    net.advanceStates(ws, 0, 2 * B);
+    net.advanceStates(ws, rows.start, rows.count);
   }
   for (const layer of net.layers) layer.update(cfg.lr * gain);
-  stats.cases += B;
+  stats.cases += pairSlots(rows);
 }

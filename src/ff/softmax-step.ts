@@ -1,15 +1,16 @@
 // The online softmax classifier's step (shared by the feed-forward and recurrent nets): it
-// learns from hidden states of a pass without the true label, and picks the hard negatives.
+// learns from hidden states of a pass without the true label, and its probabilities from
+// before the update are what the negative source draws hard or teacher-forced labels from.
 import type { Mat } from '../engine/engine.js';
 import type { Param } from '../train/optimizer.js';
 import type { FFEpochStats } from './ff-step.js';
 import type { FFNet, Workspace } from './ff-net.js';
-import { sampleHardNegatives, sampleRandomNegatives } from './labels.js';
 
 /**
  * The online softmax on the normalized states of rows [start, start+B) (a pass without the
- * true label): one update, its loss and errors into `stats`, and the negative labels — drawn
- * from its probabilities BEFORE the update (hard) or uniformly among the wrong labels.
+ * true label): one update, its loss and errors into `stats`, and its probabilities (B × N)
+ * from BEFORE the update — or null when no layer below `upTo` feeds it yet (greedy training
+ * of layer 1).
  */
 export async function softmaxStep(
   net: FFNet,
@@ -19,23 +20,14 @@ export async function softmaxStep(
   gain: number,
   stats: FFEpochStats,
   upTo = net.numLayers,
-): Promise<Int32Array> {
-  const { cfg, numClasses: N } = net;
-  const B = labels.length;
+): Promise<Float32Array | null> {
   const headLayers = net.softmaxLayers.filter((l) => l < upTo);
-  const negLabels = new Int32Array(B);
-  if (headLayers.length === 0) {
-    // No layer feeds the softmax yet (greedy training of layer 1): random wrong labels.
-    sampleRandomNegatives(labels, N, net.rng, negLabels);
-    return negLabels;
-  }
+  if (headLayers.length === 0) return null;
   const sums = { loss: stats.softmaxLoss, errors: stats.softmaxErrors };
   const probs = await trainHead(net, ws, start, labels, headLayers, net.softmax, gain, sums);
   stats.softmaxLoss = sums.loss;
   stats.softmaxErrors = sums.errors;
-  if (cfg.negatives === 'hard') sampleHardNegatives(probs, labels, N, net.rng, negLabels);
-  else sampleRandomNegatives(labels, N, net.rng, negLabels);
-  return negLabels;
+  return probs;
 }
 
 /**

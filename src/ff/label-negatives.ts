@@ -1,0 +1,50 @@
+// Negative sources that keep the image and change its label (negative-source.ts): drawn after
+// the online softmax has read a neutral-label pass of the batch, from its probabilities before
+// its update. When no layer feeds the softmax yet (greedy training of layer 1) there are no
+// probabilities: hard negatives then fall back to random wrong labels, teacher-forced ones to
+// uniform labels.
+import type { Rng } from '../engine/rng.js';
+import type { Batch } from './ff-step.js';
+import { sampleHardNegatives, sampleRandomNegatives, sampleTeacherForced, sampleUniformLabels } from './labels.js';
+import type { NegativeSource } from './negative-source.js';
+
+/** A source whose negatives are the batch's images with labels from `pick` (probs null: no head yet). */
+function labelSource(name: string, pick: (probs: Float32Array | null, labels: Uint8Array, rng: Rng, out: Int32Array) => void): NegativeSource {
+  return {
+    name,
+    readsHead: true,
+    minCases: 1,
+    draw(batch: Batch, probs: Float32Array | null, rng: Rng) {
+      const labels = new Int32Array(batch.labels.length);
+      pick(probs, batch.labels, rng, labels);
+      return { images: batch.images, labels };
+    },
+  };
+}
+
+/** Hard: from the softmax's probabilities over the wrong labels (ffnew.m; never the true one). */
+export function hardNegatives(numClasses: number): NegativeSource {
+  return labelSource('hard', (probs, labels, rng, out) => {
+    if (probs) sampleHardNegatives(probs, labels, numClasses, rng, out);
+    else sampleRandomNegatives(labels, numClasses, rng, out);
+  });
+}
+
+/** Random: uniform over the wrong labels (the softmax still learns, for the one-pass classifier). */
+export function randomNegatives(numClasses: number): NegativeSource {
+  return labelSource('random', (_probs, labels, rng, out) => sampleRandomNegatives(labels, numClasses, rng, out));
+}
+
+/**
+ * Teacher-forced: from the softmax's probabilities over all labels, the true one included —
+ * the model's own prediction, as a generative model's negative data (SPEC §6). When it is
+ * right the negative equals its positive: the logistic loss then pulls that case's goodness
+ * toward θ rather than apart, and SymBa's two gradients cancel.
+ */
+export function teacherForcedNegatives(numClasses: number, temperature = 1): NegativeSource {
+  if (!(temperature > 0)) throw new Error(`teacher-forced negatives need a temperature > 0, got ${temperature}`);
+  return labelSource('teacher-forced', (probs, _labels, rng, out) => {
+    if (probs) sampleTeacherForced(probs, numClasses, temperature, rng, out);
+    else sampleUniformLabels(numClasses, rng, out);
+  });
+}

@@ -1,0 +1,55 @@
+// Where negative data comes from. One source is chosen from the config when the net is built
+// (negativeSourceFor) and is the only way a training step, feed-forward or recurrent, gets its
+// negatives:
+//   hard / random (label-negatives.ts) — the image with a label it does not have, drawn from
+//     the online softmax's probabilities over the wrong labels (SPEC §2) or uniformly;
+//   teacher-forced (label-negatives.ts) — a label drawn from the softmax's probabilities over
+//     ALL labels, the true one included: the model's own guess, right or wrong (SPEC §6, where
+//     the "label" is the candidate next character);
+//   hybrid (hybrid-negatives.ts) — two real images glued by a blurred mask, no label (SPEC §3).
+import type { Rng } from '../engine/rng.js';
+import type { FFConfig } from './config.js';
+import type { Batch } from './ff-step.js';
+import { hybridNegatives, type ImageShape } from './hybrid-negatives.js';
+import { hardNegatives, randomNegatives, teacherForcedNegatives } from './label-negatives.js';
+
+/** One negative case per case of a minibatch. */
+export interface NegativeCases {
+  /** count × D images: the batch's own array (the same object) when only the label changes. */
+  images: Float32Array;
+  /** One label per case; NEUTRAL (−1) where the case has none (hybrids). */
+  labels: Int32Array;
+}
+
+export interface NegativeSource {
+  /** The config value it stands for, for messages. */
+  readonly name: string;
+  /**
+   * True when the negatives are drawn from the online head's probabilities on a label-free
+   * pass of the batch (taken before the head's update): the step runs that pass and the head
+   * first. False when they depend on the images alone: drawn before any pass, they share it
+   * with the positives.
+   */
+  readonly readsHead: boolean;
+  /** The smallest minibatch it can make negatives for (a hybrid mixes two different images). */
+  readonly minCases: number;
+  /**
+   * The negatives of `batch`. `probs`: the head's count × N probabilities, or null when the
+   * source does not read them or no layer feeds the head yet (greedy training of layer 1).
+   * Every random number comes from `rng` (the run's: checkpoints save it).
+   */
+  draw(batch: Batch, probs: Float32Array | null, rng: Rng): NegativeCases;
+}
+
+/** The source a config asks for: hybrids for negativeData 'hybrid', else the label rule cfg.negatives. */
+export function negativeSourceFor(cfg: Pick<FFConfig, 'negativeData' | 'negatives' | 'blurPasses'>, numClasses: number, imageShape: ImageShape): NegativeSource {
+  if (cfg.negativeData === 'hybrid') return hybridNegatives(imageShape, cfg.blurPasses);
+  switch (cfg.negatives) {
+    case 'hard':
+      return hardNegatives(numClasses);
+    case 'random':
+      return randomNegatives(numClasses);
+    case 'teacher-forced':
+      return teacherForcedNegatives(numClasses);
+  }
+}
