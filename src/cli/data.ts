@@ -53,21 +53,20 @@ export function registerDataCommands(program: Command): void {
       for (const name of DATASET_NAMES) {
         let where: string;
         try {
-          const d = datasetDir(name, opts.dataDir);
-          where = `${d}${existsSync(d) ? '' : ' (not found)'}`;
+          // The text is one file; no download exists for it, so say how to point at it.
+          const d = name === AESOP_NAME ? path.join(aesopDir(opts.dataDir), AESOP_FILE) : datasetDir(name, opts.dataDir);
+          where = `${d}${existsSync(d) ? '' : name === AESOP_NAME ? ' (not found: set FF_AESOP_DIR; no download exists)' : ' (not found)'}`;
         } catch (e) {
           where = (e as Error).message;
         }
         out(`${name.padEnd(14)}${where}`);
       }
-      const aesop = path.join(aesopDir(opts.dataDir), AESOP_FILE);
-      out(`${AESOP_NAME.padEnd(14)}${aesop}${existsSync(aesop) ? '' : ' (not found: set FF_AESOP_DIR; no download exists)'}`);
     });
 
   data
     .command('info')
     .description('load a dataset and print its splits: counts, shapes, what each is')
-    .argument('<name>', [...DATASET_NAMES, AESOP_NAME].join(' | '))
+    .argument('<name>', DATASET_NAMES.join(' | '))
     .option('--data-dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (env FF_DATA_DIR; aesop also FF_AESOP_DIR)')
     .option('--train-on-all', 'train on the whole official training set (valid then overlaps train)')
     .action(async (name: string, opts: { dataDir?: string; trainOnAll?: boolean }) => {
@@ -96,7 +95,7 @@ export function registerDataCommands(program: Command): void {
       const results = await verifyDataset(n, dir);
       for (const r of results) out(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.file}: ${r.detail}`);
       assertVerified(n, results);
-      out(`${n}: all ${results.length} files verified in ${dir}`);
+      out(`${n}: ${results.length === 1 ? "the file" : `all ${results.length} files`} verified in ${dir}`);
     });
 
   data

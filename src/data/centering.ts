@@ -9,7 +9,8 @@ export type Centering = 'auto' | 'none' | 'channel-mean';
 /** 'auto' → centre colour images only (MNIST keeps ffnew.m's arithmetic exactly). */
 export function resolveCentering(center: Centering, channels: number): boolean {
   if (center !== 'auto') return center === 'channel-mean';
-  return channels > 1;
+  // Colour images: three channels. (A one-hot text strip has 30 and is not centred.)
+  return channels === 3;
 }
 
 /** Each channel's mean over a set, spread over that channel's pixels (channel-planar images). */

@@ -17,6 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeDir } from '../util/make-dir.js';
 import { readTar } from './tar.js';
+import { AESOP_FILE, AESOP_HINT, AESOP_NAME, AESOP_SHA256, sha256Hex } from './aesop.js';
 
 export { readTar, type TarEntry } from './tar.js';
 import { maybeGunzip } from './idx.js';
@@ -177,10 +178,19 @@ async function verifyCifarDir(dir: string): Promise<VerifyResult[]> {
   return out;
 }
 
+/** The Aesop extract has no published checksum: its SHA-256 is the one the project recorded. */
+async function verifyAesopFile(dir: string): Promise<VerifyResult> {
+  const file = path.join(dir, AESOP_FILE);
+  if (!existsSync(file)) return { file, ok: false, detail: 'missing' };
+  const sum = sha256Hex(await readFile(file));
+  return sum === AESOP_SHA256 ? { file, ok: true, detail: 'SHA-256 ok' } : { file, ok: false, detail: `checksum mismatch: SHA-256 ${sum}, expected ${AESOP_SHA256}` };
+}
+
 /** Checks a dataset's files in dir against the published checksums. Never throws for bad files. */
 export async function verifyDataset(name: string, dir: string): Promise<VerifyResult[]> {
   const n = parseDatasetName(name);
   if (!existsSync(dir)) return [{ file: dir, ok: false, detail: 'directory not found' }];
+  if (n === 'aesop') return [await verifyAesopFile(dir)];
   if (n === 'cifar-10') return verifyCifarDir(dir);
   return verifyIdxDir(n === 'mnist' ? MNIST_SPECS : FASHION_MNIST_SPECS, dir);
 }
@@ -332,6 +342,7 @@ export async function extractCifarArchive(
  */
 export async function downloadDataset(name: string, dir: string, opts: DownloadOptions = {}): Promise<VerifyResult[]> {
   const n: DatasetName = parseDatasetName(name);
+  if (n === 'aesop') throw new Error(`${AESOP_NAME}: no download exists for this extract; ${AESOP_HINT}`);
   const o: Required<DownloadOptions> = {
     fetch: opts.fetch ?? ((url: string) => fetch(url)),
     log: opts.log ?? (() => {}),

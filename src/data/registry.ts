@@ -15,8 +15,10 @@ import path from 'node:path';
 import { makeSplits, type DatasetSplits, type LoadedDataset } from './dataset.js';
 import { defaultMnistDir, loadMnistFiles } from './mnist.js';
 import { defaultCifarDir, loadCifar10Files } from './cifar10.js';
+import { aesopDir } from './aesop.js';
+import { loadAesopDataset } from './aesop-dataset.js';
 
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar-10'] as const;
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar-10', 'aesop'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export function isDatasetName(name: string): name is DatasetName {
@@ -42,6 +44,8 @@ function isDir(p: string): boolean {
 
 /** The directory `loadDataset(name, { dataDir })` reads (see the rules at the top of this file). */
 export function datasetDir(name: DatasetName, dataDir?: string): string {
+  // The text has its own order (aesop.ts): --data-dir, FF_AESOP_DIR, FF_DATA_DIR, the cache.
+  if (name === 'aesop') return aesopDir(dataDir);
   const base = dataDir ?? (process.env.FF_DATA_DIR || undefined);
   if (base !== undefined) {
     const sub = path.resolve(base, name);
@@ -59,7 +63,7 @@ export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): 
   const key = `${n}\0${dir}`;
   let p = cache.get(key);
   if (!p) {
-    p = n === 'cifar-10' ? loadCifar10Files(dir) : loadMnistFiles(n, dir);
+    p = n === 'cifar-10' ? loadCifar10Files(dir) : n === 'aesop' ? loadAesopDataset(dir) : loadMnistFiles(n, dir);
     cache.set(key, p);
     p.catch(() => cache.delete(key)); // a failed load is retried next time
   }

@@ -42,6 +42,12 @@ const cifarLocal = (hidden: number): Partial<FFConfig> => ({
  * probes on all three layers.
  */
 const UNSUPERVISED_LOCAL: Partial<FFConfig> = { negativeData: 'hybrid', connectivity: 'grid', grid: '10/6/128,2/1/220,2/1/512', layers: [2048, 1980, 2048] };
+/**
+ * FF on Aesop's fables (SPEC §6): the previous 10 characters one-hot, the candidate next
+ * character in extra label units, teacher-forced negatives (the real context with the
+ * online softmax's sample as the candidate; it may be the true one).
+ */
+const AESOP: Partial<FFConfig> = { dataset: 'aesop', negatives: 'teacher-forced', labelInput: 'extra' };
 /** The same feed-forward LC architecture by backprop; 'strong weight decay' 5e-3 is our choice. */
 const CIFAR_BP: Partial<BPConfig> = { weightCost: 5e-3 };
 /** -quick: the same nets on the first 5,000 training images, 3 epochs (minutes). */
@@ -115,6 +121,14 @@ export const PRESETS: Record<string, Preset> = {
   'unsupervised-local-quick': {
     description: 'unsupervised-local, narrower and short: 4×4×32 → 3×3×55 → 2×2×128, 10 epochs (minutes)',
     ff: { ...UNSUPERVISED_LOCAL, grid: '10/6/32,2/1/55,2/1/128', layers: [512, 495, 512], epochs: 10, evalSubset: 2000 },
+  },
+  aesop: {
+    description: "FF on Aesop's fables (SPEC §6): 10 characters of context → 3 × 2000 ReLU, candidate next character as label units, teacher-forced negatives, 60 epochs; a linear softmax on the hidden layers predicts the next character",
+    ff: { ...AESOP, layers: [2000, 2000, 2000], epochs: 60 },
+  },
+  'aesop-quick': {
+    description: 'aesop, small and short: 3 × 500, 10 epochs (minutes)',
+    ff: { ...AESOP, layers: [500, 500, 500], epochs: 10 },
   },
   quick: {
     description: 'A small net that reaches < 3 % test error in a few minutes on 2 cores',
