@@ -34,7 +34,9 @@ export function registerEvalCommand(program: Command): void {
       }
       const ev = await evaluate(model, set, data.numClasses, mode, mode === 'shortlist' ? k : undefined);
       const what = mode === 'shortlist' ? `shortlist k=${k}` : mode;
-      console.log(`${data.name} ${o.split} (${ev.count} images), ${what}: error ${(100 * ev.errorRate).toFixed(2)} % (${ev.errors} wrong)`);
+      const unit = data.name === 'aesop' ? 'character' : 'image';
+      console.log(`${data.name} ${o.split} (${ev.count} ${unit}s), ${what}: error ${(100 * ev.errorRate).toFixed(2)} % (${ev.errors} wrong), accuracy ${(100 * (1 - ev.errorRate)).toFixed(2)} %`);
+      if (ev.bitsPerCase !== undefined) console.log(`cross-entropy ${ev.bitsPerCase.toFixed(3)} bits per ${unit}`);
       console.log(formatConfusion(ev.confusion, data.classNames));
       console.log(`${ev.examplesPerSecond.toFixed(0)} examples/second (${ev.seconds.toFixed(2)} s, engine ${getEngine().name})`);
     });

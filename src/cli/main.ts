@@ -13,6 +13,7 @@ import { registerRelaxCommand } from './relax.js';
 import { registerReportCommand } from './report.js';
 import { registerProbeCommand } from './probe.js';
 import { registerSweepCommand } from './sweep.js';
+import { registerGenerateCommand } from './generate.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRelaxCommand(program);
   registerProbeCommand(program);
   registerSweepCommand(program);
+  registerGenerateCommand(program);
   usageErrorsAsOneLine(program, 'ff');
   return program;
 }

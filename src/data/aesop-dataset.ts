@@ -23,7 +23,15 @@ export async function loadAesopDataset(dataDir?: string): Promise<LoadedDataset>
   const trainAll = makeWindows([...fit, ...valid]);
   const test = makeWindows(corpus.test);
   const validCount = makeWindows(valid).count;
-  const asSet = (w: CharWindows): ImageSet => ({ images: contextStrips(w), labels: w.targets, count: w.count, height: 1, width: w.contextLength, channels: w.alphabetSize });
+  const asSet = (w: CharWindows): ImageSet => ({
+    images: contextStrips(w),
+    labels: w.targets,
+    count: w.count,
+    height: 1,
+    width: w.contextLength,
+    channels: w.alphabetSize,
+    sequenceStarts: Uint32Array.from(w.position.keys()).filter((i) => w.position[i] === w.contextLength),
+  });
   return {
     name: AESOP_NAME,
     numClasses: TEXT_SYMBOLS.length,

@@ -14,6 +14,11 @@ export interface ImageSet {
   height: number;
   width: number;
   channels: number;
+  /**
+   * Sequence datasets (aesop): the indices of the windows whose context is a string's first
+   * symbols, in order; each string's windows follow its start. Absent for images.
+   */
+  sequenceStarts?: Uint32Array;
 }
 
 /** A dataset cut into training, validation and test sets. */
@@ -53,6 +58,7 @@ export function subset(set: ImageSet, start: number, count: number): ImageSet {
     height: set.height,
     width: set.width,
     channels: set.channels,
+    ...(set.sequenceStarts ? { sequenceStarts: set.sequenceStarts.filter((i) => i >= start && i < start + count).map((i) => i - start) } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ export type { OptimizerConfig, OptimizerKind, RunConfig, ScheduleKind } from '..
 
 export type GoodnessSign = 'max-ssq' | 'min-ssq';
 /** How the label of a negative case is drawn (negative-source.ts); teacher-forced may draw the true one. */
-export type NegativeKind = 'hard' | 'random' | 'teacher-forced';
+export type NegativeKind = 'hard' | 'random' | 'teacher-forced' | 'self-generated';
 /** Where negative data comes from: the image with a wrong label, or hybrids of two images (no labels). */
 export type NegativeData = 'wrong-label' | 'hybrid';
 

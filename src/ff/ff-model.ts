@@ -1,7 +1,7 @@
 // FF (supervised, or unsupervised with hybrid negatives) as a trainable model: the FF net plus
 // its schedule, statistics and checkpoint (de)serialisation. The training loop in
 // train/trainer.ts drives it.
-import type { DatasetSplits } from '../data/dataset.js';
+import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
@@ -17,6 +17,7 @@ import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
 import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
+import { sequenceProblem, sleepPhase } from './sleep-phase.js';
 import { BEFORE_LOCAL_MAPS } from '../train/local-maps.js';
 
 /**
@@ -52,6 +53,14 @@ function checkRecurrentConfig(cfg: FFConfig): void {
   }
 }
 
+/** Self-generated negatives: a feed-forward net trained on all layers at once (one line otherwise). */
+function checkSleepConfig(cfg: FFConfig): void {
+  if (cfg.negatives !== 'self-generated' || cfg.negativeData === 'hybrid') return;
+  if (cfg.architecture === 'recurrent') throw new Error('self-generated negatives (a sleep phase) train the feed-forward net');
+  if (cfg.trainMode === 'greedy') throw new Error('self-generated negatives train all layers together (--train-mode greedy is not for a sleep phase)');
+  if (cfg.loss === 'symba') throw new Error('--loss symba needs positive and negative pairs; a sleep phase learns from negatives alone');
+}
+
 export type { InputShape };
 
 export class FFModel implements TrainableModel {
@@ -76,6 +85,7 @@ export class FFModel implements TrainableModel {
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createFF does)");
     checkRecurrentConfig(cfg);
     checkUnsupervisedConfig(cfg);
+    checkSleepConfig(cfg);
     const placement = resolveLabelPlacement(cfg, shape.channels);
     const input = new LabelledInput(D, shape.numClasses, placement, cfg.labelStrength, centred ? inputMean! : null);
     this.net = new FFNet(engine, cfg, input, { height: shape.height, width: shape.width, channels: shape.channels });
@@ -102,6 +112,11 @@ export class FFModel implements TrainableModel {
     const E = this.cfg.epochs;
     const done = this.cfg.trainMode === 'greedy' ? (epoch - 1) % E : epoch - 1;
     return scheduleGain(this.cfg.schedule, (done + f) / E);
+  }
+
+  /** After an epoch's wake minibatches: the sleep phase, when the negatives are self-generated. */
+  async sleepPhase(train: ImageSet, gain: number): Promise<void> {
+    if (this.net.negatives.offline) await sleepPhase(this.net, train, gain, this.stats);
   }
 
   trainBatch(batch: TrainBatch, gain: number): Promise<void> {
@@ -185,5 +200,9 @@ export class FFModel implements TrainableModel {
 export function createFFModel(engine: Engine, cfg: FFConfig, data: DatasetSplits): FFModel {
   const shape = { height: data.train.height, width: data.train.width, channels: data.train.channels, numClasses: data.numClasses };
   const mean = resolveCentering(cfg.center, shape.channels) ? channelMeanImage(data.train) : undefined;
-  return new FFModel(engine, cfg, shape, mean);
+  const model = new FFModel(engine, cfg, shape, mean);
+  // Before the first epoch, not after it: the sleep phase needs strings to continue.
+  const why = model.net.negatives.offline ? sequenceProblem(data.train) : undefined;
+  if (why) throw new Error(`${why}; ${data.name} has none`);
+  return model;
 }

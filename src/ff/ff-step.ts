@@ -11,7 +11,7 @@
 import type { FFNet, Workspace } from './ff-net.js';
 import { learnFromRows } from './learn-from-rows.js';
 import { probeStep } from './linear-probe.js';
-import { headRows, labelledLayout, pairLayout, span, writeCases, type RowRange } from './row-layout.js';
+import { headRows, labelledLayout, pairLayout, rowLayout, span, writeCases, type RowRange } from './row-layout.js';
 import { softmaxStep } from './softmax-step.js';
 
 export interface Batch {
@@ -50,8 +50,9 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
   // A hybrid needs two different images: a last minibatch of one image is skipped.
   if (batch.count < source.minCases) return;
   const B = batch.count;
-  // Supervised: [neutral | positive | negative]; no label in the input: [positive | negative].
-  const layout = input.placement === 'none' ? pairLayout(B) : labelledLayout(B);
+  // Supervised: [neutral | positive | negative]; no label in the input: [positive | negative];
+  // negatives made offline (a sleep phase): [neutral | positive], a wake step.
+  const layout = source.offline ? rowLayout({ neutral: B, positive: B, negative: 0 }) : input.placement === 'none' ? pairLayout(B) : labelledLayout(B);
   const ws = net.workspace(layout.rows);
 
   // 1. Positive data: the image with its correct label (the neutral copy: every label pixel strength/N).
@@ -68,7 +69,7 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
   const probs = await headStep(net, ws, headRows(layout).start, batch.labels, gain, stats, upTo);
 
   // 3. Negatives that read the head: the same image with the label the source draws from it.
-  if (!negatives) {
+  if (!negatives && !source.offline) {
     negatives = source.draw(batch, probs, net.rng);
     writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
     pass(net, ws, layout.negative, upTo);

@@ -48,3 +48,20 @@ export function teacherForcedNegatives(numClasses: number, temperature = 1): Neg
     else sampleUniformLabels(numClasses, rng, out);
   });
 }
+
+/**
+ * Self-generated: no negatives in the minibatches (they are positive-only: wake); after each
+ * epoch the model generates continuations of the training strings and learns from them as
+ * negatives alone (sleep-phase.ts).
+ */
+export function selfGeneratedNegatives(): NegativeSource {
+  return {
+    name: 'self-generated',
+    readsHead: true,
+    minCases: 1,
+    offline: true,
+    draw() {
+      throw new Error('self-generated negatives are made in the sleep phase, not per minibatch');
+    },
+  };
+}

@@ -6,12 +6,14 @@
 //   teacher-forced (label-negatives.ts) — a label drawn from the softmax's probabilities over
 //     ALL labels, the true one included: the model's own guess, right or wrong (SPEC §6, where
 //     the "label" is the candidate next character);
-//   hybrid (hybrid-negatives.ts) — two real images glued by a blurred mask, no label (SPEC §3).
+//   hybrid (hybrid-negatives.ts) — two real images glued by a blurred mask, no label (SPEC §3);
+//   self-generated (sleep-phase.ts) — whole continuations the model generates from each
+//     string's first context, learned from offline in a sleep phase after the epoch (SPEC §6).
 import type { Rng } from '../engine/rng.js';
 import type { FFConfig } from './config.js';
 import type { Batch } from './ff-step.js';
 import { hybridNegatives, type ImageShape } from './hybrid-negatives.js';
-import { hardNegatives, randomNegatives, teacherForcedNegatives } from './label-negatives.js';
+import { hardNegatives, randomNegatives, selfGeneratedNegatives, teacherForcedNegatives } from './label-negatives.js';
 
 /** One negative case per case of a minibatch. */
 export interface NegativeCases {
@@ -34,6 +36,12 @@ export interface NegativeSource {
   /** The smallest minibatch it can make negatives for (a hybrid mixes two different images). */
   readonly minCases: number;
   /**
+   * True when the negatives are made offline, not per minibatch: the minibatches are then
+   * positive-only (wake) and the model's sleep phase (sleep-phase.ts) makes negative-only
+   * updates on data it generates itself.
+   */
+  readonly offline?: boolean;
+  /**
    * The negatives of `batch`. `probs`: the head's count × N probabilities, or null when the
    * source does not read them or no layer feeds the head yet (greedy training of layer 1).
    * Every random number comes from `rng` (the run's: checkpoints save it).
@@ -51,5 +59,7 @@ export function negativeSourceFor(cfg: Pick<FFConfig, 'negativeData' | 'negative
       return randomNegatives(numClasses);
     case 'teacher-forced':
       return teacherForcedNegatives(numClasses);
+    case 'self-generated':
+      return selfGeneratedNegatives();
   }
 }

@@ -11,19 +11,30 @@ export interface Evaluation {
   confusion: number[][];
   examplesPerSecond: number;
   seconds: number;
+  /** Mean −log₂ p(true label), for classifiers whose scores are probabilities (softmax, output, probes). */
+  bitsPerCase?: number;
+}
+
+/** Classifiers whose scores are a probability distribution over the labels. */
+export function scoresAreProbabilities(mode: string): boolean {
+  return mode === 'softmax' || mode === 'output' || mode.startsWith('probe');
 }
 
 export async function evaluate(model: TrainableModel, set: ImageSet, numClasses: number, mode: string, k?: number): Promise<Evaluation> {
   const t0 = performance.now();
-  const { predictions } = await model.predict(set.images, set.count, mode, k);
+  const { predictions, scores } = await model.predict(set.images, set.count, mode, k);
   const seconds = (performance.now() - t0) / 1000;
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let errors = 0;
+  let bits = 0;
   for (let i = 0; i < set.count; i++) {
     confusion[set.labels[i]][predictions[i]]++;
     if (predictions[i] !== set.labels[i]) errors++;
+    bits -= Math.log2(Math.max(1e-30, scores[i * numClasses + set.labels[i]]));
   }
-  return { mode, count: set.count, errors, errorRate: errors / set.count, confusion, examplesPerSecond: set.count / seconds, seconds };
+  const out: Evaluation = { mode, count: set.count, errors, errorRate: errors / set.count, confusion, examplesPerSecond: set.count / seconds, seconds };
+  if (scoresAreProbabilities(mode) && set.count > 0) out.bitsPerCase = bits / set.count;
+  return out;
 }
 
 export function formatConfusion(c: number[][], names?: string[]): string {

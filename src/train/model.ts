@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
 import type { RunConfig } from './run-config.js';
 import type { Checkpoint } from './checkpoint-format.js';
+import type { ImageSet } from '../data/dataset.js';
 
 export interface TrainBatch {
   images: Float32Array;
@@ -26,6 +27,12 @@ export interface TrainableModel {
   /** Learning-rate gain at fraction `f` ∈ [0, 1) of a 1-based epoch: the schedule is per step. */
   gainAt(epoch: number, f: number): number;
   trainBatch(batch: TrainBatch, gain: number): Promise<void>;
+  /**
+   * A stage after an epoch's minibatches that learns from data the model makes itself (FF's
+   * sleep phase with self-generated negatives, SPEC §6), given the training set and the
+   * epoch's mean gain; before the epoch's statistics and checkpoint, so a resume repeats nothing.
+   */
+  sleepPhase?(train: ImageSet, gain: number): Promise<void>;
   /** Per-epoch training statistics (means), then reset. */
   endEpoch(): Promise<Record<string, number | number[] | number[][]>>;
   /** Classifiers whose error the loop reports on the validation set each time it validates. */

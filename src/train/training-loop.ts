@@ -2,7 +2,7 @@
 // jitter, validation, per-epoch metrics, atomic checkpoints and resume. It owns no printing
 // (callers watch it through callbacks) and no file system: run output goes to a RunStore, so
 // the loop runs in a browser as in Node (train/trainer.ts maps a run directory to a store).
-import type { DatasetSplits } from '../data/dataset.js';
+import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import { imageSize, subset } from '../data/dataset.js';
 import { jitterImages } from '../data/augment.js';
 import { yieldToEventLoop } from '../util/yield-to-event-loop.js';
@@ -100,6 +100,11 @@ export class TrainingSession {
     this.previous = opts.store && this.epoch > 1 ? readMetricsLog(opts.store).at(-1) : undefined;
   }
 
+  /** The training images this run learns from (the first --train-subset of them, if set). */
+  private get trainSet(): ImageSet {
+    return subset(this.data.train, 0, this.order.length);
+  }
+
   /** True when every epoch up to the last (or stopAfter) is trained. */
   get done(): boolean {
     return this.epoch > this.last;
@@ -148,6 +153,7 @@ export class TrainingSession {
     this.batch++;
     const result: StepResult = { epoch: this.epoch, batch: b + 1, batches: this.batches, done: false };
     if (this.batch === this.batches) {
+      await model.sleepPhase?.(this.trainSet, this.gainSum / this.batches);
       result.epochMetrics = await this.endEpoch();
       this.epoch++;
       this.batch = 0;

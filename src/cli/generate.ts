@@ -1,0 +1,73 @@
+// `ff generate RUN --prime "the lion "`: text from a run trained on Aesop's fables (SPEC §6).
+// The run's next-character predictor — FF's linear softmax on its hidden layers, or BP's
+// output layer — is sampled one symbol at a time at a temperature (default 1: an argmax
+// rollout collapses to spaces), each sample shifted into the 10-symbol context.
+import { InvalidArgumentError, type Command } from 'commander';
+import { decodeSymbols, encodeText, normaliseText, SPACE_SYMBOL, TEXT_ALPHABET_SIZE } from '../data/text-alphabet.js';
+import { Rng } from '../engine/rng.js';
+import { getEngine } from '../engine/select.js';
+import { loadRun } from '../experiments/load-run.js';
+import { shiftStrip } from '../ff/sleep-phase.js';
+import type { TrainableModel } from '../train/model.js';
+
+interface GenerateOptions {
+  prime: string;
+  length: number;
+  temperature: number;
+  seed: number;
+}
+
+function positiveNumber(what: string, integer: boolean, max: number) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (!/^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) || !(v > 0) || v > max || (integer && !Number.isInteger(v))) {
+      throw new InvalidArgumentError(`must be a positive ${integer ? 'integer' : 'number'} up to ${max}`);
+    }
+    return v;
+  };
+}
+
+export function registerGenerateCommand(program: Command): void {
+  program
+    .command('generate <dir>')
+    .description("continue a text with a run trained on Aesop's fables, sampling its next-character predictor")
+    .option('--prime <text>', 'the text to continue (its last 10 characters are the first context; shorter is padded with spaces)', 'the ')
+    .option('--length <n>', 'characters to generate', positiveNumber('--length', true, 100000), 200)
+    .option('--temperature <t>', 'sampling temperature: p^(1/t), renormalised (1 = the model’s own probabilities)', positiveNumber('--temperature', false, 100), 1)
+    .option('--seed <n>', 'random seed of the sampling', (raw: string) => {
+      if (!/^\d+$/.test(raw) || Number(raw) > 2 ** 32 - 1) throw new InvalidArgumentError('must be an integer in 0..4294967295');
+      return Number(raw);
+    }, 1)
+    .action(async (dir: string, o: GenerateOptions) => {
+      const { model, config, shape, warnings } = loadRun(getEngine(), dir);
+      for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
+      if (config.dataset !== 'aesop' || shape.height !== 1 || shape.channels !== TEXT_ALPHABET_SIZE) {
+        throw new Error(`${dir}: trained on ${String(config.dataset)}, not on text: generate needs a run of --dataset aesop`);
+      }
+      const text = await generateText(model, o.prime, shape.width, o.length, o.temperature, new Rng(o.seed));
+      process.stdout.write(`${text.prime}[${text.generated}]\n`);
+    });
+}
+
+/** The prime as the model reads it (normalised), and `length` sampled characters after it. */
+export async function generateText(model: TrainableModel, prime: string, L: number, length: number, temperature: number, rng: Rng): Promise<{ prime: string; generated: string }> {
+  const S = TEXT_ALPHABET_SIZE;
+  const normalised = normaliseText(prime);
+  const symbols = encodeText(normalised);
+  const context = [...new Array(Math.max(0, L - symbols.length)).fill(SPACE_SYMBOL), ...symbols].slice(-L);
+  let ctx = new Float32Array(L * S);
+  context.forEach((c, t) => (ctx[c * L + t] = 1));
+  let next = new Float32Array(L * S);
+  const mode = model.classifiers.includes('softmax') ? 'softmax' : 'output';
+  const out: number[] = [];
+  const w = new Float64Array(S);
+  for (let k = 0; k < length; k++) {
+    const { scores } = await model.predict(ctx, 1, mode);
+    for (let j = 0; j < S; j++) w[j] = temperature === 1 ? scores[j] : Math.pow(scores[j], 1 / temperature);
+    const c = rng.categorical(w);
+    out.push(c);
+    shiftStrip(ctx, 0, next, 0, L, S, c);
+    [ctx, next] = [next, ctx];
+  }
+  return { prime: normalised, generated: decodeSymbols(out) };
+}
