@@ -123,8 +123,10 @@ export const PRESETS: Record<string, Preset> = {
     ff: { ...UNSUPERVISED_LOCAL, grid: '10/6/32,2/1/55,2/1/128', layers: [512, 495, 512], epochs: 10, evalSubset: 2000 },
   },
   aesop: {
-    description: "FF on Aesop's fables (SPEC §6): 10 characters of context → 3 × 2000 ReLU, candidate next character as label units, teacher-forced negatives, 60 epochs; a linear softmax on the hidden layers predicts the next character",
-    ff: { ...AESOP, layers: [2000, 2000, 2000], epochs: 60 },
+    description: "FF on Aesop's fables (SPEC §6): 10 characters of context → 3 × 2000 ReLU, candidate next character as label units, teacher-forced negatives, 30 epochs; a linear softmax on the hidden layers predicts the next character",
+    // lr 0.01 (ffnew.m's) diverges at this width on one-hot text (ff-loss in the thousands,
+    // softmax confidently wrong after epoch 1); 0.001 with a softmax rate of 0.03 learns.
+    ff: { ...AESOP, layers: [2000, 2000, 2000], epochs: 30, lr: 0.001, softmaxLr: 0.03 },
   },
   'aesop-quick': {
     description: 'aesop, small and short: 3 × 500, 10 epochs (minutes)',

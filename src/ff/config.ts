@@ -43,6 +43,8 @@ export interface FFConfig extends RunConfig {
   negatives: NegativeKind;
   /** hybrid: blur passes of the mask (more passes, larger blobs). */
   blurPasses: number;
+  /** Self-generated negatives: wake/sleep cycles per epoch (1: one sleep phase after the epoch's minibatches). */
+  sleepCycles: number;
   /** hybrid: 1-based hidden layers the linear probes read (default the last three). */
   probeLayers: number[] | null;
 
@@ -92,6 +94,7 @@ export const FF_DEFAULTS: FFConfig = {
   negativeData: 'wrong-label',
   negatives: 'hard',
   blurPasses: 6,
+  sleepCycles: 1,
   probeLayers: null,
   softmaxLayers: null,
   softmaxLr: 0.1,

@@ -33,6 +33,8 @@ const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = {
 
 /** Options newer than some checkpoints, with the values that reproduce runs from before them. */
 const BEFORE_HYBRID_NEGATIVES: Partial<FFConfig> = { negativeData: 'wrong-label', blurPasses: FF_DEFAULTS.blurPasses, probeLayers: null };
+/** Before self-generated negatives existed nothing slept; one cycle is the value that changes nothing. */
+const BEFORE_SLEEP_CYCLES: Partial<FFConfig> = { sleepCycles: 1 };
 
 /** Unsupervised runs have no label input and a feed-forward net (one line otherwise). */
 function checkUnsupervisedConfig(cfg: FFConfig): void {
@@ -114,9 +116,20 @@ export class FFModel implements TrainableModel {
     return scheduleGain(this.cfg.schedule, (done + f) / E);
   }
 
-  /** After an epoch's wake minibatches: the sleep phase, when the negatives are self-generated. */
-  async sleepPhase(train: ImageSet, gain: number): Promise<void> {
-    if (this.net.negatives.offline) await sleepPhase(this.net, train, gain, this.stats);
+  /**
+   * After minibatch `batch` of `batches`: a sleep phase when the negatives are self-generated
+   * and a wake cycle ends there (cfg.sleepCycles per epoch). It sleeps on about as many
+   * generated windows as the cycle woke on: continuations of that many strings, drawn at random
+   * (all of them, in order, for one cycle per epoch).
+   */
+  async sleepPhase(train: ImageSet, gain: number, batch: number, batches: number): Promise<void> {
+    if (!this.net.negatives.offline) return;
+    const every = Math.ceil(batches / this.cfg.sleepCycles);
+    if (batch % every !== 0 && batch !== batches) return;
+    const woke = batch - Math.floor((batch - 1) / every) * every;
+    const strings = train.sequenceStarts!.length;
+    const share = batch === batches && every >= batches ? strings : Math.min(strings, Math.ceil((strings * woke) / batches));
+    await sleepPhase(this.net, train, gain, this.stats, 1, share);
   }
 
   trainBatch(batch: TrainBatch, gain: number): Promise<void> {
@@ -184,7 +197,7 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);

@@ -23,6 +23,7 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, OptionSpec> =
   negativeData: { kind: 'enum', values: ['wrong-label', 'hybrid'], help: 'negative data: the image with a wrong label, or hybrids of two images (unsupervised: no label input)' },
   negatives: { kind: 'enum', values: ['hard', 'random', 'teacher-forced', 'self-generated'], help: "the negative case's label: hard (online softmax over the wrong labels), random (uniform over them), teacher-forced (softmax over all labels: sometimes the true one) or self-generated (sequences: positive-only minibatches, then a sleep phase on continuations the model generates)" },
   blurPasses: { kind: 'int', min: 0, max: 1000, help: 'hybrid: blur passes of the random mask (more: larger regions)' },
+  sleepCycles: { kind: 'int', min: 1, max: 100000, help: 'self-generated: wake/sleep cycles per epoch (1 = one sleep phase after the epoch; more = shorter phases, each sleeping on as many generated windows as it woke on)' },
   probeLayers: { kind: 'list', nullable: true, help: 'hybrid: 1-based hidden layers read by the linear probes (default the last three)' },
   softmaxLayers: { kind: 'list', nullable: true, help: '1-based hidden layers read by the softmax (default all but the first)' },
   softmaxLr: { kind: 'number', min: 0, max: 100, help: 'softmax (hybrid: probe) learning rate' },

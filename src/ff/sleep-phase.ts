@@ -76,12 +76,34 @@ export async function generateContinuations(net: FFNet, set: ImageSet, temperatu
   return { images, labels, count: total };
 }
 
+/** `set` with only `n` of its strings (drawn at random; all of them, in order, when n is their number). */
+function someStrings(set: ImageSet, n: number, rng: Rng): ImageSet {
+  const starts = set.sequenceStarts!;
+  if (n >= starts.length) return set;
+  // Each chosen string keeps its windows; they are gathered into a set of their own.
+  const chosen = rng.shuffle(Array.from(starts.keys())).slice(0, n).sort((a, b) => a - b);
+  const D = set.height * set.width * set.channels;
+  const ranges = chosen.map((i) => [starts[i], i + 1 < starts.length ? starts[i + 1] : set.count] as const);
+  const count = ranges.reduce((a, [s, e]) => a + e - s, 0);
+  const images = new Float32Array(count * D);
+  const labels = new Uint8Array(count);
+  const newStarts = new Uint32Array(n);
+  let at = 0;
+  ranges.forEach(([s, e], k) => {
+    newStarts[k] = at;
+    images.set(set.images.subarray(s * D, e * D), at * D);
+    labels.set(set.labels.subarray(s, e), at);
+    at += e - s;
+  });
+  return { ...set, images, labels, count, sequenceStarts: newStarts };
+}
+
 /**
  * The sleep phase: generate continuations of the training strings, then negative-only
  * updates of every layer from them, in shuffled minibatches of the run's batch size.
  */
-export async function sleepPhase(net: FFNet, train: ImageSet, gain: number, stats: FFEpochStats, temperature = 1): Promise<void> {
-  const g = await generateContinuations(net, train, temperature, net.rng);
+export async function sleepPhase(net: FFNet, train: ImageSet, gain: number, stats: FFEpochStats, temperature = 1, strings = train.sequenceStarts?.length ?? 0): Promise<void> {
+  const g = await generateContinuations(net, someStrings(train, strings, net.rng), temperature, net.rng);
   const D = train.width * train.channels;
   const B = net.cfg.batchSize;
   const order = Array.from({ length: g.count }, (_, i) => i);

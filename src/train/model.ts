@@ -28,11 +28,12 @@ export interface TrainableModel {
   gainAt(epoch: number, f: number): number;
   trainBatch(batch: TrainBatch, gain: number): Promise<void>;
   /**
-   * A stage after an epoch's minibatches that learns from data the model makes itself (FF's
-   * sleep phase with self-generated negatives, SPEC §6), given the training set and the
-   * epoch's mean gain; before the epoch's statistics and checkpoint, so a resume repeats nothing.
+   * A stage after each minibatch (`batch` of `batches`, 1-based) in which the model may learn
+   * from data it makes itself (FF's sleep phase with self-generated negatives, SPEC §6), given
+   * the training set and the minibatch's gain. The last one of an epoch runs before the
+   * epoch's statistics and checkpoint, so a resume repeats nothing.
    */
-  sleepPhase?(train: ImageSet, gain: number): Promise<void>;
+  sleepPhase?(train: ImageSet, gain: number, batch: number, batches: number): Promise<void>;
   /** Per-epoch training statistics (means), then reset. */
   endEpoch(): Promise<Record<string, number | number[] | number[][]>>;
   /** Classifiers whose error the loop reports on the validation set each time it validates. */

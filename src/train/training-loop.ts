@@ -102,8 +102,10 @@ export class TrainingSession {
 
   /** The training images this run learns from (the first --train-subset of them, if set). */
   private get trainSet(): ImageSet {
-    return subset(this.data.train, 0, this.order.length);
+    this.trainSetView ??= subset(this.data.train, 0, this.order.length);
+    return this.trainSetView;
   }
+  private trainSetView: ImageSet | undefined;
 
   /** True when every epoch up to the last (or stopAfter) is trained. */
   get done(): boolean {
@@ -149,11 +151,11 @@ export class TrainingSession {
     const gain = model.gainAt(this.epoch, (b + 0.5) / this.batches);
     this.gainSum += gain;
     await model.trainBatch({ images, labels: this.batchLabels.subarray(0, count), count }, gain);
+    if (model.sleepPhase) await model.sleepPhase(this.trainSet, gain, b + 1, this.batches);
     opts.onBatch?.(b + 1, this.batches);
     this.batch++;
     const result: StepResult = { epoch: this.epoch, batch: b + 1, batches: this.batches, done: false };
     if (this.batch === this.batches) {
-      await model.sleepPhase?.(this.trainSet, this.gainSum / this.batches);
       result.epochMetrics = await this.endEpoch();
       this.epoch++;
       this.batch = 0;

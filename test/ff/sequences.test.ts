@@ -82,6 +82,9 @@ test('self-generated negatives: wake minibatches and a sleep phase train; a set 
   assert.equal(result.epochs, 2);
   const after = (await model.toCheckpoint()).tensors.get('layer1.weight')!.data;
   assert.ok(after.some((v, i) => v !== before[i]), 'the layers learned');
+  // Shorter wake/sleep cycles: a sleep phase every 2 minibatches, on strings drawn at random.
+  const cycled = createFFModel(getEngine(), { ...cfg, sleepCycles: 2 }, data);
+  assert.equal((await train(cycled, data)).epochs, 2);
   const images = { ...data.train, sequenceStarts: undefined };
   assert.throws(() => createFFModel(getEngine(), cfg, { ...data, train: images }), /^Error: self-generated negatives need a dataset of sequences \(--dataset aesop\); synthetic has none$/);
   assert.throws(() => createFFModel(getEngine(), { ...cfg, architecture: 'recurrent' }, data), /self-generated negatives \(a sleep phase\) train the feed-forward net/);
