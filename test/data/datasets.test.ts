@@ -12,18 +12,13 @@ import { checkCifarBatch, defaultCifarDir, loadCifar10 } from '../../src/data/ci
 import { dataCacheDir } from '../../src/data/data-home.js';
 import { CIFAR_DIR, NO_CIFAR, NO_FASHION, PACKAGE_ROOT } from '../helpers/optional.js';
 import { clearDatasetCache, datasetDir, loadDataset } from '../../src/data/registry.js';
+import { oneLine } from '../helpers/one-line-error.js';
 
 const MNIST_DIR = defaultMnistDir('mnist');
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-data-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-function oneLine(e: unknown, re: RegExp): boolean {
-  assert.ok(e instanceof Error);
-  assert.ok(!e.message.includes('\n'), `one line: ${JSON.stringify(e.message)}`);
-  assert.match(e.message, re);
-  return true;
-}
 
 /** A dir with links to the real MNIST files, except those given as bytes. */
 function mnistDir(name: string, replace: Record<string, Uint8Array> = {}): string {
@@ -148,7 +143,7 @@ test('missing files: one line naming the dir and how to get them', async () => {
   await assert.rejects(loadDataset('cifar-10', { dataDir: empty }), (e) =>
     oneLine(e, /^CIFAR-10: .* lacks data_batch_1\.bin, .*test_batch\.bin \(or test_batch\.first1000\.bin\)/),
   );
-  await assert.rejects(loadDataset('imagenet'), (e) => oneLine(e, /^unknown dataset 'imagenet' \(known: mnist, fashion-mnist, cifar-10\)$/));
+  await assert.rejects(loadDataset('imagenet'), (e) => oneLine(e, /^unknown dataset 'imagenet' \(known: mnist, fashion-mnist, cifar-10, aesop\)$/));
 });
 
 test('corrupt MNIST files: truncated, wrong magic, wrong count, bad label, bad gzip', async () => {

@@ -13,16 +13,11 @@ import { fitBigram, fitUnigram, scoreNextChar } from '../../src/data/char-ngram-
 import { AESOP_FILE, aesopDir, loadAesop } from '../../src/data/aesop.js';
 import { cachedDatasetDir } from '../../src/data/data-home.js';
 import { PACKAGE_ROOT } from '../helpers/optional.js';
+import { oneLine } from '../helpers/one-line-error.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-text-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-function oneLine(e: unknown, re: RegExp): boolean {
-  assert.ok(e instanceof Error);
-  assert.ok(!e.message.includes('\n'), `one line: ${JSON.stringify(e.message)}`);
-  assert.match(e.message, re);
-  return true;
-}
 
 /** Runs fn with some environment variables set (undefined = unset), then restores them. */
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
