@@ -104,12 +104,14 @@ function someStrings(set: ImageSet, n: number, rng: Rng): ImageSet {
  */
 export async function sleepPhase(net: FFNet, train: ImageSet, gain: number, stats: FFEpochStats, temperature = 1, strings = train.sequenceStarts?.length ?? 0): Promise<void> {
   const g = await generateContinuations(net, someStrings(train, strings, net.rng), temperature, net.rng);
+  const cases = stats.cases;
   const D = train.width * train.channels;
   const B = net.cfg.batchSize;
   const order = Array.from({ length: g.count }, (_, i) => i);
   net.rng.shuffle(order);
   const images = new Float32Array(B * D);
   const labels = new Int32Array(B);
+  const hostRows = new Float32Array(B * net.inputSize);
   for (let b = 0; b < g.count; b += B) {
     const count = Math.min(B, g.count - b);
     for (let i = 0; i < count; i++) {
@@ -118,8 +120,11 @@ export async function sleepPhase(net: FFNet, train: ImageSet, gain: number, stat
       labels[i] = g.labels[w];
     }
     const layout = rowLayout({ positive: 0, negative: count });
-    const host = new Float32Array(count * net.inputSize);
+    const host = hostRows.subarray(0, count * net.inputSize);
     writeCases(net.input, host, layout.negative, images, labels.subarray(0, count));
     await learnFromInputRows(net, host, layout, gain, stats);
   }
+  // The epoch's means are per minibatch case (a wake case and its sleep counterpart make one
+  // pair, as a positive and its negative do): the sleep adds losses, not cases.
+  stats.cases = cases;
 }
