@@ -170,7 +170,9 @@ const checkpointConfig: FuzzTarget = {
     const p = plan as ConfigPlan;
     const seed = p.seed % seeds.length;
     const ck = seeds[seed].checkpoint!;
-    const doc = p.edits.reduce(applyJsonEdit, { config: ck.config, state: ck.state }) as { config?: unknown; state?: unknown };
+    const edited = p.edits.reduce(applyJsonEdit, { config: ck.config, state: ck.state });
+    // An edit may replace the whole document (by null, a number…): then both are missing.
+    const doc = (edited !== null && typeof edited === 'object' ? edited : {}) as { config?: unknown; state?: unknown };
     const content = { algo: p.algo ?? ck.algo, config: doc.config, state: doc.state, tensors: ck.tensors };
     return { seed, bytes: encodeCheckpoint(content as Checkpoint), expect: { algo: content.algo, config: doc.config, state: doc.state } };
   },

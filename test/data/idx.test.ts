@@ -78,7 +78,7 @@ test('truncated file: one line naming the file, expected vs found sizes', async 
   // the same through gzip
   const g = path.join(tmp, 'train-images-truncated.gz');
   writeFileSync(g, gzipSync(readFileSync(f)));
-  await rejectsOneLine(() => readIdx(g), g, /truncated: expected 47040016 bytes, found 1000$/);
+  await rejectsOneLine(() => readIdx(g), g, /truncated: its \d+-byte gzip stream cannot hold the 47040016 bytes its IDX header declares$/);
   // header cut short
   const h = path.join(tmp, 'header-only');
   writeFileSync(h, Uint8Array.from([0, 0, 8, 3, 0, 0]));
@@ -165,4 +165,11 @@ test('decompression bomb: the MNIST loader refuses gzipped images of the wrong s
   const grew = process.resourceUsage().maxRSS * 1024 - before;
   assert.ok(ms < 1000, `refused after ${ms.toFixed(0)} ms`);
   assert.ok(grew < 100 * 2 ** 20, `peak memory grew by ${(grew / 2 ** 20).toFixed(0)} MB`);
+});
+
+test('a gzip stream too short for the size its header declares is refused before inflating (fuzz idx #7221)', () => {
+  // Header: 00 00 08 01, then 720,889,013 labels; 300 MB of zeros follow, compressed to ~300 KB.
+  const bomb = gzipWithZeros(Uint8Array.of(0, 0, 8, 1, 0x2a, 0xf7, 0xe4, 0xb5), 300 * 2 ** 20);
+  const { ms, grew } = refusalCost(() => parseIdx(bomb, 'short.gz'), /^short\.gz: truncated: its \d+-byte gzip stream cannot hold the 720889021 bytes its IDX header declares$/);
+  assert.ok(ms < 1000 && grew < 100 * 2 ** 20, `${ms.toFixed(0)} ms, ${(grew / 2 ** 20).toFixed(0)} MB`);
 });
