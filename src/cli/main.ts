@@ -74,6 +74,11 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] && /(?:^|[\\/])(main\.[jt]s|ff)$/.test(process.argv[1]);
 if (isEntry) {
+  // `ff eval RUN | head`: the reader went away; stop quietly, as other Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv).then((code) => {
     process.exitCode = code;
   });
