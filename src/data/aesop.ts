@@ -15,7 +15,6 @@
 // the file is checked against the SHA-256 of the expected content; another file (another
 // edition, other line endings) still loads, with a one-line warning, because any English text
 // works for the experiment but its numbers are then not comparable with recorded ones.
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { cachedDatasetDir } from './data-home.js';
 import { encodeText, normaliseText, TEXT_ALPHABET_SIZE } from './text-alphabet.js';
 import { cutStrings, DEFAULT_TEST_EVERY, PAPER_STRING_COUNT, PAPER_STRING_LENGTH, splitStrings, type StringSplit, type TextString } from './text-strings.js';
 import { makeWindows, PAPER_CONTEXT_LENGTH, type CharWindows } from './char-windows.js';
+import { sha256Hex } from '../util/sha256.js';
 
 export const AESOP_NAME = 'aesop';
 export const AESOP_FILE = 'aesop-fables.txt';
@@ -84,10 +84,6 @@ export function aesopDir(dataDir?: string): string {
   return cachedDatasetDir(AESOP_NAME);
 }
 
-/** SHA-256 (hex) of some bytes. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Normalises, cuts, splits and windows a text (what loadAesop does after reading the file). */
 export function textCorpusFromString(raw: string, opts: { testEvery?: number; file?: string; sha256?: string; verified?: boolean; warnings?: string[] } = {}): TextCorpus {

@@ -17,7 +17,8 @@ import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeDir } from '../util/make-dir.js';
 import { readTar } from './tar.js';
-import { AESOP_FILE, AESOP_HINT, AESOP_NAME, AESOP_SHA256, sha256Hex } from './aesop.js';
+import { AESOP_FILE, AESOP_HINT, AESOP_NAME, AESOP_SHA256 } from './aesop.js';
+import { sha256Hex } from '../util/sha256.js';
 
 export { readTar, type TarEntry } from './tar.js';
 import { maybeGunzip } from './idx.js';

@@ -7,6 +7,7 @@ import type { RngState } from '../engine/rng.js';
 import type { InputShape } from './run-config.js';
 import type { Checkpoint } from './checkpoint-format.js';
 import type { OptionSpec } from './options.js';
+import { messageValue as short } from '../util/message-value.js';
 
 export interface CheckedCheckpoint<C> {
   config: C;
@@ -112,10 +113,4 @@ function problem(spec: OptionSpec, v: unknown): string | undefined {
 
 function isInt(x: unknown, min: number, max: number): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
-}
-
-/** A value from the file as it may appear in a one-line message: no control characters, at most 60 characters. */
-function short(x: unknown): string {
-  const t = String(x).replace(/[\u0000-\u001f\u007f]/g, '?');
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }

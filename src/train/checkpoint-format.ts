@@ -5,6 +5,7 @@
 import { Sha256 } from '../util/sha256.js';
 import type { RunStore } from './run-store.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
+import { messageValue as oneLine } from '../util/message-value.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const CONFIG_FILE = 'config.json';
@@ -96,11 +97,6 @@ function assertFinite(tensors: Map<string, NamedTensor>, source: string): void {
     }
     if (bad) throw new Error(`${source}: tensor ${oneLine(name)} holds ${bad} non-finite value${bad > 1 ? 's' : ''} (first ${t.data[first]} at index ${first}): the model is damaged or diverged`);
   }
-}
-
-function oneLine(s: string): string {
-  const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }
 
 /** Writes the checkpoint (atomically) and config.json into a run store. */

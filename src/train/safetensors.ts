@@ -1,6 +1,7 @@
 // The safetensors file format (8-byte little-endian header length, JSON header, raw data),
 // float32 only, on plain Uint8Arrays (no Buffer: the core runs in browsers too). Small enough
 // to own; the reader validates everything it is given.
+import { messageValue as quote } from '../util/message-value.js';
 
 export interface NamedTensor {
   shape: number[];
@@ -76,15 +77,6 @@ export function decodeSafetensors(buf: Uint8Array, what: string): { tensors: Map
     tensors.set(name, { shape: shape as number[], data });
   }
   return { tensors, metadata };
-}
-
-/**
- * A name or value from the file as it may appear in a one-line error: plain names as they are,
- * anything else (control characters, other types) JSON-quoted, and long ones cut short.
- */
-function quote(x: unknown): string {
-  const s = typeof x === 'string' && /^[\x21-\x7e]*$/.test(x) && x !== '' ? x : (JSON.stringify(x) ?? String(x));
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
