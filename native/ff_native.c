@@ -1,6 +1,6 @@
 // ff_native: the native engine's kernels, as one plain-C Node-API addon (this file; the
-// locally-connected kernels in lc_kernels.c, wrapped in lc_napi.c; argument checks in
-// napi_args.h).
+// locally-connected kernels in lc_kernels.c, wrapped in lc_napi.c; seeded noise in noise.c;
+// argument checks in napi_args.h).
 //
 // Every function takes Float32Arrays (used in place, zero-copy) and plain numbers, checks
 // them, and throws a JS Error with a one-line message instead of crashing. The matrix
@@ -38,6 +38,7 @@
 
 #include "napi_args.h"
 #include "lc_napi.h"
+#include "noise.h"
 
 // ---- products ---------------------------------------------------------------------------
 
@@ -576,6 +577,7 @@ NAPI_MODULE_INIT() {
       {"reluBackward", ff_relu_backward},
       {"axpby", ff_axpby},
       {"multiply", ff_multiply},
+      {"perturb", ff_perturb},
       {"smoothStep", ff_smooth_step},
       {"smoothApply", ff_smooth_apply},
       {"momentumStep", ff_momentum_step},

@@ -12,7 +12,8 @@ import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/para
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
-import { BP_OPTION_SPECS, type BPConfig } from './config.js';
+import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from './config.js';
+import { BEFORE_STAGES } from '../stages/net-stages.js';
 
 /** Images per forward pass when predicting. */
 const CHUNK = 500;
@@ -61,6 +62,7 @@ export class BPModel implements TrainableModel {
     const ws = this.net.workspace(this.cfg.batchSize);
     const probs = await this.net.backward(ws, batch.images, labels, count);
     this.net.step(this.cfg.lr * gain, count);
+    this.net.stages.endStep();
     for (let i = 0; i < count; i++) {
       const o = i * N;
       this.lossSum += -Math.log(1e-30 + probs[o + labels[i]]);
@@ -92,10 +94,16 @@ export class BPModel implements TrainableModel {
     if (images.length < count * D) throw new Error(`predict: ${count} images need ${count * D} values, got ${images.length}`);
     const scores = new Float32Array(count * N);
     const ws = this.net.workspace(Math.min(CHUNK, Math.max(1, count)));
-    for (let start = 0; start < count; start += ws.rows) {
-      const c = Math.min(ws.rows, count - start);
-      this.net.forward(ws, images.subarray(start * D, (start + c) * D), c);
-      scores.set(await this.engine.read(this.engine.rowView(ws.out, 0, c)), start * N);
+    // On a noisy chip every call draws the same inference noise (and leaves training's alone).
+    this.net.stages.beginInference();
+    try {
+      for (let start = 0; start < count; start += ws.rows) {
+        const c = Math.min(ws.rows, count - start);
+        this.net.forward(ws, images.subarray(start * D, (start + c) * D), c);
+        scores.set(await this.engine.read(this.engine.rowView(ws.out, 0, c)), start * N);
+      }
+    } finally {
+      this.net.stages.endInference();
     }
     const predictions = new Uint8Array(count);
     for (let i = 0; i < count; i++) {
@@ -111,6 +119,8 @@ export class BPModel implements TrainableModel {
     const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
     const mean = this.net.inputMean;
     if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
+    const st = this.net.stages;
+    if (st.any) await this.net.saveStageTensors(tensors);
     return {
       algo: this.algo,
       config: { ...this.cfg },
@@ -118,6 +128,7 @@ export class BPModel implements TrainableModel {
         shape: this.shape,
         rng: this.net.rng.getState(),
         adamSteps,
+        ...(st.any ? { stages: st.counters() } : {}),
       },
       tensors,
     };
@@ -126,12 +137,13 @@ export class BPModel implements TrainableModel {
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
     // Checkpoints from before centring existed were never centred.
-    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new BPModel(engine, config, shape, mean);
     tensorsToParams(engine, model.net.params(), ck, adamSteps);
     model.net.rng.setState(rng);
+    model.net.loadStageTensors((name, rows, cols) => tensorData(ck, name, rows, cols), ck.state.stages);
     return model;
   }
 }

@@ -18,6 +18,9 @@ import { maskFanIn, type GridMaps } from '../train/grid-maps.js';
 import type { LocalMaps } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { BPConfig } from './config.js';
+import { NetStages } from '../stages/net-stages.js';
+import { seedFor } from '../stages/stage-seed.js';
+import { boxModelFor, type BoxModel } from './box-model.js';
 
 /** Scratch for up to `rows` rows: forward activations and backward deltas. */
 export interface BPWorkspace {
@@ -38,6 +41,9 @@ export interface BPWorkspace {
   delta: Mat[];
   /** Host staging buffers. */
   hostOnehot: Float32Array;
+  /** A black box's output (what the layer after it reads) and the gradient there. */
+  boxOut: Mat | null;
+  boxDelta: Mat | null;
 }
 
 export class BPNet {
@@ -52,6 +58,10 @@ export class BPNet {
   readonly rng: Rng;
   /** Per linear layer: its LC geometry, or null where it is dense (always the output layer). */
   readonly local: (LocalGeometry | null)[] = [];
+  /** Stages that are not learned (a black box, the analog chip): the same ones FF's net runs. */
+  readonly stages: NetStages;
+  /** With a black box: what backprop uses for its backward. */
+  readonly boxModel: BoxModel | null;
   private readonly workspaces = new Map<number, BPWorkspace>();
 
   constructor(
@@ -88,6 +98,11 @@ export class BPNet {
       this.gradW.push(engine.zeros(shape.rows, shape.cols));
       this.gradB.push(engine.zeros(1, width));
     }
+    this.stages = new NetStages(engine, cfg, inputSize);
+    const box = this.stages.box;
+    // Its own RNG: a learned box model does not shift the run's main stream.
+    const boxRng = new Rng(seedFor(cfg.seed, 'box-model'));
+    this.boxModel = box ? boxModelFor(cfg.boxModel, box, engine, () => boxRng.normal()) : null;
   }
 
   /** Number of hidden layers. */
@@ -110,6 +125,8 @@ export class BPNet {
         onehot: e.zeros(rows, N),
         delta: [...this.cfg.layers.map((w) => e.zeros(rows, w)), e.zeros(rows, N)],
         hostOnehot: new Float32Array(rows * N),
+        boxOut: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
+        boxDelta: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
       };
       this.workspaces.set(rows, ws);
     }
@@ -119,7 +136,7 @@ export class BPNet {
   /** The input of linear layer k for the first `count` rows of ws. */
   private layerInput(ws: BPWorkspace, k: number, count: number): Mat {
     const e = this.engine;
-    if (k > 0) return e.rowView(ws.h[k - 1], 0, count);
+    if (k > 0) return e.rowView(k - 1 === this.stages.boxAfter ? ws.boxOut! : ws.h[k - 1], 0, count);
     return e.rowView(ws.xn ?? ws.x, 0, count);
   }
 
@@ -143,12 +160,18 @@ export class BPNet {
     e.write(v(ws.x), pixels);
     if (ws.xn) e.normalizeRows(v(ws.x), v(ws.xn), 'rms', NORM_EPS);
     const L = this.numHidden;
+    const st = this.stages;
+    const pass = st.beginPass();
     for (let k = 0; k <= L; k++) {
       const y = k < L ? v(ws.h[k]) : v(ws.out);
       const g = this.local[k];
-      if (g) e.localForward(this.layerInput(ws, k, count), this.weights[k].value, y, g);
-      else e.gemm(this.layerInput(ws, k, count), this.weights[k].value, y);
+      // Hidden layers on an analog chip apply their weights as the chip distorts them; the output layer is a digital readout.
+      const w = st.any && k < L ? st.weights(k, this.weights[k].value, pass) : this.weights[k].value;
+      if (g) e.localForward(this.layerInput(ws, k, count), w, y, g);
+      else e.gemm(this.layerInput(ws, k, count), w, y);
+      if (st.any && k < L) st.noise(k, y, pass);
       e.addBias(y, this.biases[k].value, k < L);
+      if (k === st.boxAfter) st.box!.forward(y, v(ws.boxOut!));
     }
     e.softmaxRows(v(ws.out), v(ws.out));
   }
@@ -163,6 +186,7 @@ export class BPNet {
     const L = this.numHidden;
     const v = (m: Mat) => e.rowView(m, 0, count);
     this.forward(ws, images, count);
+    if (this.boxModel) this.boxModel.observe(v(ws.h[this.stages.boxAfter]), v(ws.boxOut!), this.cfg.boxModelLr);
 
     // δ_L = p − onehot(y), the descent gradient of cross-entropy w.r.t. the logits.
     const oh = ws.hostOnehot.subarray(0, count * N);
@@ -178,10 +202,15 @@ export class BPNet {
       else e.gemm(this.layerInput(ws, k, count), delta, this.gradW[k], { transA: true });
       e.colSum(delta, this.gradB[k], 1, 0);
       if (k > 0) {
-        // δ_{k−1} = (δ_k · W_kᵀ) gated by the ReLU of hidden layer k−1.
+        // δ_{k−1} = (δ_k · W_kᵀ) gated by the ReLU of hidden layer k−1 — through the weights
+        // as learned (backprop does not know how a chip distorts them) and, where a box sits
+        // between, through backprop's model of the box.
         const below = v(ws.delta[k - 1]);
-        if (g) e.localInputGrad(delta, this.weights[k].value, below, g);
-        else e.gemm(delta, this.weights[k].value, below, { transB: true });
+        const boxed = k - 1 === this.stages.boxAfter;
+        const out = boxed ? v(ws.boxDelta!) : below;
+        if (g) e.localInputGrad(delta, this.weights[k].value, out, g);
+        else e.gemm(delta, this.weights[k].value, out, { transB: true });
+        if (boxed) this.boxModel!.backward(out, v(ws.h[k - 1]), v(ws.boxOut!), below);
         e.reluBackward(below, v(ws.h[k - 1]), below);
       }
     }
@@ -199,5 +228,16 @@ export class BPNet {
   /** Every trainable tensor and optimizer state, by stable name (for checkpoints). */
   params(): Param[] {
     return [...this.weights, ...this.biases];
+  }
+
+  /** Stage and box-model state for a checkpoint (none in a net without stages). */
+  async saveStageTensors(tensors: Map<string, { shape: number[]; data: Float32Array }>): Promise<void> {
+    await this.stages.saveTensors(tensors);
+    for (const [name, m] of this.boxModel?.tensors ?? []) tensors.set(name, { shape: [m.rows, m.cols], data: await this.engine.read(m) });
+  }
+
+  loadStageTensors(tensor: (name: string, rows: number, cols: number) => Float32Array, counters: unknown): void {
+    this.stages.load(tensor, counters);
+    for (const [name, m] of this.boxModel?.tensors ?? []) this.engine.write(m, tensor(name, m.rows, m.cols));
   }
 }

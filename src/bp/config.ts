@@ -3,11 +3,16 @@
 // training loop as FF, so that FF-vs-BP tables compare learning rules and nothing else.
 import { RUN_DEFAULTS, type RunConfig } from '../ff/config.js';
 import { RUN_OPTION_SPECS, type OptionSpec } from '../train/options.js';
+import type { BoxModelKind } from './box-model.js';
 
 export interface BPConfig extends RunConfig {
   algo: 'bp';
   /** Input as plain pixels ('none') or divided by each image's root-mean-square ('rms', as FF). */
   inputNorm: 'none' | 'rms';
+  /** With a black box (--box-after): what backprop uses for the box's backward (bp/box-model.ts). */
+  boxModel: BoxModelKind;
+  /** Learning rate of the learned box model (SGD on its squared error). */
+  boxModelLr: number;
 }
 
 /**
@@ -24,10 +29,14 @@ export const BP_DEFAULTS: BPConfig = {
   weightCost: 5e-4,
   optimizer: 'momentum',
   inputNorm: 'none',
+  boxModel: 'oracle',
+  boxModelLr: 0.1,
 };
 
 export const BP_OPTION_SPECS: Record<keyof Omit<BPConfig, 'algo'>, OptionSpec> = {
   ...RUN_OPTION_SPECS,
   optimizer: { kind: 'enum', values: ['smooth', 'adam', 'momentum'], help: "momentum (SGD), smooth (Hinton's smoothed gradient), adam" },
   inputNorm: { kind: 'enum', values: ['none', 'rms'], help: 'plain pixels, or each image divided by its RMS (as FF does)' },
+  boxModel: { kind: 'enum', values: ['oracle', 'identity', 'stale', 'learned'], help: "black box: backprop through its true derivative (oracle), the identity, the matrix as it was at the start (stale), or a model of it learned online (learned)" },
+  boxModelLr: { kind: 'number', min: 0, max: 100, help: 'learning rate of the learned box model' },
 };

@@ -3,6 +3,7 @@
 // Errors users can cause (bad option, bad file) print one line and exit non-zero.
 import { Command, CommanderError } from 'commander';
 import { registerCompareCommand } from './compare.js';
+import { registerExperimentCommand } from './experiment.js';
 import { registerDataCommands } from './data.js';
 import { registerTrainCommand } from './train.js';
 import { registerEvalCommand } from './eval.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerPredictCommand(program);
   registerDataCommands(program);
   registerCompareCommand(program);
+  registerExperimentCommand(program);
   registerShowFieldsCommand(program);
   registerShowNegativesCommand(program);
   registerReportCommand(program);

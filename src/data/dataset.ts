@@ -19,6 +19,12 @@ export interface ImageSet {
    * symbols, in order; each string's windows follow its start. Absent for images.
    */
   sequenceStarts?: Uint32Array;
+  /**
+   * Soft targets (count × classes, rows summing to 1) instead of labels for training: each
+   * presentation's label is drawn from its row, so a student learns a teacher's outputs
+   * (distillation) with any learning rule that takes labels.
+   */
+  targets?: Float32Array;
 }
 
 /** A dataset cut into training, validation and test sets. */
@@ -59,6 +65,7 @@ export function subset(set: ImageSet, start: number, count: number): ImageSet {
     width: set.width,
     channels: set.channels,
     ...(set.sequenceStarts ? { sequenceStarts: set.sequenceStarts.filter((i) => i >= start && i < start + count).map((i) => i - start) } : {}),
+    ...(set.targets ? { targets: set.targets.subarray(start * (set.targets.length / set.count), (start + count) * (set.targets.length / set.count)) } : {}),
   };
 }
 

@@ -62,6 +62,21 @@ export interface AdamStepOptions {
   weightCost: number;
 }
 
+/**
+ * Seeded noise for perturb: simulated analog hardware (mul: relative error of each stored value)
+ * and drifting black boxes (add: additive noise). seed and stream are uint32; the same
+ * (seed, stream) gives the same numbers on every backend and thread count, so a noisy run can be
+ * replayed, and a new stream per step or per layer gives fresh, unrelated noise.
+ */
+export interface PerturbOptions {
+  /** Scale of the multiplicative noise n1 (0: none). */
+  mul: number;
+  /** Scale of the additive noise n2 (0: none). */
+  add: number;
+  seed: number;
+  stream: number;
+}
+
 export interface Engine {
   /** 'js', 'native', … */
   readonly name: string;
@@ -118,6 +133,14 @@ export interface Engine {
   axpby(a: number, x: Mat, b: number, y: Mat, out: Mat): void;
   /** out = x ⊙ y elementwise (exact to one float32 rounding); out may alias x or y. */
   multiply(x: Mat, y: Mat, out: Mat): void;
+  /**
+   * out[i,j] = x[i,j]·(1 + mul·n1) + add·n2, computed in double and rounded once to float32; a
+   * zero mul or add leaves its term out. n1, n2 are approximately standard-normal numbers hashed
+   * from (seed, stream, i·cols + j) — the index within x as passed, so a row view counts from its
+   * own row 0 — with integer arithmetic only, so every backend gives the same bits (scheme:
+   * perturbNoise in js-backend.ts). out may be x.
+   */
+  perturb(x: Mat, out: Mat, o: PerturbOptions): void;
 
   // ---- optimizers (in place on w and state; grad is the descent gradient dLoss/dw) ---------
   smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void;
@@ -155,5 +178,18 @@ export function checkLocalShapes(what: 'localForward' | 'localWeightGrad' | 'loc
 export function checkShape(what: string, m: Mat, rows: number, cols: number): void {
   if (m.rows !== rows || m.cols !== cols) {
     throw new Error(`${what}: expected ${rows}×${cols}, got ${m.rows}×${m.cols}`);
+  }
+}
+
+/** Throw a one-line error unless seed and stream are uint32 and mul and add finite. */
+export function checkPerturbOptions(o: PerturbOptions): void {
+  for (const key of ['seed', 'stream'] as const) {
+    const v = o[key];
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+      throw new Error(`perturb: ${key} must be an integer in [0, 4294967295], got ${String(v)}`);
+    }
+  }
+  for (const key of ['mul', 'add'] as const) {
+    if (!Number.isFinite(o[key])) throw new Error(`perturb: ${key} must be a finite number, got ${String(o[key])}`);
   }
 }

@@ -3,6 +3,7 @@
 // Float32Arrays, row-major, the innermost loop over contiguous memory.
 import {
   checkLocalShapes,
+  checkPerturbOptions,
   checkShape,
   type AdamStepOptions,
   type Engine,
@@ -10,6 +11,7 @@ import {
   type LocalGeometry,
   type Mat,
   type MomentumStepOptions,
+  type PerturbOptions,
   type RowNorm,
   type ScaleOptions,
   type SmoothStepOptions,
@@ -227,6 +229,12 @@ export class JsEngine implements Engine {
     for (let i = 0; i < X.length; i++) O[i] = X[i] * Y[i]; // stored as float32: one rounding, as in C
   }
 
+  perturb(x: Mat, out: Mat, o: PerturbOptions): void {
+    checkShape('perturb output', out, x.rows, x.cols);
+    checkPerturbOptions(o);
+    perturbNoise(cpu(x).data, cpu(out).data, o);
+  }
+
   smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {
     const [W, G, S] = this.optimizerArrays('smoothStep', w, grad, state);
     const keep = o.smoothing;
@@ -303,6 +311,54 @@ function sumSqLanes(X: Float32Array, o: number, n: number): number {
   let s = (a0 + a1 + (a2 + a3)) + (a4 + a5 + (a6 + a7));
   for (; j < n; j++) s += X[o + j] * X[o + j];
   return s;
+}
+
+// ---- perturb: counter-based noise, the same bits as native/noise.c ----------------------------
+//
+// key  = fmix32(fmix32(seed ^ GOLDEN) ^ stream)     one key per (seed, stream)
+// bk   = fmix32(key + b·GOLDEN), b = ⌊e / 2^29⌋     a fresh key per 2^29 elements,
+// c    = (e mod 2^29)·8 + k                         so the counter c fits 32 bits
+// u_k  = fmix32(fmix32(c ^ bk) + bk) >>> 8          draw k ∈ 0..7, 24 bits
+// n1   = (u0+u1+u2+u3 − 2^25)·√3/2^24, n2 the same from u4..u7 (Irwin–Hall, variance 1)
+// The key enters twice so two streams are not XOR-shifted copies of each other. Integer
+// arithmetic only (no exp/log), so C and JS agree to the bit; fmix32 is murmur3's finalizer.
+
+const GOLDEN = 0x9e3779b9;
+/** Elements per counter block: e·8 + k must stay below 2^32. */
+const NOISE_BLOCK = 2 ** 29;
+/** √3/2^24: a sum of four 24-bit uniforms, centred, has variance 2^48/3. */
+const NOISE_SCALE = Math.sqrt(3) / 2 ** 24;
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Σ of four 24-bit draws k0..k0+3 for counter base c (= local e·8), centred and scaled. */
+function noiseNormal(bk: number, c: number, k0: number): number {
+  let s = 0;
+  for (let k = k0; k < k0 + 4; k++) s += fmix32((fmix32((c + k) ^ bk) + bk) >>> 0) >>> 8;
+  return (s - 2 ** 25) * NOISE_SCALE;
+}
+
+function perturbNoise(X: Float32Array, O: Float32Array, o: PerturbOptions): void {
+  const { mul, add } = o;
+  const key = fmix32(fmix32((o.seed ^ GOLDEN) >>> 0) ^ o.stream);
+  for (let start = 0; start < X.length; start += NOISE_BLOCK) {
+    const bk = fmix32((key + Math.imul(start / NOISE_BLOCK, GOLDEN)) >>> 0);
+    const end = Math.min(X.length, start + NOISE_BLOCK);
+    for (let e = start; e < end; e++) {
+      const c = ((e - start) << 3) >>> 0;
+      // x·1 is x exactly, so a zero mul (or add) never needs its draws.
+      const f = mul === 0 ? 1 : 1 + mul * noiseNormal(bk, c, 0);
+      const v = X[e] * f;
+      O[e] = add === 0 ? v : v + add * noiseNormal(bk, c, 4);
+    }
+  }
 }
 
 export { CpuMat };

@@ -10,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 import {
   checkLocalShapes,
+  checkPerturbOptions,
   checkShape,
   type AdamStepOptions,
   type GemmOptions,
   type LocalGeometry,
   type Mat,
   type MomentumStepOptions,
+  type PerturbOptions,
   type RowNorm,
   type ScaleOptions,
   type SmoothStepOptions,
@@ -48,6 +50,8 @@ export interface NativeAddon {
   reluBackward(dy: F32, y: F32, out: F32): void;
   axpby(a: number, x: F32, b: number, y: F32, out: F32): void;
   multiply(x: F32, y: F32, out: F32): void;
+  /** out = x·(1 + mul·n1) + add·n2 with noise hashed from (seed, stream, element index). */
+  perturb(x: F32, out: F32, mul: number, add: number, seed: number, stream: number): void;
   smoothStep(w: F32, state: F32, grad: F32, gradScale: number, smoothing: number, lr: number, weightCost: number): void;
   smoothApply(w: F32, state: F32, lr: number, weightCost: number): void;
   momentumStep(w: F32, velocity: F32, grad: F32, gradScale: number, momentum: number, lr: number, weightCost: number): void;
@@ -59,7 +63,7 @@ export interface NativeAddon {
 
 const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
-  'softmaxRows', 'reluBackward', 'axpby', 'multiply', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
+  'softmaxRows', 'reluBackward', 'axpby', 'multiply', 'perturb', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
   'localForward', 'localWeightGrad', 'localInputGrad',
 ] as const;
 
@@ -152,6 +156,12 @@ export class NativeEngine extends JsEngine {
     checkShape('multiply y', y, x.rows, x.cols);
     checkShape('multiply output', out, x.rows, x.cols);
     this.addon.multiply(cpu(x).data, cpu(y).data, cpu(out).data);
+  }
+
+  override perturb(x: Mat, out: Mat, o: PerturbOptions): void {
+    checkShape('perturb output', out, x.rows, x.cols);
+    checkPerturbOptions(o);
+    this.addon.perturb(cpu(x).data, cpu(out).data, o.mul, o.add, o.seed, o.stream);
   }
 
   override smoothStep(w: Mat, state: Mat, grad: Mat, o: SmoothStepOptions): void {

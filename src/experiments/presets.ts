@@ -176,6 +176,7 @@ export function getPreset(name: string): Preset {
 const SHARED_WITH_FF = [
   'dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'trainOnAll', 'center', 'evalEvery', 'evalSubset',
   'trainSubset', 'connectivity', 'window', 'mapChannels', 'grid',
+  'boxAfter', 'boxDrift', 'device', 'analogVariation', 'analogGain', 'analogMulNoise', 'analogAddNoise', 'analogWeightNoise', 'analogDrift',
 ] as const;
 
 /** The preset's BP overrides: its `bp` part, with the shared keys it lacks taken from `ff`. */

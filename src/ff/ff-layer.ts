@@ -89,11 +89,14 @@ export class FFLayer {
     return this.connections.find((c) => c.source === source);
   }
 
-  /** y = x·W (beta 0) or y += x·W (beta 1) through connection c, whatever its kind. */
-  project(c: Connection, x: Mat, y: Mat, beta: 0 | 1): void {
-    if (c.kind === 'local') this.engine.localForward(x, c.weight.value, y, c.geometry, { beta });
-    else if (beta === 0) this.engine.gemm(x, c.weight.value, y);
-    else this.engine.gemm(x, c.weight.value, y, { beta });
+  /**
+   * y = x·W (beta 0) or y += x·W (beta 1) through connection c, whatever its kind; `w` replaces
+   * the connection's weights as applied (an analog chip's distorted copy), not as learned.
+   */
+  project(c: Connection, x: Mat, y: Mat, beta: 0 | 1, w: Mat = c.weight.value): void {
+    if (c.kind === 'local') this.engine.localForward(x, w, y, c.geometry, { beta });
+    else if (beta === 0) this.engine.gemm(x, w, y);
+    else this.engine.gemm(x, w, y, { beta });
   }
 
   /** Goodness as the config defines it, from the raw power sum of the layer's activities. */

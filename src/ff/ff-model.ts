@@ -19,6 +19,7 @@ import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/c
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
 import { sequenceProblem, sleepPhase } from './sleep-phase.js';
 import { BEFORE_LOCAL_MAPS } from '../train/local-maps.js';
+import { BEFORE_STAGES } from '../stages/net-stages.js';
 
 /**
  * Checkpoints from before the label-input, centring and recurrent options: label pixels, no
@@ -132,9 +133,10 @@ export class FFModel implements TrainableModel {
     await sleepPhase(this.net, train, gain, this.stats, 1, share);
   }
 
-  trainBatch(batch: TrainBatch, gain: number): Promise<void> {
-    if (this.net.recurrent) return recurrentTrainStep(this.net, batch, gain, this.stats, this.byIteration);
-    return ffTrainStep(this.net, batch, gain, this.stats, this.phase);
+  async trainBatch(batch: TrainBatch, gain: number): Promise<void> {
+    if (this.net.recurrent) await recurrentTrainStep(this.net, batch, gain, this.stats, this.byIteration);
+    else await ffTrainStep(this.net, batch, gain, this.stats, this.phase);
+    this.net.stages.endStep();
   }
 
   async endEpoch(): Promise<Record<string, number | number[] | number[][]>> {
@@ -166,15 +168,22 @@ export class FFModel implements TrainableModel {
   readonly classifiers: readonly string[];
   readonly validationModes: readonly string[];
 
-  classify(images: Float32Array, count: number, mode: ClassifyMode, k?: number): Promise<Scores> {
-    return classify(this.net, images, count, mode, k);
+  /** Scores of a classifier; on a noisy chip every call draws the same inference noise. */
+  async classify(images: Float32Array, count: number, mode: ClassifyMode, k?: number): Promise<Scores> {
+    const st = this.net.stages;
+    st.beginInference();
+    try {
+      return await classify(this.net, images, count, mode, k);
+    } finally {
+      st.endInference();
+    }
   }
 
   predict(images: Float32Array, count: number, mode: string, k?: number): Promise<Scores> {
     if (!this.classifiers.includes(mode)) {
       throw new Error(`unknown mode '${mode}' for ${this.net.unsupervised ? 'an unsupervised' : 'an'} FF model (choose ${this.classifiers.join(', ')})`);
     }
-    return classify(this.net, images, count, mode as ClassifyMode, k);
+    return this.classify(images, count, mode as ClassifyMode, k);
   }
 
   async toCheckpoint(): Promise<Checkpoint> {
@@ -183,6 +192,8 @@ export class FFModel implements TrainableModel {
     this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
     const mean = this.net.input.mean;
     if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
+    const st = this.net.stages;
+    if (st.any) await st.saveTensors(tensors);
     return {
       algo: this.algo,
       config: { ...this.cfg },
@@ -190,6 +201,7 @@ export class FFModel implements TrainableModel {
         shape: this.shape,
         rng: this.net.rng.getState(),
         adamSteps,
+        ...(st.any ? { stages: st.counters() } : {}),
       },
       tensors,
     };
@@ -197,16 +209,16 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES, ...BEFORE_STAGES });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);
     tensorsToParams(engine, model.net.params(), ck, adamSteps);
     model.net.peerMeans.forEach((m, l) => m.set(tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.length)));
     model.net.rng.setState(rng);
+    model.net.stages.load((name, rows, cols) => tensorData(ck, name, rows, cols), ck.state.stages);
     return model;
   }
-
 }
 
 /** An untrained FF model sized for `data`, with the images' channel means when the config centres them. */

@@ -23,6 +23,7 @@ import { FFLayer, type IncomingSpec, type SourceKind } from './ff-layer.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
+import { NetStages } from '../stages/net-stages.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
@@ -42,6 +43,9 @@ export interface Workspace {
   state: Mat[];
   label: Mat | null;
   labelHost: Float32Array | null;
+  /** A black box's output for the rows, and it normalized: what the layer after the box reads. */
+  boxOut: Mat | null;
+  boxN: Mat | null;
 }
 
 export class FFNet {
@@ -73,6 +77,8 @@ export class FFNet {
   readonly numClasses: number;
   readonly recurrent: boolean;
   readonly imageShape: ImageShape;
+  /** Stages that are not learned (a black box, the analog chip): shared with backprop's net. */
+  readonly stages: NetStages;
   private readonly workspaces = new Map<number, Workspace>();
   private readonly buffers = new Map<string, unknown>();
 
@@ -106,6 +112,7 @@ export class FFNet {
       : resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
+    this.stages = new NetStages(engine, cfg, this.sizes[0]);
     const L = cfg.layers.length;
     // LC: from the image (its channels) or a map (its C channels); dense: undefined.
     const lc = (inChannels: number) => maps?.from(inChannels);
@@ -182,6 +189,8 @@ export class FFNet {
         state: this.recurrent ? this.cfg.layers.map((w) => e.zeros(rows, w)) : [],
         label: labelUnits ? e.zeros(rows, N) : null,
         labelHost: labelUnits ? new Float32Array(rows * N) : null,
+        boxOut: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
+        boxN: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
       };
       this.workspaces.set(rows, ws);
     }
@@ -220,13 +229,18 @@ export class FFNet {
   forward(ws: Workspace, start: number, count: number, upTo = this.numLayers): void {
     const e = this.engine;
     const v = (m: Mat) => e.rowView(m, start, count);
+    const st = this.stages;
+    const pass = st.beginPass();
     e.normalizeRows(v(ws.x), v(ws.n[0]), this.cfg.norm, NORM_EPS);
     for (let l = 0; l < upTo; l++) {
       const y = v(ws.y[l]);
       const layer = this.layers[l];
-      layer.project(layer.connections[0], v(ws.n[l]), y, 0);
+      const bottomUp = layer.connections[0];
+      // On an analog chip the layer applies its weights as the chip distorts them (none: the weights).
+      layer.project(bottomUp, v(this.below(ws, l)), y, 0, st.any ? st.weights(l, bottomUp.weight.value, pass) : undefined);
       // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
       if (!this.recurrent && l === 0 && this.separateLabel) layer.project(layer.connection('label')!, v(ws.label!), y, 1);
+      if (st.any) st.noise(l, y, pass);
       e.addBias(y, this.layers[l].bias.value, true);
       if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.
@@ -236,7 +250,17 @@ export class FFNet {
         e.rowPowerSum(y, v(ws.g[l]), 1);
       }
       if (this.recurrent) e.copy(y, v(ws.state[l]));
+      if (l === st.boxAfter) {
+        // The box reads what the next layer would have read; the next layer reads its output, normalized.
+        st.box!.forward(v(ws.n[l + 1]), v(ws.boxOut!));
+        e.normalizeRows(v(ws.boxOut!), v(ws.boxN!), this.cfg.norm, NORM_EPS);
+      }
     }
+  }
+
+  /** What hidden layer l reads bottom-up: the normalized input or state below it, or a box's output. */
+  below(ws: Workspace, l: number): Mat {
+    return l > 0 && l - 1 === this.stages.boxAfter ? ws.boxN! : ws.n[l];
   }
 
   /** Clamp the label layer of rows [start, start+labels.length) to one-of-N codes of value labelStrength. */
@@ -255,7 +279,7 @@ export class FFNet {
     const v = (m: Mat) => e.rowView(m, start, count);
     const out = new Map<SourceKind, Mat>();
     for (const c of this.layers[l].connections) {
-      if (c.source === 'input' || c.source === 'below') out.set(c.source, v(ws.n[l]));
+      if (c.source === 'input' || c.source === 'below') out.set(c.source, v(this.below(ws, l)));
       else if (c.source === 'above') out.set('above', v(ws.n[l + 2]));
       else if (c.source === 'self') out.set('self', v(ws.n[l + 1]));
       else out.set('label', v(ws.label!));

@@ -40,6 +40,15 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   window: { kind: 'int', min: 1, max: 99, help: 'local: side K of the K×K window of each unit (odd)' },
   mapChannels: { kind: 'int', min: 1, max: 1000, help: 'local: units per map location' },
   grid: { kind: 'string', allowEmpty: true, help: 'grid: window/stride/channels per hidden layer, e.g. 10/6/128,2/1/220,2/1/512' },
+  boxAfter: { kind: 'int', min: 0, max: 100, help: 'a black box (fixed random matrix + ReLU, unknown to the learner) after this 1-based hidden layer (0 = none; feed-forward dense nets)' },
+  boxDrift: { kind: 'number', min: 0, max: 1, help: "the box's matrix drifts: a random-walk step of this size (× its initial std) per training step" },
+  device: { kind: 'int', min: 1, max: 2 ** 32 - 1, help: 'simulated analog chip: which one (its fixed weight and gain variation)' },
+  analogVariation: { kind: 'number', min: 0, max: 10, help: "σ of each hidden weight's fixed multiplicative variation on the chip" },
+  analogGain: { kind: 'number', min: 0, max: 10, help: "σ of each hidden unit's fixed gain variation on the chip" },
+  analogMulNoise: { kind: 'number', min: 0, max: 10, help: "σ of multiplicative noise on each unit's total input at every pass" },
+  analogAddNoise: { kind: 'number', min: 0, max: 10, help: "σ of additive noise on each unit's total input at every pass" },
+  analogWeightNoise: { kind: 'number', min: 0, max: 10, help: 'σ of multiplicative noise on every hidden weight at every pass' },
+  analogDrift: { kind: 'number', min: 0, max: 1, help: "the chip's weight variation drifts: a multiplicative random-walk step of this σ per training step" },
 };
 
 /** The widest layer a list option accepts. */

@@ -52,6 +52,26 @@ export interface RunConfig extends OptimizerConfig {
   mapChannels: number;
   /** Grid: window/stride/channels per hidden layer, e.g. '10/6/128,2/1/220,2/1/512'. */
   grid: string;
+
+  // Stages that are not learned (src/stages, SPEC §7): the same for FF and BP on one net.
+  /** A black box (fixed random square matrix + ReLU) after this 1-based hidden layer (0 = none). */
+  boxAfter: number;
+  /** Per training step, the box's matrix takes a random-walk step of this size (× its initial std). */
+  boxDrift: number;
+  /** Simulated analog device (all 0 = an ideal digital one): which chip (its fixed variation). */
+  device: number;
+  /** σ of each hidden weight's fixed multiplicative variation on this chip. */
+  analogVariation: number;
+  /** σ of each hidden unit's fixed gain variation on this chip. */
+  analogGain: number;
+  /** σ of multiplicative noise on every unit's total input at every pass. */
+  analogMulNoise: number;
+  /** σ of additive noise on every unit's total input at every pass (× the input's RMS scale). */
+  analogAddNoise: number;
+  /** σ of multiplicative noise on every weight at every pass. */
+  analogWeightNoise: number;
+  /** Per training step, the chip's weight variation takes a multiplicative random-walk step of this σ. */
+  analogDrift: number;
 }
 
 /** Defaults every model starts from (ffnew.m's values); each algorithm overrides what differs. */
@@ -80,6 +100,15 @@ export const RUN_DEFAULTS: RunConfig = {
   window: 11,
   mapChannels: 3,
   grid: '',
+  boxAfter: 0,
+  boxDrift: 0,
+  device: 1,
+  analogVariation: 0,
+  analogGain: 0,
+  analogMulNoise: 0,
+  analogAddNoise: 0,
+  analogWeightNoise: 0,
+  analogDrift: 0,
 };
 
 /** The images a model reads and the classes it tells apart. */

@@ -83,6 +83,7 @@ export class TrainingSession {
   ) {
     const set = data.train;
     this.D = imageSize(set);
+    if (set.targets && (set.count === 0 || set.targets.length % set.count !== 0)) throw new Error(`soft targets: ${set.targets.length} values for ${set.count} training images`);
     const B = model.cfg.batchSize;
     // --train-subset N: the first N training images only (quick runs of slow nets).
     const subset = model.cfg.trainSubset ?? 0;
@@ -137,10 +138,13 @@ export class TrainingSession {
     const D = this.D;
     const start = b * B;
     const count = Math.min(B, this.order.length - start);
+    const targets = set.targets;
+    const classes = targets ? targets.length / set.count : 0;
     for (let i = 0; i < count; i++) {
       const idx = this.order[start + i];
       this.batchImages.set(set.images.subarray(idx * D, (idx + 1) * D), i * D);
-      this.batchLabels[i] = set.labels[idx];
+      // Soft targets (distillation): this presentation's label drawn from the teacher's outputs.
+      this.batchLabels[i] = targets ? model.rng.categorical(targets, idx * classes, classes) : set.labels[idx];
     }
     let images = this.batchImages.subarray(0, count * D);
     if (model.cfg.jitter > 0) {

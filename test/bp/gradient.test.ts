@@ -38,8 +38,17 @@ interface Params64 {
   b: Float64Array[];
 }
 
-/** Float64 reference: Σ_i −log softmax(MLP(x_i))[y_i], and the smallest |pre-activation| of a hidden unit. */
-function referenceLoss(sizes: number[], p: Params64, x: Float64Array, labels: Uint8Array, count: number, rmsInput: boolean) {
+/** A black box after 1-based hidden layer `after`: a ← relu(a·M), M square (its width). */
+interface Box64 {
+  after: number;
+  M: Float64Array;
+}
+
+/**
+ * Float64 reference: Σ_i −log softmax(MLP(x_i))[y_i], and the smallest |pre-activation| of a
+ * hidden unit (or of the box).
+ */
+function referenceLoss(sizes: number[], p: Params64, x: Float64Array, labels: Uint8Array, count: number, rmsInput: boolean, box?: Box64) {
   let loss = 0;
   let minPre = Infinity;
   const L = sizes.length - 1;
@@ -60,6 +69,14 @@ function referenceLoss(sizes: number[], p: Params64, x: Float64Array, labels: Ui
       if (k < L - 1) {
         for (const v of z) minPre = Math.min(minPre, Math.abs(v));
         a = z.map((v) => Math.max(0, v));
+        if (box && k === box.after - 1) {
+          const w = a.length;
+          const zb = new Array<number>(w).fill(0);
+          for (let j = 0; j < w; j++) for (let m = 0; m < w; m++) zb[j] += a[m] * box.M[m * w + j];
+          // Units that are off before the box give exact zeros there, not kinks.
+          if (a.some((v) => v !== 0)) for (const v of zb) minPre = Math.min(minPre, Math.abs(v));
+          a = zb.map((v) => Math.max(0, v));
+        }
       } else {
         a = z;
       }
@@ -71,8 +88,9 @@ function referenceLoss(sizes: number[], p: Params64, x: Float64Array, labels: Ui
   return { loss, minPre };
 }
 
-async function gradientCase(e: Engine, seed: number, sizes: number[], count: number, rmsInput: boolean, scale: number) {
-  const cfg: BPConfig = { ...BP_DEFAULTS, layers: sizes.slice(1, -1), seed, inputNorm: rmsInput ? 'rms' : 'none' };
+async function gradientCase(e: Engine, seed: number, sizes: number[], count: number, rmsInput: boolean, scale: number, boxAfter = 0) {
+  // With a box: backprop through its true derivative (the oracle) must be the exact gradient.
+  const cfg: BPConfig = { ...BP_DEFAULTS, layers: sizes.slice(1, -1), seed, inputNorm: rmsInput ? 'rms' : 'none', boxAfter, boxModel: 'oracle' };
   const net = new BPNet(e, cfg, sizes[0], sizes[sizes.length - 1]);
   const rng = new Rng(seed * 7919 + 1);
   // Random (non-zero) biases too, so that their gradients are exercised.
@@ -90,7 +108,8 @@ async function gradientCase(e: Engine, seed: number, sizes: number[], count: num
     b: await Promise.all(net.biases.map(async (b) => Float64Array.from(await e.read(b.value)))),
   };
   const x = Float64Array.from(images);
-  const base = referenceLoss(sizes, p, x, labels, count, rmsInput);
+  const box = boxAfter ? { after: boxAfter, M: Float64Array.from(await e.read(net.stages.box!.revealMatrix())) } : undefined;
+  const base = referenceLoss(sizes, p, x, labels, count, rmsInput, box);
   assert.ok(base.minPre > 10 * H, `a hidden pre-activation (${base.minPre}) is too close to the ReLU kink for this seed`);
 
   // The engine's own loss agrees with the reference.
@@ -103,9 +122,9 @@ async function gradientCase(e: Engine, seed: number, sizes: number[], count: num
     for (let i = 0; i < arr.length; i++) {
       const keep = arr[i];
       arr[i] = keep + H;
-      const plus = referenceLoss(sizes, p, x, labels, count, rmsInput);
+      const plus = referenceLoss(sizes, p, x, labels, count, rmsInput, box);
       arr[i] = keep - H;
-      const minus = referenceLoss(sizes, p, x, labels, count, rmsInput);
+      const minus = referenceLoss(sizes, p, x, labels, count, rmsInput, box);
       arr[i] = keep;
       assert.ok(Math.min(plus.minPre, minus.minPre) > 0, `${what}[${i}]: the difference straddles a ReLU kink`);
       const fd = (plus.loss - minus.loss) / (2 * H);
@@ -121,12 +140,15 @@ async function gradientCase(e: Engine, seed: number, sizes: number[], count: num
   assert.ok(gW.every((g) => g.some((v) => v !== 0)), 'every weight gradient has a non-zero entry');
 }
 
-const CASES: { sizes: number[]; count: number; rms: boolean; scale: number }[] = [
+const CASES: { sizes: number[]; count: number; rms: boolean; scale: number; box?: number }[] = [
   { sizes: [7, 5, 4, 3], count: 6, rms: false, scale: 1 },
   { sizes: [7, 5, 4, 3], count: 1, rms: false, scale: 2 },
   { sizes: [7, 5, 4, 3], count: 9, rms: true, scale: 0.5 },
   { sizes: [5, 6, 2], count: 4, rms: false, scale: 1 },
   { sizes: [4, 3, 5, 3, 4], count: 5, rms: false, scale: 1.5 },
+  // A black box between hidden layers (oracle derivative).
+  { sizes: [7, 6, 4, 3], count: 6, rms: false, scale: 1, box: 1 },
+  { sizes: [4, 5, 6, 3, 4], count: 5, rms: true, scale: 1, box: 2 },
 ];
 
 for (const b of BACKENDS) {
@@ -140,14 +162,14 @@ for (const b of BACKENDS) {
       // Skip seeds whose pre-activations sit on a kink (deterministic, so the same every run).
       for (;;) {
         try {
-          await gradientCase(b.engine, seed, c.sizes, c.count, c.rms, c.scale);
+          await gradientCase(b.engine, seed, c.sizes, c.count, c.rms, c.scale, c.box);
           break;
         } catch (err) {
           if (err instanceof Error && /ReLU kink/.test(err.message) && seed < 1000) {
             seed++;
             continue;
           }
-          throw new Error(`sizes ${c.sizes.join('-')}, batch ${c.count}, rms ${c.rms}, seed ${seed}: ${(err as Error).message}`);
+          throw new Error(`sizes ${c.sizes.join('-')}, batch ${c.count}, rms ${c.rms}${c.box ? `, box after ${c.box}` : ''}, seed ${seed}: ${(err as Error).message}`);
         }
       }
       seed++;

@@ -437,6 +437,61 @@ conformance('multiply is the float32 product exactly, with out separate, out = x
   }
 });
 
+// perturb's noise, rebuilt here in BigInt from the documented scheme (js-backend.ts,
+// perturbNoise) rather than with the backends' Math.imul / uint32 tricks.
+const M32 = 0xffffffffn;
+function fmix32Big(h: bigint): bigint {
+  h ^= h >> 16n;
+  h = (h * 0x85ebca6bn) & M32;
+  h ^= h >> 13n;
+  h = (h * 0xc2b2ae35n) & M32;
+  return h ^ (h >> 16n);
+}
+function refNoise(seed: number, stream: number, e: number): [number, number] {
+  const golden = 0x9e3779b9n;
+  const key = fmix32Big(fmix32Big(BigInt(seed) ^ golden) ^ BigInt(stream));
+  const b = BigInt(Math.floor(e / 2 ** 29));
+  const bk = fmix32Big((key + b * golden) & M32);
+  const n: number[] = [];
+  for (const k0 of [0, 4]) {
+    let s = 0n;
+    for (let k = k0; k < k0 + 4; k++) {
+      const c = BigInt(e % 2 ** 29) * 8n + BigInt(k);
+      s += fmix32Big((fmix32Big(c ^ bk) + bk) & M32) >> 8n;
+    }
+    n.push(Number(s - 2n ** 25n) * (Math.sqrt(3) / 2 ** 24));
+  }
+  return [n[0], n[1]];
+}
+
+conformance('perturb is the documented hash noise to the bit: mul only, add only, both, separate and in place', async (e, rng) => {
+  const variants = [
+    { mul: 0.25, add: 0, seed: 0, stream: 0 },
+    { mul: 0, add: 1.5, seed: 4294967295, stream: 7 },
+    { mul: -0.1, add: 0.03, seed: 123456789, stream: 4294967295 },
+    { mul: 0, add: 0, seed: 1, stream: 1 },
+  ];
+  for (const [r, c] of SHAPES.slice(0, 5)) {
+    for (const o of variants) {
+      for (const inPlace of [false, true]) {
+        const X = randn(rng, r * c);
+        const x = e.fromArray(X, r, c);
+        const out = inPlace ? x : e.fromArray(nanArray(r * c), r, c);
+        e.perturb(x, out, o);
+        const got = await e.read(out);
+        const want = new Float32Array(r * c);
+        for (let i = 0; i < want.length; i++) {
+          const [n1, n2] = refNoise(o.seed, o.stream, i);
+          const v = X[i] * (o.mul === 0 ? 1 : 1 + o.mul * n1);
+          want[i] = o.add === 0 ? v : v + o.add * n2;
+        }
+        const bad = got.findIndex((v, i) => !Object.is(v, want[i]));
+        assert.equal(bad, -1, `perturb ${r}×${c} ${JSON.stringify(o)} inPlace=${inPlace}: element ${bad} is ${got[bad]}, want ${want[bad]}`);
+      }
+    }
+  }
+});
+
 // ---- locally-connected kernels vs a float64 dense masked reference --------------------------
 
 // Awkward geometries: windows of 1, 3, 5 and one wider than the map, a map row wider than the
@@ -827,6 +882,7 @@ conformance('shape mismatches throw one-line errors and leave every operand unto
     ['axpby output: expected 3×5, got 15×1', ([a, b, c]) => e.axpby(1, a, 2, b, c), [x, mk(3, 5), mk(15, 1)]],
     ['multiply y: expected 3×5, got 5×3', ([a, b, c]) => e.multiply(a, b, c), [x, mk(5, 3), mk(3, 5)]],
     ['multiply output: expected 3×5, got 1×15', ([a, b, c]) => e.multiply(a, b, c), [x, mk(3, 5), mk(1, 15)]],
+    ['perturb output: expected 3×5, got 5×3', ([a, b]) => e.perturb(a, b, { mul: 1, add: 0, seed: 1, stream: 0 }), [x, mk(5, 3)]],
     [
       'smoothStep grad: expected 3×5, got 5×3',
       ([w, s, g]) => e.smoothStep(w, s, g, { gradScale: 1, smoothing: 0.9, lr: 0.1, weightCost: 0 }),
@@ -903,6 +959,10 @@ test('native: addon validates its arguments instead of crashing', (t) => {
       const buf = f(8);
       a.smoothApply(buf.subarray(0, 4), buf.subarray(2, 6), 0.1, 0);
     }],
+    [/^ff_native\.perturb: 'out' has 3 elements, expected 4$/, () => a.perturb(f(4), f(3), 1, 0, 0, 0)],
+    [/^ff_native\.perturb: argument 'seed' must be an integer in \[0, 4294967295\], got 1\.5$/, () => a.perturb(f(4), f(4), 1, 0, 1.5, 0)],
+    [/^ff_native\.perturb: argument 'stream' must be an integer in \[0, 4294967295\], got -1$/, () => a.perturb(f(4), f(4), 1, 0, 0, -1)],
+    [/^ff_native\.perturb: mul and add must be finite, got inf and 0$/, () => a.perturb(f(4), f(4), Infinity, 0, 0, 0)],
     [/^ff_native\.adamStep: 'grad' has 1 elements, expected 4$/, () => a.adamStep(f(4), f(4), f(4), f(1), 1, 1, 0.9, 0.99, 1e-8, 1, 1, 0)],
   ];
   for (const [re, call] of bad) assert.throws(call, (err: unknown) => err instanceof Error && re.test(err.message), `expected ${re}`);
@@ -970,13 +1030,16 @@ test('native: elementwise kernels and optimizers agree with js to the bit', asyn
     }
     res.push(await e.read(w), await e.read(s), await e.read(am), await e.read(av));
     m = x();
+    e.perturb(m, m, { mul: 0.2, add: 0.05, seed: 2024, stream: 3 });
+    res.push(await e.read(m));
+    m = x();
     e.softmaxRows(m, m);
     res.push(await e.read(m));
     results.push(res);
   }
   const names = [
     'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows p2', 'scaleRows p1', 'addRowVector', 'colSum',
-    'reluBackward', 'axpby', 'optimizer w', 'optimizer state', 'adam m', 'adam v', 'softmaxRows',
+    'reluBackward', 'axpby', 'optimizer w', 'optimizer state', 'adam m', 'adam v', 'perturb', 'softmaxRows',
   ];
   for (let k = 0; k < names.length; k++) {
     const [js, nat] = [results[0][k], results[1][k]];

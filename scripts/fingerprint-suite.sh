@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Train a fixed set of small configurations (FF and BP, every wiring) for 2 epochs with the
+# tree TREE and print each run's fingerprint (scripts/run-fingerprint.ts). Run it on the
+# previous commit and on the new one: equal lines mean the change trains them bit-identically.
+# Usage: scripts/fingerprint-suite.sh TREE OUT_DIR   (FF_CIFAR_DIR must point at CIFAR-10)
+set -euo pipefail
+tree=$(cd "$1" && pwd); out=$2; mkdir -p "$out"; out=$(cd "$out" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+small="--epochs 2 --train-subset 3000 --eval-subset 500 --no-progress"
+dense="--layers 200,200,200"
+configs=(
+  "ff-hard|--preset quick $dense"
+  "ff-random|--preset quick $dense --negatives random"
+  "ff-adam-symba|--preset quick $dense --optimizer adam --lr 0.001 --loss symba"
+  "ff-greedy|--preset quick $dense --train-mode greedy --epochs 1"
+  "ff-minssq|--preset quick $dense --goodness min-ssq --goodness-power 1 --peer-lambda 0"
+  "ff-recurrent|--preset recurrent-quick $dense"
+  "ff-recurrent-lateral|--preset recurrent-quick $dense --lateral"
+  "ff-unsupervised|--preset unsupervised-quick $dense"
+  "ff-grid|--preset unsupervised-local-quick --train-subset 1000"
+  "ff-lc|--preset cifar-ff-2-quick --train-subset 300"
+  "bp-dense|--preset quick --algo bp $dense"
+  "bp-lc|--preset cifar-bp-2-quick --train-subset 300"
+)
+for entry in "${configs[@]}"; do
+  name=${entry%%|*}; args=${entry#*|}
+  rm -rf "$out/$name"
+  (cd "$tree" && timeout 900 npx tsx src/cli/main.ts train $args $small --out "$out/$name" > "$out/$name.log" 2>&1) || { echo "FAILED $name (see $out/$name.log)"; continue; }
+  (cd "$here" && npx tsx scripts/run-fingerprint.ts "$out/$name") | sed "s#$out/##"
+done

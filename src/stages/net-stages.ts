@@ -1,0 +1,145 @@
+// The stages of a feed-forward net that are not learned (SPEC §7) — a black box between two
+// hidden layers, the analog chip the hidden layers run on — built once from the run's config
+// and run by FF (ff/ff-net.ts) and backprop (bp/bp-net.ts) alike: the net description both
+// algorithms share. Learning stays with each algorithm's layers; these stages only compute.
+// They also keep the counters that make their noise reproducible: training steps (drift) and
+// passes (noise), saved in checkpoints so a resumed run continues the same streams.
+import type { Engine, Mat } from '../engine/engine.js';
+import type { RunConfig } from '../train/run-config.js';
+import { AnalogDevice, isAnalog } from './analog-device.js';
+import { BlackBox } from './black-box.js';
+import { seedFor } from './stage-seed.js';
+
+/** Checkpoints from before stages existed: no box, an ideal chip. */
+export const BEFORE_STAGES = {
+  boxAfter: 0,
+  boxDrift: 0,
+  device: 1,
+  analogVariation: 0,
+  analogGain: 0,
+  analogMulNoise: 0,
+  analogAddNoise: 0,
+  analogWeightNoise: 0,
+  analogDrift: 0,
+} as const;
+
+/** What a checkpoint's state records of the stages. */
+export interface StageCounters {
+  steps: number;
+  passes: number;
+  /** The chip the device factors were saved from. */
+  device: number;
+}
+
+export class NetStages {
+  readonly box: BlackBox | null;
+  readonly device: AnalogDevice | null;
+  /** Training steps so far (drift streams). */
+  steps = 0;
+  /** Training passes so far (noise streams). */
+  passes = 0;
+  /** Inference passes since the last `beginInference` (their own streams: predictions do not move training's). */
+  private inferencePasses = 0;
+  private inferring = false;
+  private readonly cfgDevice: number;
+  private readonly trainSeed: number;
+  private readonly inferSeed: number;
+
+  constructor(
+    readonly engine: Engine,
+    cfg: RunConfig,
+    /** Widths of the hidden layers and the input size. */
+    inputSize: number,
+  ) {
+    const L = cfg.layers.length;
+    const analog = isAnalog(cfg);
+    if (cfg.boxAfter > 0 || analog) {
+      const what = cfg.boxAfter > 0 ? '--box-after' : 'an analog device';
+      if (cfg.connectivity !== 'dense') throw new Error(`${what} needs dense hidden layers (got --connectivity ${cfg.connectivity})`);
+      if ((cfg as { architecture?: string }).architecture === 'recurrent') throw new Error(`${what} needs a feed-forward net (the recurrent net has no single bottom-up order)`);
+    }
+    if (cfg.boxAfter > 0 && cfg.boxAfter >= L) throw new Error(`--box-after must be in 1..${L - 1} (a box between two hidden layers of the ${L}), got ${cfg.boxAfter}`);
+    if (cfg.boxDrift > 0 && cfg.boxAfter === 0) throw new Error('--box-drift needs a box (--box-after)');
+    this.box = cfg.boxAfter > 0 ? new BlackBox(engine, cfg.layers[cfg.boxAfter - 1], cfg.boxAfter, cfg.boxDrift, seedFor(cfg.seed, 'box'), seedFor(cfg.seed, 'box-drift')) : null;
+    const fanIns = [inputSize, ...cfg.layers.slice(0, -1)];
+    this.device = analog ? new AnalogDevice(engine, cfg, cfg.layers.map((w, l) => ({ rows: fanIns[l], cols: w }))) : null;
+    this.cfgDevice = cfg.device;
+    this.trainSeed = seedFor(cfg.seed, 'train-passes');
+    this.inferSeed = seedFor(cfg.seed, 'inference-passes');
+  }
+
+  /** Whether any stage is present (an ideal net skips every call below). */
+  get any(): boolean {
+    return this.box !== null || this.device !== null;
+  }
+
+  /** 0-based hidden layer after which the box sits, or −1. */
+  get boxAfter(): number {
+    return this.box ? this.box.after - 1 : -1;
+  }
+
+  /** Predictions from here on use inference streams, restarted: the same images give the same answer. */
+  beginInference(): void {
+    this.inferring = true;
+    this.inferencePasses = 0;
+  }
+
+  endInference(): void {
+    this.inferring = false;
+  }
+
+  /** A new forward pass: its number in the current stream (training or inference). */
+  beginPass(): number {
+    return this.inferring ? this.inferencePasses++ : this.passes++;
+  }
+
+  /** The weights hidden layer l applies in pass `pass`: `w` itself on an ideal chip. */
+  weights(l: number, w: Mat, pass: number): Mat {
+    return this.device ? this.device.weights(l, w, pass, this.passSeed) : w;
+  }
+
+  /** Pass noise on hidden layer l's total inputs (before bias and ReLU), in place. */
+  noise(l: number, z: Mat, pass: number): void {
+    this.device?.noise(l, z, pass, this.passSeed);
+  }
+
+  /** After a training step: the box and the chip drift. */
+  endStep(): void {
+    this.box?.driftAfter(this.steps);
+    this.device?.driftAfter(this.steps);
+    this.steps++;
+  }
+
+  private get passSeed(): number {
+    return this.inferring ? this.inferSeed : this.trainSeed;
+  }
+
+  counters(): StageCounters {
+    return { steps: this.steps, passes: this.passes, device: this.cfgDevice };
+  }
+
+  /** The box's and the chip's state as checkpoint tensors. */
+  async saveTensors(tensors: Map<string, { shape: number[]; data: Float32Array }>): Promise<void> {
+    if (this.box) tensors.set('box.matrix', { shape: [this.box.width, this.box.width], data: await this.box.saveState() });
+    if (this.device) {
+      const shapes = this.device.shapes;
+      (await this.device.saveState()).forEach((data, l) => tensors.set(`device.layer${l + 1}.factor`, { shape: [shapes[l].rows, shapes[l].cols], data }));
+    }
+  }
+
+  /**
+   * Restore from a checkpoint's tensors and state.stages (absent in runs without stages). A
+   * config naming another chip than the one saved runs the same weights on that chip, fresh.
+   */
+  load(tensor: (name: string, rows: number, cols: number) => Float32Array, counters: unknown): void {
+    if (!this.any) return;
+    const c = counters as Partial<StageCounters> | undefined;
+    if (!c || !Number.isSafeInteger(c.steps) || !Number.isSafeInteger(c.passes) || c.steps! < 0 || c.passes! < 0) {
+      throw new Error('state.stages is missing or invalid (expected {steps, passes})');
+    }
+    this.steps = c.steps!;
+    this.passes = c.passes!;
+    if (this.box) this.box.loadState(tensor('box.matrix', this.box.width, this.box.width));
+    if (this.device && c.device === this.cfgDevice) this.device.loadState(this.device.shapes.map((s, l) => tensor(`device.layer${l + 1}.factor`, s.rows, s.cols)));
+  }
+}
