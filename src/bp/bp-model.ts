@@ -75,11 +75,13 @@ export class BPModel implements TrainableModel {
 
   async endEpoch(): Promise<Record<string, number | number[]>> {
     const n = Math.max(1, this.cases);
-    const out = {
+    const out: Record<string, number | number[]> = {
       trainLoss: this.lossSum / n,
       trainError: this.errors / n,
       weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
     };
+    // How well a learned twin of the black box fits it (on the epoch's last minibatch).
+    if (this.net.boxModelError !== null) out.boxModelError = this.net.boxModelError;
     this.cases = 0;
     this.lossSum = 0;
     this.errors = 0;

@@ -62,6 +62,8 @@ export class BPNet {
   readonly stages: NetStages;
   /** With a black box: what backprop uses for its backward. */
   readonly boxModel: BoxModel | null;
+  /** A learned box model's relative error ‖ŷ − y‖/‖y‖ on the last training minibatch. */
+  boxModelError: number | null = null;
   private readonly workspaces = new Map<number, BPWorkspace>();
 
   constructor(
@@ -186,7 +188,10 @@ export class BPNet {
     const L = this.numHidden;
     const v = (m: Mat) => e.rowView(m, 0, count);
     this.forward(ws, images, count);
-    if (this.boxModel) this.boxModel.observe(v(ws.h[this.stages.boxAfter]), v(ws.boxOut!), this.cfg.boxModelLr);
+    if (this.boxModel) {
+      const fit = await this.boxModel.observe(v(ws.h[this.stages.boxAfter]), v(ws.boxOut!), this.cfg.boxModelLr);
+      if (fit !== null) this.boxModelError = fit;
+    }
 
     // δ_L = p − onehot(y), the descent gradient of cross-entropy w.r.t. the logits.
     const oh = ws.hostOnehot.subarray(0, count * N);

@@ -30,7 +30,7 @@ export const BP_DEFAULTS: BPConfig = {
   optimizer: 'momentum',
   inputNorm: 'none',
   boxModel: 'oracle',
-  boxModelLr: 0.1,
+  boxModelLr: 1,
 };
 
 export const BP_OPTION_SPECS: Record<keyof Omit<BPConfig, 'algo'>, OptionSpec> = {
@@ -38,5 +38,5 @@ export const BP_OPTION_SPECS: Record<keyof Omit<BPConfig, 'algo'>, OptionSpec> =
   optimizer: { kind: 'enum', values: ['smooth', 'adam', 'momentum'], help: "momentum (SGD), smooth (Hinton's smoothed gradient), adam" },
   inputNorm: { kind: 'enum', values: ['none', 'rms'], help: 'plain pixels, or each image divided by its RMS (as FF does)' },
   boxModel: { kind: 'enum', values: ['oracle', 'identity', 'stale', 'learned'], help: "black box: backprop through its true derivative (oracle), the identity, the matrix as it was at the start (stale), or a model of it learned online (learned)" },
-  boxModelLr: { kind: 'number', min: 0, max: 100, help: 'learning rate of the learned box model' },
+  boxModelLr: { kind: 'number', min: 0, max: 2, help: 'step of the learned box model toward its least-squares fit (1: all the way)' },
 };

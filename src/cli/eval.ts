@@ -17,9 +17,12 @@ export function registerEvalCommand(program: Command): void {
     .option('--split <split>', 'test, valid or train', 'test')
     .option('--limit <n>', 'only the first N images of the split')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
-    .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string }) => {
+    .option('--device <n>', 'analog runs: run the learned weights on simulated chip N (another chip of the same kind)')
+    .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string; device?: string }) => {
       if (!SPLITS.includes(o.split as (typeof SPLITS)[number])) throw new Error(`--split must be one of ${SPLITS.join(', ')}, got '${o.split}'`);
-      const { model, config, shape, warnings } = loadRun(getEngine(), dir);
+      const device = o.device === undefined ? undefined : Number(o.device);
+      if (device !== undefined && (!/^\d+$/.test(o.device!.trim()) || device < 1 || device > 2 ** 32 - 1)) throw new Error(`--device must be an integer in [1, 4294967295], got '${o.device}'`);
+      const { model, config, shape, warnings } = loadRun(getEngine(), dir, { device });
       const k = parseShortlistK(o.k, shape.numClasses);
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
       const mode = o.mode ?? model.classifiers[0];

@@ -36,6 +36,7 @@ export function formatEpochLine(m: EpochMetrics, total: number): string {
   if (typeof m.softmaxLoss === 'number') parts.push(`softmax-loss ${m.softmaxLoss.toFixed(4)}`);
   if (typeof m.probeLoss === 'number') parts.push(`probe-loss ${m.probeLoss.toFixed(4)}`);
   if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);
+  if (typeof m.boxModelError === 'number') parts.push(`box-twin-error ${pct(m.boxModelError)}`);
   if (m.valid) parts.push(`valid ${Object.entries(m.valid).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}`);
   parts.push(`${m.seconds.toFixed(1)} s`);
   const line = parts.join('  ');

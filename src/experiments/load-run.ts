@@ -4,6 +4,8 @@ import type { InputShape } from '../train/run-config.js';
 import { algorithmNames, getAlgorithm } from './algorithms.js';
 import { checkpointWarnings, loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import type { TrainableModel } from '../train/model.js';
+import { isAnalog, type AnalogSettings } from '../stages/analog-device.js';
+import { BEFORE_STAGES } from '../stages/net-stages.js';
 
 export interface LoadedRun {
   model: TrainableModel;
@@ -15,8 +17,16 @@ export interface LoadedRun {
   warnings: string[];
 }
 
-export function loadRun(engine: Engine, dir: string): LoadedRun {
-  return rebuildRun(engine, loadCheckpoint(dir));
+export interface LoadOptions {
+  /** Run the learned weights on this simulated chip instead of the one they were trained on. */
+  device?: number;
+}
+
+export function loadRun(engine: Engine, dir: string, o: LoadOptions = {}): LoadedRun {
+  const ck = loadCheckpoint(dir);
+  if (o.device === undefined) return rebuildRun(engine, ck);
+  if (!isAnalog({ ...BEFORE_STAGES, ...ck.config } as unknown as AnalogSettings)) throw new Error(`--device: ${dir} was not trained on a simulated analog chip (no --analog-* options)`);
+  return rebuildRun(engine, { ...ck, config: { ...ck.config, device: o.device } });
 }
 
 /** The model of a decoded checkpoint (the in-memory half of loadRun). */

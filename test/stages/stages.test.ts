@@ -16,6 +16,9 @@ import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
 import { BlackBox } from '../../src/stages/black-box.js';
+import { boxModelFor } from '../../src/bp/box-model.js';
+import { Rng } from '../../src/engine/rng.js';
+import { testSeed } from '../helpers/seed.js';
 import { NetStages } from '../../src/stages/net-stages.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { RUN_DEFAULTS } from '../../src/train/run-config.js';
@@ -160,4 +163,37 @@ test('stages refuse nets they cannot sit in, in one line', () => {
   assert.throws(() => new FFModel(engine, { ...FF_DEFAULTS, layers: [20, 20], boxDrift: 0.1 }, SHAPE), (e) => oneLine(e, /--box-drift needs a box/));
   assert.throws(() => new FFModel(engine, { ...FF_DEFAULTS, layers: [20, 20], architecture: 'recurrent', labelInput: 'auto', boxAfter: 1 }, SHAPE), (e) => oneLine(e, /feed-forward/));
   assert.throws(() => new BPModel(engine, { ...BP_DEFAULTS, layers: [64, 36], analogGain: 0.1, connectivity: 'grid', grid: '10/6/4,2/1/4' }, SHAPE), (e) => oneLine(e, /dense/));
+});
+
+test("backprop's learned twin of a box fits it (relative error < 20 % after 600 minibatches; 11.4–11.9 % over 5 seeds, a plain gradient fit stays near 40 %)", async () => {
+  const engine = getEngine();
+  const w = 60;
+  const rows = 50;
+  const box = new BlackBox(engine, w, 1, 0, 7, 8);
+  const rng = new Rng(testSeed(3));
+  const twin = boxModelFor('learned', box, engine, () => rng.normal());
+  const x = engine.zeros(rows, w);
+  const y = engine.zeros(rows, w);
+  // Correlated non-negative inputs, as hidden activities are.
+  const basis = rng.fillNormal(new Float32Array(15 * w), 1);
+  let first = 0;
+  let last = 0;
+  for (let step = 0; step < 600; step++) {
+    const h = new Float32Array(rows * w);
+    for (let i = 0; i < rows; i++) {
+      const c = rng.fillNormal(new Float32Array(15), 1);
+      for (let j = 0; j < w; j++) {
+        let s = 0.3 * rng.normal();
+        for (let k = 0; k < 15; k++) s += c[k] * basis[k * w + j];
+        h[i * w + j] = Math.max(0, s);
+      }
+    }
+    engine.write(x, h);
+    box.forward(x, y);
+    const err = (await twin.observe(x, y, 1))!;
+    if (step === 0) first = err;
+    last = err;
+  }
+  assert.ok(first > 0.5, `a random twin starts far off (${first})`);
+  assert.ok(last < 0.2, `the twin's relative error after 600 minibatches: ${last}`);
 });
