@@ -24,6 +24,7 @@ import { runToFinish } from './compare-run.js';
 
 interface ExperimentOptions {
   quick: boolean;
+  dataset?: string;
   out?: string;
   dataDir?: string;
   progress: boolean;
@@ -52,11 +53,16 @@ export function registerExperimentCommand(program: Command): void {
     .description(`FF vs backprop on hardware-like nets (SPEC §7): ${Object.keys(STAGE_EXPERIMENTS).join(' or ')}`)
     .argument('<name>', Object.keys(STAGE_EXPERIMENTS).join(' or '))
     .option('--quick', 'the small, short variant (minutes)', false)
+    .option('--dataset <name>', 'mnist (default) or fashion-mnist')
     .option('--out <dir>', 'directory for the member runs and the table (default runs/experiment-<name>[-quick])')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .option('--no-progress', 'no progress bar')
     .action(async (name: string, o: ExperimentOptions) => {
-      await runStageExperiment(getStageExperiment(name, o.quick), o);
+      const x = getStageExperiment(name, o.quick);
+      if (o.dataset !== undefined && !['mnist', 'fashion-mnist'].includes(o.dataset)) throw new Error(`--dataset must be mnist or fashion-mnist, got '${o.dataset}'`);
+      const data = o.dataset ?? 'mnist';
+      const named = data === 'mnist' ? x : { ...x, name: `${x.name}-${data}`, description: x.description.replace(/^MNIST/, data === 'fashion-mnist' ? 'Fashion-MNIST' : data), base: { ...x.base, dataset: data } };
+      await runStageExperiment(named, o);
     });
 }
 
