@@ -168,10 +168,10 @@ export class BPNet {
       const y = k < L ? v(ws.h[k]) : v(ws.out);
       const g = this.local[k];
       // Hidden layers on an analog chip apply their weights as the chip distorts them; the output layer is a digital readout.
-      const w = st.any && k < L ? st.weights(k, this.weights[k].value, pass) : this.weights[k].value;
+      const w = k < L ? st.weights(k, this.weights[k].value, pass) : this.weights[k].value;
       if (g) e.localForward(this.layerInput(ws, k, count), w, y, g);
       else e.gemm(this.layerInput(ws, k, count), w, y);
-      if (st.any && k < L) st.noise(k, y, pass);
+      if (k < L) st.noise(k, y, pass);
       e.addBias(y, this.biases[k].value, k < L);
       if (k === st.boxAfter) st.box!.forward(y, v(ws.boxOut!));
     }

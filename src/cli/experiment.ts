@@ -11,8 +11,9 @@ import { loadDataset } from '../data/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../experiments/algorithms.js';
+import { loadRun } from '../experiments/load-run.js';
+import { isAnalog, type AnalogSettings } from '../stages/analog-device.js';
 import { getStageExperiment, STAGE_EXPERIMENTS, type StageExperiment, type StageMember } from '../experiments/stage-experiments.js';
-import { readCheckpoint } from '../train/checkpoint-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { readMetricsLog } from '../train/metrics-log.js';
 import type { TrainableModel } from '../train/model.js';
@@ -88,11 +89,10 @@ async function runInDir(x: StageExperiment, o: ExperimentOptions, dir: string, e
     const test: Record<string, number> = {};
     for (const mode of MODES[m.algo]) test[mode] = (await evaluate(run.model, data.test, data.numClasses, mode)).errorRate;
     const testOnDevice: Record<string, Record<string, number>> = {};
-    if (x.evalDevices.length && Number(config.analogVariation ?? 0) + Number(config.analogGain ?? 0) > 0) {
+    if (x.evalDevices.length && isAnalog(config as unknown as AnalogSettings)) {
       for (const device of x.evalDevices) {
-        // The same weights on another chip: the checkpoint rebuilt with that chip's number.
-        const ck = readCheckpoint(run.store);
-        const onChip = device === config.device ? run.model : algo.fromCheckpoint(engine, { ...ck, config: { ...ck.config, device } });
+        // The same weights on another chip (as `ff eval --device`).
+        const onChip = device === config.device ? run.model : loadRun(engine, run.store.location, { device }).model;
         testOnDevice[device] = {};
         for (const mode of MODES[m.algo]) testOnDevice[device][mode] = (await evaluate(onChip, data.test, data.numClasses, mode)).errorRate;
       }

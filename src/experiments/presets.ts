@@ -2,6 +2,7 @@
 // `ff train --preset NAME --option value` applies the preset, then the options.
 import type { BPConfig } from '../bp/config.js';
 import type { FFConfig } from '../ff/config.js';
+import { STAGE_KEYS } from '../stages/net-stages.js';
 
 export interface Preset {
   description: string;
@@ -176,7 +177,7 @@ export function getPreset(name: string): Preset {
 const SHARED_WITH_FF = [
   'dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'trainOnAll', 'center', 'evalEvery', 'evalSubset',
   'trainSubset', 'connectivity', 'window', 'mapChannels', 'grid',
-  'boxAfter', 'boxDrift', 'device', 'analogVariation', 'analogGain', 'analogMulNoise', 'analogAddNoise', 'analogWeightNoise', 'analogDrift',
+  ...STAGE_KEYS,
 ] as const;
 
 /** The preset's BP overrides: its `bp` part, with the shared keys it lacks taken from `ff`. */

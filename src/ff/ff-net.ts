@@ -237,10 +237,10 @@ export class FFNet {
       const layer = this.layers[l];
       const bottomUp = layer.connections[0];
       // On an analog chip the layer applies its weights as the chip distorts them (none: the weights).
-      layer.project(bottomUp, v(this.below(ws, l)), y, 0, st.any ? st.weights(l, bottomUp.weight.value, pass) : undefined);
+      layer.project(bottomUp, v(this.below(ws, l)), y, 0, st.weights(l, bottomUp.weight.value, pass));
       // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
       if (!this.recurrent && l === 0 && this.separateLabel) layer.project(layer.connection('label')!, v(ws.label!), y, 1);
-      if (st.any) st.noise(l, y, pass);
+      st.noise(l, y, pass);
       e.addBias(y, this.layers[l].bias.value, true);
       if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.

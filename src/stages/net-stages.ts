@@ -5,23 +5,16 @@
 // They also keep the counters that make their noise reproducible: training steps (drift) and
 // passes (noise), saved in checkpoints so a resumed run continues the same streams.
 import type { Engine, Mat } from '../engine/engine.js';
-import type { RunConfig } from '../train/run-config.js';
+import { RUN_DEFAULTS, type RunConfig } from '../train/run-config.js';
 import { AnalogDevice, isAnalog } from './analog-device.js';
 import { BlackBox } from './black-box.js';
 import { seedFor } from './stage-seed.js';
 
-/** Checkpoints from before stages existed: no box, an ideal chip. */
-export const BEFORE_STAGES = {
-  boxAfter: 0,
-  boxDrift: 0,
-  device: 1,
-  analogVariation: 0,
-  analogGain: 0,
-  analogMulNoise: 0,
-  analogAddNoise: 0,
-  analogWeightNoise: 0,
-  analogDrift: 0,
-} as const;
+/** The run options that describe the stages (shared by FF and BP presets). */
+export const STAGE_KEYS = ['boxAfter', 'boxDrift', 'device', 'analogVariation', 'analogGain', 'analogMulNoise', 'analogAddNoise', 'analogWeightNoise', 'analogDrift'] as const;
+
+/** Checkpoints from before stages existed: the defaults, which are no box and an ideal chip. */
+export const BEFORE_STAGES: Pick<RunConfig, (typeof STAGE_KEYS)[number]> = Object.fromEntries(STAGE_KEYS.map((k) => [k, RUN_DEFAULTS[k]])) as Pick<RunConfig, (typeof STAGE_KEYS)[number]>;
 
 /** What a checkpoint's state records of the stages. */
 export interface StageCounters {
