@@ -28,12 +28,17 @@ import type { Engine, GemmOptions, Mat } from '../src/engine/engine.js';
 import { getEngine } from '../src/engine/select.js';
 import { Rng } from '../src/engine/rng.js';
 import { Param } from '../src/train/optimizer.js';
+import type { LocalGeometry } from '../src/engine/local-geometry.js';
+import { getPreset } from '../src/experiments/presets.js';
 import { train } from '../src/train/trainer.js';
 
 type Category = 'products' | 'elementwise' | 'optimizer' | 'transfers';
 
 const CATEGORY: Record<string, Category> = {
   gemm: 'products',
+  localForward: 'products',
+  localWeightGrad: 'products',
+  localInputGrad: 'products',
   addBias: 'elementwise',
   rowPowerSum: 'elementwise',
   normalizeRows: 'elementwise',
@@ -110,6 +115,11 @@ function profiled(e: Engine, current: () => Profile): Engine {
         const dt = performance.now() - t0;
         p.ms.set(name, (p.ms.get(name) ?? 0) + dt);
         p.calls.set(name, (p.calls.get(name) ?? 0) + 1);
+        if (name === 'localForward' || name === 'localWeightGrad' || name === 'localInputGrad') {
+          // Useful work of a locally-connected product: 2·rows·(units)·(K²·C_in).
+          const g = args[3] as LocalGeometry;
+          p.flops += 2 * (args[0] as Mat).rows * g.height * g.width * g.outChannels * g.window * g.window * g.inChannels;
+        }
         if (name === 'gemm') {
           const s = gemmShape(args[0] as Mat, args[1] as Mat, args[3] as GemmOptions | undefined);
           p.flops += 2 * s.m * s.n * s.k;
@@ -201,7 +211,8 @@ export async function runProfile(args: string[]): Promise<void> {
     Param.prototype.stepColSum = k === 0 ? fusedColSum : unfusedColSum;
   };
 
-  const data = await loadDataset('mnist');
+  // The preset's own dataset (MNIST unless it says otherwise, e.g. the CIFAR presets).
+  const data = await loadDataset(getPreset(preset).ff.dataset ?? 'mnist');
   const probe = createFF({ preset, engine: base, evalEvery: 0 }, data);
   const B = probe.cfg.batchSize;
   const total = warmup + batches;
@@ -269,7 +280,7 @@ export async function runProfile(args: string[]): Promise<void> {
     const pct = (ms: number) => ((100 * ms) / wall).toFixed(1).padStart(5);
     const lines = [
       `FF epoch profile [${side.name}]: preset ${preset} (${model.cfg.layers.join('-')}, B=${B}), ${n} timed minibatches${ab ? ` (blocks of ${BLOCK}, alternating)` : ''} after ${warmup} warm-up, ${base.name} engine`,
-      `  wall ${(wall / 1000).toFixed(2)} s = ${per(wall)} ms/minibatch (median ${median(batchMs).toFixed(2)} ms); a ${Math.ceil(50000 / B)}-minibatch epoch at this rate ≈ ${(((wall / n) * Math.ceil(50000 / B)) / 1000).toFixed(1)} s`,
+      `  wall ${(wall / 1000).toFixed(2)} s = ${per(wall)} ms/minibatch (median ${median(batchMs).toFixed(2)} ms); a ${Math.ceil(data.train.count / B)}-minibatch epoch (${data.train.count} images) at this rate ≈ ${(((wall / n) * Math.ceil(data.train.count / B)) / 1000).toFixed(1)} s`,
       `  category        ms/minibatch   % of wall`,
       ...(['products', 'elementwise', 'optimizer', 'transfers', 'js'] as const).map((c) => `  ${c.padEnd(14)} ${per(cats[c])}      ${pct(cats[c])}`),
       `  per engine call:`,

@@ -5,6 +5,8 @@
 // coefficients and peer push, the weight gradient straight into the smoothed state, the update.
 // GFLOP/s count useful work only: 2·rows·units·(K²·C_in) per product, 2 products per step
 // (forward and weight gradient); the dense layer's GFLOP/s count its own 2·rows·3072² too.
+// Printed per batch size: the LC step, the dense step in the same run, their ratio (issue 20's
+// target: ≥ 0.5), and PyTorch's LC step (bench/lc_step_torch.py) when python3-torch imports.
 import { performance } from 'node:perf_hooks';
 
 import type { Engine } from '../src/engine/engine.js';
@@ -14,6 +16,12 @@ import { Rng } from '../src/engine/rng.js';
 import { FF_DEFAULTS } from '../src/ff/config.js';
 import { FFLayer } from '../src/ff/ff-layer.js';
 import { NORM_EPS } from '../src/ff/ff-net.js';
+import type { NativeEngine } from '../src/engine/native-backend.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TorchServer, torchImportable } from './torch-server.js';
+
+const TORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lc_step_torch.py');
 
 const PAPER: LocalGeometry = { height: 32, width: 32, inChannels: 3, outChannels: 3, window: 11 };
 
@@ -48,19 +56,49 @@ async function stepTimes(e: Engine, B: number, local: boolean, reps: number): Pr
   return ms;
 }
 
+/** PyTorch's LC step (bench/lc_step_torch.py) per batch size, or why it was skipped. */
+async function torchTimes(Bs: number[], reps: number): Promise<{ ms: Map<number, number[]>; note: string }> {
+  const ms = new Map<number, number[]>();
+  if (process.argv.includes('--no-torch')) return { ms, note: 'PyTorch skipped (--no-torch)' };
+  const t = torchImportable();
+  if (!t.ok) return { ms, note: `PyTorch skipped: ${t.why}` };
+  const server = new TorchServer('lc', TORCH_SCRIPT, [], { OMP_WAIT_POLICY: 'PASSIVE' });
+  try {
+    const info = await server.call<{ torch: string; threads: number }>({ cmd: 'info' });
+    const { height: H, width: W, inChannels: Ci, outChannels: Co, window: K } = PAPER;
+    for (const B of Bs) {
+      await server.call({ cmd: 'setup', B, H, W, Ci, Co, K, seed: 1 });
+      ms.set(B, (await server.call<{ ms: number[] }>({ cmd: 'step', reps, warmup: 1 })).ms.sort((a, b) => a - b));
+    }
+    return { ms, note: `PyTorch ${info.torch}, ${info.threads} threads: unfold + batched matmuls (bench/lc_step_torch.py)` };
+  } finally {
+    await server.close();
+  }
+}
+
 export async function runLcBench(argv: string[]): Promise<void> {
   const reps = argv.includes('--quick') ? 2 : 5;
   const e = getEngine('native');
+  const addon = (e as NativeEngine).addon;
   const { height: H, width: W, inChannels: Ci, outChannels: Co, window: K } = PAPER;
-  console.log(`One FF layer step, native engine (${reps} timed steps each, best and median ms; rows = 2B)`);
-  console.log('| layer | B | best ms | median ms | GFLOP/s (best) |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const B of [100, 200]) {
-    for (const local of [true, false]) {
-      const ms = (await stepTimes(e, B, local, reps)).sort((a, b) => a - b);
-      const perProduct = local ? 2 * 2 * B * H * W * Co * K * K * Ci : 2 * 2 * B * 3072 * 3072;
-      const label = local ? `LC ${H}×${W}×${Ci}→${Co}, ${K}×${K}` : 'dense 3072→3072';
-      console.log(`| ${label} | ${B} | ${ms[0].toFixed(1)} | ${ms[ms.length >> 1].toFixed(1)} | ${((2 * perProduct) / ms[0] / 1e6).toFixed(1)} |`);
-    }
+  const Bs = [100, 200];
+  const torch = await torchTimes(Bs, reps);
+  console.log(`One FF layer step, native engine: LC kernels on ${addon.localIsa()} (FF_LC_ISA forces one), ${addon.blas} with ${addon.blasThreads()} threads, ` +
+    `${process.env.FF_KERNEL_THREADS ?? 'all'} kernel threads; ${reps} timed steps each, best and median ms; rows = 2B.`);
+  console.log(`torch: ${torch.note}`);
+  console.log('GFLOP/s count useful work: LC 2·rows·1024·363·3 per product (zero taps at the map edge counted, as in the unfolded PyTorch layer), dense 2·rows·3072² per product; 2 products per step.');
+  console.log('| B | LC best ms | LC median ms | LC GFLOP/s | dense 3072→3072 best ms | dense GFLOP/s | LC ÷ dense | PyTorch LC best ms | PyTorch LC GFLOP/s |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const B of Bs) {
+    const lc = (await stepTimes(e, B, true, reps)).sort((a, b) => a - b);
+    const dense = (await stepTimes(e, B, false, reps)).sort((a, b) => a - b);
+    const lcFlop = 2 * 2 * 2 * B * H * W * Co * K * K * Ci;
+    const denseFlop = 2 * 2 * 2 * B * 3072 * 3072;
+    const rate = (flop: number, ms: number) => flop / ms / 1e6;
+    const t = torch.ms.get(B);
+    console.log(
+      `| ${B} | ${lc[0].toFixed(1)} | ${lc[lc.length >> 1].toFixed(1)} | ${rate(lcFlop, lc[0]).toFixed(1)} | ${dense[0].toFixed(1)} | ${rate(denseFlop, dense[0]).toFixed(1)} | ` +
+        `${(rate(lcFlop, lc[0]) / rate(denseFlop, dense[0])).toFixed(2)} | ${t ? t[0].toFixed(1) : '—'} | ${t ? rate(lcFlop, t[0]).toFixed(1) : '—'} |`,
+    );
   }
 }

@@ -586,6 +586,7 @@ NAPI_MODULE_INIT() {
       {"localForward", ff_local_forward},
       {"localWeightGrad", ff_local_weight_grad},
       {"localInputGrad", ff_local_input_grad},
+      {"localIsa", ff_local_isa},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

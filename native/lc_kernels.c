@@ -1,13 +1,10 @@
-// Locally-connected layer kernels (see lc_kernels.h for the layout). Chosen by measurement
-// (docs/results.md, "Locally-connected layer"): direct loops, the innermost one along a map
-// row (px), where the weights of neighbouring units are contiguous — so one vector operation
-// serves several units, and no per-location small matrix product (which BLAS does badly at
-// 3 output columns) or 3072×3072 masked dense product is needed. The source map is copied
-// once into a buffer with K/2 zero columns on each side of every map row, so "zero outside
-// the map" costs no branches in the inner loops; rows outside the map are skipped.
-//
-// The hot loops are compiled for AVX-512, AVX2 and baseline x86-64 (GCC target_clones,
-// picked at load time), since the addon itself is built for baseline x86-64.
+// Locally-connected layer kernels (see lc_kernels.h for the layout). Forward and weight
+// gradient — the two products of FF's layer rule — run register tiles along map rows
+// (native/lc_tiles.h) in an instruction set chosen at run time (native/lc_isa.c); the input
+// gradient (backprop only) is a direct loop compiled for AVX-512, AVX2 and baseline x86-64
+// (GCC target_clones). The source map is copied once into a buffer with K/2 zero columns on
+// each side of every map row, so "zero outside the map" costs no branches in the inner
+// loops; rows outside the map are skipped.
 //
 // Threads (parallel.h): each kernel splits its work into contiguous ranges of outputs —
 // batch rows for forward and input gradient, map rows (py) for the weight gradient. Every
@@ -18,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lc_isa.h"
 #include "parallel.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
@@ -26,7 +24,7 @@
 #define LC_CLONES
 #endif
 
-// Rows handled together in forward and input-gradient passes: their accumulators
+// Rows handled together in input-gradient passes: their accumulators
 // (ROW_CHUNK × channels × W floats) stay in L1/L2 while one map row's weights stream past.
 #define ROW_CHUNK 32
 // Register blocks: ROW_BLOCK rows × MAX_LANES neighbouring units of a map row.
@@ -52,178 +50,168 @@ static void pad_columns(const float *src, size_t rows, size_t channels, size_t h
   for (size_t m = 0; m < rows * channels * h; m++) memcpy(dst + m * wp + r, src + m * w, w * sizeof(float));
 }
 
+// Copy `rows` maps of `channels` planes (H×W) into planes of H×(W + 2r) with r zero columns
+// on each side of every map row, each case followed by LC_SLACK zeros.
+static void pad_cases(const float *src, size_t rows, size_t channels, size_t h, size_t w, size_t r,
+                      float *dst) {
+  const size_t wp = w + 2 * r, cs = channels * h * wp + LC_SLACK;
+  memset(dst, 0, rows * cs * sizeof(float));
+  for (size_t i = 0; i < rows; i++)
+    for (size_t m = 0; m < channels * h; m++)
+      memcpy(dst + i * cs + m * wp + r, src + (i * channels * h + m) * w, w * sizeof(float));
+}
+
 // ---- forward ------------------------------------------------------------------------------
 
-// LANES units of one map row × NR rows, summed over every tap in registers:
-// out[k][px] = Σ_{ci,dy,dx} w[py,co,ci,dy,dx][px] · xpad[k][ci][py+dy−r][px+dx].
-// Inlined with constant NR/LANES for the common full block (no loop overhead, no aliasing
-// checks), with smaller ones at the edges.
-static inline __attribute__((always_inline)) void forward_block(
-    const lc_geom *g, size_t NR, size_t LANES, size_t py, size_t dy0, size_t dy1,
-    const float *wunit, const float *xunit, size_t xstride, float *out, size_t ostride) {
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, K = g->window;
-  const size_t Wp = W + 2 * (K / 2);
-  float acc[ROW_BLOCK][MAX_LANES] = {{0}};
-  for (size_t ci = 0; ci < Ci; ci++) {
-    for (size_t dy = dy0; dy < dy1; dy++) {
-      const float *wr = wunit + ((ci * K + dy) * K) * W;
-      const float *xr = xunit + (ci * H + py + dy - K / 2) * Wp;
-      for (size_t dx = 0; dx < K; dx++, wr += W, xr++) {
-        for (size_t k = 0; k < NR; k++)
-          for (size_t l = 0; l < LANES; l++) acc[k][l] += wr[l] * xr[k * xstride + l];
-      }
-    }
-  }
-  for (size_t k = 0; k < NR; k++)
-    for (size_t l = 0; l < LANES; l++) out[k * ostride + l] = acc[k][l];
-}
-
-// acc[k][co][py][px] for the nr rows of xpad (their LC outputs, before alpha and beta).
-LC_CLONES static void forward_chunk(const lc_geom *g, size_t nr, const float *xpad,
-                                    const float *w, float *acc) {
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t K = g->window, r = K / 2, Wp = W + 2 * r, xs = Ci * H * Wp, os = Co * H * W;
-  for (size_t py = 0; py < H; py++) {
-    const size_t dy0 = py < r ? r - py : 0, dy1 = H + r - py < K ? H + r - py : K;
-    for (size_t co = 0; co < Co; co++) {
-      const float *wunit = w + (((py * Co + co) * Ci) * K * K) * W;
-      for (size_t px = 0; px < W; px += MAX_LANES) {
-        const size_t lanes = W - px < MAX_LANES ? W - px : MAX_LANES;
-        for (size_t k = 0; k < nr; k += ROW_BLOCK) {
-          const size_t nb = nr - k < ROW_BLOCK ? nr - k : ROW_BLOCK;
-          const float *xunit = xpad + k * xs + px;
-          float *out = acc + k * os + (co * H + py) * W + px;
-          if (nb == ROW_BLOCK && lanes == MAX_LANES)
-            forward_block(g, ROW_BLOCK, MAX_LANES, py, dy0, dy1, wunit + px, xunit, xs, out, os);
-          else
-            forward_block(g, nb, lanes, py, dy0, dy1, wunit + px, xunit, xs, out, os);
-        }
-      }
-    }
-  }
-}
-
-// What every thread of a kernel reads (a, b: the two operands; out: its own rows of it).
 typedef struct {
   const lc_geom *g;
+  const lc_isa *isa;
   float alpha, beta;
-  const float *a, *b;
-  float *out;
+  const float *x, *w;
+  float *y;
   int failed;  // set (to 1) by a thread that ran out of memory
-} lc_job;
+} lc_forward_job;
 
-typedef void (*chunk_fn)(const lc_geom *g, size_t nr, const float *pad, const float *w, float *acc);
-
-// Batch rows [lo, hi) of out = alpha·f(a, b) + beta·out, in chunks of ROW_CHUNK rows: each
-// chunk of `a` (rows of in_ch channels) is padded, f sums it into acc (rows of out_ch
-// channels), and acc is scaled into out. Forward and input gradient differ only in f and in
-// which side has which channels.
-static void chunked_rows(lc_job *j, size_t lo, size_t hi, size_t in_ch, size_t out_ch, chunk_fn f) {
+// Batch rows [lo, hi) of y, in chunks of the ISA's row_chunk cases: pad, tile, scale.
+static void forward_rows(void *ctx, size_t lo, size_t hi) {
+  lc_forward_job *j = ctx;
   const lc_geom *g = j->g;
-  const size_t H = g->height, W = g->width, r = g->window / 2, Wp = W + 2 * r;
-  const size_t fin = in_ch * H * W, fout = out_ch * H * W;
-  float *pad = malloc(ROW_CHUNK * in_ch * H * Wp * sizeof(float));
-  float *acc = malloc(ROW_CHUNK * fout * sizeof(float));
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t r = g->window / 2, Wp = W + 2 * r, vl = j->isa->vl, Wv = (W + vl - 1) / vl * vl;
+  const size_t chunk = j->isa->row_chunk, xs = Ci * H * Wp + LC_SLACK, os = Co * H * Wv;
+  float *pad = calloc(chunk * xs, sizeof(float));
+  float *acc = malloc(chunk * os * sizeof(float));
   if (!pad || !acc) {
     free(pad);
     free(acc);
     __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
     return;
   }
-  for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
-    const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
-    pad_columns(j->a + i0 * fin, nr, in_ch, H, W, r, pad);
-    f(g, nr, pad, j->b, acc);
-    store_scaled(j->out + i0 * fout, acc, nr * fout, j->alpha, j->beta);
+  for (size_t i0 = lo; i0 < hi; i0 += chunk) {
+    const size_t nr = hi - i0 < chunk ? hi - i0 : chunk;
+    pad_cases(j->x + i0 * Ci * H * W, nr, Ci, H, W, r, pad);
+    // Whole tiles only: the few cases past nr (up to the tile's rows) are computed and ignored.
+    const size_t rb = j->isa->fwd_rows;
+    j->isa->forward_chunk(g, (nr + rb - 1) / rb * rb, pad, j->w, acc);
+    for (size_t i = 0; i < nr; i++)
+      for (size_t m = 0; m < Co * H; m++)
+        store_scaled(j->y + ((i0 + i) * Co * H + m) * W, acc + i * os + m * Wv, W, j->alpha, j->beta);
   }
   free(pad);
   free(acc);
 }
 
-// Batch rows [lo, hi) of y = alpha·LC(x, w) + beta·y.
-static void forward_rows(void *ctx, size_t lo, size_t hi) {
-  lc_job *j = ctx;
-  chunked_rows(j, lo, hi, j->g->in_channels, j->g->out_channels, forward_chunk);
+// Weights readable VL−1 floats past their end (the last vector of a map row whose width is
+// not a multiple of VL): `w` itself, or a padded copy in *copy (to be freed).
+static const float *readable_weights(const lc_geom *g, const lc_isa *isa, const float *w, float **copy) {
+  *copy = NULL;
+  if (g->width % isa->vl == 0) return w;
+  const size_t n = g->height * g->out_channels * g->in_channels * g->window * g->window * g->width;
+  *copy = calloc(n + isa->vl, sizeof(float));
+  if (*copy) memcpy(*copy, w, n * sizeof(float));
+  return *copy;
 }
 
 int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const float *w,
                float beta, float *y) {
-  lc_job j = {g, alpha, beta, x, w, y, 0};
-  ff_parallel_for(rows, ROW_BLOCK * 2, forward_rows, &j);
+  const lc_isa *isa = lc_select_isa();
+  float *copy;
+  const float *wr = readable_weights(g, isa, w, &copy);
+  if (!wr) return -1;
+  lc_forward_job j = {g, isa, alpha, beta, x, wr, y, 0};
+  ff_parallel_for(rows, isa->row_chunk / 2, forward_rows, &j);
+  free(copy);
   return j.failed ? -1 : 0;
 }
 
 // ---- weight gradient ----------------------------------------------------------------------
 
-// LANES units of one tap: out[px] = alpha·Σ_i dz[i][px]·xr[i][px] + beta·out[px]. (Measured:
-// one partial sum is faster here than interleaved ones or several taps per pass.)
-static inline __attribute__((always_inline)) void weight_grad_block(
-    size_t LANES, size_t rows, const float *xr, size_t xstride, const float *dz, size_t dstride,
-    float alpha, float beta, float *out) {
-  float acc[MAX_LANES] = {0};
-  for (size_t i = 0; i < rows; i++, xr += xstride, dz += dstride)
-    for (size_t l = 0; l < LANES; l++) acc[l] += dz[l] * xr[l];
-  store_scaled(out, acc, LANES, alpha, beta);
+// Cases per pass of the weight gradient: the padded source rows a map row reads (K rows ×
+// Ci planes × this many cases) stay in L2 while every tile of the map row sweeps them.
+#define WG_CHUNK 64
+
+typedef struct {
+  const lc_geom *g;
+  const lc_isa *isa;
+  size_t rows;
+  float alpha, beta;
+  const float *xpad, *dy;
+  float *dw;
+  int failed;
+} lc_weight_job;
+
+// Map rows [lo, hi): their weights are disjoint from every other map row's. Each weight is
+// summed over the cases in order 0, 1, …, rows−1 (WG_CHUNK at a time through `part`).
+static void weight_grad_range(void *ctx, size_t lo, size_t hi) {
+  lc_weight_job *j = ctx;
+  const lc_geom *g = j->g;
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t K = g->window, r = K / 2, vl = j->isa->vl, Wv = (W + vl - 1) / vl * vl;
+  const size_t taps = Co * Ci * K * K, dzs = Co * Wv;
+  float *part = malloc(taps * Wv * sizeof(float));
+  float *dz = calloc(WG_CHUNK * dzs + vl, sizeof(float));
+  if (!part || !dz) {
+    free(part);
+    free(dz);
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  for (size_t py = lo; py < hi; py++) {
+    memset(part, 0, taps * Wv * sizeof(float));
+    for (size_t i0 = 0; i0 < j->rows; i0 += WG_CHUNK) {
+      const size_t nr = j->rows - i0 < WG_CHUNK ? j->rows - i0 : WG_CHUNK;
+      // The cases' gradient rows at py, each channel Wv long (zero past W).
+      for (size_t i = 0; i < nr; i++)
+        for (size_t co = 0; co < Co; co++)
+          memcpy(dz + i * dzs + co * Wv, j->dy + (((i0 + i) * Co + co) * H + py) * W, W * sizeof(float));
+      j->isa->weight_grad_row(g, py, nr, dz, dzs, j->xpad + i0 * (Ci * H * (W + 2 * r) + LC_SLACK), part);
+    }
+    // Taps above or below the map were never summed: part is 0 there, and so is their gradient.
+    for (size_t t = 0; t < taps; t++)
+      store_scaled(j->dw + (py * taps + t) * W, part + t * Wv, W, j->alpha, j->beta);
+  }
+  free(part);
+  free(dz);
 }
 
-// dw[py,co,ci,dy,dx][px] = alpha·Σ_i dy[i][co][py][px] · xpad[i][ci][py+dy−r][px+dx] + beta·dw.
-// Map rows [py0, py1) only: their weights are disjoint from every other map row's.
-LC_CLONES static void weight_grad_rows(const lc_geom *g, size_t rows, float alpha,
-                                       const float *xpad, const float *dy, float beta, float *dw,
-                                       size_t py0, size_t py1) {
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t K = g->window, r = K / 2, Wp = W + 2 * r, xs = Ci * H * Wp, ds = Co * H * W;
-  const float zeros[MAX_LANES] = {0};
-  for (size_t py = py0; py < py1; py++) {
-    const size_t dy0 = py < r ? r - py : 0, dy1 = H + r - py < K ? H + r - py : K;
-    for (size_t co = 0; co < Co; co++) {
-      for (size_t ci = 0; ci < Ci; ci++) {
-        for (size_t ky = 0; ky < K; ky++) {
-          float *dwrow = dw + ((((py * Co + co) * Ci + ci) * K + ky) * K) * W;
-          for (size_t px = 0; px < W; px += MAX_LANES) {
-            const size_t lanes = W - px < MAX_LANES ? W - px : MAX_LANES;
-            if (ky < dy0 || ky >= dy1) {
-              // Taps above or below the map: no input ever reaches them.
-              for (size_t kx = 0; kx < K; kx++) store_scaled(dwrow + kx * W + px, zeros, lanes, alpha, beta);
-              continue;
-            }
-            const float *xr = xpad + (ci * H + py + ky - r) * Wp + px;
-            const float *dz = dy + (co * H + py) * W + px;
-            for (size_t kx = 0; kx < K; kx++) {
-              float *out = dwrow + kx * W + px;
-              if (lanes == MAX_LANES)
-                weight_grad_block(MAX_LANES, rows, xr + kx, xs, dz, ds, alpha, beta, out);
-              else
-                weight_grad_block(lanes, rows, xr + kx, xs, dz, ds, alpha, beta, out);
-            }
-          }
-        }
-      }
-    }
+// The calling thread's padded-source buffer, kept between calls: a fresh multi-megabyte
+// allocation per call costs page faults comparable to the product at small batches.
+static float *source_buffer(size_t floats) {
+  static __thread float *buf = NULL;
+  static __thread size_t cap = 0;
+  if (floats > cap) {
+    free(buf);
+    buf = malloc(floats * sizeof(float));
+    cap = buf ? floats : 0;
   }
+  return buf;
 }
 
 typedef struct {
-  lc_job job;  // a: the padded source, b: dy
-  size_t rows;
-} lc_weight_job;
+  const lc_geom *g;
+  const float *x;
+  float *xpad;
+} lc_pad_job;
 
-static void weight_grad_range(void *ctx, size_t lo, size_t hi) {
-  lc_weight_job *j = ctx;
-  weight_grad_rows(j->job.g, j->rows, j->job.alpha, j->job.a, j->job.b, j->job.beta, j->job.out, lo, hi);
+static void pad_range(void *ctx, size_t lo, size_t hi) {
+  lc_pad_job *j = ctx;
+  const lc_geom *g = j->g;
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, r = g->window / 2;
+  pad_cases(j->x + lo * Ci * H * W, hi - lo, Ci, H, W, r, j->xpad + lo * (Ci * H * (W + 2 * r) + LC_SLACK));
 }
 
 int lc_weight_grad(const lc_geom *g, size_t rows, float alpha, const float *x, const float *dy,
                    float beta, float *dw) {
   const size_t H = g->height, W = g->width, Ci = g->in_channels;
   const size_t r = g->window / 2, Wp = W + 2 * r;
-  float *xpad = malloc((rows ? rows : 1) * Ci * H * Wp * sizeof(float));
+  const lc_isa *isa = lc_select_isa();
+  float *xpad = source_buffer((rows ? rows : 1) * (Ci * H * Wp + LC_SLACK));
   if (!xpad) return -1;
-  pad_columns(x, rows, Ci, H, W, r, xpad);
-  lc_weight_job j = {{g, alpha, beta, xpad, dy, dw, 0}, rows};
+  lc_pad_job pj = {g, x, xpad};
+  ff_parallel_for(rows, 16, pad_range, &pj);
+  lc_weight_job j = {g, isa, rows, alpha, beta, xpad, dy, dw, 0};
   ff_parallel_for(H, 1, weight_grad_range, &j);
-  free(xpad);
-  return 0;
+  return j.failed ? -1 : 0;
 }
 
 // ---- input gradient -----------------------------------------------------------------------
@@ -277,10 +265,38 @@ LC_CLONES static void input_grad_chunk(const lc_geom *g, size_t nr, const float 
   }
 }
 
-// Batch rows [lo, hi) of dx = alpha·LCᵀ(dy, w) + beta·dx (b: the padded weights).
+// What every thread of the input gradient reads.
+typedef struct {
+  const lc_geom *g;
+  float alpha, beta;
+  const float *dy, *wpad;
+  float *dx;
+  int failed;  // set (to 1) by a thread that ran out of memory
+} lc_job;
+
+// Batch rows [lo, hi) of dx, in chunks of ROW_CHUNK rows: each chunk of dy is padded,
+// input_grad_chunk sums it into acc, and acc is scaled into dx.
 static void input_grad_rows(void *ctx, size_t lo, size_t hi) {
   lc_job *j = ctx;
-  chunked_rows(j, lo, hi, j->g->out_channels, j->g->in_channels, input_grad_chunk);
+  const lc_geom *g = j->g;
+  const size_t H = g->height, W = g->width, r = g->window / 2, Wp = W + 2 * r;
+  const size_t fin = g->out_channels * H * W, fout = g->in_channels * H * W;
+  float *pad = malloc(ROW_CHUNK * g->out_channels * H * Wp * sizeof(float));
+  float *acc = malloc(ROW_CHUNK * fout * sizeof(float));
+  if (!pad || !acc) {
+    free(pad);
+    free(acc);
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
+    const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
+    pad_columns(j->dy + i0 * fin, nr, g->out_channels, H, W, r, pad);
+    input_grad_chunk(g, nr, pad, j->wpad, acc);
+    store_scaled(j->dx + i0 * fout, acc, nr * fout, j->alpha, j->beta);
+  }
+  free(pad);
+  free(acc);
 }
 
 int lc_input_grad(const lc_geom *g, size_t rows, float alpha, const float *dy, const float *w,

@@ -6,6 +6,7 @@
 //   localInputGrad(dy, w, dx, …)   dx = LCᵀ(dy, w)
 #include "lc_napi.h"
 
+#include "lc_isa.h"
 #include "lc_kernels.h"
 
 enum lc_kind { LC_FORWARD, LC_WEIGHT_GRAD, LC_INPUT_GRAD };
@@ -69,4 +70,13 @@ napi_value ff_local_weight_grad(napi_env env, napi_callback_info info) {
 
 napi_value ff_local_input_grad(napi_env env, napi_callback_info info) {
   return lc_call(env, info, "localInputGrad", LC_INPUT_GRAD);
+}
+
+// localIsa(): the instruction set the LC kernels run on now ("avx512", "avx2" or "scalar";
+// FF_LC_ISA forces one the CPU has).
+napi_value ff_local_isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value name;
+  if (napi_create_string_utf8(env, lc_select_isa()->name, NAPI_AUTO_LENGTH, &name) != napi_ok) return NULL;
+  return name;
 }

@@ -8,5 +8,6 @@
 napi_value ff_local_forward(napi_env env, napi_callback_info info);
 napi_value ff_local_weight_grad(napi_env env, napi_callback_info info);
 napi_value ff_local_input_grad(napi_env env, napi_callback_info info);
+napi_value ff_local_isa(napi_env env, napi_callback_info info);
 
 #endif

@@ -40,6 +40,8 @@ export interface NativeAddon {
   localForward(x: F32, w: F32, y: F32, ...geometryAndScale: LocalArgs): void;
   localWeightGrad(x: F32, dy: F32, dw: F32, ...geometryAndScale: LocalArgs): void;
   localInputGrad(dy: F32, w: F32, dx: F32, ...geometryAndScale: LocalArgs): void;
+  /** The instruction set the LC forward and weight-gradient kernels use now (FF_LC_ISA forces one). */
+  localIsa(): 'avx512' | 'avx2' | 'scalar';
   addBias(x: F32, rows: number, cols: number, bias: F32, relu: boolean): void;
   rowPowerSum(x: F32, rows: number, cols: number, out: F32, power: 1 | 2): void;
   normalizeRows(x: F32, rows: number, cols: number, out: F32, mode: RowNorm, eps: number, sumSq: F32): void;
@@ -64,7 +66,7 @@ export interface NativeAddon {
 const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
   'softmaxRows', 'reluBackward', 'axpby', 'multiply', 'perturb', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
-  'localForward', 'localWeightGrad', 'localInputGrad',
+  'localForward', 'localWeightGrad', 'localInputGrad', 'localIsa',
 ] as const;
 
 /** The addon's 'no row sums wanted' (an empty array). */

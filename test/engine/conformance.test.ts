@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { Engine, LocalGeometry, Mat, RowNorm } from '../../src/engine/engine.js';
-import { localInputSize, localOutputSize, localTapInside, localWeightIndex, localWeightShape } from '../../src/engine/local-geometry.js';
+import { describeLocal, localInputSize, localOutputSize, localTapInside, localWeightIndex, localWeightShape } from '../../src/engine/local-geometry.js';
 import { denseFromLocal } from '../helpers/local-reference.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine, NativeEngine } from '../../src/engine/native-backend.js';
@@ -503,6 +503,8 @@ const LOCAL_CASES: { g: LocalGeometry; rows: number }[] = [
   { g: { height: 3, width: 19, inChannels: 1, outChannels: 2, window: 3 }, rows: 6 },
   { g: { height: 6, width: 5, inChannels: 2, outChannels: 1, window: 11 }, rows: 3 },
   { g: { height: 2, width: 2, inChannels: 1, outChannels: 1, window: 1 }, rows: 2 },
+  // Channel blocks of 3 + 2 and tap blocks of 6 + 6 + 1 (AVX-512) or 3 + 3 + 3 + 3 + 1 (AVX2).
+  { g: { height: 4, width: 18, inChannels: 2, outChannels: 5, window: 13 }, rows: 29 },
 ];
 const LOCAL_SCALARS: { alpha?: number; beta?: number; nanOut?: boolean }[] = [{}, { alpha: -0.7, beta: 0.4 }, { beta: 0, nanOut: true }];
 
@@ -924,6 +926,52 @@ conformance('shape mismatches throw one-line errors and leave every operand unto
   // A matrix that is not a CpuMat (another engine's handle) is refused too.
   const foreign: Mat = { rows: 3, cols: 5 };
   assert.throws(() => e.axpby(1, x, 1, foreign, x), /matrix belongs to a different engine/);
+});
+
+// ---- native only: the instruction sets of the LC kernels ------------------------------------
+
+// AVX-512, AVX2 and the scalar fallback sum every output in the same order with fused
+// multiply-adds: forcing any of them (FF_LC_ISA) must not change a bit. An ISA the CPU lacks
+// falls back to one it has, which the addon reports (localIsa).
+test('native: local kernels give the same bits on every instruction set (FF_LC_ISA)', async (t) => {
+  if (!(native.engine instanceof NativeEngine)) {
+    t.skip(`native engine unavailable: ${native.reason}`);
+    return;
+  }
+  const e = native.engine;
+  const rng = new Rng(7);
+  const saved = process.env.FF_LC_ISA;
+  const ran = new Map<string, Float32Array[]>();
+  try {
+    for (const { g, rows } of [LOCAL_CASES[1], LOCAL_CASES[3], LOCAL_CASES[LOCAL_CASES.length - 1], { g: { height: 8, width: 32, inChannels: 3, outChannels: 3, window: 7 }, rows: 30 }]) {
+      const fin = localInputSize(g);
+      const fout = localOutputSize(g);
+      const ws = localWeightShape(g);
+      const x = e.fromArray(randn(rng, rows * fin), rows, fin);
+      const dy = e.fromArray(randn(rng, rows * fout), rows, fout);
+      const w = e.fromArray(randn(rng, ws.rows * ws.cols), ws.rows, ws.cols);
+      const old = randn(rng, ws.rows * ws.cols);
+      for (const isa of ['scalar', 'avx2', 'avx512']) {
+        process.env.FF_LC_ISA = isa;
+        const used = e.addon.localIsa();
+        const y = e.zeros(rows, fout);
+        const dw = e.fromArray(old, ws.rows, ws.cols);
+        e.localForward(x, w, y, g);
+        e.localWeightGrad(x, dy, dw, g, { alpha: 0.3, beta: 0.9 });
+        const got = [await e.read(y), await e.read(dw)];
+        const first = ran.get(describeLocal(g));
+        if (!first) ran.set(describeLocal(g), got);
+        else {
+          assert.deepEqual(got[0], first[0], `localForward ${describeLocal(g)} on ${used} differs from scalar`);
+          assert.deepEqual(got[1], first[1], `localWeightGrad ${describeLocal(g)} on ${used} differs from scalar`);
+        }
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.FF_LC_ISA;
+    else process.env.FF_LC_ISA = saved;
+  }
+  assert.match(e.addon.localIsa(), /^(avx512|avx2|scalar)$/);
 });
 
 // ---- native only: the addon itself -----------------------------------------------------------
