@@ -1,4 +1,4 @@
-// The locally-connected tiles (native/lc_tiles.h) instantiated for AVX-512, AVX2 + FMA and a
+// The locally-connected tiles (native/lc_tiles.h: forward, input gradient, weight gradient) instantiated for AVX-512, AVX2 + FMA and a
 // portable scalar fallback, and the choice between them at run time: the addon is built for
 // baseline x86-64, and machines differ from one day to the next (AMD AVX2, Intel or AMD
 // AVX-512). FF_LC_ISA=avx512|avx2|scalar forces one (benchmarks, tests); a forced ISA the
@@ -97,10 +97,10 @@
 #endif
 
 static const lc_isa ISAS[] = {
-    {"scalar", 1, 24, FWD_ROWS_scalar, forward_chunk_scalar, weight_grad_row_scalar},
+    {"scalar", 1, 24, FWD_ROWS_scalar, forward_chunk_scalar, input_grad_chunk_scalar, weight_grad_row_scalar},
 #ifdef LC_X86
-    {"avx2", 8, 24, FWD_ROWS_avx2, forward_chunk_avx2, weight_grad_row_avx2},
-    {"avx512", 16, 24, FWD_ROWS_avx512, forward_chunk_avx512, weight_grad_row_avx512},
+    {"avx2", 8, 24, FWD_ROWS_avx2, forward_chunk_avx2, input_grad_chunk_avx2, weight_grad_row_avx2},
+    {"avx512", 16, 24, FWD_ROWS_avx512, forward_chunk_avx512, input_grad_chunk_avx512, weight_grad_row_avx512},
 #endif
 };
 

@@ -15,10 +15,13 @@ typedef struct {
   const char *name;  // "avx512", "avx2" or "scalar"
   size_t vl;         // floats per vector
   size_t row_chunk;  // cases per forward chunk: a multiple of fwd_rows
-  size_t fwd_rows;   // cases per forward tile (a chunk's cases are rounded up to a multiple)
+  size_t fwd_rows;   // cases per forward (and input-gradient) tile (a chunk's cases are rounded up to a multiple)
   // acc (case × Co × H × Wv) = LC outputs of nr cases of the padded chunk (nr: a multiple of
   // the tile's rows; cases past the real ones are computed and ignored).
   void (*forward_chunk)(const lc_geom *g, size_t nr, const float *xpad, const float *w, float *acc);
+  // acc (case × Ci × H × Wv) = input gradients of nr cases of the padded gradient chunk (nr: a
+  // multiple of fwd_rows), from weights padded with r zero columns per row.
+  void (*input_grad_chunk)(const lc_geom *g, size_t nr, const float *dzpad, const float *wpad, float *acc);
   // part += map row py's weight gradients from nr cases (see lc_tiles.h).
   void (*weight_grad_row)(const lc_geom *g, size_t py, size_t nr, const float *dz, size_t dzs,
                           const float *xpad, float *part);

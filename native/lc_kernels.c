@@ -1,8 +1,7 @@
-// Locally-connected layer kernels (see lc_kernels.h for the layout). Forward and weight
-// gradient — the two products of FF's layer rule — run register tiles along map rows
-// (native/lc_tiles.h) in an instruction set chosen at run time (native/lc_isa.c); the input
-// gradient (backprop only) is a direct loop compiled for AVX-512, AVX2 and baseline x86-64
-// (GCC target_clones). The source map is copied once into a buffer with K/2 zero columns on
+// Locally-connected layer kernels (see lc_kernels.h for the layout). Forward, weight gradient
+// (FF's layer rule and backprop) and input gradient (backprop) run register tiles along map
+// rows (native/lc_tiles.h) in an instruction set chosen at run time (native/lc_isa.c); this
+// file pads, splits the work over threads and scales the results. The source map is copied once into a buffer with K/2 zero columns on
 // each side of every map row, so "zero outside the map" costs no branches in the inner
 // loops; rows outside the map are skipped.
 //
@@ -17,19 +16,6 @@
 
 #include "lc_isa.h"
 #include "parallel.h"
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define LC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define LC_CLONES
-#endif
-
-// Rows handled together in input-gradient passes: their accumulators
-// (ROW_CHUNK × channels × W floats) stay in L1/L2 while one map row's weights stream past.
-#define ROW_CHUNK 32
-// Register blocks: ROW_BLOCK rows × MAX_LANES neighbouring units of a map row.
-#define ROW_BLOCK 4
-#define MAX_LANES 16
 
 // out[i] = alpha·acc[i] + beta·out[i]; beta = 0 overwrites (NaN in out vanishes).
 static void store_scaled(float *restrict out, const float *restrict acc, size_t n, float alpha,
@@ -216,84 +202,38 @@ int lc_weight_grad(const lc_geom *g, size_t rows, float alpha, const float *x, c
 
 // ---- input gradient -----------------------------------------------------------------------
 
-// NR rows × LANES source units of one map row (qy, qx …), summed in registers over every unit
-// that sees them: out[k][qx] = Σ_{dy,co,dx} w[py,co,ci,dy,dx][px] · dz[k][co][py][px] with
-// py = qy − dy + r, px = qx − dx + r (w and dz padded with r zero columns, so px may leave
-// the map).
-static inline __attribute__((always_inline)) void input_grad_block(
-    const lc_geom *g, size_t NR, size_t LANES, size_t ci, size_t qy, const float *wpad,
-    const float *dzunit, size_t dstride, float *out, size_t ostride) {
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t K = g->window, r = K / 2, Wp = W + 2 * r;
-  float acc[ROW_BLOCK][MAX_LANES] = {{0}};
-  for (size_t ky = 0; ky < K; ky++) {
-    if (qy + r < ky || qy + r - ky >= H) continue;  // the unit row py is off the map
-    const size_t py = qy + r - ky;
-    for (size_t co = 0; co < Co; co++) {
-      const float *wr = wpad + ((((py * Co + co) * Ci + ci) * K + ky) * K) * Wp + 2 * r;
-      const float *dz = dzunit + (co * H + py) * Wp + 2 * r;
-      for (size_t kx = 0; kx < K; kx++, wr += Wp - 1, dz--) {
-        for (size_t k = 0; k < NR; k++)
-          for (size_t l = 0; l < LANES; l++) acc[k][l] += wr[l] * dz[k * dstride + l];
-      }
-    }
-  }
-  for (size_t k = 0; k < NR; k++)
-    for (size_t l = 0; l < LANES; l++) out[k * ostride + l] = acc[k][l];
-}
-
-// acc[k][ci][qy][qx] for the nr rows of dzpad (the gradient at the source, before alpha, beta).
-LC_CLONES static void input_grad_chunk(const lc_geom *g, size_t nr, const float *dzpad,
-                                       const float *wpad, float *acc) {
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t r = g->window / 2, Wp = W + 2 * r, ds = Co * H * Wp, os = Ci * H * W;
-  for (size_t ci = 0; ci < Ci; ci++) {
-    for (size_t qy = 0; qy < H; qy++) {
-      for (size_t qx = 0; qx < W; qx += MAX_LANES) {
-        const size_t lanes = W - qx < MAX_LANES ? W - qx : MAX_LANES;
-        for (size_t k = 0; k < nr; k += ROW_BLOCK) {
-          const size_t nb = nr - k < ROW_BLOCK ? nr - k : ROW_BLOCK;
-          float *out = acc + k * os + (ci * H + qy) * W + qx;
-          const float *dzunit = dzpad + k * ds + qx;
-          if (nb == ROW_BLOCK && lanes == MAX_LANES)
-            input_grad_block(g, ROW_BLOCK, MAX_LANES, ci, qy, wpad + qx, dzunit, ds, out, os);
-          else
-            input_grad_block(g, nb, lanes, ci, qy, wpad + qx, dzunit, ds, out, os);
-        }
-      }
-    }
-  }
-}
-
-// What every thread of the input gradient reads.
 typedef struct {
   const lc_geom *g;
+  const lc_isa *isa;
   float alpha, beta;
   const float *dy, *wpad;
   float *dx;
   int failed;  // set (to 1) by a thread that ran out of memory
-} lc_job;
+} lc_input_job;
 
-// Batch rows [lo, hi) of dx, in chunks of ROW_CHUNK rows: each chunk of dy is padded,
-// input_grad_chunk sums it into acc, and acc is scaled into dx.
+// Batch rows [lo, hi) of dx, in chunks of the ISA's row_chunk cases: pad dy, tile, scale.
 static void input_grad_rows(void *ctx, size_t lo, size_t hi) {
-  lc_job *j = ctx;
+  lc_input_job *j = ctx;
   const lc_geom *g = j->g;
-  const size_t H = g->height, W = g->width, r = g->window / 2, Wp = W + 2 * r;
-  const size_t fin = g->out_channels * H * W, fout = g->in_channels * H * W;
-  float *pad = malloc(ROW_CHUNK * g->out_channels * H * Wp * sizeof(float));
-  float *acc = malloc(ROW_CHUNK * fout * sizeof(float));
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t r = g->window / 2, Wp = W + 2 * r, vl = j->isa->vl, Wv = (W + vl - 1) / vl * vl;
+  const size_t chunk = j->isa->row_chunk, ds = Co * H * Wp + LC_SLACK, os = Ci * H * Wv;
+  float *pad = calloc(chunk * ds, sizeof(float));
+  float *acc = malloc(chunk * os * sizeof(float));
   if (!pad || !acc) {
     free(pad);
     free(acc);
     __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
     return;
   }
-  for (size_t i0 = lo; i0 < hi; i0 += ROW_CHUNK) {
-    const size_t nr = hi - i0 < ROW_CHUNK ? hi - i0 : ROW_CHUNK;
-    pad_columns(j->dy + i0 * fin, nr, g->out_channels, H, W, r, pad);
-    input_grad_chunk(g, nr, pad, j->wpad, acc);
-    store_scaled(j->dx + i0 * fout, acc, nr * fout, j->alpha, j->beta);
+  for (size_t i0 = lo; i0 < hi; i0 += chunk) {
+    const size_t nr = hi - i0 < chunk ? hi - i0 : chunk;
+    pad_cases(j->dy + i0 * Co * H * W, nr, Co, H, W, r, pad);
+    const size_t rb = j->isa->fwd_rows;
+    j->isa->input_grad_chunk(g, (nr + rb - 1) / rb * rb, pad, j->wpad, acc);
+    for (size_t i = 0; i < nr; i++)
+      for (size_t m = 0; m < Ci * H; m++)
+        store_scaled(j->dx + ((i0 + i) * Ci * H + m) * W, acc + i * os + m * Wv, W, j->alpha, j->beta);
   }
   free(pad);
   free(acc);
@@ -303,11 +243,15 @@ int lc_input_grad(const lc_geom *g, size_t rows, float alpha, const float *dy, c
                   float beta, float *dx) {
   const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
   const size_t K = g->window, r = K / 2, Wp = W + 2 * r;
-  float *wpad = malloc(H * Co * Ci * K * K * Wp * sizeof(float));
+  const lc_isa *isa = lc_select_isa();
+  // Weight rows padded with r zero columns on each side, readable VL floats past the end.
+  const size_t nrows = H * Co * Ci * K * K;
+  float *wpad = malloc((nrows * Wp + isa->vl) * sizeof(float));
   if (!wpad) return -1;
-  pad_columns(w, 1, H * Co * Ci * K * K, 1, W, r, wpad);
-  lc_job j = {g, alpha, beta, dy, wpad, dx, 0};
-  ff_parallel_for(rows, ROW_BLOCK * 2, input_grad_rows, &j);
+  pad_columns(w, 1, nrows, 1, W, r, wpad);
+  memset(wpad + nrows * Wp, 0, isa->vl * sizeof(float));
+  lc_input_job j = {g, isa, alpha, beta, dy, wpad, dx, 0};
+  ff_parallel_for(rows, isa->row_chunk / 2, input_grad_rows, &j);
   free(wpad);
   return j.failed ? -1 : 0;
 }

@@ -18,6 +18,9 @@
 // Expected macros: NAME(x) (suffix), V (vector type), VL, VZERO(), VLOAD(p), VSTORE(p, v),
 // VFMA(a, b, c) = a·b + c rounded once, FWD_CB, FWD_RB, WG_CB, WG_KB.
 
+_Static_assert(FWD_CB >= 1 && FWD_CB <= 3 && WG_CB >= 1 && WG_CB <= 3 && WG_KB >= 1 && WG_KB <= 8,
+              "the tile dispatch switches cover up to 3 channels and 8 taps");
+
 // Cases per forward tile, for the ISA table in lc_isa.c.
 enum { NAME(FWD_ROWS) = FWD_RB };
 
@@ -142,6 +145,69 @@ static void NAME(weight_grad_row)(const lc_geom *g, size_t py, size_t nr, const 
             const size_t kb = K - kx < WG_KB ? K - kx : WG_KB;
             float *p = part + (((co * Ci + ci) * K + ky) * K + kx) * Wv + px;
             NAME(wg_dispatch)(cb, kb, nr, dz + co * Wv + px, dzs, Wv, xrow + px + kx, xs, p, pco, Wv);
+          }
+        }
+      }
+    }
+  }
+}
+
+// The input gradient (backprop): acc[k][ci0 + c][qy][qx …] = Σ_{ky, co, kx} w[py, co, ci, ky,
+// kx][px]·dz[k][co][py][px] with py = qy + r − ky, px = qx + r − kx — the forward's tile
+// turned around: FWD_CB input channels × FWD_RB cases, weights and gradients both padded
+// with r zero columns per row (so px may leave the map). `w` points at channel ci0's weights
+// + qx + 2r (channel stride wci), `dz` at the first case's padded gradient + qx + 2r.
+static inline __attribute__((always_inline)) void NAME(ig_tile)(
+    const size_t cb, const lc_geom *g, size_t qy, const float *w, size_t wci, const float *dz,
+    size_t ds, float *out, size_t ocs, size_t ors) {
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t K = g->window, r = K / 2, Wp = W + 2 * r;
+  V acc[FWD_CB][FWD_RB];
+  for (size_t c = 0; c < cb; c++)
+    for (size_t k = 0; k < FWD_RB; k++) acc[c][k] = VZERO();
+  for (size_t ky = 0; ky < K; ky++) {
+    if (qy + r < ky || qy + r - ky >= H) continue;  // the unit row py is off the map
+    const size_t py = qy + r - ky;
+    for (size_t co = 0; co < Co; co++) {
+      const float *wr = w + ((((py * Co + co) * Ci) * K + ky) * K) * Wp;
+      const float *dr = dz + (co * H + py) * Wp;
+      for (size_t kx = 0; kx < K; kx++, wr += Wp - 1, dr--) {
+        V wv[FWD_CB];
+        for (size_t c = 0; c < cb; c++) wv[c] = VLOAD(wr + c * wci);
+        for (size_t k = 0; k < FWD_RB; k++) {
+          const V dv = VLOAD(dr + k * ds);
+          for (size_t c = 0; c < cb; c++) acc[c][k] = VFMA(wv[c], dv, acc[c][k]);
+        }
+      }
+    }
+  }
+  for (size_t c = 0; c < cb; c++)
+    for (size_t k = 0; k < FWD_RB; k++) VSTORE(out + c * ocs + k * ors, acc[c][k]);
+}
+
+// The input gradients of `nr` cases (a multiple of FWD_RB) of the padded chunk `dzpad` (case
+// stride Co·H·Wp + LC_SLACK) into acc (case × Ci × H × Wv), before alpha and beta. `wpad`:
+// the weights with r zero columns on each side of every row, readable VL floats past its end.
+static void NAME(input_grad_chunk)(const lc_geom *g, size_t nr, const float *dzpad,
+                                   const float *wpad, float *acc) {
+  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t K = g->window, r = K / 2, Wp = W + 2 * r, Wv = (W + VL - 1) / VL * VL;
+  const size_t ds = Co * H * Wp + LC_SLACK, wci = K * K * Wp, ocs = H * Wv, ors = Ci * H * Wv;
+  for (size_t ci = 0; ci < Ci; ci += FWD_CB) {
+    const size_t cb = Ci - ci < FWD_CB ? Ci - ci : FWD_CB;
+    for (size_t qy = 0; qy < H; qy++) {
+      for (size_t qx = 0; qx < W; qx += VL) {
+        for (size_t k = 0; k < nr; k += FWD_RB) {
+          const float *w = wpad + ci * wci + qx + 2 * r;
+          const float *dz = dzpad + k * ds + qx + 2 * r;
+          float *out = acc + k * ors + (ci * H + qy) * Wv + qx;
+          switch (cb) {
+#define LC_IG_CASE(n) \
+  case n: NAME(ig_tile)(n < FWD_CB ? n : FWD_CB, g, qy, w, wci, dz, ds, out, ocs, ors); break;
+            LC_IG_CASE(1)
+            LC_IG_CASE(2)
+            default: NAME(ig_tile)(FWD_CB, g, qy, w, wci, dz, ds, out, ocs, ors);
+#undef LC_IG_CASE
           }
         }
       }

@@ -930,7 +930,7 @@ conformance('shape mismatches throw one-line errors and leave every operand unto
 
 // ---- native only: the instruction sets of the LC kernels ------------------------------------
 
-// AVX-512, AVX2 and the scalar fallback sum every output in the same order with fused
+// AVX-512, AVX2 and the scalar fallback sum every output (all three kernels) in the same order with fused
 // multiply-adds: forcing any of them (FF_LC_ISA) must not change a bit. An ISA the CPU lacks
 // falls back to one it has, which the addon reports (localIsa).
 test('native: local kernels give the same bits on every instruction set (FF_LC_ISA)', async (t) => {
@@ -958,12 +958,15 @@ test('native: local kernels give the same bits on every instruction set (FF_LC_I
         const dw = e.fromArray(old, ws.rows, ws.cols);
         e.localForward(x, w, y, g);
         e.localWeightGrad(x, dy, dw, g, { alpha: 0.3, beta: 0.9 });
-        const got = [await e.read(y), await e.read(dw)];
+        const dx = e.zeros(rows, fin);
+        e.localInputGrad(dy, w, dx, g, { alpha: -0.5 });
+        const got = [await e.read(y), await e.read(dw), await e.read(dx)];
         const first = ran.get(describeLocal(g));
         if (!first) ran.set(describeLocal(g), got);
         else {
           assert.deepEqual(got[0], first[0], `localForward ${describeLocal(g)} on ${used} differs from scalar`);
           assert.deepEqual(got[1], first[1], `localWeightGrad ${describeLocal(g)} on ${used} differs from scalar`);
+          assert.deepEqual(got[2], first[2], `localInputGrad ${describeLocal(g)} on ${used} differs from scalar`);
         }
       }
     }
