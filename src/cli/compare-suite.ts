@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { subset, type DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
+import { getAlgorithm } from '../experiments/algorithms.js';
 import { evaluate } from '../train/evaluate.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { runToFinish } from './compare-run.js';
@@ -21,14 +22,6 @@ export interface SuiteEntry {
   config: Record<string, unknown>;
 }
 
-/** The classifiers each algorithm contributes, with the table's "testing procedure". */
-const TESTING: Record<SuiteEntry['algo'], { mode: string; testing: string }[]> = {
-  bp: [{ mode: 'output', testing: 'output layer' }],
-  ff: [
-    { mode: 'goodness', testing: 'goodness for every label' },
-    { mode: 'softmax', testing: 'one-pass softmax' },
-  ],
-};
 
 export interface SuiteOptions {
   /** Names the suite in the caption and compare.json (e.g. 'cifar-quick'). */
@@ -74,7 +67,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     const trainSet = subset(data.train, 0, Math.min(o.trainEvalCount, trained));
     const train: Record<string, number> = {};
     const test: Record<string, number> = {};
-    for (const { mode } of TESTING[e.algo]) {
+    for (const { mode } of getAlgorithm(e.algo).classifiers) {
       train[mode] = (await evaluate(done.model, trainSet, data.numClasses, mode)).errorRate;
       test[mode] = (await evaluate(done.model, data.test, data.numClasses, mode)).errorRate;
     }
@@ -98,7 +91,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const rows: TalkRow[] = [...runs]
     .sort((a, b) => a.hidden - b.hidden)
     .flatMap((r) =>
-      TESTING[r.algo as SuiteEntry['algo']].map(({ mode, testing }) => ({
+      getAlgorithm(r.algo).classifiers.map(({ mode, testing }) => ({
         procedure: r.procedure,
         testing,
         hidden: r.hidden,

@@ -30,14 +30,8 @@ interface CompareOptions extends ClusterCliOptions {
   emit?: EmitKind;
 }
 
-/** Which classifiers of each algorithm go in the table, and how they are labelled. */
-const ROWS: Record<string, { mode: string; label: string }[]> = {
-  ff: [
-    { mode: 'goodness', label: 'FF (goodness)' },
-    { mode: 'softmax', label: 'FF (softmax)' },
-  ],
-  bp: [{ mode: 'output', label: 'BP (output)' }],
-};
+/** The classifiers of an algorithm in the table, labelled "FF (goodness)", "BP (output)". */
+const rowsOf = (algo: string) => getAlgorithm(algo).classifiers.map(({ mode }) => ({ mode, label: `${algo.toUpperCase()} (${mode})` }));
 
 export interface CompareRun {
   algo: string;
@@ -126,7 +120,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     });
 
     const test: Record<string, number> = {};
-    for (const { mode } of ROWS[algoName]) {
+    for (const { mode } of rowsOf(algoName)) {
       test[mode] = (await evaluate(model, data.test, data.numClasses, mode)).errorRate;
     }
     const run: CompareRun = {
@@ -146,7 +140,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
   }
 
   const rows: CompareRow[] = runs.flatMap((r) =>
-    ROWS[r.algo].map(({ mode, label }) => ({
+    rowsOf(r.algo).map(({ mode, label }) => ({
       algorithm: label,
       algo: r.algo,
       classifier: mode,

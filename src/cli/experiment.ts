@@ -31,8 +31,8 @@ interface ExperimentOptions {
   progress: boolean;
 }
 
-/** Each algorithm's classifiers in the table. */
-const MODES: Record<StageMember['algo'], string[]> = { ff: ['goodness', 'softmax'], bp: ['output'] };
+/** Each algorithm's classifiers in the table (the main one first). */
+const modesOf = (algo: StageMember['algo']) => getAlgorithm(algo).classifiers.map((c) => c.mode);
 
 export interface MemberResult {
   key: string;
@@ -87,17 +87,17 @@ async function runInDir(x: StageExperiment, o: ExperimentOptions, dir: string, e
     const run = await runToFinish({ engine, algo: m.algo, config, dir: path.join(dir, m.key), data: trainData, name: m.key, progress: o.progress, log });
     models.set(m.key, run.model);
     const test: Record<string, number> = {};
-    for (const mode of MODES[m.algo]) test[mode] = (await evaluate(run.model, data.test, data.numClasses, mode)).errorRate;
+    for (const mode of modesOf(m.algo)) test[mode] = (await evaluate(run.model, data.test, data.numClasses, mode)).errorRate;
     const testOnDevice: Record<string, Record<string, number>> = {};
     if (x.evalDevices.length && isAnalog(config as unknown as AnalogSettings)) {
       for (const device of x.evalDevices) {
         // The same weights on another chip (as `ff eval --device`).
         const onChip = device === config.device ? run.model : loadRun(engine, run.store.location, { device }).model;
         testOnDevice[device] = {};
-        for (const mode of MODES[m.algo]) testOnDevice[device][mode] = (await evaluate(onChip, data.test, data.numClasses, mode)).errorRate;
+        for (const mode of modesOf(m.algo)) testOnDevice[device][mode] = (await evaluate(onChip, data.test, data.numClasses, mode)).errorRate;
       }
     }
-    const main = MODES[m.algo][0];
+    const main = modesOf(m.algo)[0];
     const validCurve = readMetricsLog(run.store).flatMap((e) => (e.valid && main in e.valid ? [e.valid[main]] : []));
     const r: MemberResult = { key: m.key, label: m.label, algo: m.algo, epochs: run.epochs, wallSeconds: run.wallSeconds, test, testOnDevice, validCurve };
     results.push(r);

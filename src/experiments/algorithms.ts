@@ -20,6 +20,8 @@ export interface Algorithm {
   presetConfig(preset: string): Record<string, unknown>;
   create(engine: Engine, config: Record<string, unknown>, data: DatasetSplits): TrainableModel;
   fromCheckpoint(engine: Engine, ck: Checkpoint): TrainableModel;
+  /** Its classifiers in result tables (the evaluate() mode, main one first) and how each tests. */
+  classifiers: { mode: string; testing: string }[];
 }
 
 const registry = new Map<string, Algorithm>();
@@ -45,6 +47,10 @@ registerAlgorithm({
   presetConfig: (preset) => ({ ...FF_DEFAULTS, ...getPreset(preset).ff }),
   create: (engine, config, data) => createFFModel(engine, config as unknown as FFConfig, data),
   fromCheckpoint: (engine, ck) => FFModel.fromCheckpoint(engine, ck),
+  classifiers: [
+    { mode: 'goodness', testing: 'goodness for every label' },
+    { mode: 'softmax', testing: 'one-pass softmax' },
+  ],
 });
 
 registerAlgorithm({
@@ -54,4 +60,5 @@ registerAlgorithm({
   presetConfig: (preset) => ({ ...BP_DEFAULTS, ...bpPresetOverrides(preset) }),
   create: (engine, config, data) => createBPModel(engine, config as unknown as BPConfig, data),
   fromCheckpoint: (engine, ck) => BPModel.fromCheckpoint(engine, ck),
+  classifiers: [{ mode: 'output', testing: 'output layer' }],
 });
