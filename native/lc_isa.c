@@ -23,17 +23,6 @@
 #define WG_CB 3
 #define WG_KB 6
 #include "lc_tiles.h"
-#undef NAME
-#undef V
-#undef VL
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VFMA
-#undef FWD_CB
-#undef FWD_RB
-#undef WG_CB
-#undef WG_KB
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define LC_X86 1
@@ -54,17 +43,6 @@
 #define WG_CB 3
 #define WG_KB 6
 #include "lc_tiles.h"
-#undef NAME
-#undef V
-#undef VL
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VFMA
-#undef FWD_CB
-#undef FWD_RB
-#undef WG_CB
-#undef WG_KB
 #pragma GCC pop_options
 
 // ---- AVX2 + FMA (16 vector registers: tiles of 3 × 4 accumulators, the input operand read from memory by the FMA) --------------------------
@@ -82,17 +60,6 @@
 #define WG_CB 3
 #define WG_KB 4
 #include "lc_tiles.h"
-#undef NAME
-#undef V
-#undef VL
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VFMA
-#undef FWD_CB
-#undef FWD_RB
-#undef WG_CB
-#undef WG_KB
 #pragma GCC pop_options
 #endif
 

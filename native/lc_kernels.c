@@ -28,15 +28,6 @@ static void store_scaled(float *restrict out, const float *restrict acc, size_t 
 }
 
 // Copy `rows` maps of `channels` planes (H×W) into planes of H×(W + 2r) with r zero columns
-// on each side of every map row.
-static void pad_columns(const float *src, size_t rows, size_t channels, size_t h, size_t w,
-                        size_t r, float *dst) {
-  const size_t wp = w + 2 * r;
-  memset(dst, 0, rows * channels * h * wp * sizeof(float));
-  for (size_t m = 0; m < rows * channels * h; m++) memcpy(dst + m * wp + r, src + m * w, w * sizeof(float));
-}
-
-// Copy `rows` maps of `channels` planes (H×W) into planes of H×(W + 2r) with r zero columns
 // on each side of every map row, each case followed by LC_SLACK zeros.
 static void pad_cases(const float *src, size_t rows, size_t channels, size_t h, size_t w, size_t r,
                       float *dst) {
@@ -47,25 +38,29 @@ static void pad_cases(const float *src, size_t rows, size_t channels, size_t h, 
       memcpy(dst + i * cs + m * wp + r, src + (i * channels * h + m) * w, w * sizeof(float));
 }
 
-// ---- forward ------------------------------------------------------------------------------
+typedef void (*lc_chunk_fn)(const lc_geom *g, size_t nr, const float *pad, const float *w, float *acc);
 
+// What every thread of the forward or the input gradient reads: out = alpha·f(a, b) + beta·out,
+// a: in_ch channel maps per case, b: the weights as f reads them, out: out_ch maps per case.
 typedef struct {
   const lc_geom *g;
   const lc_isa *isa;
+  lc_chunk_fn f;
+  size_t in_ch, out_ch;
   float alpha, beta;
-  const float *x, *w;
-  float *y;
+  const float *a, *b;
+  float *out;
   int failed;  // set (to 1) by a thread that ran out of memory
-} lc_forward_job;
+} lc_rows_job;
 
-// Batch rows [lo, hi) of y, in chunks of the ISA's row_chunk cases: pad, tile, scale.
-static void forward_rows(void *ctx, size_t lo, size_t hi) {
-  lc_forward_job *j = ctx;
+// Batch rows [lo, hi) of out, in chunks of the ISA's row_chunk cases: pad a, tile, scale.
+static void chunked_rows(void *ctx, size_t lo, size_t hi) {
+  lc_rows_job *j = ctx;
   const lc_geom *g = j->g;
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
+  const size_t H = g->height, W = g->width, Cin = j->in_ch, Cout = j->out_ch;
   const size_t r = g->window / 2, Wp = W + 2 * r, vl = j->isa->vl, Wv = (W + vl - 1) / vl * vl;
-  const size_t chunk = j->isa->row_chunk, xs = Ci * H * Wp + LC_SLACK, os = Co * H * Wv;
-  float *pad = calloc(chunk * xs, sizeof(float));
+  const size_t chunk = j->isa->row_chunk, ps = Cin * H * Wp + LC_SLACK, os = Cout * H * Wv;
+  float *pad = calloc(chunk * ps, sizeof(float));
   float *acc = malloc(chunk * os * sizeof(float));
   if (!pad || !acc) {
     free(pad);
@@ -75,17 +70,19 @@ static void forward_rows(void *ctx, size_t lo, size_t hi) {
   }
   for (size_t i0 = lo; i0 < hi; i0 += chunk) {
     const size_t nr = hi - i0 < chunk ? hi - i0 : chunk;
-    pad_cases(j->x + i0 * Ci * H * W, nr, Ci, H, W, r, pad);
+    pad_cases(j->a + i0 * Cin * H * W, nr, Cin, H, W, r, pad);
     // Whole tiles only: the few cases past nr (up to the tile's rows) are computed and ignored.
     const size_t rb = j->isa->fwd_rows;
-    j->isa->forward_chunk(g, (nr + rb - 1) / rb * rb, pad, j->w, acc);
+    j->f(g, (nr + rb - 1) / rb * rb, pad, j->b, acc);
     for (size_t i = 0; i < nr; i++)
-      for (size_t m = 0; m < Co * H; m++)
-        store_scaled(j->y + ((i0 + i) * Co * H + m) * W, acc + i * os + m * Wv, W, j->alpha, j->beta);
+      for (size_t m = 0; m < Cout * H; m++)
+        store_scaled(j->out + ((i0 + i) * Cout * H + m) * W, acc + i * os + m * Wv, W, j->alpha, j->beta);
   }
   free(pad);
   free(acc);
 }
+
+// ---- forward ------------------------------------------------------------------------------
 
 // Weights readable VL−1 floats past their end (the last vector of a map row whose width is
 // not a multiple of VL): `w` itself, or a padded copy in *copy (to be freed).
@@ -104,8 +101,8 @@ int lc_forward(const lc_geom *g, size_t rows, float alpha, const float *x, const
   float *copy;
   const float *wr = readable_weights(g, isa, w, &copy);
   if (!wr) return -1;
-  lc_forward_job j = {g, isa, alpha, beta, x, wr, y, 0};
-  ff_parallel_for(rows, isa->row_chunk / 2, forward_rows, &j);
+  lc_rows_job j = {g, isa, isa->forward_chunk, g->in_channels, g->out_channels, alpha, beta, x, wr, y, 0};
+  ff_parallel_for(rows, isa->row_chunk / 2, chunked_rows, &j);
   free(copy);
   return j.failed ? -1 : 0;
 }
@@ -202,56 +199,18 @@ int lc_weight_grad(const lc_geom *g, size_t rows, float alpha, const float *x, c
 
 // ---- input gradient -----------------------------------------------------------------------
 
-typedef struct {
-  const lc_geom *g;
-  const lc_isa *isa;
-  float alpha, beta;
-  const float *dy, *wpad;
-  float *dx;
-  int failed;  // set (to 1) by a thread that ran out of memory
-} lc_input_job;
-
-// Batch rows [lo, hi) of dx, in chunks of the ISA's row_chunk cases: pad dy, tile, scale.
-static void input_grad_rows(void *ctx, size_t lo, size_t hi) {
-  lc_input_job *j = ctx;
-  const lc_geom *g = j->g;
-  const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
-  const size_t r = g->window / 2, Wp = W + 2 * r, vl = j->isa->vl, Wv = (W + vl - 1) / vl * vl;
-  const size_t chunk = j->isa->row_chunk, ds = Co * H * Wp + LC_SLACK, os = Ci * H * Wv;
-  float *pad = calloc(chunk * ds, sizeof(float));
-  float *acc = malloc(chunk * os * sizeof(float));
-  if (!pad || !acc) {
-    free(pad);
-    free(acc);
-    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
-    return;
-  }
-  for (size_t i0 = lo; i0 < hi; i0 += chunk) {
-    const size_t nr = hi - i0 < chunk ? hi - i0 : chunk;
-    pad_cases(j->dy + i0 * Co * H * W, nr, Co, H, W, r, pad);
-    const size_t rb = j->isa->fwd_rows;
-    j->isa->input_grad_chunk(g, (nr + rb - 1) / rb * rb, pad, j->wpad, acc);
-    for (size_t i = 0; i < nr; i++)
-      for (size_t m = 0; m < Ci * H; m++)
-        store_scaled(j->dx + ((i0 + i) * Ci * H + m) * W, acc + i * os + m * Wv, W, j->alpha, j->beta);
-  }
-  free(pad);
-  free(acc);
-}
-
 int lc_input_grad(const lc_geom *g, size_t rows, float alpha, const float *dy, const float *w,
                   float beta, float *dx) {
   const size_t H = g->height, W = g->width, Ci = g->in_channels, Co = g->out_channels;
   const size_t K = g->window, r = K / 2, Wp = W + 2 * r;
   const lc_isa *isa = lc_select_isa();
-  // Weight rows padded with r zero columns on each side, readable VL floats past the end.
+  // Weight rows padded with r zero columns on each side, readable LC_SLACK floats past the end.
   const size_t nrows = H * Co * Ci * K * K;
-  float *wpad = malloc((nrows * Wp + isa->vl) * sizeof(float));
+  float *wpad = malloc((nrows * Wp + LC_SLACK) * sizeof(float));
   if (!wpad) return -1;
-  pad_columns(w, 1, nrows, 1, W, r, wpad);
-  memset(wpad + nrows * Wp, 0, isa->vl * sizeof(float));
-  lc_input_job j = {g, isa, alpha, beta, dy, wpad, dx, 0};
-  ff_parallel_for(rows, isa->row_chunk / 2, input_grad_rows, &j);
+  pad_cases(w, 1, nrows, 1, W, r, wpad);
+  lc_rows_job j = {g, isa, isa->input_grad_chunk, Co, Ci, alpha, beta, dy, wpad, dx, 0};
+  ff_parallel_for(rows, isa->row_chunk / 2, chunked_rows, &j);
   free(wpad);
   return j.failed ? -1 : 0;
 }

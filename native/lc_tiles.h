@@ -16,7 +16,8 @@
 //                   independent accumulators).
 //
 // Expected macros: NAME(x) (suffix), V (vector type), VL, VZERO(), VLOAD(p), VSTORE(p, v),
-// VFMA(a, b, c) = a·b + c rounded once, FWD_CB, FWD_RB, WG_CB, WG_KB.
+// VFMA(a, b, c) = a·b + c rounded once, FWD_CB, FWD_RB, WG_CB, WG_KB; all undefined again at
+// the end, ready for the next ISA.
 
 _Static_assert(FWD_CB >= 1 && FWD_CB <= 3 && WG_CB >= 1 && WG_CB <= 3 && WG_KB >= 1 && WG_KB <= 8,
               "the tile dispatch switches cover up to 3 channels and 8 taps");
@@ -214,3 +215,15 @@ static void NAME(input_grad_chunk)(const lc_geom *g, size_t nr, const float *dzp
     }
   }
 }
+
+#undef NAME
+#undef V
+#undef VL
+#undef VZERO
+#undef VLOAD
+#undef VSTORE
+#undef VFMA
+#undef FWD_CB
+#undef FWD_RB
+#undef WG_CB
+#undef WG_KB

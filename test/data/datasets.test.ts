@@ -10,6 +10,7 @@ import { encodeIdx } from '../../src/data/idx.js';
 import { defaultMnistDir, FASHION_MNIST_DEFAULT_DIR, loadMnist, MNIST_FILES } from '../../src/data/mnist.js';
 import { checkCifarBatch, defaultCifarDir, loadCifar10 } from '../../src/data/cifar10.js';
 import { dataCacheDir } from '../../src/data/data-home.js';
+import { restoringEnv } from '../helpers/env.js';
 import { CIFAR_DIR, NO_CIFAR, NO_FASHION, PACKAGE_ROOT } from '../helpers/optional.js';
 import { clearDatasetCache, datasetDir, loadDataset } from '../../src/data/registry.js';
 import { oneLine } from '../helpers/one-line-error.js';
@@ -259,19 +260,15 @@ test('CIFAR-10: full test_batch.bin preferred, validated; archive subfolder; FF_
     oneLine(e, /cifar-10-batches-bin\/test_batch\.bin: truncated: expected 30730000 bytes \(10000 records\), found 3073000$/),
   );
   writeFileSync(path.join(sub, 'test_batch.bin'), Buffer.concat(new Array(10).fill(part)));
-  const saved = process.env.FF_CIFAR_DIR;
-  process.env.FF_CIFAR_DIR = d;
-  try {
+  await restoringEnv('FF_CIFAR_DIR', async () => {
+    process.env.FF_CIFAR_DIR = d;
     assert.equal(defaultCifarDir(), d);
     const ds = await loadCifar10();
     assert.equal(ds.dir, sub);
     assert.equal(ds.test.count, 10000);
     assert.equal(ds.testDescription, 'official test set');
     assert.equal(ds.test.labels[1000], ds.test.labels[0]);
-  } finally {
-    if (saved === undefined) delete process.env.FF_CIFAR_DIR;
-    else process.env.FF_CIFAR_DIR = saved;
-  }
+  });
   // a corrupt training batch is named
   const bad = path.join(tmp, 'cifar-bad');
   mkdirSync(bad);

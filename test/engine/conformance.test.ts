@@ -13,6 +13,7 @@ import { test } from 'node:test';
 
 import type { Engine, LocalGeometry, Mat, RowNorm } from '../../src/engine/engine.js';
 import { describeLocal, localInputSize, localOutputSize, localTapInside, localWeightIndex, localWeightShape } from '../../src/engine/local-geometry.js';
+import { restoringEnv } from '../helpers/env.js';
 import { denseFromLocal } from '../helpers/local-reference.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine, NativeEngine } from '../../src/engine/native-backend.js';
@@ -609,9 +610,8 @@ conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_KERNEL_T
   const dy = e.fromArray(randn(rng, rows * fout), rows, fout);
   const w = e.fromArray(randn(rng, ws.rows * ws.cols), ws.rows, ws.cols);
   const old = randn(rng, ws.rows * ws.cols);
-  const saved = process.env.FF_KERNEL_THREADS;
   const results: Float32Array[][] = [];
-  try {
+  await restoringEnv('FF_KERNEL_THREADS', async () => {
     for (const threads of ['1', '2', '3']) {
       process.env.FF_KERNEL_THREADS = threads;
       const y = e.zeros(rows, fout);
@@ -622,10 +622,7 @@ conformance('local kernels give the same bits on 1, 2 and 3 threads (FF_KERNEL_T
       e.localInputGrad(dy, w, dx, g);
       results.push([await e.read(y), await e.read(dw), await e.read(dx)]);
     }
-  } finally {
-    if (saved === undefined) delete process.env.FF_KERNEL_THREADS;
-    else process.env.FF_KERNEL_THREADS = saved;
-  }
+  });
   for (const k of [1, 2]) {
     for (const [i, name] of ['localForward', 'localWeightGrad', 'localInputGrad'].entries()) {
       assert.deepEqual(results[k][i], results[0][i], `${name}: ${k + 1} threads differ from 1`);
@@ -648,18 +645,14 @@ conformance('smoothApply and multiply on a big matrix: the same bits on 1 and 3 
     return eng.read(w);
   };
   const reference = await want(js);
-  const saved = process.env.FF_KERNEL_THREADS;
-  try {
+  await restoringEnv('FF_KERNEL_THREADS', async () => {
     for (const threads of ['1', '3']) {
       process.env.FF_KERNEL_THREADS = threads;
       const got = await want(e);
       const bad = got.findIndex((v, i) => !Object.is(v, reference[i]));
       assert.equal(bad, -1, `${threads} thread(s): element ${bad} is ${got[bad]}, the js engine gives ${reference[bad]}`);
     }
-  } finally {
-    if (saved === undefined) delete process.env.FF_KERNEL_THREADS;
-    else process.env.FF_KERNEL_THREADS = saved;
-  }
+  });
 });
 
 conformance('local kernels: bad geometry and shape mismatches throw one-line errors', async (e) => {
@@ -940,9 +933,8 @@ test('native: local kernels give the same bits on every instruction set (FF_LC_I
   }
   const e = native.engine;
   const rng = new Rng(7);
-  const saved = process.env.FF_LC_ISA;
   const ran = new Map<string, Float32Array[]>();
-  try {
+  await restoringEnv('FF_LC_ISA', async () => {
     for (const { g, rows } of [LOCAL_CASES[1], LOCAL_CASES[3], LOCAL_CASES[LOCAL_CASES.length - 1], { g: { height: 8, width: 32, inChannels: 3, outChannels: 3, window: 7 }, rows: 30 }]) {
       const fin = localInputSize(g);
       const fout = localOutputSize(g);
@@ -970,10 +962,7 @@ test('native: local kernels give the same bits on every instruction set (FF_LC_I
         }
       }
     }
-  } finally {
-    if (saved === undefined) delete process.env.FF_LC_ISA;
-    else process.env.FF_LC_ISA = saved;
-  }
+  });
   assert.match(e.addon.localIsa(), /^(avx512|avx2|scalar)$/);
 });
 

@@ -8,6 +8,7 @@ import type { Engine, Mat, PerturbOptions } from '../../src/engine/engine.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
+import { restoringEnv } from '../helpers/env.js';
 
 const native = loadNativeEngine();
 const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
@@ -93,18 +94,14 @@ test('native: perturb on a big matrix gives the js bits on 1 and 3 kernel thread
   const X = randn(11, r * c);
   const o = { mul: 0.1, add: 0.01, seed: 77, stream: 12345 };
   const reference = await perturbed(new JsEngine(), X, r, c, o);
-  const saved = process.env.FF_KERNEL_THREADS;
-  try {
+  await restoringEnv('FF_KERNEL_THREADS', async () => {
     for (const threads of ['1', '3']) {
       process.env.FF_KERNEL_THREADS = threads;
       const got = await perturbed(native.engine!, X, r, c, o);
       const bad = firstDifference(got, reference);
       assert.equal(bad, -1, `${threads} thread(s): element ${bad} is ${got[bad]}, js gives ${reference[bad]}`);
     }
-  } finally {
-    if (saved === undefined) delete process.env.FF_KERNEL_THREADS;
-    else process.env.FF_KERNEL_THREADS = saved;
-  }
+  });
 });
 
 /** Mean, std, excess kurtosis and lag-1 autocorrelation of v. */
