@@ -3,11 +3,11 @@
 //
 //   (a) sgemm GFLOP/s for the FF product shapes, per backend (and PyTorch's torch.mm);
 //   (b) ms for ONE full FF layer step (the per-layer work of src/ff/ff-step.ts, below) for
-//       784→2000 and 2000→2000 at batch 100 and 1000, native and js (js at batch 100 only);
+//       784→2000 and 2000→2000 at batch 100 and 1000, native, wasm and js (js at batch 100 only);
 //   (c) when Debian's python3-torch imports under /usr/bin/python3, the same step in PyTorch,
 //       plain and tuned (bench/ff_step_torch.py), run interleaved with ours.
 //
-// Flags: --quick (few repeats, for checking the script), --no-torch, --no-js;
+// Flags: --quick (few repeats, for checking the script), --no-torch, --no-js, --no-wasm;
 // --profile runs bench/ff-epoch-profile.ts instead (a real training loop, timed per engine call);
 // --epoch runs bench/ff-epoch-compare.ts instead: N minibatches of a real `hinton` epoch on our
 //   engine and on a faithful, tuned PyTorch port (bench/ff_epoch_torch.py), interleaved in blocks,
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 import type { Engine } from '../src/engine/engine.js';
-import { getEngine } from '../src/engine/select.js';
+import { getEngine, nodeWasmEngine } from '../src/engine/select.js';
 import { loadNativeEngine } from '../src/engine/native-backend.js';
 import { Rng } from '../src/engine/rng.js';
 import { disposeLayer, ffLayerStep, layerData, makeLayer, timeSteps } from './ff-layer-step.js';
@@ -38,6 +38,7 @@ const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const WANT_TORCH = !args.has('--no-torch');
 const WANT_JS = !args.has('--no-js');
+const WANT_WASM = !args.has('--no-wasm');
 
 // Repeats. Step timings are pooled over ROUNDS interleaved rounds of REPS steps per side
 // (each round starts with one untimed warm-up step per side).
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   const engines: Engine[] = [];
   if (native.engine) engines.push(getEngine('native'));
   else log(`native engine unavailable: ${native.reason}`);
+  if (WANT_WASM) engines.push(nodeWasmEngine());
   if (WANT_JS) engines.push(getEngine('js'));
   const nativeEngine = native.engine ? getEngine('native') : undefined;
 

@@ -1,10 +1,13 @@
 // forward-forward without Node: what a browser page (or a worker) needs to build, train, save
 // and load a model. Nothing here imports a Node module or uses Buffer, process or setImmediate
-// (test/train/node-free-core.test.ts proves it). The caller picks the engine (JsEngine) and the
+// (test/train/node-free-core.test.ts proves it). The caller picks the engine (WasmEngine, or the
+// JsEngine reference where WebAssembly SIMD is missing) and the
 // run store (MemoryRunStore, or its own); index.ts adds run directories, datasets on disk and
 // the native engine.
 export type { Engine, Mat } from './engine/engine.js';
 export { JsEngine } from './engine/js-backend.js';
+export { WasmEngine, wasmSimdSupported } from './engine/wasm-backend.js';
+export { WORKER_SOURCE, type SpawnWorker, type SpawnedWorker, type WorkerStart } from './engine/wasm-threads.js';
 export { Rng } from './engine/rng.js';
 export type { ImageSet, DatasetSplits } from './data/dataset.js';
 export { subset } from './data/dataset.js';

@@ -21,7 +21,7 @@ export function buildProgram(): Command {
   program
     .name('ff')
     .description("Hinton's Forward-Forward algorithm: train, evaluate and inspect FF nets (and backprop on the same nets).")
-    .option('--engine <kind>', 'numeric engine: auto, native or js (env FF_ENGINE)');
+    .option('--engine <kind>', 'numeric engine: auto, native, wasm or js (env FF_ENGINE)');
   program.hook('preAction', (cmd) => {
     const engine = cmd.opts().engine as string | undefined;
     if (engine) process.env.FF_ENGINE = engine;

@@ -1,13 +1,19 @@
-// The matrix type shared by the CPU backends (js and native): a Float32Array in JS memory,
-// which the native addon reads and writes in place without copying.
+// The matrix type shared by the CPU backends (js, native, wasm): a Float32Array, in JS memory
+// (which the native addon reads and writes in place without copying) or in a WebAssembly
+// memory (wasm-backend.ts, whose matrices re-create their view after the memory grows).
 import type { Mat } from './engine.js';
 
 export class CpuMat implements Mat {
   constructor(
     readonly rows: number,
     readonly cols: number,
-    readonly data: Float32Array,
+    protected view: Float32Array,
   ) {}
+
+  /** The values, row-major (rows·cols of them). */
+  get data(): Float32Array {
+    return this.view;
+  }
 }
 
 export function cpu(m: Mat): CpuMat {
@@ -15,9 +21,13 @@ export function cpu(m: Mat): CpuMat {
   return m;
 }
 
-export function allocCpuMat(rows: number, cols: number): CpuMat {
+export function checkMatShape(rows: number, cols: number): void {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new Error(`bad matrix shape ${rows}×${cols}`);
   }
+}
+
+export function allocCpuMat(rows: number, cols: number): CpuMat {
+  checkMatShape(rows, cols);
   return new CpuMat(rows, cols, new Float32Array(rows * cols));
 }

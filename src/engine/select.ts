@@ -1,13 +1,18 @@
-// Picks a backend: 'auto' takes the native engine when its addon loaded, else the
-// pure-TypeScript one with a single notice saying how to get the fast engine.
+// Picks a backend: 'auto' takes the native engine when its addon loaded, else the WebAssembly
+// one (else, on a runtime without WebAssembly SIMD, the pure-TypeScript one), with a single
+// notice saying which and how to get the fast engine.
 // Node only (the addon loader, $FF_ENGINE, stderr): the core never imports this file; it is
 // handed an Engine (the CLI and index.ts select one here; a browser constructs JsEngine).
 import type { Engine } from './engine.js';
 import { JsEngine } from './js-backend.js';
 import { loadNativeEngine } from './native-backend.js';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { WasmEngine, wasmSimdSupported } from './wasm-backend.js';
+import type { SpawnWorker } from './wasm-threads.js';
 
-export type EngineKind = 'auto' | 'native' | 'js';
-export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'js'];
+export type EngineKind = 'auto' | 'native' | 'wasm' | 'js';
+export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'wasm', 'js'];
 
 let noticeShown = false;
 const cache = new Map<string, Engine>();
@@ -22,6 +27,8 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
   let engine: Engine;
   if (kind === 'js') {
     engine = new JsEngine();
+  } else if (kind === 'wasm') {
+    engine = nodeWasmEngine();
   } else {
     const loaded = loadNativeEngine();
     if (loaded.engine) {
@@ -29,16 +36,27 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
     } else if (kind === 'native') {
       throw new Error(`native engine unavailable: ${loaded.reason}`);
     } else {
+      const wasm = wasmSimdSupported();
       if (!noticeShown) {
         noticeShown = true;
         process.stderr.write(
-          `forward-forward: using the pure-TypeScript engine (${loaded.reason}). ` +
-            'For the fast engine: apt-get install libopenblas-dev pkg-config && npm rebuild forward-forward\n',
+          `forward-forward: using the ${wasm ? 'WebAssembly' : 'pure-TypeScript'} engine (${loaded.reason}). ` +
+            'For the fastest engine: apt-get install libopenblas-dev pkg-config && npm rebuild forward-forward\n',
         );
       }
-      engine = new JsEngine();
+      engine = wasm ? nodeWasmEngine() : new JsEngine();
     }
   }
   cache.set(kind, engine);
   return engine;
+}
+
+/** Node's way to start the wasm engine's workers: an eval worker that lets the process exit. */
+const spawnNodeWorker: SpawnWorker = (source, data) => new Worker(source, { eval: true, workerData: data });
+
+/** The wasm engine on FF_KERNEL_THREADS threads (default: the CPUs, at most 8), as the native kernels. */
+export function nodeWasmEngine(): WasmEngine {
+  const env = Number(process.env.FF_KERNEL_THREADS);
+  const threads = Number.isInteger(env) && env > 0 ? env : Math.min(8, availableParallelism());
+  return new WasmEngine({ threads, spawn: spawnNodeWorker });
 }

@@ -17,6 +17,7 @@ import { restoringEnv } from '../helpers/env.js';
 import { denseFromLocal } from '../helpers/local-reference.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine, NativeEngine } from '../../src/engine/native-backend.js';
+import { WasmEngine } from '../../src/engine/wasm-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 
 const GEMM_TOL = 1e-4;
@@ -25,6 +26,7 @@ const ELEM_TOL = 1e-6;
 const native = loadNativeEngine();
 const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
   { name: 'js', engine: new JsEngine(), reason: '' },
+  { name: 'wasm', engine: new WasmEngine(), reason: '' },
   { name: 'native', engine: native.engine, reason: `native engine unavailable: ${native.reason}` },
 ];
 
@@ -1009,15 +1011,17 @@ test('native: addon validates its arguments instead of crashing', (t) => {
   assert.match(a.blas, /\S/, 'addon reports its BLAS');
 });
 
-test('native: elementwise kernels and optimizers agree with js to the bit', async (t) => {
-  if (!native.engine) {
+for (const [name, make] of [['native', () => native.engine], ['wasm', () => new WasmEngine()]] as const) test(`${name}: elementwise kernels and optimizers agree with js to the bit`, async (t) => {
+  const other: Engine | undefined = make();
+  if (!other) {
     assert.notEqual(process.env.FF_REQUIRE_NATIVE, '1', `FF_REQUIRE_NATIVE=1 but ${native.reason}`);
     t.skip(`native engine unavailable: ${native.reason}`);
     return;
   }
-  // Both compute in double and round once to float32, so results must be identical; softmax
-  // (libm exp vs V8's exp) may differ by one float32 ulp.
-  const engines: Engine[] = [new JsEngine(), native.engine];
+  // All compute in double and round once to float32 (or in float32 arithmetic where the
+  // reference does), so results must be identical; softmax (libm exp vs V8's exp) may differ by
+  // one float32 ulp.
+  const engines: Engine[] = [new JsEngine(), other];
   const [r, c] = [37, 83];
   const rng = new Rng(99);
   const X = randn(rng, r * c);
@@ -1085,10 +1089,10 @@ test('native: elementwise kernels and optimizers agree with js to the bit', asyn
     const [js, nat] = [results[0][k], results[1][k]];
     if (names[k] === 'softmaxRows') {
       for (let i = 0; i < js.length; i++) {
-        assert.ok(Math.abs(js[i] - nat[i]) <= 2 ** -23 * Math.abs(js[i]), `softmaxRows [${i}]: js ${js[i]} vs native ${nat[i]} (≤ 1 ulp)`);
+        assert.ok(Math.abs(js[i] - nat[i]) <= 2 ** -23 * Math.abs(js[i]), `softmaxRows [${i}]: js ${js[i]} vs ${name} ${nat[i]} (≤ 1 ulp)`);
       }
     } else {
-      assert.deepEqual(nat, js, `${names[k]}: native must equal js bit for bit`);
+      assert.deepEqual(nat, js, `${names[k]}: ${name} must equal js bit for bit`);
     }
   }
 });

@@ -1,7 +1,7 @@
 // The core trains without Node: a child process where src/ cannot import any Node module
 // and has no Buffer, setImmediate or process (test/helpers/no-node/) imports src/core.ts (the
 // browser entry), trains a tiny FF net on synthetic data into a memory run store, pauses and
-// resumes it, and reloads the model from the checkpoint bytes.
+// resumes it, and reloads the model from the checkpoint bytes — on the WebAssembly engine.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ const url = (p: string) => pathToFileURL(path.resolve(p)).href;
 
 const CHILD = `
 const core = await import(${JSON.stringify(url('src/core.ts'))});
-const { JsEngine, FF_DEFAULTS, FFModel, createFFModel, train, MemoryRunStore, readCheckpoint, encodeCheckpoint,
+const { WasmEngine, FF_DEFAULTS, FFModel, createFFModel, train, MemoryRunStore, readCheckpoint, encodeCheckpoint,
   decodeCheckpoint, readMetricsLog, CHECKPOINT_FILE } = core;
 
 // Ten classes, each a bright bar at its own row of an 8×8 image, plus noise.
@@ -33,7 +33,7 @@ const data = {
   name: 'synthetic', numClasses: 10, classNames: [...'0123456789'], train: split(200, 1), valid: split(50, 2), test: split(50, 3),
   testDescription: 'synthetic', validDescription: 'synthetic', validOverlapsTrain: false, dir: '',
 };
-const engine = new JsEngine();
+const engine = new WasmEngine(); // the browser's engine (JsEngine's kernels and the wasm products)
 const cfg = { ...FF_DEFAULTS, dataset: 'synthetic', layers: [20, 20], epochs: 2, batchSize: 50, evalEvery: 1 };
 
 // Uninterrupted, and stopped after epoch 1 then resumed from the store's checkpoint.

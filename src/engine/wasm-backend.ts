@@ -1,0 +1,191 @@
+// The WebAssembly engine: the TypeScript engine's matrices moved into a WebAssembly memory,
+// and its heavy kernels — the matrix products, and the elementwise kernels a training step
+// spends most time in — run by a SIMD128 module compiled from C (native/wasm/, built by
+// scripts/build-wasm.mjs into wasm-binary.ts). Every other kernel is JsEngine's own loop on
+// the same Float32Arrays (views into the module's memory). Except the products, results equal
+// the reference's bit for bit. It runs wherever WebAssembly SIMD does — a browser,
+// or Node where the native addon could not be built — with no Node import (core-safe).
+import { checkShape, type GemmOptions, type Mat } from './engine.js';
+import { checkMatShape, CpuMat } from './cpu-mat.js';
+import { JsEngine } from './js-backend.js';
+import { WasmHeap } from './wasm-heap.js';
+import { CONTROL_WORDS, WasmThreads, type SpawnWorker } from './wasm-threads.js';
+import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-binary.js';
+
+/** The module's exports (native/wasm/*.c). Pointers are byte offsets into the memory. */
+interface Kernels {
+  ff_gemm(
+    transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, b: number,
+    beta: number, c: number, colLo: number, colHi: number, scratch: number,
+  ): void;
+  ff_gemm_scratch_floats(): number;
+  ff_add_bias(x: number, rows: number, cols: number, bias: number, relu: number): void;
+  ff_col_sum(x: number, rows: number, cols: number, out: number, alpha: number, beta: number, acc: number): void;
+  ff_smooth_apply(w: number, state: number, n: number, lr: number, weightCost: number): void;
+  __heap_base: WebAssembly.Global;
+}
+
+/** A matrix in the engine's memory: a byte offset and a view re-created after the memory grows. */
+export class WasmMat extends CpuMat {
+  private generation: number;
+
+  constructor(
+    rows: number,
+    cols: number,
+    readonly heap: WasmHeap,
+    readonly byteOffset: number,
+    /** The allocation a row view shares (null: this matrix is one). */
+    readonly root: WasmMat | null,
+  ) {
+    super(rows, cols, new Float32Array(heap.memory.buffer, byteOffset, rows * cols));
+    this.generation = heap.generation;
+  }
+
+  override get data(): Float32Array {
+    if (this.generation !== this.heap.generation) {
+      this.view = new Float32Array(this.heap.memory.buffer, this.byteOffset, this.rows * this.cols);
+      this.generation = this.heap.generation;
+    }
+    return this.view;
+  }
+}
+
+/** Multiply-adds below which a product is not split over threads. */
+const PARALLEL_MIN_FLOPS = 1 << 18;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Whether this JavaScript runtime runs WebAssembly with SIMD128 (the engine needs it). */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(WASM_KERNELS_BASE64));
+  } catch {
+    return false;
+  }
+}
+
+export class WasmEngine extends JsEngine {
+  override readonly name: string = 'wasm';
+  readonly heap: WasmHeap;
+  private readonly kernels: Kernels;
+  /** The calling thread's gemm scratch (byte offset), also colSum's accumulator. */
+  private readonly scratch: number;
+  private readonly scratchBytes: number;
+  private readonly registry = new FinalizationRegistry<number>((offset) => this.heap.free(offset));
+
+  /** Worker threads sharing the products (null: the calling thread alone). */
+  private readonly threads: WasmThreads | null = null;
+
+  /**
+   * Compiles and instantiates the module synchronously (it is small). With `threads` > 1 and a
+   * `spawn` (how this host starts a worker), the matrices live in a shared memory and products
+   * are split over that many threads, the caller's included.
+   */
+  constructor(opts: { threads?: number; spawn?: SpawnWorker } = {}) {
+    super();
+    const threads = opts.spawn ? Math.max(1, Math.floor(opts.threads ?? 1)) : 1;
+    const shared = threads > 1;
+    const bytes = decodeBase64(shared ? WASM_KERNELS_SHARED_BASE64 : WASM_KERNELS_BASE64);
+    if (!WebAssembly.validate(bytes)) throw new Error('wasm engine: this JavaScript runtime lacks WebAssembly SIMD');
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, ...(shared ? { shared: true } : {}) });
+    const module = new WebAssembly.Module(bytes);
+    this.kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+    this.heap = new WasmHeap(memory, this.kernels.__heap_base.value as number);
+    const scratchBytes = this.kernels.ff_gemm_scratch_floats() * 4;
+    this.scratchBytes = scratchBytes;
+    this.scratch = this.heap.alloc(scratchBytes);
+    if (shared) {
+      const control = this.heap.alloc(CONTROL_WORDS * 4);
+      new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
+      const scratches = Array.from({ length: threads - 1 }, () => this.heap.alloc(scratchBytes));
+      this.threads = new WasmThreads(memory, module, control, scratches, opts.spawn!);
+    }
+  }
+
+  /** Threads a matrix product may use. */
+  get threadCount(): number {
+    return this.threads?.count ?? 1;
+  }
+
+  private alloc(rows: number, cols: number): WasmMat {
+    checkMatShape(rows, cols);
+    const m = new WasmMat(rows, cols, this.heap, this.heap.alloc(rows * cols * 4), null);
+    this.registry.register(m, m.byteOffset, m);
+    return m;
+  }
+
+  /** m as this engine's matrix (a one-line error for another engine's). */
+  private own(m: Mat): WasmMat {
+    if (!(m instanceof WasmMat) || m.heap !== this.heap) throw new Error('matrix belongs to a different engine');
+    return m;
+  }
+
+  override zeros(rows: number, cols: number): Mat {
+    const m = this.alloc(rows, cols);
+    m.data.fill(0); // a reused block holds old values
+    return m;
+  }
+
+  override fromArray(data: Float32Array | number[], rows: number, cols: number): Mat {
+    if (data.length !== rows * cols) throw new Error(`fromArray: ${data.length} values cannot fill ${rows}×${cols}`);
+    const m = this.alloc(rows, cols);
+    m.data.set(data);
+    return m;
+  }
+
+  override rowView(m: Mat, start: number, count: number): Mat {
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > m.rows) {
+      throw new Error(`rowView: rows [${start}, ${start + count}) outside 0..${m.rows}`);
+    }
+    const w = this.own(m);
+    return new WasmMat(count, m.cols, this.heap, w.byteOffset + start * m.cols * 4, w.root ?? w);
+  }
+
+  /** Frees a matrix's memory now (views of it must not be used after); a view's dispose does nothing. */
+  override dispose(m: Mat): void {
+    const w = this.own(m);
+    if (w.root !== null) return;
+    if (this.registry.unregister(w)) this.heap.free(w.byteOffset);
+  }
+
+  override gemm(a: Mat, b: Mat, c: Mat, opts: GemmOptions = {}): void {
+    const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
+    const m = transA ? a.cols : a.rows;
+    const k = transA ? a.rows : a.cols;
+    const kb = transB ? b.cols : b.rows;
+    const n = transB ? b.rows : b.cols;
+    if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
+    checkShape('gemm output', c, m, n);
+    const [wa, wb, wc] = [this.own(a), this.own(b), this.own(c)];
+    const args = [+transA, +transB, m, n, k, alpha, wa.byteOffset, wb.byteOffset, beta, wc.byteOffset] as const;
+    const run = (lo: number, hi: number) => this.kernels.ff_gemm(...args, lo, hi, this.scratch);
+    // Small products stay on this thread: waking the workers costs tens of microseconds.
+    if (this.threads && m * n * k >= PARALLEL_MIN_FLOPS && n >= 16) this.threads.gemm([...args], run);
+    else run(0, n);
+  }
+
+  override addBias(x: Mat, bias: Mat, relu: boolean): void {
+    checkShape('addBias bias', bias, 1, x.cols);
+    this.kernels.ff_add_bias(this.own(x).byteOffset, x.rows, x.cols, this.own(bias).byteOffset, +relu);
+  }
+
+  override colSum(x: Mat, out: Mat, alpha: number, beta: number): void {
+    checkShape('colSum output', out, 1, x.cols);
+    // Its double accumulator lives in the gemm scratch (room for 147,456 columns).
+    if (x.cols * 8 > this.scratchBytes) return super.colSum(x, out, alpha, beta);
+    this.kernels.ff_col_sum(this.own(x).byteOffset, x.rows, x.cols, this.own(out).byteOffset, alpha, beta, this.scratch);
+  }
+
+  override smoothApply(w: Mat, state: Mat, lr: number, weightCost: number): void {
+    checkShape('smoothApply state', state, w.rows, w.cols);
+    const [ww, ws] = [this.own(w), this.own(state)];
+    const bytes = w.rows * w.cols * 4;
+    if (ww.byteOffset < ws.byteOffset + bytes && ws.byteOffset < ww.byteOffset + bytes) throw new Error('smoothApply: w and state must not overlap');
+    this.kernels.ff_smooth_apply(ww.byteOffset, ws.byteOffset, w.rows * w.cols, lr, weightCost);
+  }
+}
