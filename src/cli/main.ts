@@ -15,6 +15,7 @@ import { registerReportCommand } from './report.js';
 import { registerProbeCommand } from './probe.js';
 import { registerSweepCommand } from './sweep.js';
 import { registerGenerateCommand } from './generate.js';
+import { registerServeCommand } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRelaxCommand(program);
   registerProbeCommand(program);
   registerSweepCommand(program);
+  registerServeCommand(program);
   registerGenerateCommand(program);
   usageErrorsAsOneLine(program, 'ff');
   return program;

@@ -3,7 +3,7 @@
 // and sends matrix products to the system CBLAS (OpenBLAS / Accelerate). Memory operations
 // are inherited from JsEngine; shapes are checked here, with the same messages as JsEngine,
 // before anything reaches C (which checks array types and lengths once more).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import {
   type SmoothStepOptions,
 } from './engine.js';
 import { cpu } from './cpu-mat.js';
+import { packageRoot } from '../util/package-root.js';
 import { JsEngine } from './js-backend.js';
 
 type F32 = Float32Array;
@@ -235,21 +236,6 @@ function tryLoad(): NativeLoadResult {
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     return { reason: msg.split('\n')[0].trim() || 'native addon failed to load' };
-  }
-}
-
-/** The nearest directory at or above `dir` whose package.json is named forward-forward. */
-function packageRoot(dir: string): string | undefined {
-  for (let d = dir; ; d = path.dirname(d)) {
-    const pj = path.join(d, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown }).name === 'forward-forward') return d;
-      } catch {
-        // Unreadable package.json: keep walking up.
-      }
-    }
-    if (path.dirname(d) === d) return undefined;
   }
 }
 

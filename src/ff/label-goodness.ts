@@ -1,0 +1,47 @@
+// What the goodness classifier sees for one image, layer by layer: each label in turn with the
+// image, the goodness every hidden layer gives it (feed-forward: one pass per label; recurrent:
+// the label clamped on top, the goodness averaged over the test iterations, as classify.ts
+// does), and — for the explorer's picture of a recurrent net settling — each iteration's.
+// The sum over the goodness layers of `layers` is what `classify(…, 'goodness')` ranks.
+import type { FFNet } from './ff-net.js';
+
+export interface LabelGoodness {
+  /** layers[l][label]: hidden layer l's goodness (as the config defines it) for that label. */
+  layers: number[][];
+  /** Recurrent nets: iterations[t][l][label] for t = 1..testTo (empty for feed-forward nets). */
+  iterations: number[][][];
+  /** Whether high goodness means "positive" (max-ssq) or low (min-ssq). */
+  higherIsBetter: boolean;
+}
+
+/** Goodness per hidden layer per label for one image (imageSize values). */
+export async function labelGoodness(net: FFNet, image: Float32Array): Promise<LabelGoodness> {
+  const e = net.engine;
+  const N = net.numClasses;
+  const L = net.numLayers;
+  const ws = net.workspace(N);
+  for (let label = 0; label < N; label++) net.input.write(ws.host, label, image, 0, label);
+  net.upload(ws, 0, N);
+  const read = async (): Promise<number[][]> => {
+    const sums = await Promise.all(Array.from({ length: L }, (_, l) => e.read(e.rowView(ws.g[l], 0, N))));
+    return sums.map((s, l) => Array.from(s, (v) => net.goodness(v, l)));
+  };
+  const higherIsBetter = net.cfg.goodness === 'max-ssq';
+  if (!net.recurrent) {
+    net.forward(ws, 0, N);
+    return { layers: await read(), iterations: [], higherIsBetter };
+  }
+  net.forward(ws, 0, N);
+  net.clampLabels(ws, 0, Array.from({ length: N }, (_, j) => j));
+  const { testFrom, testTo } = net.cfg;
+  const iterations: number[][][] = [];
+  const mean = Array.from({ length: L }, () => new Array<number>(N).fill(0));
+  for (let t = 1; t <= testTo; t++) {
+    net.computeActivities(ws, 0, N);
+    const g = await read();
+    iterations.push(g);
+    if (t >= testFrom) for (let l = 0; l < L; l++) for (let j = 0; j < N; j++) mean[l][j] += g[l][j] / (testTo - testFrom + 1);
+    if (t < testTo) net.advanceStates(ws, 0, N);
+  }
+  return { layers: mean, iterations, higherIsBetter };
+}

@@ -1,0 +1,108 @@
+// Live training in a Web Worker on the WebAssembly engine: the same FF model, rule and loop
+// as `ff train`, driven one minibatch at a time so the page sees every step and can pause.
+// Every few minibatches the one-pass softmax's error on the sample's test images is reported.
+import {
+  FF_DEFAULTS,
+  MemoryRunStore,
+  TrainingSession,
+  WasmEngine,
+  classify,
+  createFFModel,
+  decodeSamplePack,
+  encodeCheckpoint,
+  subset,
+  type DatasetSplits,
+  type FFModel,
+} from '../src/core.js';
+
+export interface StartMessage {
+  type: 'start';
+  pack: ArrayBuffer;
+  layers: number[];
+  trainCount: number;
+  epochs: number;
+  seed: number;
+}
+export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
+export type FromWorker =
+  | { type: 'progress'; seen: number; total: number; epoch: number; testError?: number }
+  | { type: 'done' }
+  | { type: 'checkpoint'; bytes: ArrayBuffer }
+  | { type: 'error'; message: string };
+
+const TEST_IMAGES = 500;
+const REPORT_EVERY = 5;
+
+let session: TrainingSession | null = null;
+let model: FFModel | null = null;
+let data: DatasetSplits | null = null;
+let paused = false;
+let running = false;
+let seen = 0;
+let total = 0;
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+async function testError(): Promise<number> {
+  const t = data!.test;
+  const n = Math.min(TEST_IMAGES, t.count);
+  const { predictions } = await classify(model!.net, t.images, n, 'softmax');
+  let wrong = 0;
+  for (let i = 0; i < n; i++) if (predictions[i] !== t.labels[i]) wrong++;
+  return wrong / n;
+}
+
+async function run(): Promise<void> {
+  if (running) return;
+  running = true;
+  try {
+    while (session && !session.done && !paused) {
+      const r = await session.step();
+      seen++;
+      const report = seen % REPORT_EVERY === 0 || r.done;
+      post({ type: 'progress', seen, total, epoch: r.epoch, ...(report ? { testError: await testError() } : {}) });
+      // Let pause and checkpoint messages in between minibatches.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (session?.done) post({ type: 'done' });
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  } finally {
+    running = false;
+  }
+}
+
+self.onmessage = async (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  try {
+    if (m.type === 'start') {
+      const pack = decodeSamplePack(new Uint8Array(m.pack));
+      const validCount = Math.min(500, Math.floor(pack.train.count / 10));
+      const trainCount = Math.min(m.trainCount, pack.train.count - validCount);
+      data = {
+        name: 'mnist', numClasses: pack.numClasses, classNames: Array.from({ length: pack.numClasses }, (_, i) => String(i)),
+        train: subset(pack.train, 0, trainCount), valid: subset(pack.train, pack.train.count - validCount, validCount), test: pack.test,
+        testDescription: 'the sample’s test images', validDescription: 'the sample’s last training images', validOverlapsTrain: false, dir: '',
+      };
+      const cfg = { ...FF_DEFAULTS, dataset: 'mnist', layers: m.layers, epochs: m.epochs, batchSize: 50, evalEvery: 0, seed: m.seed };
+      model = createFFModel(new WasmEngine(), cfg, data);
+      session = new TrainingSession(model, data, { store: new MemoryRunStore() });
+      seen = 0;
+      total = Math.ceil(trainCount / cfg.batchSize) * m.epochs;
+      paused = false;
+      post({ type: 'progress', seen, total, epoch: 1, testError: await testError() });
+      await run();
+    } else if (m.type === 'pause') {
+      paused = true;
+    } else if (m.type === 'resume') {
+      paused = false;
+      await run();
+    } else if (m.type === 'checkpoint' && model) {
+      const bytes = encodeCheckpoint(await model.toCheckpoint());
+      const copy = bytes.slice().buffer;
+      post({ type: 'checkpoint', bytes: copy }, [copy]);
+    }
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+};

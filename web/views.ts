@@ -1,0 +1,83 @@
+// What the page draws: labelled bars (softmax, goodness per layer), a recurrent net's
+// iterations, the live training curve. Plain DOM and canvas, no framework.
+import type { LabelGoodness } from '../src/core.js';
+
+/** One bar per label; `best` highlighted; values shown as text (screen readers read them). */
+export function renderBars(el: HTMLElement, values: number[], labels: string[], best: number, format: (v: number) => string): void {
+  el.replaceChildren();
+  el.classList.add('bars');
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(...values.map((v) => v - lo), 1e-12);
+  values.forEach((v, i) => {
+    const name = document.createElement('span');
+    name.textContent = labels[i];
+    const bar = document.createElement('div');
+    bar.className = i === best ? 'bar best' : 'bar';
+    bar.style.width = `${(100 * (v - lo)) / hi}%`;
+    bar.setAttribute('role', 'img');
+    bar.setAttribute('aria-label', `${labels[i]}: ${format(v)}`);
+    const text = document.createElement('span');
+    text.textContent = format(v);
+    el.append(name, bar, text);
+  });
+}
+
+/** Per hidden layer: the goodness each label gets (the best label of that layer highlighted). */
+export function renderGoodness(el: HTMLElement, g: LabelGoodness, labels: string[]): void {
+  el.replaceChildren();
+  g.layers.forEach((values, l) => {
+    const box = document.createElement('div');
+    box.className = 'layer';
+    const title = document.createElement('div');
+    title.textContent = `layer ${l + 1}`;
+    const bars = document.createElement('div');
+    renderBars(bars, values, labels, argBest(values, g.higherIsBetter), (v) => v.toFixed(2));
+    box.append(title, bars);
+    el.append(box);
+  });
+}
+
+/** A recurrent net: per iteration, which label each layer's goodness favours — the states settling. */
+export function renderIterations(el: HTMLElement, g: LabelGoodness, labels: string[]): void {
+  el.replaceChildren();
+  if (!g.iterations.length) return;
+  const table = document.createElement('table');
+  const head = table.insertRow();
+  head.insertCell().textContent = 'iteration';
+  g.layers.forEach((_, l) => (head.insertCell().textContent = `layer ${l + 1} favours`));
+  g.iterations.forEach((layers, t) => {
+    const row = table.insertRow();
+    row.insertCell().textContent = String(t + 1);
+    layers.forEach((values) => (row.insertCell().textContent = labels[argBest(values, g.higherIsBetter)]));
+  });
+  el.append(table);
+}
+
+export function argBest(values: number[], higherIsBetter: boolean): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (higherIsBetter ? values[i] > values[best] : values[i] < values[best]) best = i;
+  return best;
+}
+
+/** Test error (0–1) against minibatches seen, as a line. */
+export function drawCurve(canvas: HTMLCanvasElement, points: [number, number][], total: number): void {
+  const ctx = canvas.getContext('2d')!;
+  const { width: W, height: H } = canvas;
+  ctx.clearRect(0, 0, W, H);
+  ctx.fillStyle = '#666';
+  ctx.font = '11px system-ui';
+  ctx.fillText('test error', 4, 12);
+  ctx.fillText('100 %', W - 36, 12);
+  ctx.fillText('0', W - 12, H - 4);
+  if (!points.length) return;
+  ctx.strokeStyle = '#3a7bd5';
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  points.forEach(([x, y], i) => {
+    const px = (x / Math.max(1, total)) * (W - 8) + 4;
+    const py = H - 4 - y * (H - 20);
+    if (i === 0) ctx.moveTo(px, py);
+    else ctx.lineTo(px, py);
+  });
+  ctx.stroke();
+}
