@@ -17,6 +17,7 @@ export { FFNet } from './ff/ff-net.js';
 export { ffTrainStep } from './ff/ff-step.js';
 export { classify, softmaxScores, CLASSIFY_MODES, type ClassifyMode } from './ff/classify.js';
 export { labelGoodness, type LabelGoodness } from './ff/label-goodness.js';
+export { layerActivities } from './ff/activities.js';
 export { decodeSamplePack, encodeSamplePack, type SamplePack } from './data/sample-pack.js';
 export { blurredMask, makeHybrids, pickPartners, type Hybrids } from './ff/hybrid-negatives.js';
 export { negativeSourceFor, type NegativeCases, type NegativeSource } from './ff/negative-source.js';

@@ -1,9 +1,10 @@
 // The explorer page: load a trained run (from `ff serve` or a file), draw or pick a digit and
 // see what the net's goodness and softmax say, layer by layer; train a small net live in a
 // worker. Inference runs here on the WebAssembly engine (one thread: a page may not block).
-import { FFModel, WasmEngine, decodeCheckpoint, decodeSamplePack, labelGoodness, softmaxScores, type SamplePack } from '../src/core.js';
+import { FFModel, WasmEngine, decodeCheckpoint, decodeSamplePack, labelGoodness, layerActivities, softmaxScores, type SamplePack } from '../src/core.js';
+import { renderFields } from './fields.js';
 import { DrawPad } from './draw-pad.js';
-import { argBest, drawCurve, renderBars, renderGoodness, renderIterations } from './views.js';
+import { argBest, drawCurve, renderActivities, renderBars, renderGoodness, renderIterations } from './views.js';
 import { readState, writeState } from './url-state.js';
 import type { FromWorker, ToWorker } from './train-worker.js';
 
@@ -30,6 +31,7 @@ async function loadModel(bytes: Uint8Array, name: string): Promise<void> {
   const epochs = Number(ck.state.epoch ?? 0);
   status('model-status', `Loaded ${name}: ${m.cfg.architecture ?? 'feedforward'} ${[784, ...m.cfg.layers].join('-')}, ${epochs} epoch${epochs === 1 ? '' : 's'} trained.`);
   $('model-status').dataset.loaded = name;
+  if (pack) await renderFields($('fields'), $('unit-top'), m, pack);
   await decide();
 }
 
@@ -61,6 +63,7 @@ async function decide(): Promise<void> {
   renderBars($('softmax-bars'), probs, LABELS, argBest(probs, true), (v) => `${(v * 100).toFixed(1)} %`);
   renderGoodness($('goodness-bars'), g, LABELS);
   renderIterations($('iterations'), g, LABELS);
+  renderActivities($('activity'), await Promise.all(net.cfg.layers.map((_, l) => layerActivities(net, image, 1, l))));
 }
 
 function showTest(index: number): void {
@@ -117,7 +120,8 @@ function onWorker(m: FromWorker): void {
     if (m.testError !== undefined) points.push([m.seen, m.testError]);
     drawCurve($<HTMLCanvasElement>('curve'), points, totalSteps);
     const last = points.at(-1);
-    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total}${last ? `, test error ${(last[1] * 100).toFixed(1)} % (softmax, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
+    el.dataset.threads = String(m.threads);
+    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.threads} thread${m.threads === 1 ? '' : 's'})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (softmax, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
     el.dataset.errors = JSON.stringify(points.map((p) => p[1]));
     $<HTMLButtonElement>('t-use').disabled = false;
     $<HTMLButtonElement>('t-download').disabled = false;

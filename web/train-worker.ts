@@ -25,12 +25,26 @@ export interface StartMessage {
 }
 export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
 export type FromWorker =
-  | { type: 'progress'; seen: number; total: number; epoch: number; testError?: number }
+  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; testError?: number }
   | { type: 'done' }
   | { type: 'checkpoint'; bytes: ArrayBuffer }
   | { type: 'error'; message: string };
 
 const TEST_IMAGES = 500;
+/** Threads at most (the page's worker, and helpers it starts, on a shared memory). */
+const MAX_THREADS = 4;
+
+/** Products split over worker threads where the page is cross-origin isolated (ff serve's is). */
+async function workerEngine(): Promise<WasmEngine> {
+  const threads = Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1);
+  if (!self.crossOriginIsolated || threads < 2) return new WasmEngine();
+  const spawn = (source: string, start: unknown) => {
+    const w = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    w.postMessage(start);
+    return w;
+  };
+  return WasmEngine.create({ threads, spawn });
+}
 const REPORT_EVERY = 5;
 
 let session: TrainingSession | null = null;
@@ -40,6 +54,7 @@ let paused = false;
 let running = false;
 let seen = 0;
 let total = 0;
+let threads = 1;
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -60,7 +75,7 @@ async function run(): Promise<void> {
       const r = await session.step();
       seen++;
       const report = seen % REPORT_EVERY === 0 || r.done;
-      post({ type: 'progress', seen, total, epoch: r.epoch, ...(report ? { testError: await testError() } : {}) });
+      post({ type: 'progress', seen, total, epoch: r.epoch, threads, ...(report ? { testError: await testError() } : {}) });
       // Let pause and checkpoint messages in between minibatches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -85,12 +100,13 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
         testDescription: 'the sample’s test images', validDescription: 'the sample’s last training images', validOverlapsTrain: false, dir: '',
       };
       const cfg = { ...FF_DEFAULTS, dataset: 'mnist', layers: m.layers, epochs: m.epochs, batchSize: 50, evalEvery: 0, seed: m.seed };
-      model = createFFModel(new WasmEngine(), cfg, data);
+      model = createFFModel(await workerEngine(), cfg, data);
       session = new TrainingSession(model, data, { store: new MemoryRunStore() });
       seen = 0;
       total = Math.ceil(trainCount / cfg.batchSize) * m.epochs;
       paused = false;
-      post({ type: 'progress', seen, total, epoch: 1, testError: await testError() });
+      threads = (model.engine as WasmEngine).threadCount;
+      post({ type: 'progress', seen, total, epoch: 1, threads, testError: await testError() });
       await run();
     } else if (m.type === 'pause') {
       paused = true;

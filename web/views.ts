@@ -81,3 +81,26 @@ export function drawCurve(canvas: HTMLCanvasElement, points: [number, number][],
   });
   ctx.stroke();
 }
+
+/** Each hidden layer's activities as a strip of grey cells (white: the layer's largest). */
+export function renderActivities(el: HTMLElement, layers: Float32Array[]): void {
+  el.replaceChildren();
+  layers.forEach((acts, l) => {
+    const c = document.createElement('canvas');
+    c.width = acts.length;
+    c.height = 1;
+    c.setAttribute('role', 'img');
+    const active = acts.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+    c.setAttribute('aria-label', `layer ${l + 1}: ${active} of ${acts.length} units active`);
+    c.title = `layer ${l + 1}: ${active} of ${acts.length} units active`;
+    const ctx = c.getContext('2d')!;
+    const img = ctx.createImageData(acts.length, 1);
+    const max = Math.max(1e-12, ...acts);
+    acts.forEach((v, i) => {
+      const g = Math.round((255 * v) / max);
+      img.data.set([g, g, g, 255], i * 4);
+    });
+    ctx.putImageData(img, 0, 0);
+    el.append(c);
+  });
+}

@@ -86,7 +86,7 @@ export class WasmEngine extends JsEngine {
    * `spawn` (how this host starts a worker), the matrices live in a shared memory and products
    * are split over that many threads, the caller's included.
    */
-  constructor(opts: { threads?: number; spawn?: SpawnWorker } = {}) {
+  constructor(opts: { threads?: number; spawn?: SpawnWorker; waitForWorkers?: boolean } = {}) {
     super();
     const threads = opts.spawn ? Math.max(1, Math.floor(opts.threads ?? 1)) : 1;
     const shared = threads > 1;
@@ -103,8 +103,18 @@ export class WasmEngine extends JsEngine {
       const control = this.heap.alloc(CONTROL_WORDS * 4);
       new Int32Array(memory.buffer, control, CONTROL_WORDS).fill(0);
       const scratches = Array.from({ length: threads - 1 }, () => this.heap.alloc(scratchBytes));
-      this.threads = new WasmThreads(memory, module, control, scratches, opts.spawn!);
+      this.threads = new WasmThreads(memory, module, control, scratches, opts.spawn!, { waitNow: opts.waitForWorkers ?? true });
     }
+  }
+
+  /**
+   * The engine with worker threads, started without blocking: what a browser worker uses (a
+   * browser starts workers only once their creator yields). Same options as the constructor.
+   */
+  static async create(opts: { threads?: number; spawn?: SpawnWorker } = {}): Promise<WasmEngine> {
+    const engine = new WasmEngine({ ...opts, waitForWorkers: false });
+    await engine.threads?.waitReady();
+    return engine;
   }
 
   /** Threads a matrix product may use. */

@@ -86,6 +86,8 @@ export class WasmThreads {
     /** One gemm scratch per worker (byte offsets). */
     scratches: number[],
     spawn: SpawnWorker,
+    /** Block until the workers listen (Node); else call waitReady() before the first product. */
+    opts: { waitNow: boolean } = { waitNow: true },
   ) {
     if (scratches.length + 1 > MAX_THREADS) throw new Error(`wasm engine: at most ${MAX_THREADS} threads`);
     this.i32 = new Int32Array(memory.buffer, control, CONTROL_WORDS);
@@ -95,14 +97,36 @@ export class WasmThreads {
       worker.unref?.();
       this.workers.push(worker);
     });
-    // Wait (10 s at most) until every worker listens, so no task is ever posted to nobody.
+    if (opts.waitNow) this.waitReadySync();
+  }
+
+  private ready(): number {
+    return Atomics.load(this.i32, READY);
+  }
+
+  private notReady(ready: number): Error {
+    this.terminate();
+    return new Error(`wasm engine: only ${ready} of ${this.workers.length} worker threads started`);
+  }
+
+  /** Block (10 s at most) until every worker listens, so no task is ever posted to nobody. */
+  private waitReadySync(): void {
     const deadline = Date.now() + 10_000;
-    for (let ready; (ready = Atomics.load(this.i32, READY)) < this.workers.length; ) {
-      if (Date.now() > deadline) {
-        this.terminate();
-        throw new Error(`wasm engine: only ${ready} of ${this.workers.length} worker threads started`);
-      }
+    for (let ready; (ready = this.ready()) < this.workers.length; ) {
+      if (Date.now() > deadline) throw this.notReady(ready);
       Atomics.wait(this.i32, READY, ready, 100);
+    }
+  }
+
+  /**
+   * The same without blocking: a browser starts a worker only once its creator returns to the
+   * event loop, so a worker that creates workers must wait for them this way.
+   */
+  async waitReady(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (let ready; (ready = this.ready()) < this.workers.length; ) {
+      if (Date.now() > deadline) throw this.notReady(ready);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 

@@ -87,6 +87,13 @@ test('the explorer loads a run, agrees with ff predict, reads a drawing and trai
     assert.match((await page.textContent('#input-status')) ?? '', new RegExp(`test image ${TEST_IMAGE}`));
     assert.equal(await page.getAttribute('#prediction', 'data-label'), await predictWithCli(TEST_IMAGE), 'the page and ff predict disagree');
     assert.match(page.url(), /run=0/, 'the loaded run is not in the URL');
+    assert.equal(await page.locator('#activity canvas').count(), 2, 'one activity strip per hidden layer');
+    // The receptive-field gallery: a unit's most exciting test images, chosen by keyboard.
+    assert.equal(await page.locator('#fields canvas.field').count(), 64);
+    await page.locator('#fields canvas.field').nth(5).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#unit-top[data-unit="5"] canvas.top-image', { timeout: 30_000 });
+    assert.equal(await page.locator('#unit-top canvas.top-image').count(), 8);
     await page.screenshot({ path: path.join(artifacts, 'test-image.png'), fullPage: true });
 
     // Draw a vertical stroke: the decision is recomputed from the drawing.
@@ -107,6 +114,8 @@ test('the explorer loads a run, agrees with ff predict, reads a drawing and trai
     await page.waitForSelector('#train-status[data-done="1"]', { timeout: 300_000 });
     const curve = JSON.parse((await page.getAttribute('#train-status', 'data-errors')) ?? '[]') as number[];
     assert.ok(curve.length >= 3, `only ${curve.length} test-error points`);
+    // ff serve's page is cross-origin isolated: the live run splits its products over workers.
+    assert.ok(Number(await page.getAttribute('#train-status', 'data-threads')) >= 2, 'the live run used one thread');
     assert.ok(curve.at(-1)! < curve[0] - 0.2, `test error did not fall: ${curve.map((e) => (e * 100).toFixed(1)).join(' → ')} %`);
     await page.screenshot({ path: path.join(artifacts, 'live-training.png'), fullPage: true });
 

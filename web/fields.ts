@@ -1,0 +1,97 @@
+// The receptive-field gallery: each first-layer unit's weights from the image as a small
+// picture (red positive, blue negative, scaled per unit), with its label-weight strip below
+// when the label is part of the input; choosing a unit shows the test images that excite it
+// most (neutral label). Dense first layers only (LC and grid layers are drawn by ff show-fields).
+import { layerActivities, type FFModel, type SamplePack } from '../src/core.js';
+
+const SHOWN = 64;
+const TOP = 8;
+
+function paint(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, w: number, h: number, scale: number): void {
+  const img = ctx.createImageData(w, h);
+  for (let i = 0; i < w * h; i++) {
+    const v = Math.max(-1, Math.min(1, values[i] / scale));
+    const [r, g, b] = v >= 0 ? [255, 255 * (1 - v), 255 * (1 - v)] : [255 * (1 + v), 255 * (1 + v), 255];
+    img.data.set([r, g, b, 255], i * 4);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+function grayImage(image: Float32Array, size: number): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  c.width = size;
+  c.height = size;
+  const ctx = c.getContext('2d')!;
+  const img = ctx.createImageData(size, size);
+  for (let i = 0; i < size * size; i++) {
+    const v = Math.round(image[i] * 255);
+    img.data.set([v, v, v, 255], i * 4);
+  }
+  ctx.putImageData(img, 0, 0);
+  return c;
+}
+
+export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFModel, pack: SamplePack): Promise<void> {
+  el.replaceChildren();
+  top.replaceChildren();
+  const net = model.net;
+  const conn = net.layers[0].connections[0];
+  if (conn.kind !== 'dense' || net.input.imageSize !== 784) {
+    el.textContent = 'This run’s first layer is not dense over 28×28 images: see ff show-fields.';
+    return;
+  }
+  const W = await net.engine.read(conn.weight.value); // fanIn × width
+  const width = net.cfg.layers[0];
+  const fanIn = W.length / width;
+  const labelAt = net.input.placement === 'none' ? -1 : net.input.labelOffset;
+  const N = net.numClasses;
+  for (let u = 0; u < Math.min(SHOWN, width); u++) {
+    const field = new Float32Array(784);
+    for (let p = 0; p < 784; p++) field[p] = W[p * width + u];
+    // 'pixels' placement: the first N pixels carry the label, not the image.
+    if (net.input.placement === 'pixels') field.fill(0, 0, N);
+    let scale = 1e-12;
+    for (const v of field) scale = Math.max(scale, Math.abs(v));
+    const tile = document.createElement('canvas');
+    tile.width = 28;
+    tile.height = labelAt >= 0 ? 31 : 28;
+    tile.className = 'field';
+    tile.tabIndex = 0;
+    tile.setAttribute('role', 'button');
+    tile.setAttribute('aria-label', `unit ${u + 1}: show the test images that excite it most`);
+    const ctx = tile.getContext('2d')!;
+    paint(ctx, field, 28, 28, scale);
+    if (labelAt >= 0 && labelAt + N <= fanIn) {
+      const strip = Array.from({ length: N }, (_, j) => W[(labelAt + j) * width + u]);
+      const s = Math.max(1e-12, ...strip.map(Math.abs));
+      const row = document.createElement('canvas').getContext('2d')!;
+      row.canvas.width = N;
+      row.canvas.height = 1;
+      paint(row, strip, N, 1, s);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(row.canvas, 0, 0, N, 1, 0, 29, 28, 2);
+    }
+    const choose = () => void showTop(top, model, pack, u);
+    tile.onclick = choose;
+    tile.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && choose();
+    el.append(tile);
+  }
+}
+
+async function showTop(el: HTMLElement, model: FFModel, pack: SamplePack, unit: number): Promise<void> {
+  const t = pack.test;
+  const acts = await layerActivities(model.net, t.images, t.count, 0);
+  const width = model.net.cfg.layers[0];
+  const order = Array.from({ length: t.count }, (_, i) => i).sort((a, b) => acts[b * width + unit] - acts[a * width + unit]);
+  el.replaceChildren();
+  const caption = document.createElement('p');
+  caption.textContent = `Unit ${unit + 1}: the ${TOP} of ${t.count} test images that excite it most (neutral label)`;
+  el.append(caption);
+  el.dataset.unit = String(unit);
+  for (const i of order.slice(0, TOP)) {
+    const c = grayImage(t.images.subarray(i * 784, (i + 1) * 784), 28);
+    c.className = 'top-image';
+    c.title = `test image ${i} (label ${t.labels[i]}), activity ${acts[i * width + unit].toFixed(2)}`;
+    el.append(c);
+  }
+}
