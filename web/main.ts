@@ -100,14 +100,17 @@ function startTraining(): void {
   const trainCount = Number($<HTMLInputElement>('t-train').value);
   const epochs = Number($<HTMLInputElement>('t-epochs').value);
   const seed = Number($<HTMLInputElement>('t-seed').value);
-  writeState({ layers: layers.join(','), train: String(trainCount), epochs: String(epochs), seed: String(seed) });
+  const negatives = $<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'hybrid' : 'labels';
+  writeState({ layers: layers.join(','), train: String(trainCount), epochs: String(epochs), seed: String(seed), neg: negatives });
   worker?.terminate();
   worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
   points = [];
   worker.onmessage = (e: MessageEvent<FromWorker>) => onWorker(e.data);
   worker.onerror = (e) => status('train-status', `Training failed: ${e.message}`);
   const bytes = packBytes!.slice().buffer;
-  send({ type: 'start', pack: bytes, layers, trainCount, epochs, seed }, [bytes]);
+  $('hybrids').replaceChildren();
+  delete $('train-status').dataset.done;
+  send({ type: 'start', pack: bytes, layers, trainCount, epochs, seed, negatives }, [bytes]);
   $<HTMLButtonElement>('t-pause').disabled = false;
   $<HTMLButtonElement>('t-pause').textContent = 'Pause';
   status('train-status', 'Starting…');
@@ -118,10 +121,11 @@ function onWorker(m: FromWorker): void {
   if (m.type === 'progress') {
     totalSteps = m.total;
     if (m.testError !== undefined) points.push([m.seen, m.testError]);
+    if (m.hybrids) showHybrids(m.hybrids);
     drawCurve($<HTMLCanvasElement>('curve'), points, totalSteps);
     const last = points.at(-1);
     el.dataset.threads = String(m.threads);
-    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.threads} thread${m.threads === 1 ? '' : 's'})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (softmax, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
+    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.threads} thread${m.threads === 1 ? '' : 's'})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
     el.dataset.errors = JSON.stringify(points.map((p) => p[1]));
     $<HTMLButtonElement>('t-use').disabled = false;
     $<HTMLButtonElement>('t-download').disabled = false;
@@ -137,6 +141,24 @@ function onWorker(m: FromWorker): void {
   }
 }
 
+function showHybrids(images: Float32Array): void {
+  const el = $('hybrids');
+  el.replaceChildren();
+  for (let i = 0; i < images.length / 784; i++) {
+    const c = document.createElement('canvas');
+    c.width = 28;
+    c.height = 28;
+    const ctx = c.getContext('2d')!;
+    const img = ctx.createImageData(28, 28);
+    for (let p = 0; p < 784; p++) {
+      const v = Math.round(images[i * 784 + p] * 255);
+      img.data.set([v, v, v, 255], p * 4);
+    }
+    ctx.putImageData(img, 0, 0);
+    el.append(c);
+  }
+}
+
 function checkpointBytes(): Promise<ArrayBuffer> {
   return new Promise((resolve) => {
     pendingCheckpoint = resolve;
@@ -149,7 +171,7 @@ let packBytes: Uint8Array | null = null;
 
 async function init(): Promise<void> {
   const state = readState();
-  for (const [id, key] of [['t-layers', 'layers'], ['t-train', 'train'], ['t-epochs', 'epochs'], ['t-seed', 'seed'], ['test-index', 'img']] as const) {
+  for (const [id, key] of [['t-layers', 'layers'], ['t-train', 'train'], ['t-epochs', 'epochs'], ['t-seed', 'seed'], ['test-index', 'img'], ['t-negatives', 'neg']] as const) {
     if (state[key] !== undefined) $<HTMLInputElement>(id).value = state[key];
   }
   const res = await fetch('data/mnist-sample.bin');

@@ -1,9 +1,12 @@
 // Live training in a Web Worker on the WebAssembly engine: the same FF model, rule and loop
 // as `ff train`, driven one minibatch at a time so the page sees every step and can pause.
-// Every few minibatches the one-pass softmax's error on the sample's test images is reported.
+// Every few minibatches the one-pass softmax's error (unsupervised runs: the linear probe's) on
+// the sample's test images is reported, and, for unsupervised runs, a few hybrid negatives.
 import {
   FF_DEFAULTS,
   MemoryRunStore,
+  Rng,
+  makeHybrids,
   TrainingSession,
   WasmEngine,
   classify,
@@ -22,15 +25,18 @@ export interface StartMessage {
   trainCount: number;
   epochs: number;
   seed: number;
+  /** 'labels': supervised (wrong-label negatives); 'hybrid': unsupervised (hybrid images, linear probe). */
+  negatives: 'labels' | 'hybrid';
 }
 export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
 export type FromWorker =
-  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; testError?: number }
+  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; testError?: number; hybrids?: Float32Array }
   | { type: 'done' }
   | { type: 'checkpoint'; bytes: ArrayBuffer }
   | { type: 'error'; message: string };
 
 const TEST_IMAGES = 500;
+const HYBRIDS_SHOWN = 4;
 /** Threads at most (the page's worker, and helpers it starts, on a shared memory). */
 const MAX_THREADS = 4;
 
@@ -55,13 +61,26 @@ let running = false;
 let seen = 0;
 let total = 0;
 let threads = 1;
+let hybridRng = new Rng(1);
+
+/**
+ * Hybrid negatives as training makes them: the same function, masks and blur on this minibatch
+ * position's training images (their own random stream, so training's is untouched).
+ */
+function someHybrids(): Float32Array | undefined {
+  if (!model?.net.unsupervised || !data) return undefined;
+  const t = data.train;
+  const from = ((seen * 50) % Math.max(1, t.count - HYBRIDS_SHOWN)) * 784;
+  const shape = { height: t.height, width: t.width, channels: t.channels };
+  return makeHybrids(t.images.subarray(from, from + HYBRIDS_SHOWN * 784), HYBRIDS_SHOWN, shape, model.cfg.blurPasses, hybridRng).images;
+}
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 async function testError(): Promise<number> {
   const t = data!.test;
   const n = Math.min(TEST_IMAGES, t.count);
-  const { predictions } = await classify(model!.net, t.images, n, 'softmax');
+  const { predictions } = await classify(model!.net, t.images, n, model!.net.unsupervised ? 'probe' : 'softmax');
   let wrong = 0;
   for (let i = 0; i < n; i++) if (predictions[i] !== t.labels[i]) wrong++;
   return wrong / n;
@@ -75,7 +94,7 @@ async function run(): Promise<void> {
       const r = await session.step();
       seen++;
       const report = seen % REPORT_EVERY === 0 || r.done;
-      post({ type: 'progress', seen, total, epoch: r.epoch, threads, ...(report ? { testError: await testError() } : {}) });
+      post({ type: 'progress', seen, total, epoch: r.epoch, threads, ...(report ? { testError: await testError(), hybrids: someHybrids() } : {}) });
       // Let pause and checkpoint messages in between minibatches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -99,14 +118,18 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
         train: subset(pack.train, 0, trainCount), valid: subset(pack.train, pack.train.count - validCount, validCount), test: pack.test,
         testDescription: 'the sample’s test images', validDescription: 'the sample’s last training images', validOverlapsTrain: false, dir: '',
       };
-      const cfg = { ...FF_DEFAULTS, dataset: 'mnist', layers: m.layers, epochs: m.epochs, batchSize: 50, evalEvery: 0, seed: m.seed };
+      const cfg = {
+        ...FF_DEFAULTS, dataset: 'mnist', layers: m.layers, epochs: m.epochs, batchSize: 50, evalEvery: 0, seed: m.seed,
+        ...(m.negatives === 'hybrid' ? { negativeData: 'hybrid' as const } : {}),
+      };
+      hybridRng = new Rng(m.seed + 1);
       model = createFFModel(await workerEngine(), cfg, data);
       session = new TrainingSession(model, data, { store: new MemoryRunStore() });
       seen = 0;
       total = Math.ceil(trainCount / cfg.batchSize) * m.epochs;
       paused = false;
       threads = (model.engine as WasmEngine).threadCount;
-      post({ type: 'progress', seen, total, epoch: 1, threads, testError: await testError() });
+      post({ type: 'progress', seen, total, epoch: 1, threads, testError: await testError(), hybrids: someHybrids() });
       await run();
     } else if (m.type === 'pause') {
       paused = true;

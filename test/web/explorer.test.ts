@@ -126,6 +126,15 @@ test('the explorer loads a run, agrees with ff predict, reads a drawing and trai
     await download.saveAs(path.join(live, 'checkpoint.safetensors'));
     assert.match(ff(['eval', live, '--limit', '500']), /error/i);
 
+    // Unsupervised: hybrid negatives, shown as they are made, and the probe's error falls too.
+    await page.selectOption('#t-negatives', 'hybrid');
+    await page.fill('#t-train', '500');
+    await page.click('#t-start');
+    await page.waitForSelector('#train-status[data-done="1"]', { timeout: 300_000 });
+    assert.equal(await page.locator('#hybrids canvas').count(), 4, 'no hybrid negatives shown');
+    assert.match(page.url(), /neg=hybrid/);
+    await page.screenshot({ path: path.join(artifacts, 'hybrids.png'), fullPage: true });
+
     assert.deepEqual(errors, [], 'the page reported errors');
   } finally {
     await browser.close();
