@@ -125,7 +125,8 @@ function onWorker(m: FromWorker): void {
     drawCurve($<HTMLCanvasElement>('curve'), points, totalSteps);
     const last = points.at(-1);
     el.dataset.threads = String(m.threads);
-    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.threads} thread${m.threads === 1 ? '' : 's'})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
+    el.dataset.seconds = m.seconds.toFixed(2);
+    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.seconds.toFixed(1)} s of training, ${m.threads} thread${m.threads === 1 ? '' : 's'})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
     el.dataset.errors = JSON.stringify(points.map((p) => p[1]));
     $<HTMLButtonElement>('t-use').disabled = false;
     $<HTMLButtonElement>('t-download').disabled = false;

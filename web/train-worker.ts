@@ -30,7 +30,7 @@ export interface StartMessage {
 }
 export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
 export type FromWorker =
-  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; testError?: number; hybrids?: Float32Array }
+  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; seconds: number; testError?: number; hybrids?: Float32Array }
   | { type: 'done' }
   | { type: 'checkpoint'; bytes: ArrayBuffer }
   | { type: 'error'; message: string };
@@ -62,6 +62,8 @@ let seen = 0;
 let total = 0;
 let threads = 1;
 let hybridRng = new Rng(1);
+/** Training time so far (pauses and test-error checks excluded), seconds. */
+let trainSeconds = 0;
 
 /**
  * Hybrid negatives as training makes them: the same function, masks and blur on this minibatch
@@ -91,10 +93,12 @@ async function run(): Promise<void> {
   running = true;
   try {
     while (session && !session.done && !paused) {
+      const t0 = performance.now();
       const r = await session.step();
+      trainSeconds += (performance.now() - t0) / 1000;
       seen++;
       const report = seen % REPORT_EVERY === 0 || r.done;
-      post({ type: 'progress', seen, total, epoch: r.epoch, threads, ...(report ? { testError: await testError(), hybrids: someHybrids() } : {}) });
+      post({ type: 'progress', seen, total, epoch: r.epoch, threads, seconds: trainSeconds, ...(report ? { testError: await testError(), hybrids: someHybrids() } : {}) });
       // Let pause and checkpoint messages in between minibatches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -129,7 +133,8 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       total = Math.ceil(trainCount / cfg.batchSize) * m.epochs;
       paused = false;
       threads = (model.engine as WasmEngine).threadCount;
-      post({ type: 'progress', seen, total, epoch: 1, threads, testError: await testError(), hybrids: someHybrids() });
+      trainSeconds = 0;
+      post({ type: 'progress', seen, total, epoch: 1, threads, seconds: 0, testError: await testError(), hybrids: someHybrids() });
       await run();
     } else if (m.type === 'pause') {
       paused = true;
