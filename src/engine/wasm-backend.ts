@@ -5,7 +5,7 @@
 // the same Float32Arrays (views into the module's memory). Except the products, results equal
 // the reference's bit for bit. It runs wherever WebAssembly SIMD does — a browser,
 // or Node where the native addon could not be built — with no Node import (core-safe).
-import { checkShape, type GemmOptions, type Mat } from './engine.js';
+import { checkShape, type GemmOptions, type Mat, type RowNorm } from './engine.js';
 import { checkMatShape, CpuMat } from './cpu-mat.js';
 import { JsEngine } from './js-backend.js';
 import { WasmHeap } from './wasm-heap.js';
@@ -22,6 +22,9 @@ interface Kernels {
   ff_add_bias(x: number, rows: number, cols: number, bias: number, relu: number): void;
   ff_col_sum(x: number, rows: number, cols: number, out: number, alpha: number, beta: number, acc: number): void;
   ff_smooth_apply(w: number, state: number, n: number, lr: number, weightCost: number): void;
+  ff_normalize_rows(x: number, rows: number, cols: number, out: number, rms: number, eps: number, sumSq: number): void;
+  ff_scale_rows(y: number, rows: number, cols: number, coef: number, out: number, power: number, beta: number): void;
+  ff_add_row_vector(x: number, rows: number, cols: number, v: number, alpha: number): void;
   __heap_base: WebAssembly.Global;
 }
 
@@ -197,5 +200,23 @@ export class WasmEngine extends JsEngine {
     const bytes = w.rows * w.cols * 4;
     if (ww.byteOffset < ws.byteOffset + bytes && ws.byteOffset < ww.byteOffset + bytes) throw new Error('smoothApply: w and state must not overlap');
     this.kernels.ff_smooth_apply(ww.byteOffset, ws.byteOffset, w.rows * w.cols, lr, weightCost);
+  }
+
+  override normalizeRows(x: Mat, out: Mat, mode: RowNorm, eps: number, sumSq?: Mat): void {
+    checkShape('normalizeRows output', out, x.rows, x.cols);
+    if (sumSq) checkShape('normalizeRows sumSq', sumSq, x.rows, 1);
+    const ss = sumSq ? this.own(sumSq).byteOffset : 0; // 0: none (the module's own data sit there)
+    this.kernels.ff_normalize_rows(this.own(x).byteOffset, x.rows, x.cols, this.own(out).byteOffset, +(mode === 'rms'), eps, ss);
+  }
+
+  override scaleRows(y: Mat, coef: Mat, out: Mat, power: 1 | 2, beta = 0): void {
+    checkShape('scaleRows coef', coef, y.rows, 1);
+    checkShape('scaleRows output', out, y.rows, y.cols);
+    this.kernels.ff_scale_rows(this.own(y).byteOffset, y.rows, y.cols, this.own(coef).byteOffset, this.own(out).byteOffset, power, beta);
+  }
+
+  override addRowVector(x: Mat, v: Mat, alpha: number): void {
+    checkShape('addRowVector vector', v, 1, x.cols);
+    this.kernels.ff_add_row_vector(this.own(x).byteOffset, x.rows, x.cols, this.own(v).byteOffset, alpha);
   }
 }
