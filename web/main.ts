@@ -1,7 +1,7 @@
 // The explorer page: load a trained run (from `ff serve` or a file), draw or pick a digit and
 // see what the net's goodness and softmax say, layer by layer; train a small net live in a
 // worker. Inference runs here on the WebAssembly engine (one thread: a page may not block).
-import { FFModel, WasmEngine, decodeCheckpoint, decodeSamplePack, labelGoodness, layerActivities, softmaxScores, type SamplePack } from '../src/core.js';
+import { FFModel, WasmEngine, classify, decodeCheckpoint, decodeSamplePack, labelGoodness, layerActivities, softmaxScores, type SamplePack } from '../src/core.js';
 import { renderFields } from './fields.js';
 import { DrawPad } from './draw-pad.js';
 import { argBest, drawCurve, renderActivities, renderBars, renderGoodness, renderIterations } from './views.js';
@@ -25,7 +25,6 @@ async function loadModel(bytes: Uint8Array, name: string): Promise<void> {
   const ck = decodeCheckpoint(bytes, name);
   if (ck.algo !== 'ff') throw new Error(`${name} is a ${ck.algo} run: the explorer shows FF runs`);
   const m = FFModel.fromCheckpoint(engine, ck);
-  if (m.net.unsupervised) throw new Error(`${name} is an unsupervised run: not shown yet`);
   if (m.net.input.imageSize !== 784) throw new Error(`${name} was trained on ${m.net.input.imageSize}-pixel images; the pad draws 28×28`);
   model = m;
   const epochs = Number(ck.state.epoch ?? 0);
@@ -53,6 +52,20 @@ async function decide(): Promise<void> {
     return;
   }
   const net = model.net;
+  const activities = () => Promise.all(net.cfg.layers.map((_, l) => layerActivities(net, image, 1, l)));
+  if (net.unsupervised) {
+    // No label goes in: the linear probe on the hidden layers reads the answer off.
+    const probs = Array.from((await classify(net, image, 1, 'probe')).scores);
+    const best = argBest(probs, true);
+    pred.textContent = LABELS[best];
+    pred.dataset.label = String(best);
+    status('prediction-detail', '(the linear probe: an unsupervised net has no label input or goodness per label)');
+    renderBars($('softmax-bars'), probs, LABELS, best, (v) => `${(v * 100).toFixed(1)} %`);
+    $('goodness-bars').replaceChildren();
+    $('iterations').replaceChildren();
+    renderActivities($('activity'), await activities());
+    return;
+  }
   const g = await labelGoodness(net, image);
   const total = LABELS.map((_, j) => net.goodnessLayers.reduce((s, l) => s + g.layers[l][j], 0));
   const best = argBest(total, g.higherIsBetter);
@@ -63,7 +76,7 @@ async function decide(): Promise<void> {
   renderBars($('softmax-bars'), probs, LABELS, argBest(probs, true), (v) => `${(v * 100).toFixed(1)} %`);
   renderGoodness($('goodness-bars'), g, LABELS);
   renderIterations($('iterations'), g, LABELS);
-  renderActivities($('activity'), await Promise.all(net.cfg.layers.map((_, l) => layerActivities(net, image, 1, l))));
+  renderActivities($('activity'), await activities());
 }
 
 function showTest(index: number): void {

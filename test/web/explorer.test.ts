@@ -134,6 +134,12 @@ test('the explorer loads a run, agrees with ff predict, reads a drawing and trai
     await page.waitForSelector('#train-status[data-done="1"]', { timeout: 300_000 });
     assert.equal(await page.locator('#hybrids canvas').count(), 4, 'no hybrid negatives shown');
     assert.match(page.url(), /neg=hybrid/);
+    // The unsupervised live model in the view: its linear probe answers.
+    await page.click('#t-use');
+    await page.waitForSelector('#model-status[data-loaded="the live model"]', { timeout: 60_000 });
+    await page.fill('#test-index', '0');
+    await page.click('#show-test');
+    await page.waitForFunction(() => document.getElementById('prediction-detail')?.textContent?.includes('linear probe'), null, { timeout: 30_000 });
     await page.screenshot({ path: path.join(artifacts, 'hybrids.png'), fullPage: true });
 
     assert.deepEqual(errors, [], 'the page reported errors');
