@@ -9,7 +9,7 @@ import { loadNativeEngine } from './native-backend.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { WasmEngine, wasmSimdSupported } from './wasm-backend.js';
-import type { SpawnWorker } from './wasm-threads.js';
+import { MAX_THREADS, type SpawnWorker } from './wasm-threads.js';
 
 export type EngineKind = 'auto' | 'native' | 'wasm' | 'js';
 export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'wasm', 'js'];
@@ -54,9 +54,9 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
 /** Node's way to start the wasm engine's workers: an eval worker that lets the process exit. */
 const spawnNodeWorker: SpawnWorker = (source, data) => new Worker(source, { eval: true, workerData: data });
 
-/** The wasm engine on FF_KERNEL_THREADS threads (default: the CPUs, at most 8), as the native kernels. */
+/** The wasm engine on FF_KERNEL_THREADS threads (default: the CPUs, at most 8; never over 16), as the native kernels. */
 export function nodeWasmEngine(): WasmEngine {
   const env = Number(process.env.FF_KERNEL_THREADS);
-  const threads = Number.isInteger(env) && env > 0 ? env : Math.min(8, availableParallelism());
+  const threads = Math.min(MAX_THREADS, Number.isInteger(env) && env > 0 ? env : Math.min(8, availableParallelism()));
   return new WasmEngine({ threads, spawn: spawnNodeWorker });
 }

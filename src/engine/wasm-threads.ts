@@ -37,6 +37,8 @@ const READY = 2;
 const ARGS = 4; // transA, transB, m, n, k, alpha (f32 bits), a, b, beta (f32 bits), c
 const RANGES = 16; // [lo, hi] of worker w at RANGES + 2w
 export const MAX_THREADS = 16;
+/** How long the caller waits for a worker's news before calling it dead. */
+const STALL_MS = 60_000;
 export const CONTROL_WORDS = RANGES + 2 * MAX_THREADS;
 
 /** The worker, in plain JavaScript (runs as a Node eval worker or from a Blob URL). */
@@ -154,7 +156,13 @@ export class WasmThreads {
     Atomics.add(i32, SEQ, 1);
     Atomics.notify(i32, SEQ);
     own(ranges[0][0], ranges[0][1]);
-    for (let done; (done = Atomics.load(i32, DONE)) < this.workers.length; ) Atomics.wait(i32, DONE, done);
+    // A worker that died would leave us waiting forever: give up after a minute without news
+    // (a whole product takes well under a second at the sizes FF uses).
+    for (let done; (done = Atomics.load(i32, DONE)) < this.workers.length; ) {
+      if (Atomics.wait(i32, DONE, done, STALL_MS) === 'timed-out' && Atomics.load(i32, DONE) === done) {
+        throw new Error(`wasm engine: a worker thread stopped answering (${done} of ${this.workers.length} finished a product in ${STALL_MS / 1000} s)`);
+      }
+    }
   }
 
   terminate(): void {
