@@ -1,11 +1,12 @@
 // The WebAssembly engine: the TypeScript engine's matrices moved into a WebAssembly memory,
-// and its heavy kernels — the matrix products, and the elementwise kernels a training step
-// spends most time in — run by a SIMD128 module compiled from C (native/wasm/, built by
+// and its heavy kernels — the matrix products, the locally-connected products, and the
+// elementwise kernels a training step spends most time in — run by a SIMD128 module compiled
+// from C (native/wasm/, built by
 // scripts/build-wasm.mjs into wasm-binary.ts). Every other kernel is JsEngine's own loop on
-// the same Float32Arrays (views into the module's memory). Except the products, results equal
-// the reference's bit for bit. It runs wherever WebAssembly SIMD does — a browser,
+// the same Float32Arrays (views into the module's memory). Except the products (summed in
+// float32, in another order), results equal the reference's bit for bit. It runs wherever WebAssembly SIMD does — a browser,
 // or Node where the native addon could not be built — with no Node import (core-safe).
-import { checkShape, type GemmOptions, type Mat, type RowNorm } from './engine.js';
+import { checkLocalShapes, checkShape, type GemmOptions, type LocalGeometry, type Mat, type RowNorm, type ScaleOptions } from './engine.js';
 import { checkMatShape, CpuMat } from './cpu-mat.js';
 import { JsEngine } from './js-backend.js';
 import { WasmHeap } from './wasm-heap.js';
@@ -25,8 +26,14 @@ interface Kernels {
   ff_normalize_rows(x: number, rows: number, cols: number, out: number, rms: number, eps: number, sumSq: number): void;
   ff_scale_rows(y: number, rows: number, cols: number, coef: number, out: number, power: number, beta: number): void;
   ff_add_row_vector(x: number, rows: number, cols: number, v: number, alpha: number): void;
+  ff_local_forward(...args: LocalArgs): void;
+  ff_local_weight_grad(...args: LocalArgs): void;
+  ff_local_input_grad(...args: LocalArgs): void;
   __heap_base: WebAssembly.Global;
 }
+
+/** rows, H, W, C_in, C_out, K, alpha, a, b, beta, out, scratch (pointers as byte offsets). */
+type LocalArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
 
 /** A matrix in the engine's memory: a byte offset and a view re-created after the memory grows. */
 export class WasmMat extends CpuMat {
@@ -218,5 +225,33 @@ export class WasmEngine extends JsEngine {
   override addRowVector(x: Mat, v: Mat, alpha: number): void {
     checkShape('addRowVector vector', v, 1, x.cols);
     this.kernels.ff_add_row_vector(this.own(x).byteOffset, x.rows, x.cols, this.own(v).byteOffset, alpha);
+  }
+
+  /** The LC kernels' arguments; null when their accumulator would not fit the scratch (then js's loops run). */
+  private localArgs(g: LocalGeometry, rows: number, a: Mat, b: Mat, out: Mat, alpha: number, beta: number, accFloats: number): LocalArgs | null {
+    if (accFloats * 4 > this.scratchBytes) return null;
+    const { height, width, inChannels, outChannels, window } = g;
+    return [rows, height, width, inChannels, outChannels, window, alpha, this.own(a).byteOffset, this.own(b).byteOffset, beta, this.own(out).byteOffset, this.scratch];
+  }
+
+  override localForward(x: Mat, w: Mat, y: Mat, g: LocalGeometry, opts: ScaleOptions = {}): void {
+    checkLocalShapes('localForward', x, w, y, g);
+    const args = this.localArgs(g, x.rows, x, w, y, opts.alpha ?? 1, opts.beta ?? 0, g.width);
+    if (args) this.kernels.ff_local_forward(...args);
+    else super.localForward(x, w, y, g, opts);
+  }
+
+  override localWeightGrad(x: Mat, dy: Mat, dw: Mat, g: LocalGeometry, opts: ScaleOptions = {}): void {
+    checkLocalShapes('localWeightGrad', x, dy, dw, g);
+    const args = this.localArgs(g, x.rows, x, dy, dw, opts.alpha ?? 1, opts.beta ?? 0, g.width);
+    if (args) this.kernels.ff_local_weight_grad(...args);
+    else super.localWeightGrad(x, dy, dw, g, opts);
+  }
+
+  override localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, opts: ScaleOptions = {}): void {
+    checkLocalShapes('localInputGrad', dy, w, dx, g);
+    const args = this.localArgs(g, dy.rows, dy, w, dx, opts.alpha ?? 1, opts.beta ?? 0, g.inChannels * g.height * g.width);
+    if (args) this.kernels.ff_local_input_grad(...args);
+    else super.localInputGrad(dy, w, dx, g, opts);
   }
 }
