@@ -49,8 +49,12 @@ const UNSUPERVISED_LOCAL: Partial<FFConfig> = { negativeData: 'hybrid', connecti
  * online softmax's sample as the candidate; it may be the true one).
  */
 const AESOP: Partial<FFConfig> = { dataset: 'aesop', negatives: 'teacher-forced', labelInput: 'extra' };
-/** The same feed-forward LC architecture by backprop; 'strong weight decay' 5e-3 is our choice. */
-const CIFAR_BP: Partial<BPConfig> = { weightCost: 5e-3 };
+/**
+ * The same feed-forward LC architecture by backprop with the talk's 'strong weight decay', whose
+ * value it does not give: 1e-3, chosen on validation error of the full protocol (docs/results.md:
+ * 34.3 % against 47.5 % for 5e-3, the value before 2026-12-05).
+ */
+const CIFAR_BP: Partial<BPConfig> = { weightCost: 1e-3 };
 /** -quick: the same nets on the first 5,000 training images, 3 epochs (minutes). */
 const QUICK_CIFAR = { epochs: 3, trainSubset: 5000, evalSubset: 1000, evalEvery: 1 } as const;
 /**
@@ -148,13 +152,13 @@ export const PRESETS: Record<string, Preset> = {
     bp: CIFAR_BP,
   },
   'cifar-bp-2': {
-    description: 'CIFAR-10, backprop on 2 locally-connected 32×32×3 maps (11×11 windows), weight cost 5e-3, 60 epochs',
+    description: 'CIFAR-10, backprop on 2 locally-connected 32×32×3 maps (11×11 windows), weight cost 1e-3, 60 epochs',
     ff: feedForward(cifarLocal(2)),
     bp: CIFAR_BP,
     algo: 'bp',
   },
   'cifar-bp-3': {
-    description: 'CIFAR-10, backprop on 3 locally-connected 32×32×3 maps (11×11 windows), weight cost 5e-3, 60 epochs',
+    description: 'CIFAR-10, backprop on 3 locally-connected 32×32×3 maps (11×11 windows), weight cost 1e-3, 60 epochs',
     ff: feedForward(cifarLocal(3)),
     bp: CIFAR_BP,
     algo: 'bp',

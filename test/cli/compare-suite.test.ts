@@ -104,5 +104,5 @@ test('compare suites cifar / cifar-quick: six nets from the cifar-* presets, max
   assert.equal(full[1].config.preset, 'cifar-ff-2');
   assert.equal(full[1].config.epochs, 60);
   assert.equal(full[1].config.architecture, 'recurrent');
-  assert.equal(full[0].config.weightCost, 5e-3);
+  assert.equal(full[0].config.weightCost, 1e-3);
 });
