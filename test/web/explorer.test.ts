@@ -2,7 +2,7 @@
 // the page (the build fails on any Node import), train a small real run, `ff serve` it, load it
 // in the page, show a known test image and check the prediction equals `ff predict`'s, draw a
 // stroke, train one live epoch in the worker and see the error fall, download that model and
-// evaluate it with `ff eval`; no console or page errors. Screenshots go to test-artifacts/web/
+// evaluate it with `ff eval`; no console or page errors; and the page type-checks. Screenshots go to test-artifacts/web/
 // (or $FF_ARTIFACTS_DIR/web).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -159,4 +159,9 @@ test('ff serve refuses any interface but the loopback one, and missing runs', ()
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, `not one line: ${r.stderr}`);
   }
+});
+
+test('the page and its worker type-check (Vite bundles without checking types)', () => {
+  const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'web/tsconfig.json'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
 });
