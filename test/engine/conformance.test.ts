@@ -1,6 +1,6 @@
 // Engine conformance: every kernel of every available backend against a float64 reference
-// written here, on seeded random inputs of awkward sizes. The js backend always runs; the
-// native one runs when its addon is built (otherwise its tests are skipped with the reason).
+// written here, on seeded random inputs of awkward sizes. The js and wasm backends always run;
+// the native one runs when its addon is built (otherwise its tests are skipped with the reason).
 //
 // Set FF_REQUIRE_NATIVE=1 (CI with OpenBLAS) to make a missing addon a failure, not a skip.
 //
