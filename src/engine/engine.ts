@@ -174,6 +174,18 @@ export function checkLocalShapes(what: 'localForward' | 'localWeightGrad' | 'loc
   for (const [name, m, r, c] of shapes) checkShape(`${what} ${name}`, m, r, c);
 }
 
+/** gemm's operands checked and its sizes: op(a) is m×k, op(b) k×n, c m×n (one-line errors). */
+export function gemmShape(a: Mat, b: Mat, c: Mat, opts: GemmOptions): Required<GemmOptions> & { m: number; n: number; k: number } {
+  const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
+  checkShape('gemm output', c, m, n);
+  return { transA, transB, alpha, beta, m, n, k };
+}
+
 /** Throw a one-line error when two shapes disagree; every backend checks the same way. */
 export function checkShape(what: string, m: Mat, rows: number, cols: number): void {
   if (m.rows !== rows || m.cols !== cols) {

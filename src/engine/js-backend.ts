@@ -5,6 +5,7 @@ import {
   checkLocalShapes,
   checkPerturbOptions,
   checkShape,
+  gemmShape,
   type AdamStepOptions,
   type Engine,
   type GemmOptions,
@@ -70,13 +71,7 @@ export class JsEngine implements Engine {
   }
 
   gemm(a: Mat, b: Mat, c: Mat, opts: GemmOptions = {}): void {
-    const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
-    const m = transA ? a.cols : a.rows;
-    const k = transA ? a.rows : a.cols;
-    const kb = transB ? b.cols : b.rows;
-    const n = transB ? b.rows : b.cols;
-    if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
-    checkShape('gemm output', c, m, n);
+    const { transA, transB, alpha, beta, m, n, k } = gemmShape(a, b, c, opts);
     // Packed, register-blocked kernel (src/engine/js-gemm.ts).
     sgemm(transA, transB, m, n, k, alpha, cpu(a).data, cpu(b).data, beta, cpu(c).data);
   }

@@ -6,7 +6,7 @@
 // the same Float32Arrays (views into the module's memory). Except the products (summed in
 // float32, in another order), results equal the reference's bit for bit. It runs wherever WebAssembly SIMD does — a browser,
 // or Node where the native addon could not be built — with no Node import (core-safe).
-import { checkLocalShapes, checkShape, type GemmOptions, type LocalGeometry, type Mat, type RowNorm, type ScaleOptions } from './engine.js';
+import { checkLocalShapes, checkShape, gemmShape, type GemmOptions, type LocalGeometry, type Mat, type RowNorm, type ScaleOptions } from './engine.js';
 import { checkMatShape, CpuMat } from './cpu-mat.js';
 import { JsEngine } from './js-backend.js';
 import { WasmHeap } from './wasm-heap.js';
@@ -174,13 +174,7 @@ export class WasmEngine extends JsEngine {
   }
 
   override gemm(a: Mat, b: Mat, c: Mat, opts: GemmOptions = {}): void {
-    const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
-    const m = transA ? a.cols : a.rows;
-    const k = transA ? a.rows : a.cols;
-    const kb = transB ? b.cols : b.rows;
-    const n = transB ? b.rows : b.cols;
-    if (k !== kb) throw new Error(`gemm: inner dimensions differ (${k} vs ${kb})`);
-    checkShape('gemm output', c, m, n);
+    const { transA, transB, alpha, beta, m, n, k } = gemmShape(a, b, c, opts);
     const [wa, wb, wc] = [this.own(a), this.own(b), this.own(c)];
     const args = [+transA, +transB, m, n, k, alpha, wa.byteOffset, wb.byteOffset, beta, wc.byteOffset] as const;
     const run = (lo: number, hi: number) => this.kernels.ff_gemm(...args, lo, hi, this.scratch);
