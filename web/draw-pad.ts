@@ -1,6 +1,8 @@
 // The drawing pad: white strokes on black (as MNIST), by mouse, pen or touch (pointer events),
 // turned into a 28×28 image the way MNIST's were made: the ink's bounding box scaled into
 // 20×20, then placed so its centre of mass sits at the image centre.
+import { grayCanvas } from './gray-canvas.js';
+
 const SIZE = 28;
 const BOX = 20;
 
@@ -70,16 +72,7 @@ export class DrawPad {
 
   /** Show a 28×28 image (values in [0, 1]) on the pad, enlarged. */
   show(image: Float32Array): void {
-    const small = document.createElement('canvas');
-    small.width = SIZE;
-    small.height = SIZE;
-    const sctx = small.getContext('2d')!;
-    const data = sctx.createImageData(SIZE, SIZE);
-    for (let i = 0; i < SIZE * SIZE; i++) {
-      const v = Math.round(image[i] * 255);
-      data.data.set([v, v, v, 255], i * 4);
-    }
-    sctx.putImageData(data, 0, 0);
+    const small = grayCanvas(image, SIZE);
     const ctx = this.ctx;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(small, 0, 0, this.canvas.width, this.canvas.height);

@@ -3,6 +3,7 @@
 // when the label is part of the input; choosing a unit shows the test images that excite it
 // most (neutral label). Dense first layers only (LC and grid layers are drawn by ff show-fields).
 import { layerActivities, type FFModel, type SamplePack } from '../src/core.js';
+import { grayCanvas } from './gray-canvas.js';
 
 const SHOWN = 64;
 const TOP = 8;
@@ -15,20 +16,6 @@ function paint(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, w: numb
     img.data.set([r, g, b, 255], i * 4);
   }
   ctx.putImageData(img, 0, 0);
-}
-
-function grayImage(image: Float32Array, size: number): HTMLCanvasElement {
-  const c = document.createElement('canvas');
-  c.width = size;
-  c.height = size;
-  const ctx = c.getContext('2d')!;
-  const img = ctx.createImageData(size, size);
-  for (let i = 0; i < size * size; i++) {
-    const v = Math.round(image[i] * 255);
-    img.data.set([v, v, v, 255], i * 4);
-  }
-  ctx.putImageData(img, 0, 0);
-  return c;
 }
 
 export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFModel, pack: SamplePack): Promise<void> {
@@ -89,7 +76,7 @@ async function showTop(el: HTMLElement, model: FFModel, pack: SamplePack, unit: 
   el.append(caption);
   el.dataset.unit = String(unit);
   for (const i of order.slice(0, TOP)) {
-    const c = grayImage(t.images.subarray(i * 784, (i + 1) * 784), 28);
+    const c = grayCanvas(t.images.subarray(i * 784, (i + 1) * 784), 28);
     c.className = 'top-image';
     c.title = `test image ${i} (label ${t.labels[i]}), activity ${acts[i * width + unit].toFixed(2)}`;
     el.append(c);

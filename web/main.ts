@@ -3,6 +3,7 @@
 // worker. Inference runs here on the WebAssembly engine (one thread: a page may not block).
 import { FFModel, WasmEngine, classify, decodeCheckpoint, decodeSamplePack, labelGoodness, layerActivities, softmaxScores, type SamplePack } from '../src/core.js';
 import { renderFields } from './fields.js';
+import { grayCanvas } from './gray-canvas.js';
 import { DrawPad } from './draw-pad.js';
 import { argBest, drawCurve, renderActivities, renderBars, renderGoodness, renderIterations } from './views.js';
 import { readState, writeState } from './url-state.js';
@@ -158,19 +159,7 @@ function onWorker(m: FromWorker): void {
 function showHybrids(images: Float32Array): void {
   const el = $('hybrids');
   el.replaceChildren();
-  for (let i = 0; i < images.length / 784; i++) {
-    const c = document.createElement('canvas');
-    c.width = 28;
-    c.height = 28;
-    const ctx = c.getContext('2d')!;
-    const img = ctx.createImageData(28, 28);
-    for (let p = 0; p < 784; p++) {
-      const v = Math.round(images[i * 784 + p] * 255);
-      img.data.set([v, v, v, 255], p * 4);
-    }
-    ctx.putImageData(img, 0, 0);
-    el.append(c);
-  }
+  for (let i = 0; i < images.length / 784; i++) el.append(grayCanvas(images.subarray(i * 784, (i + 1) * 784), 28));
 }
 
 function checkpointBytes(): Promise<ArrayBuffer> {
