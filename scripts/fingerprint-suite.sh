@@ -8,6 +8,7 @@ tree=$(cd "$1" && pwd); out=$2; mkdir -p "$out"; out=$(cd "$out" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 small="--epochs 2 --train-subset 3000 --eval-subset 500 --no-progress"
 dense="--layers 200,200,200"
+chip="--device 1 --analog-variation 0.3 --analog-gain 0.2 --analog-mul-noise 0.1 --analog-add-noise 0.1 --analog-weight-noise 0.05 --analog-drift 0.001"
 configs=(
   "ff-hard|--preset quick $dense"
   "ff-random|--preset quick $dense --negatives random"
@@ -21,6 +22,15 @@ configs=(
   "ff-lc|--preset cifar-ff-2-quick --train-subset 300"
   "bp-dense|--preset quick --algo bp $dense"
   "bp-lc|--preset cifar-bp-2-quick --train-subset 300"
+  "bp-adam-rms|--preset quick --algo bp $dense --optimizer adam --lr 0.001 --input-norm rms"
+  "bp-smooth|--preset quick --algo bp $dense --optimizer smooth --lr 0.01"
+  "ff-box-drift|--preset quick $dense --box-after 1 --box-drift 0.01"
+  "bp-box-oracle|--preset quick --algo bp $dense --box-after 2 --box-drift 0.01"
+  "bp-box-identity|--preset quick --algo bp $dense --box-after 1 --box-model identity"
+  "bp-box-stale|--preset quick --algo bp $dense --box-after 1 --box-drift 0.01 --box-model stale"
+  "bp-box-learned|--preset quick --algo bp $dense --box-after 1 --box-drift 0.01 --box-model learned"
+  "ff-analog|--preset quick $dense $chip"
+  "bp-analog|--preset quick --algo bp $dense $chip"
 )
 for entry in "${configs[@]}"; do
   name=${entry%%|*}; args=${entry#*|}

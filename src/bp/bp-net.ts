@@ -1,23 +1,26 @@
-// The backprop baseline's network: a fully connected ReLU MLP with a softmax output, its
-// weights (Param: value + optimizer state), scratch buffers, and the forward and backward
-// passes written out on the engine's primitives:
+// The backprop baseline's network: the net description FF runs (stages/net-stages.ts: the same
+// learnable layers, stages/layer.ts, the box and the analog chip, in the same order) with a
+// softmax readout on top, scratch buffers, and the forward and backward passes through the
+// stages written out on the engine's primitives:
 //   forward   a₀ = x (or x/rms(x)),  a_{k+1} = relu(a_k·W_k + b_k),  logits = a_L·W_L + b_L,
 //             p = softmax(logits);   loss = Σ_i −log p_i[y_i]  (summed over the minibatch)
 //   backward  δ_L = p − onehot(y);   ∂W_k = a_kᵀ·δ_k;  ∂b_k = Σ_i δ_k[i,:];
 //             δ_{k−1} = (δ_k·W_kᵀ) ⊙ [a_k > 0]
 // Gradients are SUMMED over the minibatch; the optimizer's gradScale = 1/B makes them means.
 // Locally-connected nets (train/local-maps.ts) replace a_k·W_k, a_kᵀ·δ_k and δ_k·W_kᵀ of the
-// hidden layers by the engine's localForward, localWeightGrad and localInputGrad; the output
-// layer stays dense. Grid nets (train/grid-maps.ts) keep dense hidden weights sparse with a
-// fixed 0/1 mask (Param.restrictTo).
+// hidden layers by the engine's localForward, localWeightGrad and localInputGrad (the layer
+// stage does); the output layer stays dense. Grid nets (train/grid-maps.ts) keep dense hidden
+// weights sparse with a fixed 0/1 mask (Param.restrictTo). A black box between two layers is
+// crossed backward through backprop's model of it (box-model.ts).
 import type { Engine, Mat } from '../engine/engine.js';
-import { initLocalWeights, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
+import type { LocalGeometry } from '../engine/local-geometry.js';
 import { Rng } from '../engine/rng.js';
 import { NORM_EPS } from '../ff/ff-net.js';
-import { maskFanIn, type GridMaps } from '../train/grid-maps.js';
+import type { GridMaps } from '../train/grid-maps.js';
 import type { LocalMaps } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { BPConfig } from './config.js';
+import { Layer } from '../stages/layer.js';
 import { NetStages } from '../stages/net-stages.js';
 import { seedFor } from '../stages/stage-seed.js';
 import { boxModelFor, type BoxModel } from './box-model.js';
@@ -49,16 +52,15 @@ export interface BPWorkspace {
 export class BPNet {
   /** Layer sizes including input and output: [D, h1, …, hL, N]. */
   readonly sizes: number[];
-  /** Linear layers 0..L (L = number of hidden layers; layer L is the output layer). */
-  readonly weights: Param[] = [];
-  readonly biases: Param[] = [];
-  /** Summed gradients of the last `backward`, per linear layer. */
-  readonly gradW: Mat[] = [];
-  readonly gradB: Mat[] = [];
+  /** The hidden layers: learnable stages, as in FF's net. */
+  readonly layers: Layer[] = [];
+  /** The softmax readout (digital, off the chip). */
+  readonly outputWeight: Param;
+  readonly outputBias: Param;
+  private readonly outputGradW: Mat;
+  private readonly outputGradB: Mat;
   readonly rng: Rng;
-  /** Per linear layer: its LC geometry, or null where it is dense (always the output layer). */
-  readonly local: (LocalGeometry | null)[] = [];
-  /** Stages that are not learned (a black box, the analog chip): the same ones FF's net runs. */
+  /** The net description shared with FF: the stages' order, the box, the analog chip. */
   readonly stages: NetStages;
   /** With a black box: what backprop uses for its backward. */
   readonly boxModel: BoxModel | null;
@@ -83,23 +85,18 @@ export class BPNet {
     this.sizes = [inputSize, ...cfg.layers, numClasses];
     this.rng = new Rng(cfg.seed);
     const L = cfg.layers.length;
-    for (let k = 0; k <= L; k++) {
+    // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG, layer by layer.
+    for (let k = 0; k < L; k++) {
       const fanIn = this.sizes[k];
-      const width = this.sizes[k + 1];
-      const name = k < L ? `layer${k + 1}` : 'output';
-      const g = lc && k < L ? lc.maps.from(k === 0 ? lc.imageChannels : lc.maps.channels) : null;
-      this.local.push(g);
-      // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG.
-      const shape = g ? localWeightShape(g) : { rows: fanIn, cols: width };
-      const mask = grids && k < L ? grids.mask(k, fanIn) : null;
-      const w = g ? initLocalWeights(g, () => this.rng.normal()) : this.rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? maskFanIn(mask, width) : fanIn));
-      const weight = new Param(`${name}.weight`, engine.fromArray(w, shape.rows, shape.cols), engine, cfg);
-      if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
-      this.weights.push(weight);
-      this.biases.push(new Param(`${name}.bias`, engine.zeros(1, width), engine, cfg));
-      this.gradW.push(engine.zeros(shape.rows, shape.cols));
-      this.gradB.push(engine.zeros(1, width));
+      const local = lc?.maps.from(k === 0 ? lc.imageChannels : lc.maps.channels);
+      const mask = grids?.mask(k, fanIn);
+      this.layers.push(new Layer(engine, cfg, k, this.sizes[k + 1], [{ source: k === 0 ? 'input' : 'below', fanIn, local, mask }], this.rng));
     }
+    const top = this.sizes[L];
+    this.outputWeight = new Param('output.weight', engine.fromArray(this.rng.fillNormal(new Float32Array(top * numClasses), 1 / Math.sqrt(top)), top, numClasses), engine, cfg);
+    this.outputBias = new Param('output.bias', engine.zeros(1, numClasses), engine, cfg);
+    this.outputGradW = engine.zeros(top, numClasses);
+    this.outputGradB = engine.zeros(1, numClasses);
     this.stages = new NetStages(engine, cfg, inputSize);
     const box = this.stages.box;
     // Its own RNG: a learned box model does not shift the run's main stream.
@@ -110,6 +107,28 @@ export class BPNet {
   /** Number of hidden layers. */
   get numHidden(): number {
     return this.cfg.layers.length;
+  }
+
+  /** Linear layers 0..L (layer L is the output layer): weights, biases, and the summed gradients of the last `backward`. */
+  get weights(): Param[] {
+    return [...this.layers.map((layer) => layer.bottomUp.weight), this.outputWeight];
+  }
+
+  get biases(): Param[] {
+    return [...this.layers.map((layer) => layer.bias), this.outputBias];
+  }
+
+  get gradW(): Mat[] {
+    return [...this.layers.map((layer) => layer.gradients.weight), this.outputGradW];
+  }
+
+  get gradB(): Mat[] {
+    return [...this.layers.map((layer) => layer.gradients.bias), this.outputGradB];
+  }
+
+  /** Per linear layer: its LC geometry, or null where it is dense (always the output layer). */
+  get local(): (LocalGeometry | null)[] {
+    return [...this.layers.map((layer) => (layer.bottomUp.kind === 'local' ? layer.bottomUp.geometry : null)), null];
   }
 
   /** Scratch buffers for up to `rows` rows, allocated once per distinct row count. */
@@ -135,11 +154,11 @@ export class BPNet {
     return ws;
   }
 
-  /** The input of linear layer k for the first `count` rows of ws. */
-  private layerInput(ws: BPWorkspace, k: number, count: number): Mat {
-    const e = this.engine;
-    if (k > 0) return e.rowView(k - 1 === this.stages.boxAfter ? ws.boxOut! : ws.h[k - 1], 0, count);
-    return e.rowView(ws.xn ?? ws.x, 0, count);
+  /** What hidden layer k reads (k = L: the output layer) for the first `count` rows of ws, and where the gradient at it goes (null: the input). */
+  private layerInput(ws: BPWorkspace, k: number, count: number): { x: Mat; dx: Mat | null } {
+    const v = (m: Mat) => this.engine.rowView(m, 0, count);
+    if (k === 0) return { x: v(ws.xn ?? ws.x), dx: null };
+    return k - 1 === this.stages.boxAfter ? { x: v(ws.boxOut!), dx: v(ws.boxDelta!) } : { x: v(ws.h[k - 1]), dx: v(ws.delta[k - 1]) };
   }
 
   /**
@@ -161,20 +180,17 @@ export class BPNet {
     }
     e.write(v(ws.x), pixels);
     if (ws.xn) e.normalizeRows(v(ws.x), v(ws.xn), 'rms', NORM_EPS);
-    const L = this.numHidden;
     const st = this.stages;
     const pass = st.beginPass();
-    for (let k = 0; k <= L; k++) {
-      const y = k < L ? v(ws.h[k]) : v(ws.out);
-      const g = this.local[k];
-      // Hidden layers on an analog chip apply their weights as the chip distorts them; the output layer is a digital readout.
-      const w = k < L ? st.weights(k, this.weights[k].value, pass) : this.weights[k].value;
-      if (g) e.localForward(this.layerInput(ws, k, count), w, y, g);
-      else e.gemm(this.layerInput(ws, k, count), w, y);
-      if (k < L) st.noise(k, y, pass);
-      e.addBias(y, this.biases[k].value, k < L);
-      if (k === st.boxAfter) st.box!.forward(y, v(ws.boxOut!));
+    let input = v(ws.xn ?? ws.x);
+    for (const s of st.order) {
+      const out = s.kind === 'box' ? v(ws.boxOut!) : v(ws.h[s.index]);
+      if (s.kind === 'box') s.box.forward(input, out);
+      else this.layers[s.index].feedForward(input, out, st, pass);
+      input = out;
     }
+    e.gemm(input, this.outputWeight.value, v(ws.out));
+    e.addBias(v(ws.out), this.outputBias.value, false);
     e.softmaxRows(v(ws.out), v(ws.out));
   }
 
@@ -198,36 +214,33 @@ export class BPNet {
     oh.fill(0);
     for (let i = 0; i < count; i++) oh[i * N + labels[i]] = 1;
     e.write(v(ws.onehot), oh);
-    e.axpby(1, v(ws.out), -1, v(ws.onehot), v(ws.delta[L]));
+    const delta = v(ws.delta[L]);
+    e.axpby(1, v(ws.out), -1, v(ws.onehot), delta);
+    const top = this.layerInput(ws, L, count);
+    e.gemm(top.x, delta, this.outputGradW, { transA: true });
+    e.colSum(delta, this.outputGradB, 1, 0);
+    e.gemm(delta, this.outputWeight.value, top.dx!, { transB: true });
 
-    for (let k = L; k >= 0; k--) {
-      const delta = v(ws.delta[k]);
-      const g = this.local[k];
-      if (g) e.localWeightGrad(this.layerInput(ws, k, count), delta, this.gradW[k], g);
-      else e.gemm(this.layerInput(ws, k, count), delta, this.gradW[k], { transA: true });
-      e.colSum(delta, this.gradB[k], 1, 0);
-      if (k > 0) {
-        // δ_{k−1} = (δ_k · W_kᵀ) gated by the ReLU of hidden layer k−1 — through the weights
-        // as learned (backprop does not know how a chip distorts them) and, where a box sits
-        // between, through backprop's model of the box.
-        const below = v(ws.delta[k - 1]);
-        const boxed = k - 1 === this.stages.boxAfter;
-        const out = boxed ? v(ws.boxDelta!) : below;
-        if (g) e.localInputGrad(delta, this.weights[k].value, out, g);
-        else e.gemm(delta, this.weights[k].value, out, { transB: true });
-        if (boxed) this.boxModel!.backward(out, v(ws.h[k - 1]), v(ws.boxOut!), below);
-        e.reluBackward(below, v(ws.h[k - 1]), below);
+    // Down the stages: each layer gates the gradient at its output by its ReLU, keeps its
+    // weight gradients and passes the rest down; the box passes it through backprop's model.
+    for (const s of [...this.stages.order].reverse()) {
+      if (s.kind === 'box') {
+        const k = this.stages.boxAfter;
+        this.boxModel!.backward(v(ws.boxDelta!), v(ws.h[k]), v(ws.boxOut!), v(ws.delta[k]));
+        continue;
       }
+      const k = s.index;
+      const { x, dx } = this.layerInput(ws, k, count);
+      this.layers[k].backward(x, v(ws.h[k]), v(ws.delta[k]), dx);
     }
     return e.read(v(ws.out));
   }
 
   /** One optimizer step on every parameter from the gradients of the last backward. */
   step(lr: number, count: number): void {
-    for (let k = 0; k <= this.numHidden; k++) {
-      this.weights[k].step(this.gradW[k], lr, 1 / count, this.cfg.weightCost);
-      this.biases[k].step(this.gradB[k], lr, 1 / count, 0);
-    }
+    for (const layer of this.layers) layer.step(lr, count);
+    this.outputWeight.step(this.outputGradW, lr, 1 / count, this.cfg.weightCost);
+    this.outputBias.step(this.outputGradB, lr, 1 / count, 0);
   }
 
   /** Every trainable tensor and optimizer state, by stable name (for checkpoints). */

@@ -1,38 +1,14 @@
-// One FF layer as a unit: its incoming connections (each a weight matrix from a source), its
-// bias, its peer-normalization means, and the layer rule — goodness → p = σ(s·(G − θ)/T) →
+// FF's layer rule on a learnable stage (stages/layer.ts): goodness → p = σ(s·(G − θ)/T) →
 // per-case coefficients → descent gradient at the layer's input (+ peer push) → gradient of
-// every connection → update. Every network (feed-forward, recurrent) uses this one rule; the
-// network only decides which states feed which connection, and when.
+// every connection → update. Every FF network (feed-forward, recurrent) uses this one rule; the
+// network only decides which states feed which connection, and when. The connections, the
+// forward, the gradient accumulation and backprop's backward are the stage's, shared with BP.
 import type { Engine, Mat } from '../engine/engine.js';
-import { describeLocal, initLocalWeights, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
 import type { Rng } from '../engine/rng.js';
-import { maskFanIn } from '../train/grid-maps.js';
-import { Param } from '../train/optimizer.js';
+import { Layer, type IncomingSpec } from '../stages/layer.js';
 import { thresholdFor, type FFConfig } from './config.js';
 
-/** Where a connection's input comes from. */
-export type SourceKind =
-  | 'input' // the (normalized) image
-  | 'below' // the normalized state of the layer below
-  | 'above' // the normalized state of the layer above, at the previous time step
-  | 'self' // this layer's own normalized state, at the previous time step
-  | 'label'; // the clamped one-of-N label layer (recurrent net)
-
-/** A connection into the layer: dense (fanIn × width weights) or locally connected (LC). */
-export type Connection =
-  | { source: SourceKind; kind: 'dense'; weight: Param }
-  | { source: SourceKind; kind: 'local'; geometry: LocalGeometry; weight: Param };
-
-/**
- * What the layer is told about one incoming connection: `local` makes it locally connected;
- * `mask` (0/1, fanIn × width) keeps a dense connection sparse (grid nets).
- */
-export interface IncomingSpec {
-  source: SourceKind;
-  fanIn: number;
-  local?: LocalGeometry;
-  mask?: Float32Array;
-}
+export type { Connection, IncomingSpec, SourceKind } from '../stages/layer.js';
 
 /** Sums over an epoch, per layer; the model turns them into means. */
 export interface LayerStats {
@@ -43,60 +19,22 @@ export interface LayerStats {
 const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-export class FFLayer {
-  readonly connections: Connection[] = [];
-  readonly bias: Param;
+export class FFLayer extends Layer {
   /** Peer normalization: running mean activity of each unit on positive data. */
   readonly peerMeans: Float32Array;
   readonly threshold: number;
-  private readonly scratchMats = new Map<string, Mat>();
 
   constructor(
-    readonly engine: Engine,
+    engine: Engine,
     readonly cfg: FFConfig,
-    /** 0-based position among the hidden layers (names: layer{index+1}.…). */
-    readonly index: number,
-    readonly width: number,
+    index: number,
+    width: number,
     incoming: IncomingSpec[],
     rng: Rng,
   ) {
-    for (const { source, fanIn, local, mask } of incoming) {
-      // Bottom-up weights keep the name they always had.
-      const name = source === 'below' || source === 'input' ? `layer${index + 1}.weight` : `layer${index + 1}.${source}.weight`;
-      if (local) {
-        if (localInputSize(local) !== fanIn || localOutputSize(local) !== width) {
-          throw new Error(`layer ${index + 1}: a locally-connected ${source} connection ${describeLocal(local)} does not join ${fanIn} inputs to ${width} units`);
-        }
-        const shape = localWeightShape(local);
-        const w = initLocalWeights(local, () => rng.normal());
-        this.connections.push({ source, kind: 'local', geometry: local, weight: new Param(name, engine.fromArray(w, shape.rows, shape.cols), engine, cfg) });
-        continue;
-      }
-      // ffnew.m: W ~ N(0,1)/sqrt(fan-in) (a masked connection: the inputs a unit really sees).
-      if (mask && mask.length !== fanIn * width) throw new Error(`layer ${index + 1}: a ${source} mask of ${mask.length} values for ${fanIn}×${width} weights`);
-      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? maskFanIn(mask, width) : fanIn));
-      const weight = new Param(name, engine.fromArray(w, fanIn, width), engine, cfg);
-      if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
-      this.connections.push({ source, kind: 'dense', weight });
-    }
-    this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, width), engine, cfg);
+    super(engine, cfg, index, width, incoming, rng);
     this.peerMeans = new Float32Array(width).fill(cfg.peerInit);
     this.threshold = thresholdFor(cfg, width);
-  }
-
-  /** The connection from a source, if the layer has one. */
-  connection(source: SourceKind): Connection | undefined {
-    return this.connections.find((c) => c.source === source);
-  }
-
-  /**
-   * y = x·W (beta 0) or y += x·W (beta 1) through connection c, whatever its kind; `w` replaces
-   * the connection's weights as applied (an analog chip's distorted copy), not as learned.
-   */
-  project(c: Connection, x: Mat, y: Mat, beta: 0 | 1, w: Mat = c.weight.value): void {
-    if (c.kind === 'local') this.engine.localForward(x, w, y, c.geometry, { beta });
-    else if (beta === 0) this.engine.gemm(x, w, y);
-    else this.engine.gemm(x, w, y, { beta });
   }
 
   /** Goodness as the config defines it, from the raw power sum of the layer's activities. */
@@ -185,43 +123,5 @@ export class FFLayer {
     const out = this.scratch('possum', 1, this.width);
     this.engine.colSum(this.engine.rowView(y, 0, P), out, 1, 0);
     return out;
-  }
-
-  /**
-   * Adds this iteration's gradients: for every connection, its input rows (aligned with dz)
-   * transposed times dz, and the column sums for the bias. `first` starts a minibatch's step.
-   */
-  accumulate(dz: Mat, inputs: Map<SourceKind, Mat>, gradScale: number, first: boolean): void {
-    for (const c of this.connections) {
-      const x = inputs.get(c.source);
-      if (!x) throw new Error(`layer ${this.index + 1}: no input rows for its ${c.source} connection`);
-      const w = c.weight.value;
-      const grad = () => this.scratch(`d${c.source}`, w.rows, w.cols);
-      if (c.kind === 'local') {
-        // The LC analogue of xᵀ·dz: Σ_rows x_window ⊗ dz, unit by unit.
-        const g = c.geometry;
-        c.weight.accumulateWith((out, alpha, beta) => this.engine.localWeightGrad(x, dz, out, g, { alpha, beta }), gradScale, first, grad);
-      } else {
-        c.weight.accumulateProduct(x, dz, { transA: true }, gradScale, first, grad);
-      }
-    }
-    this.bias.accumulateColSum(dz, gradScale, first, () => this.scratch('db', 1, this.width));
-  }
-
-  /** One optimizer step from the accumulated gradients (lr includes the schedule's gain). */
-  update(lr: number): void {
-    for (const c of this.connections) c.weight.applyAccumulated(lr, this.cfg.weightCost);
-    this.bias.applyAccumulated(lr, 0);
-  }
-
-  params(): Param[] {
-    return [...this.connections.map((c) => c.weight), this.bias];
-  }
-
-  private scratch(name: string, rows: number, cols: number): Mat {
-    const key = `${name}:${rows}x${cols}`;
-    let m = this.scratchMats.get(key);
-    if (!m) this.scratchMats.set(key, (m = this.engine.zeros(rows, cols)));
-    return m;
   }
 }

@@ -77,7 +77,7 @@ export class FFNet {
   readonly numClasses: number;
   readonly recurrent: boolean;
   readonly imageShape: ImageShape;
-  /** Stages that are not learned (a black box, the analog chip): shared with backprop's net. */
+  /** The net description shared with backprop: the stages' order, the box, the analog chip. */
   readonly stages: NetStages;
   private readonly workspaces = new Map<number, Workspace>();
   private readonly buffers = new Map<string, unknown>();
@@ -146,7 +146,7 @@ export class FFNet {
 
   /** Bottom-up weights of every layer (what receptive-field pictures and weight RMS show). */
   get weights(): Param[] {
-    return this.layers.map((layer) => layer.connections[0].weight);
+    return this.layers.map((layer) => layer.bottomUp.weight);
   }
 
   get peerMeans(): Float32Array[] {
@@ -232,16 +232,20 @@ export class FFNet {
     const st = this.stages;
     const pass = st.beginPass();
     e.normalizeRows(v(ws.x), v(ws.n[0]), this.cfg.norm, NORM_EPS);
-    for (let l = 0; l < upTo; l++) {
+    let input = v(ws.n[0]);
+    for (const s of st.order) {
+      if (s.kind === 'box') {
+        // The box reads what the next layer would have read; the next layer reads its output, normalized.
+        s.box.forward(input, v(ws.boxOut!));
+        e.normalizeRows(v(ws.boxOut!), v(ws.boxN!), this.cfg.norm, NORM_EPS);
+        input = v(ws.boxN!);
+        continue;
+      }
+      const l = s.index;
+      if (l >= upTo) break;
       const y = v(ws.y[l]);
-      const layer = this.layers[l];
-      const bottomUp = layer.connections[0];
-      // On an analog chip the layer applies its weights as the chip distorts them (none: the weights).
-      layer.project(bottomUp, v(this.below(ws, l)), y, 0, st.weights(l, bottomUp.weight.value, pass));
       // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
-      if (!this.recurrent && l === 0 && this.separateLabel) layer.project(layer.connection('label')!, v(ws.label!), y, 1);
-      st.noise(l, y, pass);
-      e.addBias(y, this.layers[l].bias.value, true);
+      this.layers[l].feedForward(input, y, st, pass, !this.recurrent && l === 0 && this.separateLabel ? v(ws.label!) : undefined);
       if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.
         e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS, v(ws.g[l]));
@@ -250,11 +254,7 @@ export class FFNet {
         e.rowPowerSum(y, v(ws.g[l]), 1);
       }
       if (this.recurrent) e.copy(y, v(ws.state[l]));
-      if (l === st.boxAfter) {
-        // The box reads what the next layer would have read; the next layer reads its output, normalized.
-        st.box!.forward(v(ws.n[l + 1]), v(ws.boxOut!));
-        e.normalizeRows(v(ws.boxOut!), v(ws.boxN!), this.cfg.norm, NORM_EPS);
-      }
+      input = v(ws.n[l + 1]);
     }
   }
 

@@ -1,9 +1,10 @@
-// The stages of a feed-forward net that are not learned (SPEC §7) — a black box between two
-// hidden layers, the analog chip the hidden layers run on — built once from the run's config
-// and run by FF (ff/ff-net.ts) and backprop (bp/bp-net.ts) alike: the net description both
-// algorithms share. Learning stays with each algorithm's layers; these stages only compute.
-// They also keep the counters that make their noise reproducible: training steps (drift) and
-// passes (noise), saved in checkpoints so a resumed run continues the same streams.
+// The net description FF (ff/ff-net.ts) and backprop (bp/bp-net.ts) both run (SPEC §7): the
+// feed-forward order of the stages — learnable layers (stages/layer.ts) and a black box
+// between two of them — and the analog chip the layers run on, built once from the run's
+// config. The stages that are not learned only compute; learning is the learner's (FF's rule
+// on every layer, or backprop through every stage that gives a backward). This also keeps the
+// counters that make the stages' noise reproducible: training steps (drift) and passes
+// (noise), saved in checkpoints so a resumed run continues the same streams.
 import type { Engine, Mat } from '../engine/engine.js';
 import { RUN_DEFAULTS, type RunConfig } from '../train/run-config.js';
 import { AnalogDevice, isAnalog } from './analog-device.js';
@@ -24,8 +25,13 @@ export interface StageCounters {
   device: number;
 }
 
+/** One stage of the feed-forward walk, bottom-up: hidden layer `index` (0-based) or the box. */
+export type FeedForwardStage = { kind: 'layer'; index: number } | { kind: 'box'; box: BlackBox };
+
 export class NetStages {
   readonly box: BlackBox | null;
+  /** The feed-forward order: hidden layers 0..L−1, the box right after the layer it follows. */
+  readonly order: FeedForwardStage[];
   readonly device: AnalogDevice | null;
   /** Training steps so far (drift streams). */
   steps = 0;
@@ -54,6 +60,7 @@ export class NetStages {
     if (cfg.boxAfter > 0 && cfg.boxAfter >= L) throw new Error(`--box-after must be in 1..${L - 1} (a box between two hidden layers of the ${L}), got ${cfg.boxAfter}`);
     if (cfg.boxDrift > 0 && cfg.boxAfter === 0) throw new Error('--box-drift needs a box (--box-after)');
     this.box = cfg.boxAfter > 0 ? new BlackBox(engine, cfg.layers[cfg.boxAfter - 1], cfg.boxAfter, cfg.boxDrift, seedFor(cfg.seed, 'box'), seedFor(cfg.seed, 'box-drift')) : null;
+    this.order = cfg.layers.flatMap((_, l): FeedForwardStage[] => (this.box && l === this.box.after - 1 ? [{ kind: 'layer', index: l }, { kind: 'box', box: this.box }] : [{ kind: 'layer', index: l }]));
     const fanIns = [inputSize, ...cfg.layers.slice(0, -1)];
     this.device = analog ? new AnalogDevice(engine, cfg, cfg.layers.map((w, l) => ({ rows: fanIns[l], cols: w }))) : null;
     this.cfgDevice = cfg.device;

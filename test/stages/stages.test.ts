@@ -1,6 +1,7 @@
-// Stages that are not learned (src/stages): the black box is really unknown to FF, drift and
-// analog noise are reproducible from their seeds, backprop through an identity box with the
-// oracle equals plain backprop, and runs with stages resume bit-identically.
+// The net description (src/stages): FF and backprop run the same stages in the same order; the
+// black box is really unknown to FF, drift and analog noise are reproducible from their seeds,
+// backprop through an identity box with the oracle equals plain backprop, and runs with stages
+// resume bit-identically.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { BlackBox } from '../../src/stages/black-box.js';
 import { boxModelFor } from '../../src/bp/box-model.js';
 import { Rng } from '../../src/engine/rng.js';
 import { testSeed } from '../helpers/seed.js';
+import { Layer } from '../../src/stages/layer.js';
 import { NetStages } from '../../src/stages/net-stages.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { RUN_DEFAULTS } from '../../src/train/run-config.js';
@@ -35,6 +37,23 @@ async function smallMnist(trainCount = 600) {
 }
 
 const FF_BOX: FFConfig = { ...FF_DEFAULTS, layers: [64, 64, 64], epochs: 1, batchSize: 50, boxAfter: 1, boxDrift: 0.01, evalEvery: 1 };
+
+test('FF and backprop build one net: the same stage order, the same learnable layers and initial weights', async () => {
+  const engine = getEngine();
+  const common = { layers: [48, 40, 32], seed: 7, boxAfter: 2, device: 1, analogVariation: 0.2 };
+  const ff = new FFModel(engine, { ...FF_DEFAULTS, ...common }, SHAPE).net;
+  const bp = new BPModel(engine, { ...BP_DEFAULTS, ...common }, SHAPE).net;
+  const order = (st: NetStages) => st.order.map((s) => (s.kind === 'box' ? 'box' : `layer${s.index + 1}`));
+  assert.deepEqual(order(ff.stages), ['layer1', 'layer2', 'box', 'layer3']);
+  assert.deepEqual(order(bp.stages), order(ff.stages));
+  assert.equal(bp.layers.length, ff.layers.length);
+  for (let l = 0; l < ff.layers.length; l++) {
+    assert.ok(ff.layers[l] instanceof Layer && bp.layers[l] instanceof Layer);
+    const [a, b] = [ff.layers[l].bottomUp.weight, bp.layers[l].bottomUp.weight];
+    assert.equal(a.name, b.name);
+    assert.deepEqual(bytes(await engine.read(a.value)), bytes(await engine.read(b.value)), `${a.name} starts from the same weights`);
+  }
+});
 
 test('FF trains, classifies and checkpoints around a black box without ever reading its matrix', async () => {
   const engine = getEngine();
