@@ -10,7 +10,7 @@ import { makeDir } from '../util/make-dir.js';
 
 export const EMIT_KINDS = ['slurm', 'k8s', 'all'] as const;
 /** What writeJobFiles may put in a directory (a comparison directory accepts them as its own). */
-export const JOB_FILES = ['tasks.sh', 'tasks.json', 'slurm.sbatch', 'k8s-job.yaml', 'logs', 'report.html'] as const;
+export const JOB_FILES = ['tasks.sh', 'tasks.json', 'slurm.sbatch', 'k8s-job.yaml', 'logs', 'report.html', 'table.md'] as const;
 export type EmitKind = (typeof EMIT_KINDS)[number];
 
 export interface ClusterCliOptions {

@@ -14,6 +14,7 @@ import { registerRelaxCommand } from './relax.js';
 import { registerReportCommand } from './report.js';
 import { registerProbeCommand } from './probe.js';
 import { registerSweepCommand } from './sweep.js';
+import { registerGatherCommand } from './gather.js';
 import { registerGenerateCommand } from './generate.js';
 import { registerServeCommand } from './serve.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerRelaxCommand(program);
   registerProbeCommand(program);
   registerSweepCommand(program);
+  registerGatherCommand(program);
   registerServeCommand(program);
   registerGenerateCommand(program);
   usageErrorsAsOneLine(program, 'ff');

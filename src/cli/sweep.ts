@@ -1,6 +1,7 @@
 // `ff sweep`: presets × seeds × option values as independent runs for a cluster — a Slurm job
 // array and a Kubernetes Indexed Job over one tasks.sh — instead of one run after another here.
-// Each task is `ff train` into DIR/<name> (resumed when run again); `ff report` gathers them.
+// Each task is `ff train` into DIR/<name> (resumed when run again); `ff gather DIR` tables them
+// (any time, also while they run) and `ff report` draws them.
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { JobArray } from '../experiments/job-array.js';
@@ -52,7 +53,7 @@ export function sweepArray(o: Pick<SweepOptions, 'preset' | 'seeds' | 'set' | 'a
     title: `ff sweep: ${what.join(' × ')}`,
     dir,
     tasks,
-    gather: [['ff', 'report', ...tasks.map((t) => t.dir), '--out', path.join(dir, 'report.html')]],
+    gather: [['ff', 'gather', dir], ['ff', 'report', ...tasks.map((t) => t.dir), '--out', path.join(dir, 'report.html')]],
     commonArgs: o.dataDir ? ['--data-dir', path.resolve(o.dataDir)] : [],
   };
 }

@@ -83,6 +83,29 @@ test('ff sweep writes tasks.sh, a Slurm array and an Indexed Job; each task trai
   const none = runTask(out, 2);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no task 2 \(0\.\.1\)/);
+
+  // ff gather: each run's validation and test error as its files say, then the variant over both seeds.
+  assert.match(r.stdout, /when all have finished: ff gather /);
+  const g = ff('gather', out);
+  assert.equal(g.status, 0, g.stderr);
+  assert.match(g.stdout, /^2 of 2 runs finished/);
+  assert.equal(readFileSync(path.join(out, 'table.md'), 'utf8'), g.stdout);
+  const pct = (e: number) => `${(100 * e).toFixed(2)} %`;
+  const lastValid = (d: string) => {
+    const lines = readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valid: { softmax: number } });
+    return lines[lines.length - 1].valid.softmax;
+  };
+  for (const t of plan.tasks) {
+    const test = (JSON.parse(readFileSync(path.join(t.dir, 'results.json'), 'utf8')) as { test: { goodness: number } }).test.goodness;
+    const row = g.stdout.split('\n').find((l) => l.startsWith(`| ${t.name} |`));
+    assert.ok(row, `a row for ${t.name}`);
+    assert.ok(row.includes(`| 2/2 | softmax | ${pct(lastValid(t.dir))} |`) && row.includes(`goodness ${pct(test)}`), row);
+  }
+  const [v0, v1] = plan.tasks.map((t) => lastValid(t.dir));
+  assert.ok(g.stdout.includes(`| 2/2 | softmax | ${pct((v0 + v1) / 2)} | ${pct(Math.abs(v0 - v1))} |`), g.stdout);
+  const missing = ff('gather', path.join(root, 'nowhere'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr.trim(), /^ff: \S+ has no tasks\.json \(is it a directory that ff sweep --out wrote\?\)$/);
 });
 
 test('ff sweep refuses a bad option value before writing anything, in one line', () => {

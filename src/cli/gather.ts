@@ -1,0 +1,135 @@
+// `ff gather DIR`: the table of a sweep (`ff sweep`) while it runs and after — every task's
+// run with its options, epochs done, last and best validation error and, once finished, test
+// error; then the variants (same options, any seed) with their mean and spread over seeds,
+// best first, which is what a sweep is for. Printed and written to DIR/table.md.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+interface Task {
+  name: string;
+  dir: string;
+  trainArgs: string[];
+}
+
+export interface TaskRow {
+  name: string;
+  /** The task's options other than --preset and --seed, as given to ff train. */
+  variant: string;
+  seed: string;
+  epochs: number;
+  totalEpochs: number | null;
+  /** The main classifier (the first one validated). */
+  mode: string | null;
+  lastValid: number | null;
+  bestValid: number | null;
+  bestEpoch: number | null;
+  test: Record<string, number> | null;
+}
+
+export function registerGatherCommand(program: Command): void {
+  program
+    .command('gather')
+    .description('the table of an ff sweep: each run, then each variant over its seeds (validation error, best first); also DIR/table.md')
+    .argument('<dir>', 'the directory ff sweep --out wrote')
+    .action((dir: string) => {
+      const text = gatherTable(dir);
+      process.stdout.write(text);
+      writeFileAtomic(path.join(dir, 'table.md'), text);
+    });
+}
+
+function readTasks(dir: string): Task[] {
+  const file = path.join(dir, 'tasks.json');
+  if (!existsSync(file)) throw new Error(`${dir} has no tasks.json (is it a directory that ff sweep --out wrote?)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message})`);
+  }
+  const tasks = (parsed as { tasks?: unknown }).tasks;
+  const ok = (t: unknown): t is Task => typeof t === 'object' && t !== null && typeof (t as Task).name === 'string' && typeof (t as Task).dir === 'string' && Array.isArray((t as Task).trainArgs);
+  if (!Array.isArray(tasks) || !tasks.every(ok)) throw new Error(`${file} has no list of tasks with name, dir and trainArgs`);
+  return tasks;
+}
+
+/** Options of a task other than its seed, in its own order (--preset first). */
+function splitArgs(args: string[]): { variant: string; seed: string } {
+  const rest: string[] = [];
+  let seed = '–';
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--seed') seed = args[++i] ?? '–';
+    else rest.push(args[i]);
+  }
+  return { variant: rest.join(' '), seed };
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+export function taskRow(t: Task): TaskRow {
+  const { variant, seed } = splitArgs(t.trainArgs);
+  const metricsFile = path.join(t.dir, 'metrics.jsonl');
+  const lines = existsSync(metricsFile) ? readFileSync(metricsFile, 'utf8').split('\n').filter((l) => l.trim()) : [];
+  const metrics = lines.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { epoch: number; valid?: Record<string, number> }];
+    } catch {
+      return []; // a line cut by a crash: the epochs before it still count
+    }
+  });
+  const validated = metrics.filter((m) => m.valid && Object.keys(m.valid).length > 0);
+  const mode = validated.length ? Object.keys(validated[0].valid!)[0] : null;
+  const curve = mode ? validated.filter((m) => typeof m.valid![mode] === 'number').map((m) => ({ epoch: m.epoch, error: m.valid![mode] })) : [];
+  const best = curve.reduce<{ epoch: number; error: number } | null>((b, c) => (b === null || c.error < b.error ? c : b), null);
+  const config = readJson(path.join(t.dir, 'config.json'));
+  const results = readJson(path.join(t.dir, 'results.json'));
+  return {
+    name: t.name,
+    variant,
+    seed,
+    epochs: metrics.length ? metrics[metrics.length - 1].epoch : 0,
+    totalEpochs: typeof config?.epochs === 'number' ? config.epochs : null,
+    mode,
+    lastValid: curve.length ? curve[curve.length - 1].error : null,
+    bestValid: best?.error ?? null,
+    bestEpoch: best?.epoch ?? null,
+    test: results && typeof results.test === 'object' && results.test !== null ? (results.test as Record<string, number>) : null,
+  };
+}
+
+const pct = (e: number | null | undefined) => (e === null || e === undefined ? '–' : `${(100 * e).toFixed(2)} %`);
+
+export function gatherTable(dir: string): string {
+  const rows = readTasks(dir).map(taskRow);
+  const out: string[] = [];
+  out.push(`${rows.filter((r) => r.test).length} of ${rows.length} runs finished in ${path.resolve(dir)}`, '');
+  out.push('| run | epochs | classifier | last validation | best validation (epoch) | test |', '| --- | ---: | --- | ---: | ---: | --- |');
+  for (const r of rows) {
+    const test = r.test ? Object.entries(r.test).map(([m, e]) => `${m} ${pct(e)}`).join(', ') : '–';
+    const best = r.bestValid === null ? '–' : `${pct(r.bestValid)} (${r.bestEpoch})`;
+    out.push(`| ${r.name} | ${r.epochs}/${r.totalEpochs ?? '?'} | ${r.mode ?? '–'} | ${pct(r.lastValid)} | ${best} | ${test} |`);
+  }
+  // Variants over seeds: the last validation error of runs that validated, best mean first.
+  const groups = new Map<string, TaskRow[]>();
+  for (const r of rows) groups.set(r.variant, [...(groups.get(r.variant) ?? []), r]);
+  const variants = [...groups].map(([variant, rs]) => {
+    const errs = rs.flatMap((r) => (r.lastValid === null ? [] : [r.lastValid]));
+    const mean = errs.length ? errs.reduce((a, b) => a + b, 0) / errs.length : null;
+    const spread = errs.length > 1 ? Math.max(...errs) - Math.min(...errs) : null;
+    return { variant, runs: rs.length, done: errs.length, mean, spread, mode: rs.find((r) => r.mode)?.mode ?? '–' };
+  });
+  variants.sort((a, b) => (a.mean ?? Infinity) - (b.mean ?? Infinity));
+  out.push('', 'Variants, best mean last validation error first (range over seeds):', '');
+  out.push('| variant | runs validated | classifier | mean | range |', '| --- | ---: | --- | ---: | ---: |');
+  for (const v of variants) out.push(`| ${v.variant} | ${v.done}/${v.runs} | ${v.mode} | ${pct(v.mean)} | ${v.spread === null ? '–' : pct(v.spread)} |`);
+  return `${out.join('\n')}\n`;
+}
