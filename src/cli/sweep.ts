@@ -13,6 +13,8 @@ interface SweepOptions extends ClusterCliOptions {
   preset: string;
   seeds?: number[];
   set: string[];
+  fix: string[];
+  oneAtATime: boolean;
   algo?: string;
   out: string;
   emit: EmitKind;
@@ -32,6 +34,8 @@ export function registerSweepCommand(program: Command): void {
     .requiredOption('--preset <names>', `comma-separated presets (${Object.keys(PRESETS).slice(0, 6).join(', ')}, …)`)
     .option('--seeds <list>', 'comma-separated seeds (default: the preset’s seed)', parseSeeds)
     .option('--set <name=values>', 'an option and the values to try, e.g. --set lr=0.01,0.03 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--fix <name=value>', 'an option set in every run, e.g. --fix eval-every=3 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--one-at-a-time', 'the preset itself, then each --set value alone (an ablation), instead of every combination', false)
     .option('--algo <name>', 'ff or bp for every run (default: each preset’s)')
     .requiredOption('--out <dir>', 'directory for the files and the runs (shared storage on a cluster)')
     .option('--emit <kind>', 'slurm, k8s or all', parseEmitKind, 'all' as EmitKind)
@@ -43,12 +47,24 @@ export function registerSweepCommand(program: Command): void {
   });
 }
 
-export function sweepArray(o: Pick<SweepOptions, 'preset' | 'seeds' | 'set' | 'algo' | 'out' | 'dataDir'>): JobArray {
+export function sweepArray(o: Pick<SweepOptions, 'preset' | 'seeds' | 'set' | 'algo' | 'out' | 'dataDir'> & Partial<Pick<SweepOptions, 'fix' | 'oneAtATime'>>): JobArray {
   const dir = path.resolve(o.out);
   const presets = o.preset.split(',').map((s) => s.trim());
   const sets = o.set.map(parseSetOption);
-  const tasks = planSweep({ presets, seeds: o.seeds ?? [], sets, algo: o.algo }, dir);
-  const what = [presets.join(', '), ...(o.seeds ? [`seeds ${o.seeds.join(', ')}`] : []), ...sets.map(([k, v]) => `${k} ∈ {${v.join(', ')}}`)];
+  const fixed = (o.fix ?? []).map((raw): [string, string] => {
+    const [k, values] = parseSetOption(raw);
+    if (values.length !== 1) throw new Error(`--fix wants NAME=VALUE (one value), got '${raw}'`);
+    return [k, values[0]];
+  });
+  const vary = o.oneAtATime ? 'one' : 'all';
+  const tasks = planSweep({ presets, seeds: o.seeds ?? [], sets, fixed, vary, algo: o.algo }, dir);
+  const values = sets.map(([k, v]) => `${k} ∈ {${v.join(', ')}}`);
+  const what = [
+    presets.join(', '),
+    ...(o.seeds ? [`seeds ${o.seeds.join(', ')}`] : []),
+    ...(vary === 'one' && values.length ? [`(as is, or one of: ${values.join('; ')})`] : values),
+    ...fixed.map(([k, v]) => `${k} = ${v}`),
+  ];
   return {
     title: `ff sweep: ${what.join(' × ')}`,
     dir,

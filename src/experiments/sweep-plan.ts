@@ -1,4 +1,5 @@
-// A sweep: presets × seeds × option values, one training run per combination. Planned and
+// A sweep: presets × seeds × option values, one training run per combination — or, one at a
+// time, the preset and each value of each option alone (an ablation). Planned and
 // checked here (every option value parsed now, so a typo fails on the laptop, not on the
 // cluster after the queue wait); run by a cluster's scheduler through job-array.ts.
 import path from 'node:path';
@@ -13,6 +14,10 @@ export interface SweepSpec {
   seeds: number[];
   /** camelCase option → the values to try (as typed). */
   sets: [string, string[]][];
+  /** 'all': every combination of the values; 'one': the preset itself, then each value of each option alone. */
+  vary?: 'all' | 'one';
+  /** camelCase option → one value, set in every run (and not in the names). */
+  fixed?: [string, string][];
   /** --algo for every run (default: each preset's). */
   algo?: string;
 }
@@ -31,13 +36,14 @@ export function parseSetOption(raw: string): [string, string[]] {
 export function planSweep(spec: SweepSpec, dir: string): JobTask[] {
   if (!spec.presets.length) throw new Error('sweep: give at least one preset');
   const keys = new Set<string>();
-  for (const [k] of spec.sets) {
+  for (const [k] of [...spec.sets, ...(spec.fixed ?? [])]) {
     if (k === 'seed') throw new Error('sweep: give seeds with --seeds, not --set seed=…');
     if (keys.has(k)) throw new Error(`sweep: --set ${kebab(k)} given twice`);
     keys.add(k);
   }
   let combos: [string, string][][] = [[]];
-  for (const [k, values] of spec.sets) combos = combos.flatMap((c) => values.map((v) => [...c, [k, v] as [string, string]]));
+  if (spec.vary === 'one') combos = [[], ...spec.sets.flatMap(([k, values]) => values.map((v) => [[k, v] as [string, string]]))];
+  else for (const [k, values] of spec.sets) combos = combos.flatMap((c) => values.map((v) => [...c, [k, v] as [string, string]]));
   const seeds: (number | undefined)[] = spec.seeds.length ? spec.seeds : [undefined];
   const tasks: JobTask[] = [];
   for (const preset of spec.presets) {
@@ -46,7 +52,7 @@ export function planSweep(spec: SweepSpec, dir: string): JobTask[] {
     const a = getAlgorithm(algo);
     for (const seed of seeds) {
       for (const combo of combos) {
-        const overrides: Record<string, string> = Object.fromEntries(combo);
+        const overrides: Record<string, string> = Object.fromEntries([...(spec.fixed ?? []), ...combo]);
         if (seed !== undefined) overrides.seed = String(seed);
         applyOptions(a.presetConfig(preset), overrides, a.specs); // one-line error on a bad value
         const name = [preset, ...(seed !== undefined ? [`s${seed}`] : []), ...combo.map(([k, v]) => `${kebab(k)}${v}`)]

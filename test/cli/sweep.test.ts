@@ -108,6 +108,23 @@ test('ff sweep writes tasks.sh, a Slurm array and an Indexed Job; each task trai
   assert.match(missing.stderr.trim(), /^ff: \S+ has no tasks\.json \(is it a directory that ff sweep --out wrote\?\)$/);
 });
 
+test('ff sweep --one-at-a-time: the preset as it is, then each value alone; --fix sets an option in every run', () => {
+  const out = path.join(root, 'ablation');
+  const r = ff('sweep', '--preset', 'recurrent-quick', '--seeds', '1,2', '--one-at-a-time', '--set', 'label-strength=1,10', '--set', 'damping=0', '--fix', 'eval-every=3', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const plan = JSON.parse(readFileSync(path.join(out, 'tasks.json'), 'utf8')) as { tasks: { name: string; trainArgs: string[] }[] };
+  const fixed = '--preset recurrent-quick --eval-every 3';
+  assert.deepEqual(plan.tasks.map((t) => [t.name, t.trainArgs.join(' ')]), [1, 2].flatMap((seed) => [
+    [`recurrent-quick-s${seed}`, `${fixed} --seed ${seed}`],
+    [`recurrent-quick-s${seed}-label-strength1`, `${fixed} --label-strength 1 --seed ${seed}`],
+    [`recurrent-quick-s${seed}-label-strength10`, `${fixed} --label-strength 10 --seed ${seed}`],
+    [`recurrent-quick-s${seed}-damping0`, `${fixed} --damping 0 --seed ${seed}`],
+  ]));
+  const bad = ff('sweep', '--preset', 'quick', '--fix', 'lr=0.1,0.2', '--out', path.join(root, 'bad-fix'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr.trim(), /^ff: --fix wants NAME=VALUE \(one value\), got 'lr=0\.1,0\.2'$/);
+});
+
 test('ff sweep refuses a bad option value before writing anything, in one line', () => {
   const out = path.join(root, 'bad');
   for (const [set, re] of [
