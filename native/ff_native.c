@@ -39,6 +39,7 @@
 #include "napi_args.h"
 #include "lc_napi.h"
 #include "noise.h"
+#include "elementwise.h"
 
 // ---- products ---------------------------------------------------------------------------
 
@@ -102,17 +103,7 @@ static napi_value ff_add_bias(napi_env env, napi_callback_info info) {
   BOOL(4, "relu", relu);
   LEN("x", lx, area(rows, cols));
   LEN("bias", lb, cols);
-  for (size_t i = 0; i < rows; i++) {
-    float *x = X + i * cols;
-    if (relu) {
-      for (size_t j = 0; j < cols; j++) {
-        const float v = x[j] + b[j];
-        x[j] = v < 0.0f ? 0.0f : v;
-      }
-    } else {
-      for (size_t j = 0; j < cols; j++) x[j] += b[j];
-    }
-  }
+  ffk_add_bias(X, rows, cols, b, relu);
   return NULL;
 #undef FN
 }
@@ -145,22 +136,6 @@ static napi_value ff_row_power_sum(napi_env env, napi_callback_info info) {
 #undef FN
 }
 
-// Σ_j x[j]² in double, in SUM_LANES interleaved partial sums (lane k takes j ≡ k mod 8) that
-// are combined pairwise at the end, then the tail: a fixed order that vectorizes without
-// reassociation, and that js-backend.ts (sumSqLanes) repeats exactly. Products of two float32
-// values are exact in double, so only the order of the additions matters.
-#define SUM_LANES 8
-static inline double sum_sq_lanes(const float *x, size_t n) {
-  double acc[SUM_LANES] = {0};
-  size_t j = 0;
-  for (; j + SUM_LANES <= n; j += SUM_LANES) {
-    for (size_t k = 0; k < SUM_LANES; k++) acc[k] += (double)x[j + k] * (double)x[j + k];
-  }
-  double s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  for (; j < n; j++) s += (double)x[j] * (double)x[j];
-  return s;
-}
-
 // normalizeRows(x, rows, cols, out, mode, eps, sumSq): out = x / (eps + rms(row)) for mode
 // 'rms', x / (eps + ‖row‖) for 'l2'. out may be x. When sumSq has `rows` elements it also
 // receives Σ_j x[i,j]² — the FF goodness — so the FF forward pass reads each row once.
@@ -189,15 +164,7 @@ static napi_value ff_normalize_rows(napi_env env, napi_callback_info info) {
   LEN("x", lx, area(rows, cols));
   LEN("out", lo, area(rows, cols));
   if (lss != 0) LEN("sumSq", lss, rows);
-  for (size_t i = 0; i < rows; i++) {
-    const float *x = X + i * cols;
-    float *o = O + i * cols;
-    const double s = sum_sq_lanes(x, cols);
-    if (lss != 0) SS[i] = (float)s;
-    const double len = rms ? sqrt(s / (double)cols) : sqrt(s);
-    const double inv = 1 / (eps + len);
-    for (size_t j = 0; j < cols; j++) o[j] = (float)((double)x[j] * inv);
-  }
+  ffk_normalize_rows(X, rows, cols, O, rms, eps, lss != 0 ? SS : NULL);
   return NULL;
 #undef FN
 }
@@ -221,28 +188,7 @@ static napi_value ff_scale_rows(napi_env env, napi_callback_info info) {
   LEN("y", ly, area(rows, cols));
   LEN("coef", lc, rows);
   LEN("out", lo, area(rows, cols));
-  for (size_t i = 0; i < rows; i++) {
-    const float *y = Y + i * cols;
-    float *o = O + i * cols;
-    const double ci = c[i];
-    if (power == 2) {
-      if (beta == 0) {
-        for (size_t j = 0; j < cols; j++) o[j] = (float)(ci * (double)y[j]);
-      } else {
-        for (size_t j = 0; j < cols; j++) o[j] = (float)(beta * (double)o[j] + ci * (double)y[j]);
-      }
-    } else {
-      const float cf = c[i];
-      if (beta == 0) {
-        for (size_t j = 0; j < cols; j++) o[j] = y[j] > 0.0f ? cf : 0.0f;
-      } else {
-        for (size_t j = 0; j < cols; j++) {
-          const double g = y[j] > 0.0f ? ci : 0.0;
-          o[j] = (float)(beta * (double)o[j] + g);
-        }
-      }
-    }
-  }
+  ffk_scale_rows(Y, rows, cols, c, O, power, beta);
   return NULL;
 #undef FN
 }
@@ -261,10 +207,7 @@ static napi_value ff_add_row_vector(napi_env env, napi_callback_info info) {
   NUM(4, "alpha", alpha);
   LEN("x", lx, area(rows, cols));
   LEN("v", lv, cols);
-  for (size_t i = 0; i < rows; i++) {
-    float *x = X + i * cols;
-    for (size_t j = 0; j < cols; j++) x[j] = (float)((double)x[j] + alpha * (double)V[j]);
-  }
+  ffk_add_row_vector(X, rows, cols, V, alpha);
   return NULL;
 #undef FN
 }
@@ -291,14 +234,7 @@ static napi_value ff_col_sum(napi_env env, napi_callback_info info) {
     fail(env, FN, "out of memory (%zu columns)", cols);
     return NULL;
   }
-  for (size_t i = 0; i < rows; i++) {
-    const float *restrict x = X + i * cols;
-    for (size_t j = 0; j < cols; j++) acc[j] += (double)x[j];
-  }
-  for (size_t j = 0; j < cols; j++) {
-    const double base = beta == 0 ? 0.0 : beta * (double)O[j];
-    O[j] = (float)(base + alpha * acc[j]);
-  }
+  ffk_col_sum(X, rows, cols, O, alpha, beta, acc);
   free(acc);
   return NULL;
 #undef FN
@@ -427,14 +363,6 @@ static napi_value ff_smooth_step(napi_env env, napi_callback_info info) {
 // One thread on purpose: split over two with parallel.h it was 3× slower in the real training
 // loop (0.69 → 2.0 ms per hinton minibatch, AMD EPYC, 2 cores) and slowed the next products
 // too — the new threads compete with OpenBLAS's workers, which keep spinning after a product.
-__attribute__((noinline)) static void smooth_apply_kernel(float *restrict W, const float *restrict S,
-                                                          size_t n, float lr, float wc) {
-  for (size_t i = 0; i < n; i++) {
-    const float w = W[i];
-    W[i] = w - lr * (S[i] + wc * w);
-  }
-}
-
 static napi_value ff_smooth_apply(napi_env env, napi_callback_info info) {
 #define FN "smoothApply"
   ARGS(4);
@@ -450,7 +378,7 @@ static napi_value ff_smooth_apply(napi_env env, napi_callback_info info) {
     fail(env, FN, "w and state must not overlap");
     return NULL;
   }
-  smooth_apply_kernel(W, S, lw, (float)lr, (float)wc);
+  ffk_smooth_apply(W, S, lw, (float)lr, (float)wc);
   return NULL;
 #undef FN
 }

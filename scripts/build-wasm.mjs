@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the WebAssembly engine's kernels (native/wasm/*.c) with Debian's clang and wasm-ld
+// Builds the WebAssembly engine's kernels (native/wasm/*.c, and native/elementwise.h which the
+// native addon shares) with Debian's clang and wasm-ld
 // (apt-get install clang lld) into src/engine/wasm-binary.ts: the module as base64, so it
 // travels with the TypeScript into Node, dist/ and any browser bundle with no loader or copy
 // step. The file is committed (a user needs no clang); it records the SHA-256 of the sources
@@ -35,9 +36,11 @@ const VARIANTS = {
 };
 export const FLAGS = [...VARIANTS.plain, '|', ...VARIANTS.shared];
 
+/** The files of native/wasm/, then the headers it shares with the native addon (as ../name). */
 export function sources() {
-  return readdirSync(srcDir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).sort();
+  return [...readdirSync(srcDir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).sort(), ...SHARED_HEADERS];
 }
+const SHARED_HEADERS = ['../elementwise.h'];
 
 /** SHA-256 over the flags and every source file (name and bytes). */
 export function sourceHash() {
