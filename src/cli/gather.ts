@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { algorithmNames, getAlgorithm } from '../experiments/algorithms.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 interface Task {
@@ -20,7 +21,7 @@ export interface TaskRow {
   seed: string;
   epochs: number;
   totalEpochs: number | null;
-  /** The main classifier (the first one validated). */
+  /** The classifier the validation columns are of: --classifier, else the algorithm's main one that was validated. */
   mode: string | null;
   lastValid: number | null;
   bestValid: number | null;
@@ -33,8 +34,9 @@ export function registerGatherCommand(program: Command): void {
     .command('gather')
     .description('the table of an ff sweep: each run, then each variant over its seeds (validation error, best first); also DIR/table.md')
     .argument('<dir>', 'the directory ff sweep --out wrote')
-    .action((dir: string) => {
-      const text = gatherTable(dir);
+    .option('--classifier <mode>', "validation error of this classifier (default: each run's main one, e.g. FF's goodness)")
+    .action((dir: string, o: { classifier?: string }) => {
+      const text = gatherTable(dir, o.classifier);
       process.stdout.write(text);
       writeFileAtomic(path.join(dir, 'table.md'), text);
     });
@@ -75,7 +77,13 @@ function readJson(file: string): Record<string, unknown> | null {
   }
 }
 
-export function taskRow(t: Task): TaskRow {
+/** The algorithm's classifiers, main one first (FF: goodness, then the softmax). */
+function classifierOrder(config: Record<string, unknown> | null): string[] {
+  const algo = typeof config?.algo === 'string' && algorithmNames().includes(config.algo) ? config.algo : null;
+  return algo ? getAlgorithm(algo).classifiers.map((c) => c.mode) : [];
+}
+
+export function taskRow(t: Task, classifier?: string): TaskRow {
   const { variant, seed } = splitArgs(t.trainArgs);
   const metricsFile = path.join(t.dir, 'metrics.jsonl');
   const lines = existsSync(metricsFile) ? readFileSync(metricsFile, 'utf8').split('\n').filter((l) => l.trim()) : [];
@@ -86,11 +94,12 @@ export function taskRow(t: Task): TaskRow {
       return []; // a line cut by a crash: the epochs before it still count
     }
   });
+  const config = readJson(path.join(t.dir, 'config.json'));
   const validated = metrics.filter((m) => m.valid && Object.keys(m.valid).length > 0);
-  const mode = validated.length ? Object.keys(validated[0].valid!)[0] : null;
+  const seen = validated.length ? Object.keys(validated[0].valid!) : [];
+  const mode = classifier ?? classifierOrder(config).find((m) => seen.includes(m)) ?? seen[0] ?? null;
   const curve = mode ? validated.filter((m) => typeof m.valid![mode] === 'number').map((m) => ({ epoch: m.epoch, error: m.valid![mode] })) : [];
   const best = curve.reduce<{ epoch: number; error: number } | null>((b, c) => (b === null || c.error < b.error ? c : b), null);
-  const config = readJson(path.join(t.dir, 'config.json'));
   const results = readJson(path.join(t.dir, 'results.json'));
   return {
     name: t.name,
@@ -108,8 +117,9 @@ export function taskRow(t: Task): TaskRow {
 
 const pct = (e: number | null | undefined) => (e === null || e === undefined ? '–' : `${(100 * e).toFixed(2)} %`);
 
-export function gatherTable(dir: string): string {
-  const rows = readTasks(dir).map(taskRow);
+export function gatherTable(dir: string, classifier?: string): string {
+  const rows = readTasks(dir).map((t) => taskRow(t, classifier));
+  if (classifier && rows.some((r) => r.epochs > 0) && rows.every((r) => r.lastValid === null)) throw new Error(`no run in ${dir} was validated with the classifier '${classifier}'`);
   const out: string[] = [];
   out.push(`${rows.filter((r) => r.test).length} of ${rows.length} runs finished in ${path.resolve(dir)}`, '');
   out.push('| run | epochs | classifier | last validation | best validation (epoch) | test |', '| --- | ---: | --- | ---: | ---: | --- |');

@@ -91,18 +91,21 @@ test('ff sweep writes tasks.sh, a Slurm array and an Indexed Job; each task trai
   assert.match(g.stdout, /^2 of 2 runs finished/);
   assert.equal(readFileSync(path.join(out, 'table.md'), 'utf8'), g.stdout);
   const pct = (e: number) => `${(100 * e).toFixed(2)} %`;
-  const lastValid = (d: string) => {
-    const lines = readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valid: { softmax: number } });
-    return lines[lines.length - 1].valid.softmax;
+  const lastValid = (d: string, mode: 'goodness' | 'softmax' = 'goodness') => {
+    const lines = readFileSync(path.join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valid: Record<string, number> });
+    return lines[lines.length - 1].valid[mode];
   };
   for (const t of plan.tasks) {
     const test = (JSON.parse(readFileSync(path.join(t.dir, 'results.json'), 'utf8')) as { test: { goodness: number } }).test.goodness;
     const row = g.stdout.split('\n').find((l) => l.startsWith(`| ${t.name} |`));
     assert.ok(row, `a row for ${t.name}`);
-    assert.ok(row.includes(`| 2/2 | softmax | ${pct(lastValid(t.dir))} |`) && row.includes(`goodness ${pct(test)}`), row);
+    assert.ok(row.includes(`| 2/2 | goodness | ${pct(lastValid(t.dir))} |`) && row.includes(`goodness ${pct(test)}`), row);
   }
   const [v0, v1] = plan.tasks.map((t) => lastValid(t.dir));
-  assert.ok(g.stdout.includes(`| 2/2 | softmax | ${pct((v0 + v1) / 2)} | ${pct(Math.abs(v0 - v1))} |`), g.stdout);
+  assert.ok(g.stdout.includes(`| 2/2 | goodness | ${pct((v0 + v1) / 2)} | ${pct(Math.abs(v0 - v1))} |`), g.stdout);
+  const soft = ff('gather', out, '--classifier', 'softmax');
+  assert.equal(soft.status, 0, soft.stderr);
+  assert.ok(soft.stdout.includes(`| ${plan.tasks[0].name} | 2/2 | softmax | ${pct(lastValid(plan.tasks[0].dir, 'softmax'))} |`), soft.stdout);
   const missing = ff('gather', path.join(root, 'nowhere'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr.trim(), /^ff: \S+ has no tasks\.json \(is it a directory that ff sweep --out wrote\?\)$/);
