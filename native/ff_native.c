@@ -229,7 +229,7 @@ static napi_value ff_col_sum(napi_env env, napi_callback_info info) {
   LEN("x", lx, area(rows, cols));
   LEN("out", lo, cols);
   if (cols == 0) return NULL;
-  double *restrict acc = calloc(cols, sizeof(double));
+  double *restrict acc = malloc(cols * sizeof(double)); // ffk_col_sum zeroes it
   if (acc == NULL) {
     fail(env, FN, "out of memory (%zu columns)", cols);
     return NULL;

@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { algorithmNames, getAlgorithm } from '../experiments/algorithms.js';
+import { CONFIG_FILE } from '../train/checkpoint-format.js';
+import { METRICS_FILE } from '../train/metrics-log.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { RESULTS_FILE } from './train.js';
 
 interface Task {
   name: string;
@@ -85,7 +88,7 @@ function classifierOrder(config: Record<string, unknown> | null): string[] {
 
 export function taskRow(t: Task, classifier?: string): TaskRow {
   const { variant, seed } = splitArgs(t.trainArgs);
-  const metricsFile = path.join(t.dir, 'metrics.jsonl');
+  const metricsFile = path.join(t.dir, METRICS_FILE);
   const lines = existsSync(metricsFile) ? readFileSync(metricsFile, 'utf8').split('\n').filter((l) => l.trim()) : [];
   const metrics = lines.flatMap((l) => {
     try {
@@ -94,13 +97,13 @@ export function taskRow(t: Task, classifier?: string): TaskRow {
       return []; // a line cut by a crash: the epochs before it still count
     }
   });
-  const config = readJson(path.join(t.dir, 'config.json'));
+  const config = readJson(path.join(t.dir, CONFIG_FILE));
   const validated = metrics.filter((m) => m.valid && Object.keys(m.valid).length > 0);
   const seen = validated.length ? Object.keys(validated[0].valid!) : [];
   const mode = classifier ?? classifierOrder(config).find((m) => seen.includes(m)) ?? seen[0] ?? null;
   const curve = mode ? validated.filter((m) => typeof m.valid![mode] === 'number').map((m) => ({ epoch: m.epoch, error: m.valid![mode] })) : [];
   const best = curve.reduce<{ epoch: number; error: number } | null>((b, c) => (b === null || c.error < b.error ? c : b), null);
-  const results = readJson(path.join(t.dir, 'results.json'));
+  const results = readJson(path.join(t.dir, RESULTS_FILE));
   return {
     name: t.name,
     variant,

@@ -23,7 +23,7 @@ import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
 import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
 
-const RESULTS_FILE = 'results.json';
+export const RESULTS_FILE = 'results.json';
 
 export function registerTrainCommand(program: Command): void {
   program
