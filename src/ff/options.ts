@@ -34,7 +34,7 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, OptionSpec> =
   iterations: { kind: 'int', min: 1, max: 100, help: 'recurrent: synchronous updates after the bottom-up pass' },
   damping: { kind: 'number', min: 0, max: 0.99, help: 'recurrent: weight of the old state (state ← d·old + (1−d)·new)' },
   lateral: { kind: 'bool', help: "recurrent: each hidden layer also reads its own previous state" },
-  gradientFrom: { kind: 'int', min: 0, max: 100, help: 'recurrent: first iteration whose FF gradients are used (0 = the bottom-up pass)' },
-  testFrom: { kind: 'int', min: 0, max: 100, help: 'recurrent: goodness classifier averages from this iteration' },
-  testTo: { kind: 'int', min: 0, max: 100, help: 'recurrent: … to this iteration' },
+  gradientFrom: { kind: 'int', min: 1, max: 100, help: 'recurrent: first iteration whose FF gradients are used (earlier ones only settle the net)' },
+  testFrom: { kind: 'int', min: 1, max: 100, help: 'recurrent: goodness classifier averages from this iteration' },
+  testTo: { kind: 'int', min: 1, max: 100, help: 'recurrent: … to this iteration' },
 };
