@@ -8,7 +8,7 @@ import { gridMapsFor } from '../train/grid-maps.js';
 import { BEFORE_LOCAL_MAPS, localMapsFor } from '../train/local-maps.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
-import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
+import { netCheckpoint, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
@@ -117,23 +117,11 @@ export class BPModel implements TrainableModel {
   }
 
   async toCheckpoint(): Promise<Checkpoint> {
-    const tensors: Checkpoint['tensors'] = new Map();
-    const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
-    const mean = this.net.inputMean;
-    if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
-    const st = this.net.stages;
-    if (st.any) await this.net.saveStageTensors(tensors);
-    return {
-      algo: this.algo,
-      config: { ...this.cfg },
-      state: {
-        shape: this.shape,
-        rng: this.net.rng.getState(),
-        adamSteps,
-        ...(st.any ? { stages: st.counters() } : {}),
-      },
-      tensors,
-    };
+    return netCheckpoint(this.engine, this, this.net, async (tensors) => {
+      const mean = this.net.inputMean;
+      if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
+      if (this.net.stages.any) await this.net.saveStageTensors(tensors);
+    });
   }
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */

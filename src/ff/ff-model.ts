@@ -5,7 +5,7 @@ import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
-import { paramsToTensors, rms, tensorData, tensorsToParams } from '../train/param-io.js';
+import { netCheckpoint, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { FF_OPTION_SPECS } from './options.js';
 import type { InputShape } from '../train/run-config.js';
@@ -187,24 +187,12 @@ export class FFModel implements TrainableModel {
   }
 
   async toCheckpoint(): Promise<Checkpoint> {
-    const tensors: Checkpoint['tensors'] = new Map();
-    const adamSteps = await paramsToTensors(this.engine, this.net.params(), tensors);
-    this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
-    const mean = this.net.input.mean;
-    if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
-    const st = this.net.stages;
-    if (st.any) await st.saveTensors(tensors);
-    return {
-      algo: this.algo,
-      config: { ...this.cfg },
-      state: {
-        shape: this.shape,
-        rng: this.net.rng.getState(),
-        adamSteps,
-        ...(st.any ? { stages: st.counters() } : {}),
-      },
-      tensors,
-    };
+    return netCheckpoint(this.engine, this, this.net, async (tensors) => {
+      this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
+      const mean = this.net.input.mean;
+      if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
+      if (this.net.stages.any) await this.net.stages.saveTensors(tensors);
+    });
   }
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */

@@ -15,6 +15,37 @@ export async function paramsToTensors(engine: Engine, params: Param[], tensors: 
   return Object.fromEntries(params.map((p) => [p.name, p.steps]));
 }
 
+/** What a model's checkpoint needs from its net (FF and BP nets alike). */
+export interface CheckpointedNet {
+  params(): Param[];
+  readonly rng: { getState(): unknown };
+  readonly stages: { readonly any: boolean; counters(): unknown };
+}
+
+/**
+ * A model's checkpoint: the net's parameters with their optimizer state, then the model's own
+ * tensors (`addTensors`: peer means, input mean, stage state), and as state the input shape,
+ * RNG, Adam step counts and stage counters. The config is copied (a later change to the
+ * model's config cannot alter a checkpoint taken before it).
+ */
+export async function netCheckpoint(
+  engine: Engine,
+  model: { algo: string; cfg: object; shape: unknown },
+  net: CheckpointedNet,
+  addTensors: (tensors: Checkpoint['tensors']) => Promise<void>,
+): Promise<Checkpoint> {
+  const tensors: Checkpoint['tensors'] = new Map();
+  const adamSteps = await paramsToTensors(engine, net.params(), tensors);
+  await addTensors(tensors);
+  const stages = net.stages.any ? { stages: net.stages.counters() } : {};
+  return {
+    algo: model.algo,
+    config: { ...model.cfg } as Record<string, unknown>,
+    state: { shape: model.shape, rng: net.rng.getState(), adamSteps, ...stages },
+    tensors,
+  };
+}
+
 /**
  * A checkpoint tensor of shape [rows, cols], or a one-line error naming it and both shapes
  * (the element count alone would let a transposed matrix through). A 1×n row may also be a
