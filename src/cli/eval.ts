@@ -18,11 +18,12 @@ export function registerEvalCommand(program: Command): void {
     .option('--limit <n>', 'only the first N images of the split')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .option('--device <n>', 'analog runs: run the learned weights on simulated chip N (another chip of the same kind)')
-    .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string; device?: string }) => {
+    .option('--test-from <t>', "recurrent runs: the goodness classifier averages from iteration T (default: the run's)")
+    .option('--test-to <t>', '… to iteration T')
+    .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string; device?: string; testFrom?: string; testTo?: string }) => {
       if (!SPLITS.includes(o.split as (typeof SPLITS)[number])) throw new Error(`--split must be one of ${SPLITS.join(', ')}, got '${o.split}'`);
-      const device = o.device === undefined ? undefined : Number(o.device);
-      if (device !== undefined && (!/^\d+$/.test(o.device!.trim()) || device < 1 || device > 2 ** 32 - 1)) throw new Error(`--device must be an integer in [1, 4294967295], got '${o.device}'`);
-      const { model, config, shape, warnings } = loadRun(getEngine(), dir, { device });
+      const device = positiveInt('--device', o.device);
+      const { model, config, shape, warnings } = loadRun(getEngine(), dir, { device, testFrom: positiveInt('--test-from', o.testFrom), testTo: positiveInt('--test-to', o.testTo) });
       const k = parseShortlistK(o.k, shape.numClasses);
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
       const mode = o.mode ?? model.classifiers[0];
@@ -36,11 +37,20 @@ export function registerEvalCommand(program: Command): void {
         set = subset(set, 0, Math.min(n, set.count));
       }
       const ev = await evaluate(model, set, data.numClasses, mode, mode === 'shortlist' ? k : undefined);
-      const what = mode === 'shortlist' ? `shortlist k=${k}` : mode;
+      const window = config.architecture === 'recurrent' && mode !== 'softmax' ? ` (iterations ${config.testFrom}–${config.testTo})` : '';
+      const what = (mode === 'shortlist' ? `shortlist k=${k}` : mode) + window;
       const unit = data.name === 'aesop' ? 'character' : 'image';
       console.log(`${data.name} ${o.split} (${ev.count} ${unit}s), ${what}: error ${(100 * ev.errorRate).toFixed(2)} % (${ev.errors} wrong), accuracy ${(100 * (1 - ev.errorRate)).toFixed(2)} %`);
       if (ev.bitsPerCase !== undefined) console.log(`cross-entropy ${ev.bitsPerCase.toFixed(3)} bits per ${unit}`);
       console.log(formatConfusion(ev.confusion, data.classNames));
       console.log(`${ev.examplesPerSecond.toFixed(0)} examples/second (${ev.seconds.toFixed(2)} s, engine ${getEngine().name})`);
     });
+}
+
+/** An option that must be an integer in [1, 2^32 − 1], or undefined when not given. */
+function positiveInt(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n < 1 || n > 2 ** 32 - 1) throw new Error(`${flag} must be an integer in [1, 4294967295], got '${v}'`);
+  return n;
 }

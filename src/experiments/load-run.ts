@@ -20,13 +20,34 @@ export interface LoadedRun {
 export interface LoadOptions {
   /** Run the learned weights on this simulated chip instead of the one they were trained on. */
   device?: number;
+  /** Recurrent FF: the iterations the goodness classifier averages over, instead of the run's. */
+  testFrom?: number;
+  testTo?: number;
 }
 
 export function loadRun(engine: Engine, dir: string, o: LoadOptions = {}): LoadedRun {
   const ck = loadCheckpoint(dir);
-  if (o.device === undefined) return rebuildRun(engine, ck);
-  if (!isAnalog({ ...BEFORE_STAGES, ...ck.config } as unknown as AnalogSettings)) throw new Error(`--device: ${dir} was not trained on a simulated analog chip (no --analog-* options)`);
-  return rebuildRun(engine, { ...ck, config: { ...ck.config, device: o.device } });
+  let config = ck.config;
+  if (o.device !== undefined) {
+    if (!isAnalog({ ...BEFORE_STAGES, ...config } as unknown as AnalogSettings)) throw new Error(`--device: ${dir} was not trained on a simulated analog chip (no --analog-* options)`);
+    config = { ...config, device: o.device };
+  }
+  if (o.testFrom !== undefined || o.testTo !== undefined) config = { ...config, ...testWindow(dir, ck, o) };
+  return rebuildRun(engine, config === ck.config ? ck : { ...ck, config });
+}
+
+/** The averaging window a user asked for, checked against the run (one-line errors). */
+function testWindow(dir: string, ck: Checkpoint, o: LoadOptions): { testFrom: number; testTo: number } {
+  if (ck.algo !== 'ff' || ck.config.architecture !== 'recurrent') {
+    throw new Error(`--test-from/--test-to: ${dir} is not a recurrent FF run (only its goodness classifier averages over iterations)`);
+  }
+  const testFrom = o.testFrom ?? Number(ck.config.testFrom);
+  const testTo = o.testTo ?? Number(ck.config.testTo);
+  const it = Number(ck.config.iterations);
+  if (!(testFrom >= 1 && testFrom <= testTo && testTo <= it)) {
+    throw new Error(`--test-from/--test-to must satisfy 1 ≤ from ≤ to ≤ ${it} (the run's iterations), got ${testFrom}..${testTo}`);
+  }
+  return { testFrom, testTo };
 }
 
 /** The model of a decoded checkpoint (the in-memory half of loadRun). */

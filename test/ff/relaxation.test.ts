@@ -1,6 +1,7 @@
 // Back relaxation: a clamped label reaches a layer k steps below the label layer only at
 // iteration k + 1 (one layer per synchronous step), and `ff relax` writes its table, relax.json
-// and a PNG for a recurrent run (and refuses a feed-forward one).
+// and a PNG for a recurrent run (and refuses a feed-forward one); `ff eval --test-from/--test-to`
+// re-evaluates it with another goodness window.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,11 +58,28 @@ test('ff relax: table, relax.json and PNG for a recurrent run; one-line refusal 
     assert.match(page, /<h3>Back relaxation<\/h3>/);
     assert.match(page, /Goodness of positive vs negative data/);
 
+    // ff eval --test-from/--test-to: the goodness classifier's window, chosen after training.
+    const evalErr = (...extra: string[]) => {
+      const e = ff('eval', run, '--split', 'valid', '--limit', '300', '--mode', 'goodness', ...extra);
+      assert.equal(e.status, 0, e.stderr);
+      return e.stdout.match(/goodness \(iterations (\d)–(\d)\): error (\d+\.\d+) %/)!.slice(1);
+    };
+    const asTrained = evalErr();
+    assert.deepEqual(asTrained.slice(0, 2), ['3', '3']);
+    assert.deepEqual(evalErr('--test-from', '3'), asTrained, 'the same window gives the same error');
+    assert.deepEqual(evalErr('--test-from', '1').slice(0, 2), ['1', '3']);
+    const outside = ff('eval', run, '--test-from', '2', '--test-to', '4');
+    assert.notEqual(outside.status, 0);
+    assert.match(outside.stderr.trim(), /^ff: --test-from\/--test-to must satisfy 1 ≤ from ≤ to ≤ 3 \(the run's iterations\), got 2\.\.4$/);
+
     const fwd = path.join(dir, 'ff');
     assert.equal(ff('train', '--preset', 'quick', '--layers', '8', '--epochs', '1', '--eval-subset', '100', '--no-progress', '--out', fwd).status, 0);
     const bad = ff('relax', fwd);
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr.trim(), /^ff: .* is not a recurrent FF run: back relaxation needs top-down connections/);
+    const noWindow = ff('eval', fwd, '--test-to', '2');
+    assert.notEqual(noWindow.status, 0);
+    assert.match(noWindow.stderr.trim(), /^ff: --test-from\/--test-to: .* is not a recurrent FF run/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
