@@ -19,6 +19,13 @@ export interface Preset {
  * 0.3 damping and test iterations 3–5 are the config defaults.
  */
 const TALK_RECURRENT: Partial<FFConfig> = { architecture: 'recurrent', goodness: 'min-ssq', labelStrength: 5, schedule: 'linear', goodnessLayers: [1, 2] };
+/**
+ * The MNIST recurrent net's rate and gradients, chosen on validation error (docs/results.md,
+ * issue 21): twice ffnew.m's rate, and FF gradients only from iteration 3. Layer 1 is two
+ * steps below the label layer, so in the first iterations its positive and negative states are
+ * (nearly) the same, and their gradients push one state both up and down.
+ */
+const MNIST_RECURRENT: Partial<FFConfig> = { ...TALK_RECURRENT, lr: 0.02, gradientFrom: 3 };
 
 /**
  * CIFAR-10 with locally-connected hidden maps (SPEC §5): 32×32×3 = 3,072 units per layer, 11×11
@@ -104,12 +111,12 @@ export const PRESETS: Record<string, Preset> = {
     ff: { layers: [1000, 1000, 1000], epochs: 100, labelStrength: 5 },
   },
   recurrent: {
-    description: "The talk's recurrent net: 784-1000-1000 + clamped label layer (value 5), top-down connections, 8 damped iterations, min-ssq, 60 epochs, rate decayed to zero",
-    ff: { ...TALK_RECURRENT, layers: [1000, 1000], epochs: 60, evalEvery: 5 },
+    description: "The talk's recurrent net: 784-1000-1000 + clamped label layer (value 5), top-down connections, 8 damped iterations, min-ssq, 60 epochs, rate 0.02 decayed to zero, gradients from iteration 3",
+    ff: { ...MNIST_RECURRENT, layers: [1000, 1000], epochs: 60, evalEvery: 5 },
   },
   'recurrent-quick': {
     description: 'The recurrent net, small and short: 784-500-500, 3 epochs (minutes)',
-    ff: { ...TALK_RECURRENT, layers: [500, 500], epochs: 3, evalSubset: 2000 },
+    ff: { ...MNIST_RECURRENT, layers: [500, 500], epochs: 3, evalSubset: 2000 },
   },
   unsupervised: {
     description: 'Unsupervised FF (the paper): hybrid-image negatives, no label input, 4 × 2000 ReLU, 100 epochs; linear probes on the last three layers',
