@@ -6,6 +6,7 @@ import { checkpointWarnings, loadCheckpoint, type Checkpoint } from '../train/ch
 import type { TrainableModel } from '../train/model.js';
 import { isAnalog, type AnalogSettings } from '../stages/analog-device.js';
 import { BEFORE_STAGES } from '../stages/net-stages.js';
+import { checkTestWindow } from '../ff/ff-model.js';
 
 export interface LoadedRun {
   model: TrainableModel;
@@ -43,10 +44,7 @@ function testWindow(dir: string, ck: Checkpoint, o: LoadOptions): { testFrom: nu
   }
   const testFrom = o.testFrom ?? Number(ck.config.testFrom);
   const testTo = o.testTo ?? Number(ck.config.testTo);
-  const it = Number(ck.config.iterations);
-  if (!(testFrom >= 1 && testFrom <= testTo && testTo <= it)) {
-    throw new Error(`--test-from/--test-to must satisfy 1 ≤ from ≤ to ≤ ${it} (the run's iterations), got ${testFrom}..${testTo}`);
-  }
+  checkTestWindow(testFrom, testTo, Number(ck.config.iterations), "the run's iterations");
   return { testFrom, testTo };
 }
 

@@ -51,8 +51,13 @@ function checkRecurrentConfig(cfg: FFConfig): void {
   const it = cfg.iterations;
   if (cfg.trainMode === 'greedy') throw new Error('the recurrent net trains all layers together (--train-mode greedy is for feed-forward nets)');
   if (!(cfg.gradientFrom >= 1 && cfg.gradientFrom <= it)) throw new Error(`--gradient-from must be in 1..${it} (the iterations), got ${cfg.gradientFrom}`);
-  if (!(cfg.testFrom >= 1 && cfg.testFrom <= cfg.testTo && cfg.testTo <= it)) {
-    throw new Error(`--test-from/--test-to must satisfy 1 ≤ from ≤ to ≤ ${it} (the iterations), got ${cfg.testFrom}..${cfg.testTo}`);
+  checkTestWindow(cfg.testFrom, cfg.testTo, it, 'the iterations');
+}
+
+/** The goodness classifier's window of iterations must lie within the run's (one line otherwise). */
+export function checkTestWindow(testFrom: number, testTo: number, iterations: number, what: string): void {
+  if (!(testFrom >= 1 && testFrom <= testTo && testTo <= iterations)) {
+    throw new Error(`--test-from/--test-to must satisfy 1 ≤ from ≤ to ≤ ${iterations} (${what}), got ${testFrom}..${testTo}`);
   }
 }
 
