@@ -473,6 +473,20 @@ static napi_value ff_blas_threads(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// blasCore(): the kernel set OpenBLAS chose for this CPU ("Haswell", "SkylakeX", … or
+// "Prescott", its fallback for a CPU it does not know), else "" (another BLAS).
+static napi_value ff_blas_core(napi_env env, napi_callback_info info) {
+  (void)info;
+  const char *core = "";
+#if defined(OPENBLAS_VERSION)
+  core = openblas_get_corename();
+  if (core == NULL) core = "";
+#endif
+  napi_value out;
+  napi_create_string_utf8(env, core, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
 // "OpenBLAS 0.3.21", "Accelerate" or "CBLAS", trimmed into buf.
 static const char *blas_name(char *buf, size_t size) {
 #if defined(FF_USE_ACCELERATE)
@@ -511,6 +525,7 @@ NAPI_MODULE_INIT() {
       {"momentumStep", ff_momentum_step},
       {"adamStep", ff_adam_step},
       {"blasThreads", ff_blas_threads},
+      {"blasCore", ff_blas_core},
       {"localForward", ff_local_forward},
       {"localWeightGrad", ff_local_weight_grad},
       {"localInputGrad", ff_local_input_grad},

@@ -13,5 +13,12 @@ function find(dir) {
 
 const only = process.argv.slice(2);
 const files = (only.length ? only : find('test')).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+// OpenBLAS on a CPU it does not know runs its slow fallback kernels; the tests run on the ones
+// the ff command would restart itself with (src/cli/relaunch.ts), and without its notice.
+const PROBE = "const { blasRelaunchEnv } = await import('./src/cli/relaunch.ts'); const e = blasRelaunchEnv() ?? {}; " +
+  "process.stdout.write(JSON.stringify({ OPENBLAS_CORETYPE: e.OPENBLAS_CORETYPE, FF_OPENBLAS_FALLBACK: e.FF_OPENBLAS_FALLBACK }));";
+const probe = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PROBE], { encoding: 'utf8', timeout: 60_000 });
+const blasEnv = probe.status === 0 ? JSON.parse(probe.stdout) : {};
+const env = { ...process.env, ...Object.fromEntries(Object.entries(blasEnv).filter(([, v]) => v !== undefined)) };
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -17,6 +17,8 @@ import { registerSweepCommand } from './sweep.js';
 import { registerGatherCommand } from './gather.js';
 import { registerGenerateCommand } from './generate.js';
 import { registerServeCommand } from './serve.js';
+import { registerEngineCommand } from './engine-info.js';
+import { blasRelaunchEnv, relaunch } from './relaunch.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -43,6 +45,7 @@ export function buildProgram(): Command {
   registerGatherCommand(program);
   registerServeCommand(program);
   registerGenerateCommand(program);
+  registerEngineCommand(program);
   usageErrorsAsOneLine(program, 'ff');
   return program;
 }
@@ -85,7 +88,9 @@ if (isEntry) {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  main(process.argv).then((code) => {
+  // OpenBLAS on a CPU it does not know: start again with its kernels named (relaunch.ts).
+  const env = blasRelaunchEnv();
+  (env ? relaunch(env) : main(process.argv)).then((code) => {
     process.exitCode = code;
   });
 }

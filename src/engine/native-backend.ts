@@ -37,6 +37,8 @@ export interface NativeAddon {
   readonly blas: string;
   /** BLAS worker threads where the library reports them (OpenBLAS), else -1. */
   blasThreads(): number;
+  /** OpenBLAS's kernel set for this CPU ('Haswell', 'SkylakeX', 'Prescott' = its fallback), '' for another BLAS; absent in addons built before it. */
+  blasCore?(): string;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: F32, b: F32, beta: number, c: F32): void;
   /** The locally-connected kernels: (a, b, out, rows, height, width, inChannels, outChannels, window, alpha, beta). */
   localForward(x: F32, w: F32, y: F32, ...geometryAndScale: LocalArgs): void;

@@ -5,7 +5,8 @@
 // handed an Engine (the CLI and index.ts select one here; a browser constructs JsEngine).
 import type { Engine } from './engine.js';
 import { JsEngine } from './js-backend.js';
-import { loadNativeEngine } from './native-backend.js';
+import { loadNativeEngine, type NativeEngine } from './native-backend.js';
+import { blasCoreAdvice } from './blas-kernels.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { WasmEngine, wasmSimdSupported } from './wasm-backend.js';
@@ -15,6 +16,7 @@ export type EngineKind = 'auto' | 'native' | 'wasm' | 'js';
 export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'wasm', 'js'];
 
 let noticeShown = false;
+let slowBlasNoticeShown = false;
 const cache = new Map<string, Engine>();
 
 /** kind defaults to $FF_ENGINE, then 'auto'. Throws a one-line error for 'native' without the addon. */
@@ -33,6 +35,7 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
     const loaded = loadNativeEngine();
     if (loaded.engine) {
       engine = loaded.engine;
+      slowBlasNotice(loaded.engine);
     } else if (kind === 'native') {
       throw new Error(`native engine unavailable: ${loaded.reason}`);
     } else {
@@ -49,6 +52,19 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
   }
   cache.set(kind, engine);
   return engine;
+}
+
+/** Once per process: OpenBLAS runs its fallback kernels on a CPU that has better ones (the `ff` command restarts itself instead). */
+function slowBlasNotice(engine: NativeEngine): void {
+  if (slowBlasNoticeShown || typeof engine.addon.blasCore !== 'function') return;
+  slowBlasNoticeShown = true;
+  const core = engine.addon.blasCore();
+  const better = blasCoreAdvice(core);
+  if (better === undefined) return;
+  process.stderr.write(
+    `forward-forward: ${engine.addon.blas} does not know this CPU and runs its generic ${core} kernels, 3–4× slower; ` +
+      `set OPENBLAS_CORETYPE=${better} before node starts for its ${better === 'SkylakeX' ? 'AVX-512' : 'AVX2'} ones\n`,
+  );
 }
 
 /** Node's way to start the wasm engine's workers: an eval worker that lets the process exit. */
