@@ -7,7 +7,7 @@
 // and reuses a finished one. `--preset cifar` / `cifar-quick` is the talk's six-net CIFAR-10
 // table instead (compare-cifar.ts).
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { DatasetSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
@@ -20,6 +20,7 @@ import { inClaimedDir } from './claimed-dir.js';
 import { addClusterOptions, clusterOptions, JOB_FILES, parseEmitKind, submitHelp, writeJobFiles, type ClusterCliOptions, type EmitKind } from './job-files.js';
 import { compareArray } from './compare-emit.js';
 import { runToFinish } from './compare-run.js';
+import { intArg } from './int-option.js';
 
 interface CompareOptions extends ClusterCliOptions {
   preset: string;
@@ -61,7 +62,7 @@ export function registerCompareCommand(program: Command): void {
     .command('compare')
     .description('train FF and backprop on the same net, data and epoch budget, and tabulate their test errors and times')
     .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}; or ${CIFAR_SUITES.join(', ')} for the talk's CIFAR-10 table (BP, FF min-ssq and max-ssq on 2 and 3 LC maps)`, 'quick')
-    .option('--epochs <n>', 'epochs for both algorithms (default: the preset’s)', parseEpochs)
+    .option('--epochs <n>', 'epochs for both algorithms (default: the preset’s)', intArg(1, 100000))
     .option('--out <dir>', 'directory for the two runs and the table (default runs/compare-<preset>)')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .option('--no-progress', 'no progress bar')
@@ -83,11 +84,6 @@ async function emitCompare(o: CompareOptions, emit: EmitKind): Promise<void> {
   for (const line of submitHelp(array, emit)) process.stdout.write(`${line}\n`);
 }
 
-function parseEpochs(raw: string): number {
-  const v = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || v < 1 || v > 100000) throw new InvalidArgumentError('must be an integer in [1, 100000]');
-  return v;
-}
 
 export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
   // One-line errors for an unknown or unsupervised preset, before anything is trained.

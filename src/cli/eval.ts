@@ -5,6 +5,7 @@ import { getEngine } from '../engine/select.js';
 import { evaluate, formatConfusion } from '../train/evaluate.js';
 import { loadRun } from '../experiments/load-run.js';
 import { parseShortlistK } from './shortlist-k.js';
+import { parseIntOption, optionalIntOption } from './int-option.js';
 
 const SPLITS = ['test', 'valid', 'train'] as const;
 
@@ -22,8 +23,8 @@ export function registerEvalCommand(program: Command): void {
     .option('--test-to <t>', '… to iteration T')
     .action(async (dir: string, o: { mode?: string; k: string; split: string; limit?: string; dataDir?: string; device?: string; testFrom?: string; testTo?: string }) => {
       if (!SPLITS.includes(o.split as (typeof SPLITS)[number])) throw new Error(`--split must be one of ${SPLITS.join(', ')}, got '${o.split}'`);
-      const device = positiveInt('--device', o.device);
-      const { model, config, shape, warnings } = loadRun(getEngine(), dir, { device, testFrom: positiveInt('--test-from', o.testFrom), testTo: positiveInt('--test-to', o.testTo) });
+      const device = optionalIntOption('--device', o.device, 1);
+      const { model, config, shape, warnings } = loadRun(getEngine(), dir, { device, testFrom: optionalIntOption('--test-from', o.testFrom, 1), testTo: optionalIntOption('--test-to', o.testTo, 1) });
       const k = parseShortlistK(o.k, shape.numClasses);
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
       const mode = o.mode ?? model.classifiers[0];
@@ -31,8 +32,7 @@ export function registerEvalCommand(program: Command): void {
       const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
       let set = data[o.split as (typeof SPLITS)[number]];
       if (o.limit !== undefined) {
-        const n = Number(o.limit);
-        if (!/^\d+$/.test(o.limit.trim()) || n < 1) throw new Error(`--limit must be a positive integer, got '${o.limit}'`);
+        const n = parseIntOption('--limit', o.limit, 1);
         const { subset } = await import('../data/dataset.js');
         set = subset(set, 0, Math.min(n, set.count));
       }
@@ -45,12 +45,4 @@ export function registerEvalCommand(program: Command): void {
       console.log(formatConfusion(ev.confusion, data.classNames));
       console.log(`${ev.examplesPerSecond.toFixed(0)} examples/second (${ev.seconds.toFixed(2)} s, engine ${getEngine().name})`);
     });
-}
-
-/** An option that must be an integer in [1, 2^32 − 1], or undefined when not given. */
-function positiveInt(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || n < 1 || n > 2 ** 32 - 1) throw new Error(`${flag} must be an integer in [1, 4294967295], got '${v}'`);
-  return n;
 }

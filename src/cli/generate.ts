@@ -9,6 +9,7 @@ import { getEngine } from '../engine/select.js';
 import { loadRun } from '../experiments/load-run.js';
 import { shiftStrip } from '../ff/sleep-phase.js';
 import type { TrainableModel } from '../train/model.js';
+import { intArg } from './int-option.js';
 
 interface GenerateOptions {
   prime: string;
@@ -17,12 +18,10 @@ interface GenerateOptions {
   seed: number;
 }
 
-function positiveNumber(what: string, integer: boolean, max: number) {
+function positiveNumber(max: number) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (!/^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) || !(v > 0) || v > max || (integer && !Number.isInteger(v))) {
-      throw new InvalidArgumentError(`must be a positive ${integer ? 'integer' : 'number'} up to ${max}`);
-    }
+    if (!/^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) || !(v > 0) || v > max) throw new InvalidArgumentError(`must be a positive number up to ${max}`);
     return v;
   };
 }
@@ -32,12 +31,9 @@ export function registerGenerateCommand(program: Command): void {
     .command('generate <dir>')
     .description("continue a text with a run trained on Aesop's fables, sampling its next-character predictor")
     .option('--prime <text>', 'the text to continue (its last 10 characters are the first context; shorter is padded with spaces)', 'the ')
-    .option('--length <n>', 'characters to generate', positiveNumber('--length', true, 100000), 200)
-    .option('--temperature <t>', 'sampling temperature: p^(1/t), renormalised (1 = the model’s own probabilities)', positiveNumber('--temperature', false, 100), 1)
-    .option('--seed <n>', 'random seed of the sampling', (raw: string) => {
-      if (!/^\d+$/.test(raw) || Number(raw) > 2 ** 32 - 1) throw new InvalidArgumentError('must be an integer in 0..4294967295');
-      return Number(raw);
-    }, 1)
+    .option('--length <n>', 'characters to generate', intArg(1, 100000), 200)
+    .option('--temperature <t>', 'sampling temperature: p^(1/t), renormalised (1 = the model’s own probabilities)', positiveNumber(100), 1)
+    .option('--seed <n>', 'random seed of the sampling', intArg(0), 1)
     .action(async (dir: string, o: GenerateOptions) => {
       const { model, config, shape, warnings } = loadRun(getEngine(), dir);
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);

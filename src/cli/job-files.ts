@@ -7,6 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { CLUSTER_DEFAULTS, k8sManifest, shellWord, slurmScript, tasksScript, type ClusterOptions, type JobArray } from '../experiments/job-array.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeDir } from '../util/make-dir.js';
+import { intArg } from './int-option.js';
 
 export const EMIT_KINDS = ['slurm', 'k8s', 'all'] as const;
 /** What writeJobFiles may put in a directory (a comparison directory accepts them as its own). */
@@ -22,14 +23,11 @@ export interface ClusterCliOptions {
   pvc: string;
 }
 
-function positive(what: string, integer: boolean) {
-  return (raw: string): number => {
-    const v = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !(v > 0) || (integer && !Number.isInteger(v))) {
-      throw new InvalidArgumentError(`${what} must be a positive ${integer ? 'integer' : 'number'}`);
-    }
-    return v;
-  };
+/** --hours: a positive decimal (0.5 is half an hour). */
+function positiveHours(raw: string): number {
+  const v = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(v > 0)) throw new InvalidArgumentError('must be a positive number');
+  return v;
 }
 
 export function parseEmitKind(raw: string): EmitKind {
@@ -41,10 +39,10 @@ export function parseEmitKind(raw: string): EmitKind {
 export function addClusterOptions(cmd: Command): Command {
   const d = CLUSTER_DEFAULTS;
   return cmd
-    .option('--hours <h>', 'time limit per task, hours', positive('--hours', false), d.hours)
-    .option('--cpus <n>', 'CPUs per task', positive('--cpus', true), d.cpus)
-    .option('--mem <GiB>', 'memory per task, GiB', positive('--mem', true), d.memGiB)
-    .option('--parallel <n>', 'tasks running at once', positive('--parallel', true), d.parallel)
+    .option('--hours <h>', 'time limit per task, hours', positiveHours, d.hours)
+    .option('--cpus <n>', 'CPUs per task', intArg(1), d.cpus)
+    .option('--mem <GiB>', 'memory per task, GiB', intArg(1), d.memGiB)
+    .option('--parallel <n>', 'tasks running at once', intArg(1), d.parallel)
     .option('--image <name>', 'k8s: container image with Node.js 20 and forward-forward (ff on PATH)', d.image)
     .option('--pvc <name>', 'k8s: PersistentVolumeClaim holding the output directory (mounted at its path)', d.pvc);
 }

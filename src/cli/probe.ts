@@ -16,6 +16,7 @@ import { evaluate } from '../train/evaluate.js';
 import { loadRun } from '../experiments/load-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { inClaimedDir } from './claimed-dir.js';
+import { optionalIntOption, parseIntOption } from './int-option.js';
 
 interface ProbeOptions {
   epochs: string;
@@ -38,8 +39,8 @@ export function registerProbeCommand(program: Command): void {
 }
 
 export async function probeRun(dir: string, o: ProbeOptions): Promise<string> {
-  const epochs = positiveInt(o.epochs, '--epochs');
-  const batchSize = o.batchSize === undefined ? undefined : positiveInt(o.batchSize, '--batch-size');
+  const epochs = parseIntOption('--epochs', o.epochs, 1);
+  const batchSize = optionalIntOption('--batch-size', o.batchSize, 1);
   if (o.saveTo === undefined) return probeAndSave(dir, o, epochs, batchSize);
   // Refused before the fit, not after minutes of it: --save-to is made, proved writable and
   // locked now (and removed again if the fit fails before anything is written to it).
@@ -117,10 +118,4 @@ async function saveRefitRun(model: FFModel, probes: RefitProbes, from: string, t
   const test = Object.fromEntries(refit.probes.map((p) => [p.mode, p.refit.test]));
   writeFileAtomic(path.join(to, 'results.json'), `${JSON.stringify({ ...before, test, probesRefit: { from, epochs: refit.epochs } }, null, 2)}\n`);
   return ` and ${to} (the run with the refit probes: ff eval ${to} --mode probe)`;
-}
-
-function positiveInt(s: string, what: string): number {
-  const v = Number(s);
-  if (!/^\s*\d+\s*$/.test(s) || !Number.isInteger(v) || v < 1) throw new Error(`${what} must be a positive integer, got '${s}'`);
-  return v;
 }

@@ -13,6 +13,7 @@ import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { PALETTE } from '../viz/charts.js';
 import { hexToRgb } from '../viz/colormap.js';
 import { linePlotPng } from '../viz/line-plot-png.js';
+import { parseIntOption, optionalIntOption } from './int-option.js';
 
 export function registerRelaxCommand(program: Command): void {
   program
@@ -23,8 +24,7 @@ export function registerRelaxCommand(program: Command): void {
     .option('--out <file>', 'PNG plot to write', 'relax.png')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
     .action(async (dir: string, o: { images: string; iterations?: string; out: string; dataDir?: string }) => {
-      const count = Number(o.images);
-      if (!/^\d+$/.test(o.images.trim()) || count < 1) throw new Error(`--images must be a positive integer, got '${o.images}'`);
+      const count = parseIntOption('--images', o.images, 1);
       assertWritableTarget(path.resolve(o.out)); // before the relaxation is measured
       const engine = getEngine();
       const { model, config, warnings } = loadRun(engine, dir);
@@ -32,8 +32,7 @@ export function registerRelaxCommand(program: Command): void {
       if (!(model instanceof FFModel) || !model.net.recurrent) {
         throw new Error(`${dir} is not a recurrent FF run: back relaxation needs top-down connections (train with --preset recurrent-quick)`);
       }
-      const iterations = o.iterations === undefined ? model.cfg.iterations : Number(o.iterations);
-      if ((o.iterations !== undefined && !/^\d+$/.test(o.iterations.trim())) || iterations < 1 || iterations > 100) throw new Error(`--iterations must be an integer in 1..100, got '${o.iterations}'`);
+      const iterations = optionalIntOption('--iterations', o.iterations, 1, 100) ?? model.cfg.iterations;
       const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir });
       const n = Math.min(count, data.test.count);
       // The same net before training: same config and seed, so the same initial weights.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { buildReport } from '../viz/report.js';
+import { parseIntOption } from './int-option.js';
 
 interface ReportCliOptions {
   out: string;
@@ -27,18 +28,13 @@ export function registerReportCommand(program: Command): void {
     .action(async (dirs: string[], o: ReportCliOptions) => {
       assertWritableTarget(path.resolve(o.out)); // before the report's minutes of work
       const report = await buildReport(dirs, {
-        samples: count(o.samples, '--samples', 1),
-        testCount: count(o.testCount, '--test-count', 0),
-        units: count(o.units, '--units', 1),
+        samples: parseIntOption('--samples', o.samples, 1),
+        testCount: parseIntOption('--test-count', o.testCount, 0),
+        units: parseIntOption('--units', o.units, 1),
         dataDir: o.dataDir,
       });
       writeFileAtomic(path.resolve(o.out), report.html);
       for (const w of report.warnings) process.stderr.write(`ff report: ${w}\n`);
       process.stdout.write(`wrote ${o.out}: ${report.runs} run${report.runs > 1 ? 's' : ''}, ${report.charts} charts, ${(report.html.length / 1024).toFixed(0)} KiB\n`);
     });
-}
-
-function count(s: string, what: string, min: number): number {
-  if (!/^\d+$/.test(s.trim()) || Number(s) < min) throw new Error(`${what} must be an integer ≥ ${min}, got '${s}'`);
-  return Number(s);
 }

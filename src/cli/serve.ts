@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CHECKPOINT_FILE } from '../train/checkpoint-format.js';
 import { packageRoot } from '../util/package-root.js';
+import { parseIntOption } from './int-option.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const TYPES: Record<string, string> = {
@@ -38,7 +39,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface: 127.0.0.1 (or localhost, ::1) only', '127.0.0.1')
     .action(async (runs: string[], o: ServeOptions) => {
       if (!LOOPBACK.has(o.host)) throw new Error(`ff serve listens on the loopback interface only (127.0.0.1, localhost, ::1), got --host ${o.host}`);
-      if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) throw new Error(`--port must be an integer in 0..65535, got '${o.port}'`);
+      const wanted = parseIntOption('--port', o.port, 0, 65535);
       const files = runs.map((r) => {
         const f = path.join(path.resolve(r), CHECKPOINT_FILE);
         if (!existsSync(f)) throw new Error(`${r}: not a run directory (no ${CHECKPOINT_FILE})`);
@@ -53,11 +54,11 @@ export function registerServeCommand(program: Command): void {
         }
       });
       await new Promise<void>((resolve, reject) => {
-        server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE' ? `port ${o.port} is in use (try --port 0)` : err.message)));
-        server.listen(Number(o.port), o.host, resolve);
+        server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE' ? `port ${wanted} is in use (try --port 0)` : err.message)));
+        server.listen(wanted, o.host, resolve);
       });
       const addr = server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : o.port;
+      const port = typeof addr === 'object' && addr ? addr.port : wanted;
       const host = o.host === '::1' ? '[::1]' : o.host;
       process.stdout.write(`ff serve: the explorer is at http://${host}:${port}/ (${files.length} run${files.length === 1 ? '' : 's'}; Ctrl-C stops)\n`);
     });

@@ -17,6 +17,7 @@ import {
   renderLocalFields,
   unitsAtLocations,
 } from '../viz/local-fields.js';
+import { optionalIntOption, parseIntOption } from './int-option.js';
 
 interface ShowFieldsOptions {
   layer: string;
@@ -49,9 +50,8 @@ export function registerShowFieldsCommand(program: Command): void {
 }
 
 export async function showFields(dir: string, o: ShowFieldsOptions): Promise<string> {
-  const layer = parseIntStrict(o.layer, '--layer');
-  const units = parseIntStrict(o.units, '--units');
-  if (units < 1) throw new Error(`--units must be a positive integer, got '${o.units}'`);
+  const layer = parseIntOption('--layer', o.layer, 1);
+  const units = parseIntOption('--units', o.units, 1);
   if (!FIELD_SORTS.includes(o.sort as FieldSort)) throw new Error(`--sort must be one of ${FIELD_SORTS.join(', ')}, got '${o.sort}'`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: no such run directory`);
   const ck = loadCheckpoint(dir);
@@ -65,8 +65,8 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
   const { png, layout } = renderFields(fw, {
     units,
     sort: o.sort as FieldSort,
-    scale: o.scale === undefined ? undefined : parseIntStrict(o.scale, '--scale'),
-    columns: o.columns === undefined ? undefined : parseIntStrict(o.columns, '--columns'),
+    scale: optionalIntOption('--scale', o.scale, 1, 8),
+    columns: optionalIntOption('--columns', o.columns, 1),
   });
   writeFileAtomic(path.resolve(outFile), png);
   return (
@@ -84,8 +84,8 @@ async function showLocalFields(ck: Checkpoint, layer: number, count: number, o: 
   const units = o.at !== undefined ? unitsAtLocations(g, o.at) : pickLocalUnits(lf, count, o.sort as FieldSort);
   const { png, layout } = renderLocalFields(lf, {
     units,
-    scale: o.scale === undefined ? undefined : parseIntStrict(o.scale, '--scale'),
-    columns: o.columns === undefined ? undefined : parseIntStrict(o.columns, '--columns'),
+    scale: optionalIntOption('--scale', o.scale, 1, 8),
+    columns: optionalIntOption('--columns', o.columns, 1),
   });
   writeFileAtomic(path.resolve(o.out), png);
   const which = o.at !== undefined ? `the units at ${o.at.trim()}` : `sorted by ${o.sort}`;
@@ -93,9 +93,4 @@ async function showLocalFields(ck: Checkpoint, layer: number, count: number, o: 
     `wrote ${o.out}: ${units.length} of ${g.height * g.width * g.outChannels} locally-connected layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, ${which}), ` +
     `each ${g.window}×${g.window}×${g.inChannels} window at its place on the ${g.height}×${g.width} image (channels side by side), ${layout.imageWidth}×${layout.imageHeight} px`
   );
-}
-
-function parseIntStrict(s: string, what: string): number {
-  if (!/^[+-]?\d+$/.test(s.trim())) throw new Error(`${what} must be an integer, got '${s}'`);
-  return Number(s);
 }

@@ -13,6 +13,7 @@ import { makeHybrids } from '../ff/hybrid-negatives.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
 import { renderNegatives } from '../viz/negatives.js';
+import { parseIntOption } from './int-option.js';
 
 interface ShowNegativesOptions {
   dataset?: string;
@@ -43,8 +44,8 @@ export function registerShowNegativesCommand(program: Command): void {
 
 export async function showNegatives(dir: string | undefined, o: ShowNegativesOptions): Promise<string> {
   if ((dir === undefined) === (o.dataset === undefined)) throw new Error('show-negatives: give a run directory or --dataset NAME (one of the two)');
-  const pairs = int(o.pairs, '--pairs', 2, 1000);
-  const scale = int(o.scale, '--scale', 1, 16);
+  const pairs = parseIntOption('--pairs', o.pairs, 2, 1000);
+  const scale = parseIntOption('--scale', o.scale, 1, 16);
   assertWritableTarget(path.resolve(o.out)); // before the dataset is read
   let config: Record<string, unknown> = {};
   if (dir !== undefined) {
@@ -54,8 +55,8 @@ export async function showNegatives(dir: string | undefined, o: ShowNegativesOpt
     if (notice) process.stderr.write(`ff: note: ${notice}\n`);
   }
   const dataset = o.dataset ?? String(config.dataset ?? FF_DEFAULTS.dataset);
-  const passes = o.passes !== undefined ? int(o.passes, '--passes', 0, 1000) : Number(config.blurPasses ?? FF_DEFAULTS.blurPasses);
-  const seed = o.seed !== undefined ? int(o.seed, '--seed', 0, 2 ** 32 - 1) : Number(config.seed ?? 1);
+  const passes = o.passes !== undefined ? parseIntOption('--passes', o.passes, 0, 1000) : Number(config.blurPasses ?? FF_DEFAULTS.blurPasses);
+  const seed = o.seed !== undefined ? parseIntOption('--seed', o.seed, 0) : Number(config.seed ?? 1);
   const data = await loadDataset(dataset, { dataDir: o.dataDir });
   const set = data.train;
   if (set.count < pairs) throw new Error(`--pairs ${pairs}: the ${data.name} training set has only ${set.count} images`);
@@ -88,10 +89,4 @@ function hybridsUnused(dir: string, algo: string, config: Record<string, unknown
   if (negatives === 'hybrid') return undefined;
   const how = negatives === 'wrong-label' ? 'wrong-label negatives (each image with a wrong label)' : `${negatives} negatives`;
   return `${dir} trained with ${how}, not hybrids; ${would}`;
-}
-
-function int(s: string, what: string, min: number, max: number): number {
-  const v = Number(s);
-  if (!/^\s*\d+\s*$/.test(s) || v < min || v > max) throw new Error(`${what} must be an integer in ${min}..${max}, got '${s}'`);
-  return v;
 }

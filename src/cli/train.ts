@@ -22,6 +22,7 @@ import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
 import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
+import { optionalIntOption } from './int-option.js';
 
 export const RESULTS_FILE = 'results.json';
 
@@ -70,10 +71,7 @@ function refuseWithResume(cmd: Command): void {
 }
 
 async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
-  const stopAfter = o.stopAfter === undefined ? undefined : Number(o.stopAfter);
-  if (stopAfter !== undefined && (!/^\d+$/.test(o.stopAfter!.trim()) || stopAfter < 1)) {
-    throw new Error(`--stop-after must be a positive integer, got '${o.stopAfter}'`);
-  }
+  const stopAfter = optionalIntOption('--stop-after', o.stopAfter, 1);
   const engine = getEngine();
   // Everything the options can get wrong is checked before the run directory is touched.
   let config: Record<string, unknown> | undefined;

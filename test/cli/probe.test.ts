@@ -86,7 +86,7 @@ test('ff report shows the refit probes next to the online ones', async () => {
 test('ff probe: one-line errors for a supervised run and a bad --epochs', () => {
   const cases: [string[], RegExp][] = [
     [[supervised], /is not an unsupervised FF run/],
-    [[unsupervised, '--epochs', '0'], /--epochs must be a positive integer, got '0'/],
+    [[unsupervised, '--epochs', '0'], /--epochs must be an integer ≥ 1, got '0'/],
     [[path.join(root, 'nope')], /nope/],
   ];
   for (const [args, re] of cases) {

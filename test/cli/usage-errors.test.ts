@@ -17,9 +17,11 @@ function ff(...args: string[]) {
 }
 
 for (const [args, message, hint] of [
-  [['compare', '--epochs', '0'], /^ff: option '--epochs <n>' argument '0' is invalid\. must be an integer in \[1, 100000\]$/, 'ff compare'],
+  [['compare', '--epochs', '0'], /^ff: option '--epochs <n>' argument '0' is invalid\. must be an integer in 1\.\.100000$/, 'ff compare'],
   // Commander hands the raw text to the parser: only digits are an epoch count, not Number()'s 0x10.
-  [['compare', '--epochs', '0x10'], /^ff: option '--epochs <n>' argument '0x10' is invalid\. must be an integer in \[1, 100000\]$/, 'ff compare'],
+  [['compare', '--epochs', '0x10'], /^ff: option '--epochs <n>' argument '0x10' is invalid\. must be an integer in 1\.\.100000$/, 'ff compare'],
+  [['generate', 'RUN', '--length', '1e2'], /^ff: option '--length <n>' argument '1e2' is invalid\. must be an integer in 1\.\.100000$/, 'ff generate'],
+  [['sweep', '--cpus', '2.5'], /^ff: option '--cpus <n>' argument '2\.5' is invalid\. must be an integer ≥ 1$/, 'ff sweep'],
   [['report', '--bogus'], /^ff: unknown option '--bogus'$/, 'ff report'],
   [['eval'], /^ff: missing required argument 'dir'$/, 'ff eval'],
   [['data', 'download'], /^ff: missing required argument 'name'$/, 'ff data download'],
@@ -38,7 +40,7 @@ for (const [args, message, hint] of [
 }
 
 // Counts given to the subcommands are digits only, like the training options (train/options.ts):
-// Number() would also read 0x10, 1e1 and Infinity.
+// Number() would also read 0x10, 1e1 and Infinity. One parser (src/cli/int-option.ts), one message.
 const root = mkdtempSync(path.join(tmpdir(), 'ff-usage-'));
 const run = path.join(root, 'run');
 before(async () => {
@@ -47,10 +49,13 @@ before(async () => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 for (const [args, message] of [
-  [['train', '--out', '/tmp/ff-never', '--stop-after', '0x2'], /^ff: --stop-after must be a positive integer, got '0x2'$/],
+  [['train', '--out', '/tmp/ff-never', '--stop-after', '0x2'], /^ff: --stop-after must be an integer ≥ 1, got '0x2'$/],
   [['eval', 'RUN', '--k', '0x2'], /^ff: --k must be an integer in 1\.\.10, got '0x2'$/],
-  [['eval', 'RUN', '--limit', '1e1'], /^ff: --limit must be a positive integer, got '1e1'$/],
-  [['relax', 'RUN', '--images', '0x10'], /^ff: --images must be a positive integer, got '0x10'$/],
+  [['eval', 'RUN', '--limit', '1e1'], /^ff: --limit must be an integer ≥ 1, got '1e1'$/],
+  [['eval', 'RUN', '--device', '5000000000'], /^ff: --device must be an integer in 1\.\.4294967295, got '5000000000'$/],
+  [['relax', 'RUN', '--images', '0x10'], /^ff: --images must be an integer ≥ 1, got '0x10'$/],
+  [['show-fields', 'RUN', '--layer', '-1'], /^ff: --layer must be an integer ≥ 1, got '-1'$/],
+  [['serve', '--port', '70000'], /^ff: --port must be an integer in 0\.\.65535, got '70000'$/],
 ] as const) {
   test(`ff ${args.join(' ')}: only digits are a count`, { timeout: 90_000 }, () => {
     const r = ff(...args.map((a) => (a === 'RUN' ? run : a)));

@@ -144,7 +144,7 @@ test('ff show-fields: writes the PNG; one-line errors for a missing dir, bad --u
   const errors: [string[], RegExp][] = [
     [[path.join(tmp, 'nope')], /no such run directory/],
     [[dir, '--units', 'many'], /--units must be an integer/],
-    [[dir, '--units', '0'], /--units must be a positive integer/],
+    [[dir, '--units', '0'], /--units must be an integer ≥ 1, got '0'/],
     [[dir, '--units', '41'], /only 40 units/],
     [[dir, '--layer', '2'], /only layer 1 has image-shaped receptive fields/],
   ];
