@@ -11,7 +11,7 @@ import { checkMatShape, CpuMat } from './cpu-mat.js';
 import { JsEngine } from './js-backend.js';
 import { WasmHeap } from './wasm-heap.js';
 import { CONTROL_WORDS, WasmThreads, type SpawnWorker } from './wasm-threads.js';
-import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-binary.js';
+import { WASM_KERNELS_BASE64, WASM_SHARED_FLAG_AT } from './wasm-binary.js';
 
 /** The module's exports (native/wasm/*.c). Pointers are byte offsets into the memory. */
 interface Kernels {
@@ -100,7 +100,8 @@ export class WasmEngine extends JsEngine {
     super();
     const threads = opts.spawn ? Math.max(1, Math.floor(opts.threads ?? 1)) : 1;
     const shared = threads > 1;
-    const bytes = decodeBase64(shared ? WASM_KERNELS_SHARED_BASE64 : WASM_KERNELS_BASE64);
+    const bytes = decodeBase64(WASM_KERNELS_BASE64);
+    if (shared) bytes[WASM_SHARED_FLAG_AT] = 0x03; // the shared-memory build (scripts/build-wasm.mjs checks it is that byte alone)
     if (!WebAssembly.validate(bytes)) throw new Error('wasm engine: this JavaScript runtime lacks WebAssembly SIMD');
     const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, ...(shared ? { shared: true } : {}) });
     const module = new WebAssembly.Module(bytes);
