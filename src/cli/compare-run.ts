@@ -11,7 +11,7 @@ import { readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/
 import type { TrainableModel } from '../train/model.js';
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
-import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
+import { epochProgress, formatEpochLine, runTimeLeft, trainCountText } from './progress.js';
 
 export interface FinishedRun {
   model: TrainableModel;
@@ -49,6 +49,7 @@ export async function runToFinish(o: RunToFinishOptions): Promise<FinishedRun> {
         `${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${dir}`,
     );
     const progress = epochProgress(o.progress);
+    const timeLeft = runTimeLeft(total);
     await train(model, data, {
       store,
       startEpoch,
@@ -57,7 +58,7 @@ export async function runToFinish(o: RunToFinishOptions): Promise<FinishedRun> {
       onBatch: progress.update,
       onEpochEnd: (m: EpochMetrics) => {
         progress.stop();
-        log(`${o.name}  ${formatEpochLine(m, total)}`);
+        log(`${o.name}  ${formatEpochLine(m, total, timeLeft(m))}`);
       },
     });
   } else {

@@ -28,7 +28,29 @@ export function epochProgress(enabled: boolean) {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const list = (v: unknown, f: (x: number) => string) => (Array.isArray(v) ? v.map((x) => f(Number(x))).join(' ') : '');
 
-export function formatEpochLine(m: EpochMetrics, total: number): string {
+/** "about 5 h 51 min left": a coarse duration, as a person reads a long run's log. */
+export function timeLeftText(seconds: number): string {
+  const min = Math.round(seconds / 60);
+  if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} s left`;
+  return min < 60 ? `about ${min} min left` : `about ${Math.floor(min / 60)} h ${min % 60} min left`;
+}
+
+/**
+ * The whole run's time left after each epoch: the epochs still to train times the median of the
+ * last ten epochs' times (which includes the every-Nth validation and drops a disturbed epoch).
+ */
+export function runTimeLeft(total: number) {
+  const recent: number[] = [];
+  return (m: EpochMetrics): string | undefined => {
+    recent.push(m.seconds);
+    if (recent.length > 10) recent.shift();
+    if (m.epoch >= total) return undefined;
+    const sorted = [...recent].sort((a, b) => a - b);
+    return timeLeftText((total - m.epoch) * sorted[sorted.length >> 1]);
+  };
+}
+
+export function formatEpochLine(m: EpochMetrics, total: number, timeLeft?: string): string {
   const parts = [`epoch ${String(m.epoch).padStart(String(total).length)}/${total}`, `gain ${m.gain.toFixed(3)}`];
   if (m.ffLoss !== undefined) parts.push(`ff-loss ${list(m.ffLoss, (x) => x.toFixed(3))}`);
   // Recurrent nets average pair errors over their iterations: not always whole numbers.
@@ -38,7 +60,7 @@ export function formatEpochLine(m: EpochMetrics, total: number): string {
   if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);
   if (typeof m.boxModelError === 'number') parts.push(`box-twin-error ${pct(m.boxModelError)}`);
   if (m.valid) parts.push(`valid ${Object.entries(m.valid).map(([k, v]) => `${k} ${pct(v)}`).join(' ')}`);
-  parts.push(`${m.seconds.toFixed(1)} s`);
+  parts.push(timeLeft ? `${m.seconds.toFixed(1)} s, ${timeLeft}` : `${m.seconds.toFixed(1)} s`);
   const line = parts.join('  ');
   return m.warnings?.length ? `${line}\n  warning: ${m.warnings.join('\n  warning: ')}` : line;
 }

@@ -21,7 +21,7 @@ import { METRICS_FILE, readMetricsLog, truncateMetricsLog, type EpochMetrics } f
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
-import { epochProgress, formatEpochLine, trainCountText } from './progress.js';
+import { epochProgress, formatEpochLine, runTimeLeft, trainCountText } from './progress.js';
 import { optionalIntOption } from './int-option.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -170,6 +170,7 @@ async function trainInRunDir(
         `engine ${engine.name}, ${model.totalEpochs} epochs${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${outDir}`,
     );
   }
+  const timeLeft = runTimeLeft(model.totalEpochs);
   const result = await train(model, data, {
     store,
     startEpoch,
@@ -179,7 +180,7 @@ async function trainInRunDir(
     onBatch: progress.update,
     onEpochEnd: (m: EpochMetrics) => {
       progress.stop();
-      log(formatEpochLine(m, model.totalEpochs));
+      log(formatEpochLine(m, model.totalEpochs, timeLeft(m)));
     },
   });
   if (result.epochs < model.totalEpochs) {

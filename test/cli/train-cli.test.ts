@@ -20,6 +20,9 @@ test('ff train --stop-after then --resume gives the same weights as an uninterru
     const a = ff('train', ...TINY, '--out', path.join(dir, 'a'));
     assert.equal(a.status, 0, a.stderr);
     assert.match(a.stdout, /test error \(goodness\): \d+\.\d+ %/);
+    // Every epoch line but the last says how long the run has left.
+    assert.match(a.stdout, /^epoch 1\/2 .* \d+\.\d s, about \d+ s left$/m);
+    assert.match(a.stdout, /^epoch 2\/2 .* \d+\.\d s$/m);
     const b1 = ff('train', ...TINY, '--out', path.join(dir, 'b'), '--stop-after', '1');
     assert.equal(b1.status, 0, b1.stderr);
     assert.match(b1.stdout, /stopped after epoch 1 of 2/);
