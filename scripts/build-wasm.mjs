@@ -77,7 +77,7 @@ function base64Lines(bytes) {
 /**
  * Where the two builds differ: only in the imported memory's limits flag (0x01 = has a maximum
  * → 0x03 = also shared), so the file carries one module and the offset of that byte — half the
- * size in every bundle. Anything else different means the shared build compiled other code.
+ * base64 in every bundle. Anything else different means the shared build compiled other code.
  */
 function sharedFlagOffset(plain, shared) {
   const diff = [];
