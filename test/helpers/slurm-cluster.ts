@@ -1,7 +1,7 @@
 // A private one-node Slurm cluster for a test (Debian's slurm-wlm): its own munged (own key
 // and socket), slurmctld and slurmd in the foreground as children of the test, ports picked
 // free, everything under one temporary directory. Nothing of the machine's own Slurm or
-// MUNGE is used or touched; stop() kills the three daemons. Needs root (slurmd starts jobs
+// MUNGE is used or touched; stop() ends the three daemons and waits for them. Needs root (slurmd starts jobs
 // as their user, munged refuses another's key).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -88,7 +88,8 @@ export async function startSlurmCluster(dir: string, waitMs = 60_000): Promise<S
     }
   };
   const start = (cmd: string, args: string[]) => {
-    const d = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Their logs go to files (read on failure); an unread stderr pipe could fill and stall them.
+    const d = spawn(cmd, args, { env, stdio: 'ignore' });
     daemons.push(d);
     return d;
   };
