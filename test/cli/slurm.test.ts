@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { taskEnv, TINY_RUN as TINY } from '../helpers/job-array-tasks.js';
 import { PACKAGE_ROOT, skipUnless } from '../helpers/optional.js';
 import { SLURM_BINARIES, startSlurmCluster, type SlurmCluster } from '../helpers/slurm-cluster.js';
 
@@ -27,8 +28,6 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const FF = `${process.execPath} --import tsx ${path.join(PACKAGE_ROOT, 'src/cli/main.ts')}`;
-const TINY = ['--set', 'layers=20', '--set', 'epochs=2', '--set', 'train-subset=300', '--set', 'eval-subset=100', '--set', 'batch-size=50'];
 const SMALL_TASKS = ['--cpus', '1', '--mem', '1', '--hours', '0.25'];
 
 function ff(...args: string[]) {
@@ -41,7 +40,7 @@ function submit(script: string) {
     cwd: PACKAGE_ROOT, // the tasks' FF runs tsx from here
     encoding: 'utf8',
     timeout: 300_000,
-    env: { ...cluster!.env, FF, OPENBLAS_NUM_THREADS: '1' },
+    env: taskEnv(cluster!.env),
   });
   assert.equal(r.status, 0, `sbatch: ${r.stdout}${r.stderr}`);
   assert.match(r.stdout, /^Submitted batch job \d+$/m);

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { taskEnv, TINY_RUN as TINY } from '../helpers/job-array-tasks.js';
 import { PACKAGE_ROOT } from '../helpers/optional.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ff-sweep-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-const FF = `${process.execPath} --import tsx ${path.join(PACKAGE_ROOT, 'src/cli/main.ts')}`;
 
 function ff(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FF_DEBUG: '' } });
@@ -23,11 +23,9 @@ function runTask(dir: string, index: number) {
     cwd: PACKAGE_ROOT,
     encoding: 'utf8',
     timeout: 180_000,
-    env: { ...process.env, FF, OPENBLAS_NUM_THREADS: '1' },
+    env: taskEnv(),
   });
 }
-
-const TINY = ['--set', 'layers=20', '--set', 'epochs=2', '--set', 'train-subset=300', '--set', 'eval-subset=100', '--set', 'batch-size=50'];
 
 test('ff sweep writes tasks.sh, a Slurm array and an Indexed Job; each task trains, resumes, and reports itself finished', { timeout: 600_000 }, () => {
   const out = path.join(root, 'sweep');
