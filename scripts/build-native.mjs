@@ -1,5 +1,5 @@
 // Builds the optional native engine (N-API + system CBLAS) during `npm ci`. A failed build
-// must never fail the install: everything still runs on the pure-TypeScript engine.
+// must never fail the install: everything still runs on the WebAssembly engine.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,7 +42,7 @@ if (r.status === 0) {
     fs.writeFileSync(log, `${r.stdout ?? ''}\n${r.stderr ?? ''}\n${r.error ?? ''}`);
   } catch {}
   console.warn(
-    'forward-forward: the native engine could not be built; using the pure-TypeScript engine.\n' +
+    'forward-forward: the native engine could not be built; ff will use the WebAssembly engine (about half its speed).\n' +
       '  For the fast engine install a CBLAS (Debian/Ubuntu: apt-get install libopenblas-dev pkg-config;\n' +
       `  macOS: Xcode command-line tools) and run \`npm rebuild forward-forward\`. Build log: ${log}`,
   );

@@ -11,6 +11,7 @@ import { readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/
 import type { TrainableModel } from '../train/model.js';
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
+import { writeEngineNotice } from './engine-info.js';
 import { epochProgress, formatEpochLine, runTimeLeft, trainCountText } from './progress.js';
 
 export interface FinishedRun {
@@ -48,6 +49,7 @@ export async function runToFinish(o: RunToFinishOptions): Promise<FinishedRun> {
         `(${trainCountText(Number(config.trainSubset ?? 0), data.train.count)} train / ${data.valid.count} valid), engine ${engine.name}, ${total} epoch${total === 1 ? '' : 's'}` +
         `${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${dir}`,
     );
+    writeEngineNotice();
     const progress = epochProgress(o.progress);
     const timeLeft = runTimeLeft(total);
     await train(model, data, {

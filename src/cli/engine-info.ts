@@ -3,7 +3,7 @@
 // is started.
 import type { Command } from 'commander';
 
-import { getEngine } from '../engine/select.js';
+import { engineFallbackReason, engineNotice, FAST_ENGINE_ADVICE, getEngine } from '../engine/select.js';
 import type { NativeEngine } from '../engine/native-backend.js';
 import { blasThreadsOf } from '../train/blas-threads.js';
 import { RELAUNCHED_FROM_CORE } from './relaunch.js';
@@ -20,7 +20,10 @@ export function registerEngineCommand(program: Command): void {
 /** e.g. "native engine: OpenBLAS 0.3.21, SkylakeX kernels (OPENBLAS_CORETYPE=SkylakeX), 2 BLAS threads, locally-connected kernels avx512". */
 export function engineLine(): string {
   const engine = getEngine();
-  if (engine.name !== 'native') return `${engine.name} engine`;
+  if (engine.name !== 'native') {
+    const reason = engineFallbackReason();
+    return `${engine.name} engine${reason ? ` (${reason}; for the fastest engine: ${FAST_ENGINE_ADVICE})` : ''}`;
+  }
   const addon = (engine as NativeEngine).addon;
   const core = typeof addon.blasCore === 'function' ? addon.blasCore() : '';
   const fallback = process.env[RELAUNCHED_FROM_CORE];
@@ -33,4 +36,10 @@ export function engineLine(): string {
     `native engine: ${addon.blas}${core ? `, ${core} kernels${forced}` : ''}, ` +
     `${threads ?? 'an unknown number of'} BLAS thread${threads === 1 ? '' : 's'}, locally-connected kernels ${addon.localIsa()}`
   );
+}
+
+/** The engine notice (once per process, on stderr) where it helps: in the header of a run, after every option was checked. */
+export function writeEngineNotice(): void {
+  const notice = engineNotice();
+  if (notice) process.stderr.write(`${notice}\n`);
 }

@@ -23,6 +23,7 @@ import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
 import { epochProgress, formatEpochLine, runTimeLeft, trainCountText } from './progress.js';
 import { optionalIntOption } from './int-option.js';
+import { writeEngineNotice } from './engine-info.js';
 
 export const RESULTS_FILE = 'results.json';
 
@@ -170,6 +171,7 @@ async function trainInRunDir(
         `engine ${engine.name}, ${model.totalEpochs} epochs${startEpoch > 1 ? `, from epoch ${startEpoch}` : ''} → ${outDir}`,
     );
   }
+  writeEngineNotice();
   const timeLeft = runTimeLeft(model.totalEpochs);
   const result = await train(model, data, {
     store,

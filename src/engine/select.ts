@@ -1,6 +1,7 @@
 // Picks a backend: 'auto' takes the native engine when its addon loaded, else the WebAssembly
-// one (else, on a runtime without WebAssembly SIMD, the pure-TypeScript one), with a single
-// notice saying which and how to get the fast engine.
+// one (else, on a runtime without WebAssembly SIMD, the pure-TypeScript one). Choosing is
+// silent: a command's one-line error must stay one line, so the notice saying which engine
+// and how to get the fast one is taken by whoever prints a run's header (engineNotice).
 // Node only (the addon loader, $FF_ENGINE, stderr): the core never imports this file; it is
 // handed an Engine (the CLI and index.ts select one here; a browser constructs JsEngine).
 import type { Engine } from './engine.js';
@@ -15,7 +16,10 @@ import { MAX_THREADS, type SpawnWorker } from './wasm-threads.js';
 export type EngineKind = 'auto' | 'native' | 'wasm' | 'js';
 export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'wasm', 'js'];
 
-let noticeShown = false;
+export const FAST_ENGINE_ADVICE = 'apt-get install libopenblas-dev pkg-config && npm rebuild forward-forward';
+/** Why 'auto' fell back from the native engine (the addon loader's reason), once it has. */
+let fallbackReason: string | undefined;
+let noticeTaken = false;
 let slowBlasNoticeShown = false;
 const cache = new Map<string, Engine>();
 
@@ -39,19 +43,29 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
     } else if (kind === 'native') {
       throw new Error(`native engine unavailable: ${loaded.reason}`);
     } else {
-      const wasm = wasmSimdSupported();
-      if (!noticeShown) {
-        noticeShown = true;
-        process.stderr.write(
-          `forward-forward: using the ${wasm ? 'WebAssembly' : 'pure-TypeScript'} engine (${loaded.reason}). ` +
-            'For the fastest engine: apt-get install libopenblas-dev pkg-config && npm rebuild forward-forward\n',
-        );
-      }
-      engine = wasm ? nodeWasmEngine() : new JsEngine();
+      fallbackReason = loaded.reason;
+      engine = wasmSimdSupported() ? nodeWasmEngine() : new JsEngine();
     }
   }
   cache.set(kind, engine);
   return engine;
+}
+
+/**
+ * Once per process, after getEngine: why 'auto' did not take the native engine and how to get
+ * it (one line, no newline), or undefined when it did, or when the notice was already taken.
+ */
+export function engineNotice(): string | undefined {
+  const auto = cache.get('auto');
+  if (noticeTaken || fallbackReason === undefined || !auto) return undefined;
+  noticeTaken = true;
+  const name = auto.name === 'wasm' ? 'WebAssembly' : 'pure-TypeScript';
+  return `forward-forward: using the ${name} engine (${fallbackReason}). For the fastest engine: ${FAST_ENGINE_ADVICE}`;
+}
+
+/** Why getEngine('auto') did not take the native engine, or undefined (it did, or was not asked). */
+export function engineFallbackReason(): string | undefined {
+  return fallbackReason;
 }
 
 /** Once per process: OpenBLAS runs its fallback kernels on a CPU that has better ones (the `ff` command restarts itself instead). */

@@ -143,6 +143,19 @@ test('FF learns as well on the wasm engine as on the native one (js without the 
   assert.ok(Math.abs(wasm - ref) < 0.07, `wasm ${(wasm * 100).toFixed(1)} % vs ${other.name} ${(ref * 100).toFixed(1)} %`);
 });
 
+test('without the native addon, a bad option is still one line, and ff engine says why', () => {
+  // The engine notice used to come before every command's own message (issue 31).
+  const env = { ...process.env, FF_NATIVE_PATH: path.join(tmpdir(), 'ff-no-such-addon.node'), FF_ENGINE: '' };
+  const ff = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000, env });
+  const bad = ff('train', '--preset', 'quick', '--out', path.join(tmpdir(), 'ff-never-made'), '--lr', '-1');
+  assert.notEqual(bad.status, 0);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+  assert.match(bad.stderr, /lr/);
+  const info = ff('engine');
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stdout, /^wasm engine \(FF_NATIVE_PATH .* does not exist; for the fastest engine: apt-get install libopenblas-dev/);
+});
+
 test('without the native addon, ff train takes the wasm engine and says so', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ff-wasm-cli-'));
   try {

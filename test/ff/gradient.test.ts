@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getEngine } from '../../src/engine/select.js';
+import { loadNativeEngine } from '../../src/engine/native-backend.js';
+import { wasmSimdSupported } from '../../src/engine/wasm-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
@@ -134,6 +136,7 @@ for (const engine of engines()) {
   }
 }
 
-test('the default engine is selectable', () => {
-  assert.ok(['js', 'native'].includes(getEngine().name));
+test('the default engine is the native one when its addon loads, else WebAssembly (else TypeScript)', () => {
+  const expected = loadNativeEngine().engine ? 'native' : wasmSimdSupported() ? 'wasm' : 'js';
+  assert.equal(getEngine().name, expected);
 });
