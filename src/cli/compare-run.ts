@@ -99,6 +99,8 @@ function openRun(
   const dir = store.location;
   const algo = getAlgorithm(algoName);
   if (!existsSync(path.join(dir, CHECKPOINT_FILE))) {
+    // A crash in the first epoch can leave its metrics line without a checkpoint (it is written first).
+    truncateMetricsLog(store, 0);
     return { model: algo.create(engine, config, data), startEpoch: 1, elapsedBefore: 0 };
   }
   const ck = readCheckpoint(store);

@@ -2,13 +2,15 @@
 // run with its options, epochs done, last and best validation error and, once finished, test
 // error; then the variants (same options, any seed) with their mean and spread over seeds,
 // best first, which is what a sweep is for. Printed and written to DIR/table.md.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { algorithmNames, getAlgorithm } from '../experiments/algorithms.js';
 import { CONFIG_FILE } from '../train/checkpoint-format.js';
-import { METRICS_FILE } from '../train/metrics-log.js';
+import { METRICS_FILE, parseMetricsLog } from '../train/metrics-log.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { messageValue } from '../util/message-value.js';
+import { readFileBounded, readTextBounded, READ_LIMITS } from '../util/read-bounded.js';
 import { RESULTS_FILE } from './train.js';
 
 interface Task {
@@ -50,9 +52,10 @@ function readTasks(dir: string): Task[] {
   if (!existsSync(file)) throw new Error(`${dir} has no tasks.json (is it a directory that ff sweep --out wrote?)`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(readTextBounded(file, READ_LIMITS.runJson));
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message})`);
+    if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (${err.message.split('\n')[0].slice(0, 100)})`);
+    throw err;
   }
   const tasks = (parsed as { tasks?: unknown }).tasks;
   const ok = (t: unknown): t is Task => typeof t === 'object' && t !== null && typeof (t as Task).name === 'string' && typeof (t as Task).dir === 'string' && Array.isArray((t as Task).trainArgs);
@@ -71,13 +74,27 @@ function splitArgs(args: string[]): { variant: string; seed: string } {
   return { variant: rest.join(' '), seed };
 }
 
+/** A run's JSON object file, null when it has none; a damaged one is a one-line error naming it. */
 function readJson(file: string): Record<string, unknown> | null {
   if (!existsSync(file)) return null;
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
+    parsed = JSON.parse(readTextBounded(file, READ_LIMITS.runJson));
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (written by another tool, or damaged)`);
+    throw err;
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file} is not a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+/** results.json's test errors, per classifier. */
+function testErrors(results: Record<string, unknown> | null, file: string): Record<string, number> | null {
+  const test = results?.test;
+  if (test === undefined) return null;
+  const ok = typeof test === 'object' && test !== null && !Array.isArray(test) && Object.values(test).every((e) => typeof e === 'number');
+  if (!ok) throw new Error(`${file}: test is ${messageValue(JSON.stringify(test))}, not error rates by classifier`);
+  return test as Record<string, number>;
 }
 
 /** The algorithm's classifiers, main one first (FF: goodness, then the softmax). */
@@ -89,21 +106,16 @@ function classifierOrder(config: Record<string, unknown> | null): string[] {
 export function taskRow(t: Task, classifier?: string): TaskRow {
   const { variant, seed } = splitArgs(t.trainArgs);
   const metricsFile = path.join(t.dir, METRICS_FILE);
-  const lines = existsSync(metricsFile) ? readFileSync(metricsFile, 'utf8').split('\n').filter((l) => l.trim()) : [];
-  const metrics = lines.flatMap((l) => {
-    try {
-      return [JSON.parse(l) as { epoch: number; valid?: Record<string, number> }];
-    } catch {
-      return []; // a line cut by a crash: the epochs before it still count
-    }
-  });
+  // A last line cut by a crash (or being written now) is left out with a notice; the epochs before it count.
+  const metrics = existsSync(metricsFile) ? parseMetricsLog(readFileBounded(metricsFile, READ_LIMITS.metrics), metricsFile).map((l) => l.metrics) : [];
   const config = readJson(path.join(t.dir, CONFIG_FILE));
   const validated = metrics.filter((m) => m.valid && Object.keys(m.valid).length > 0);
   const seen = validated.length ? Object.keys(validated[0].valid!) : [];
   const mode = classifier ?? classifierOrder(config).find((m) => seen.includes(m)) ?? seen[0] ?? null;
   const curve = mode ? validated.filter((m) => typeof m.valid![mode] === 'number').map((m) => ({ epoch: m.epoch, error: m.valid![mode] })) : [];
   const best = curve.reduce<{ epoch: number; error: number } | null>((b, c) => (b === null || c.error < b.error ? c : b), null);
-  const results = readJson(path.join(t.dir, RESULTS_FILE));
+  const resultsFile = path.join(t.dir, RESULTS_FILE);
+  const test = testErrors(readJson(resultsFile), resultsFile);
   return {
     name: t.name,
     variant,
@@ -114,7 +126,7 @@ export function taskRow(t: Task, classifier?: string): TaskRow {
     lastValid: curve.length ? curve[curve.length - 1].error : null,
     bestValid: best?.error ?? null,
     bestEpoch: best?.epoch ?? null,
-    test: results && typeof results.test === 'object' && results.test !== null ? (results.test as Record<string, number>) : null,
+    test,
   };
 }
 

@@ -2,9 +2,9 @@
 // files. MNIST digits are white ink on black; a PNG is first composited onto white (a drawing
 // app's transparent background is paper, not ink), and a mostly-white result is inverted
 // (the output says so) because hand-drawn digits usually are black on white.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseIdx } from '../data/idx.js';
+import { readFileBounded, READ_LIMITS } from '../util/read-bounded.js';
 import type { InputShape } from '../ff/ff-model.js';
 import { isPng, readPng } from '../viz/png.js';
 
@@ -29,10 +29,12 @@ export function predictInputsFromBytes(bytes: Uint8Array, file: string, shape: I
 
 function readUserFile(file: string): Uint8Array {
   try {
-    return readFileSync(file);
+    return readFileBounded(file, READ_LIMITS.input);
   } catch (e) {
+    // The bounded read's message names the file; these two keep ff predict's wording.
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not an image' : (e as Error).message}`);
+    if (code === 'ENOENT' || code === 'EISDIR') throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : 'is a directory, not an image'}`);
+    throw e;
   }
 }
 

@@ -2,7 +2,8 @@
 // paper's "afterwards", ff/probe-refit.ts) and compare them with the online probes the run
 // trained alongside FF: validation and test error per probe. Writes DIR/probe-refit.json; with
 // --save-to, also a copy of the run whose probes are the refit ones.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFileBounded, readTextBounded, READ_LIMITS } from '../util/read-bounded.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { subset } from '../data/dataset.js';
@@ -111,10 +112,10 @@ function checkNewRunDir(to: string, from: string): void {
 async function saveRefitRun(model: FFModel, probes: RefitProbes, from: string, to: string, refit: ProbeRefitReport): Promise<string> {
   await installProbes(model.net, probes);
   saveCheckpoint(to, await model.toCheckpoint());
-  if (existsSync(path.join(from, METRICS_FILE))) writeFileAtomic(path.join(to, METRICS_FILE), readFileSync(path.join(from, METRICS_FILE)));
+  if (existsSync(path.join(from, METRICS_FILE))) writeFileAtomic(path.join(to, METRICS_FILE), readFileBounded(path.join(from, METRICS_FILE), READ_LIMITS.metrics));
   writeFileAtomic(path.join(to, PROBE_REFIT_FILE), `${JSON.stringify(refit, null, 2)}\n`);
   const resultsFile = path.join(from, 'results.json');
-  const before = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  const before = existsSync(resultsFile) ? (JSON.parse(readTextBounded(resultsFile, READ_LIMITS.runJson)) as Record<string, unknown>) : {};
   const test = Object.fromEntries(refit.probes.map((p) => [p.mode, p.refit.test]));
   writeFileAtomic(path.join(to, 'results.json'), `${JSON.stringify({ ...before, test, probesRefit: { from, epochs: refit.epochs } }, null, 2)}\n`);
   return ` and ${to} (the run with the refit probes: ff eval ${to} --mode probe)`;

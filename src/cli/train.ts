@@ -2,7 +2,7 @@
 // epoch, metrics.jsonl and a checkpoint after every epoch; `--resume DIR` continues a run.
 // The run directory is claimed (created, proved writable, locked) before anything slow; it is
 // the training loop's run store (train/node-run-store.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DatasetSplits } from '../data/dataset.js';
@@ -21,6 +21,7 @@ import { METRICS_FILE, readMetricsLog, truncateMetricsLog, type EpochMetrics } f
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
 import { claimRunDir } from '../util/run-dir.js';
+import { readTextBounded, READ_LIMITS } from '../util/read-bounded.js';
 import { epochProgress, formatEpochLine, runTimeLeft, trainCountText } from './progress.js';
 import { optionalIntOption } from './int-option.js';
 import { writeEngineNotice } from './engine-info.js';
@@ -212,7 +213,7 @@ function finishedEpochs(dir: string): number | string | undefined {
   const file = path.join(dir, RESULTS_FILE);
   if (!existsSync(file) || !existsSync(path.join(dir, CHECKPOINT_FILE))) return undefined;
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { epochs?: number }).epochs ?? '?';
+    return (JSON.parse(readTextBounded(file, READ_LIMITS.runJson)) as { epochs?: number }).epochs ?? '?';
   } catch {
     return '?';
   }

@@ -16,13 +16,14 @@
 // edition, other line endings) still loads, with a one-line warning, because any English text
 // works for the experiment but its numbers are then not comparable with recorded ones.
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cachedDatasetDir } from './data-home.js';
 import { encodeText, normaliseText, TEXT_ALPHABET_SIZE } from './text-alphabet.js';
 import { cutStrings, DEFAULT_TEST_EVERY, PAPER_STRING_COUNT, PAPER_STRING_LENGTH, splitStrings, type StringSplit, type TextString } from './text-strings.js';
 import { makeWindows, PAPER_CONTEXT_LENGTH, type CharWindows } from './char-windows.js';
 import { sha256Hex } from '../util/sha256.js';
+import { readFileBoundedAsync, READ_LIMITS } from '../util/read-bounded.js';
+import { notTextBecause } from './text-file-check.js';
 
 export const AESOP_NAME = 'aesop';
 export const AESOP_FILE = 'aesop-fables.txt';
@@ -119,21 +120,30 @@ export function textCorpusFromString(raw: string, opts: { testEvery?: number; fi
   };
 }
 
+/** The fables text may be any English text, but not a disk image (nor a FIFO, nor /dev/zero). */
+const AESOP_LIMIT = { ...READ_LIMITS.text, what: 'the fables text' };
+
 async function readAesopBytes(file: string): Promise<Uint8Array> {
   try {
-    return await readFile(file);
+    return await readFileBoundedAsync(file, AESOP_LIMIT);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === 'ENOENT') throw new Error(`${file}: file not found: ${AESOP_HINT}`);
     if (code === 'EISDIR') throw new Error(`${file}: is a directory, not the fables text: ${AESOP_HINT}`);
-    throw new Error(`${file}: cannot read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw e; // one line naming the file already (util/read-bounded.ts)
   }
 }
 
 /** Reads, checks and prepares aesop-fables.txt; a different file loads with one warning line. */
 export async function loadAesop(opts: AesopOptions = {}): Promise<TextCorpus> {
   const file = path.join(aesopDir(opts.dataDir), AESOP_FILE);
-  const bytes = await readAesopBytes(file);
+  return textCorpusFromBytes(await readAesopBytes(file), file, opts);
+}
+
+/** What loadAesop does with the file's bytes (`file` names it in messages). */
+export function textCorpusFromBytes(bytes: Uint8Array, file: string, opts: Omit<AesopOptions, 'dataDir'> = {}): TextCorpus {
+  const notText = notTextBecause(bytes);
+  if (notText) throw new Error(`${file}: ${notText}`);
   const sha256 = sha256Hex(bytes);
   const verified = sha256 === AESOP_SHA256;
   const warnings: string[] = [];

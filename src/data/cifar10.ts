@@ -7,9 +7,9 @@
 // layout of the official archive). Split: train = first 45,000 training records, valid = last 5,000.
 // Default directory: $FF_CIFAR_DIR, else the per-user data cache (data/data-home.ts).
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cachedDatasetDir } from './data-home.js';
+import { readFileBoundedAsync, READ_LIMITS } from '../util/read-bounded.js';
 import { bytesToUnitFloats, makeSplits, type DatasetSplits, type ImageSet, type LoadedDataset } from './dataset.js';
 
 export const CIFAR_RECORD_BYTES = 3073;
@@ -70,13 +70,9 @@ export function decodeRecords(bytes: Uint8Array, n: number, images: Float32Array
   }
 }
 
-async function readBatch(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException)?.code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'file not found' : `cannot read: ${e instanceof Error ? e.message : String(e)}`}`);
-  }
+/** One line naming the file when it is missing, a directory, a FIFO or too big (util/read-bounded.ts). */
+function readBatch(file: string): Promise<Uint8Array> {
+  return readFileBoundedAsync(file, { ...READ_LIMITS.dataset, what: 'a CIFAR-10 batch file' });
 }
 
 function set(images: Float32Array, labels: Uint8Array, count: number): ImageSet {

@@ -10,10 +10,10 @@
 // the published MD5s of the uncompressed official files. So a .gz passes when either its own
 // MD5 is the official .gz MD5 or its decompressed content has the official uncompressed MD5.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { readFileBoundedAsync, READ_LIMITS } from '../util/read-bounded.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { makeDir } from '../util/make-dir.js';
 import { readTar } from './tar.js';
@@ -83,14 +83,20 @@ export function md5(bytes: Uint8Array): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
-export function md5File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('md5');
-    createReadStream(file)
-      .on('data', (chunk) => h.update(chunk))
-      .on('error', (e) => reject(new Error(`${file}: cannot read: ${e.message}`)))
-      .on('end', () => resolve(h.digest('hex')));
-  });
+/** A file's MD5; one-line error naming it when it is not a regular file of a sane size (util/read-bounded.ts). */
+export async function md5File(file: string): Promise<string> {
+  return md5(await readFileBoundedAsync(file, READ_LIMITS.dataset));
+}
+
+/** A data set file's bytes for a checksum; a FIFO or /dev/zero in its place is refused, not read. */
+function readDataFile(file: string): Promise<Uint8Array> {
+  return readFileBoundedAsync(file, READ_LIMITS.dataset);
+}
+
+/** A refusal's message without the file name it starts with (the result names the file). */
+function unreadable(e: unknown, file: string): string {
+  const m = (e as Error).message ?? String(e);
+  return m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
 }
 
 /**
@@ -140,9 +146,9 @@ async function verifyIdxDir(specs: IdxFileSpec[], dir: string): Promise<VerifyRe
     for (const file of present) {
       let bytes: Uint8Array;
       try {
-        bytes = await readFile(file);
+        bytes = await readDataFile(file);
       } catch (e) {
-        out.push({ file, ok: false, detail: `cannot read: ${(e as Error).message}` });
+        out.push({ file, ok: false, detail: unreadable(e, file) });
         continue;
       }
       out.push({ file, ...checkIdxBytes(bytes, spec, file) });
@@ -152,7 +158,12 @@ async function verifyIdxDir(specs: IdxFileSpec[], dir: string): Promise<VerifyRe
 }
 
 async function verifyFileMd5(file: string, expected: string, what = ''): Promise<VerifyResult> {
-  const m = await md5File(file);
+  let m: string;
+  try {
+    m = await md5File(file);
+  } catch (e) {
+    return { file, ok: false, detail: unreadable(e, file) };
+  }
   return m === expected
     ? { file, ok: true, detail: `MD5 ok${what}` }
     : { file, ok: false, detail: `checksum mismatch: MD5 ${m}, expected ${expected}` };
@@ -183,7 +194,12 @@ async function verifyCifarDir(dir: string): Promise<VerifyResult[]> {
 async function verifyAesopFile(dir: string): Promise<VerifyResult> {
   const file = path.join(dir, AESOP_FILE);
   if (!existsSync(file)) return { file, ok: false, detail: 'missing' };
-  const sum = sha256Hex(await readFile(file));
+  let sum: string;
+  try {
+    sum = sha256Hex(await readDataFile(file));
+  } catch (e) {
+    return { file, ok: false, detail: unreadable(e, file) };
+  }
   return sum === AESOP_SHA256 ? { file, ok: true, detail: 'SHA-256 ok' } : { file, ok: false, detail: `checksum mismatch: SHA-256 ${sum}, expected ${AESOP_SHA256}` };
 }
 
@@ -267,7 +283,7 @@ async function downloadIdx(specs: IdxFileSpec[], mirrors: string[], dir: string,
     const name = `${spec.base}.gz`;
     const target = path.join(dir, name);
     if (!o.force && existsSync(target)) {
-      const r = checkIdxBytes(await readFile(target), spec, target);
+      const r = checkIdxBytes(await readDataFile(target), spec, target);
       if (r.ok) {
         o.log(`${target}: already present, ${r.detail}`);
         continue;

@@ -4,9 +4,8 @@
 // Only type 0x08 (unsigned byte) is supported, which is all these datasets use. Gzip is
 // detected by its magic bytes (1f 8b), not by the file name. Every problem is reported as ONE
 // line that names the file: "<file>: <problem>".
-import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync, inflateRawSync } from 'node:zlib';
+import { readFileBounded, readFileBoundedAsync, READ_LIMITS } from '../util/read-bounded.js';
 
 export interface IdxArray {
   /** Dimensions, outermost first (e.g. [60000, 28, 28]). */
@@ -192,18 +191,19 @@ function gunzipAtMost(bytes: Uint8Array, name: string, limit: number): Uint8Arra
   }
 }
 
+const IDX_LIMIT = { ...READ_LIMITS.dataset, what: 'an IDX file' };
+
 function readError(file: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return new Error(`${file}: file not found`);
-  if (code === 'EISDIR') return new Error(`${file}: is a directory, not an IDX file`);
   if (code === 'EACCES') return new Error(`${file}: permission denied`);
-  return new Error(`${file}: cannot read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  // Otherwise one line naming the file already (util/read-bounded.ts): not found, a directory, a FIFO, too big.
+  return e as Error;
 }
 
 /** A file's bytes, or a one-line error naming it (not found, a directory, …). */
 export async function readIdxBytes(file: string): Promise<Uint8Array> {
   try {
-    return await readFile(file);
+    return await readFileBoundedAsync(file, IDX_LIMIT);
   } catch (e) {
     throw readError(file, e);
   }
@@ -218,7 +218,7 @@ export async function readIdx(file: string, checkDims?: IdxDimsCheck): Promise<I
 export function readIdxSync(file: string, checkDims?: IdxDimsCheck): IdxArray {
   let raw: Buffer;
   try {
-    raw = readFileSync(file);
+    raw = readFileBounded(file, IDX_LIMIT);
   } catch (e) {
     throw readError(file, e);
   }

@@ -69,7 +69,7 @@ export function checkCheckpoint<C>(
   const dims = ['height', 'width', 'channels', 'numClasses'] as const;
   // Predictions are stored as bytes, so at most 256 classes.
   if (!shape || !dims.every((d) => isInt(shape[d], 1, d === 'numClasses' ? 256 : 1e6)) || shape.numClasses < 2) {
-    throw fail(`state.shape is missing or invalid (expected {height, width, channels, numClasses}), got ${JSON.stringify(shape)}`);
+    throw fail(`state.shape is missing or invalid (expected {height, width, channels, numClasses}), got ${short(JSON.stringify(shape) ?? 'nothing')}`);
   }
   const w1 = ck.tensors.get('layer1.weight');
   const pixels = shape.height * shape.width * shape.channels;

@@ -1,8 +1,9 @@
 // Where a run's output goes: the training loop writes its checkpoint and metrics through this
 // interface and never touches a file system, so the same loop runs in Node (NodeRunStore: a run
-// directory) and in a browser (MemoryRunStore). Synchronous on purpose: the checkpoint must be
-// complete before the epoch's metrics line is appended (see train/training-loop.ts), and both
-// stores that exist are synchronous; a page that wants persistence copies the memory store out.
+// directory) and in a browser (MemoryRunStore). Synchronous on purpose: the epoch's metrics
+// line must be durable before the checkpoint replaces the previous one (train/training-loop.ts),
+// and both stores that exist are synchronous; a page that wants persistence copies the memory
+// store out.
 
 export interface RunStore {
   /** Says where the run is, for messages (a directory, "memory"). */
@@ -13,6 +14,6 @@ export interface RunStore {
   read(file: string): Uint8Array | undefined;
   /** Replaces a whole file atomically: readers see the old contents or the new, never a mix. */
   write(file: string, data: Uint8Array | string): void;
-  /** Appends text to a file, creating it if needed. */
+  /** Appends text to a file, creating it if needed; durable (synced) when it returns. */
   append(file: string, text: string): void;
 }

@@ -192,12 +192,14 @@ export class TrainingSession {
     if (warnings.length) m.warnings = warnings;
     this.metrics.push(m);
     if (opts.store) {
-      // Checkpoint first: a crash between the two leaves a metrics line to drop on resume,
-      // never a checkpoint without its metrics line.
+      // The metrics line first (appended and synced), then the checkpoint's atomic rename: a
+      // crash or full disk between the two leaves a line of an epoch the checkpoint does not
+      // hold, which a resume drops (truncateMetricsLog) and writes again; never a checkpoint
+      // whose epoch has no line.
       const ck = await model.toCheckpoint();
+      appendMetricsLog(opts.store, m);
       // The engine and BLAS thread count: a resume under others is not bit-identical (blas-threads.ts).
       writeCheckpoint(opts.store, { ...ck, state: { ...ck.state, epoch, elapsed: this.elapsed, dataset: data.name, ...arithmeticSettings(model.engine) } });
-      appendMetricsLog(opts.store, m);
     }
     await opts.onEpochEnd?.(m);
     return m;

@@ -41,10 +41,11 @@ export function assertWritableTarget(file: string): void {
   } catch {
     return; // missing (or unreachable): the write itself says why it cannot make it
   }
-  if (!st.isFile()) throw new Error(`${file}: cannot write: it is ${kindOf(st)}, not a regular file`);
+  if (!st.isFile()) throw new Error(`${file}: cannot write: it is ${describeFileType(st)}, not a regular file`);
 }
 
-function kindOf(st: Stats): string {
+/** What a file that is not a regular one is, in words ("a FIFO"), for one-line refusals. */
+export function describeFileType(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';

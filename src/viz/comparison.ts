@@ -2,7 +2,8 @@
 // run directory per net): the comparison's table at the top of the report, then every member
 // run as usual. The table is read from compare.md — the caption line and a Markdown table, as
 // both `ff compare` forms write it — so the report shows exactly what the command printed.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readTextBounded, READ_LIMITS } from '../util/read-bounded.js';
 import path from 'node:path';
 import { CHECKPOINT_FILE } from '../train/checkpoint.js';
 import { escapeHtml } from './charts.js';
@@ -24,7 +25,7 @@ export function isComparisonDir(dir: string): boolean {
 }
 
 export function loadComparison(dir: string): Comparison {
-  const text = readFileSync(path.join(dir, COMPARISON_FILE), 'utf8');
+  const text = readTextBounded(path.join(dir, COMPARISON_FILE), READ_LIMITS.runJson);
   const lines = text.split('\n').map((l) => l.trim());
   const tableLines = lines.filter((l) => l.startsWith('|'));
   const cellsOf = (l: string) => l.slice(1, l.endsWith('|') ? -1 : undefined).split('|').map((c) => c.trim());
@@ -39,7 +40,7 @@ export function loadComparison(dir: string): Comparison {
 function memberRuns(dir: string): string[] {
   const hasCheckpoint = (d: string) => existsSync(path.join(d, CHECKPOINT_FILE));
   try {
-    const json = JSON.parse(readFileSync(path.join(dir, 'compare.json'), 'utf8')) as { runs?: { dir?: unknown; key?: unknown }[] };
+    const json = JSON.parse(readTextBounded(path.join(dir, 'compare.json'), READ_LIMITS.runJson)) as { runs?: { dir?: unknown; key?: unknown }[] };
     const named = (json.runs ?? [])
       .map((r) => (typeof r.key === 'string' ? path.join(dir, r.key) : typeof r.dir === 'string' ? r.dir : null))
       .filter((d): d is string => d !== null && hasCheckpoint(d));

@@ -3,7 +3,7 @@
 // receptive fields, the confusion matrix and the configuration. Nothing is loaded from the
 // network: charts are inline SVG (see charts.ts for why no chart library), images are data:
 // URIs, styles are inline, and there is no script at all.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { subset, type DatasetSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
@@ -17,6 +17,7 @@ import { loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate, type Evaluation } from '../train/evaluate.js';
 import type { TrainableModel } from '../train/model.js';
 import { readMetrics } from '../train/trainer.js';
+import { readTextBounded, READ_LIMITS } from '../util/read-bounded.js';
 import { CHART_CSS, DASHES, escapeHtml, lineChart, PALETTE, type Series } from './charts.js';
 import { comparisonSection, isComparisonDir, loadComparison } from './comparison.js';
 import { ffLayerStats, type LayerStats } from './layer-stats.js';
@@ -134,7 +135,7 @@ function loadRun(dir: string): Run {
   const rf = path.join(dir, 'results.json');
   if (existsSync(rf)) {
     try {
-      results = JSON.parse(readFileSync(rf, 'utf8')) as Record<string, unknown>;
+      results = JSON.parse(readTextBounded(rf, READ_LIMITS.runJson)) as Record<string, unknown>;
     } catch {
       results = null;
     }
@@ -312,7 +313,7 @@ async function runSection(
   const relaxFile = path.join(run.dir, RELAX_FILE);
   if (existsSync(relaxFile)) {
     try {
-      parts.push(relaxationFigure(JSON.parse(readFileSync(relaxFile, 'utf8')) as RelaxReport));
+      parts.push(relaxationFigure(JSON.parse(readTextBounded(relaxFile, READ_LIMITS.runJson)) as RelaxReport));
     } catch (e) {
       note('back relaxation', e);
     }
@@ -322,7 +323,7 @@ async function runSection(
   const probeFile = path.join(run.dir, PROBE_REFIT_FILE);
   if (existsSync(probeFile)) {
     try {
-      parts.push(probeRefitTable(JSON.parse(readFileSync(probeFile, 'utf8')) as ProbeRefitReport));
+      parts.push(probeRefitTable(JSON.parse(readTextBounded(probeFile, READ_LIMITS.runJson)) as ProbeRefitReport));
     } catch (e) {
       note('refit probes', e);
     }
