@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { assertWritableTarget, writeFileAtomic } from '../util/atomic-write.js';
-import { whyNot } from '../util/make-dir.js';
+import { makeDir, whyNot } from '../util/make-dir.js';
 import { readFileBounded, READ_LIMITS, type ReadLimit } from '../util/read-bounded.js';
 import { CHECKPOINT_FILE } from './checkpoint-format.js';
 import type { RunStore } from './run-store.js';
@@ -46,6 +46,7 @@ export class NodeRunStore implements RunStore {
     assertWritableTarget(where);
     let fd: number | undefined;
     try {
+      makeDir(this.location); // the first epoch's line comes before its checkpoint, which used to make it
       fd = openSync(where, 'a');
       const bytes = Buffer.from(text);
       for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
