@@ -1,0 +1,86 @@
+// A trained run as an ONNX model (the library function behind `ff export --format onnx`): one
+// graph whose input 'images' is a batch of raw images (batch × H·W·C values in [0, 1],
+// channel-planar as the datasets keep them) and whose outputs are the run's classifiers, each
+// named after its `ff eval --mode`. The run's config, kind and class names go in the model's
+// metadata. Runs on a simulated analog chip or with a black box are refused: their stages add
+// noise and drift the graph could not reproduce.
+import { BPModel } from '../bp/bp-model.js';
+import type { LoadedRun } from '../experiments/load-run.js';
+import { FFModel } from '../ff/ff-model.js';
+import { bpOutputs } from './bp-graph.js';
+import { feedForwardOutputs } from './ff-feedforward-graph.js';
+import { recurrentOutputs } from './ff-recurrent-graph.js';
+import { NetConstants } from './ff-sweep.js';
+import { GraphBuilder } from './graph-builder.js';
+import type { GraphOutput } from './graph-output.js';
+import { encodeModel, IR_VERSION, OPSET } from './onnx-proto.js';
+
+/** What protobuf can hold in one file (2 GiB), less room for the graph itself. */
+const MAX_CONSTANT_BYTES = 2 ** 31 - 2 ** 24;
+
+export const EXPORT_FORMATS = ['onnx'] as const;
+
+export interface OnnxExport {
+  bytes: Uint8Array;
+  /** 'ff feed-forward', 'ff recurrent', 'ff unsupervised' or 'bp', with the connectivity. */
+  kind: string;
+  /** The graph's outputs, in order. */
+  outputs: string[];
+}
+
+/** The run kind in words, or a one-line refusal for a kind that cannot be exported. */
+export function exportKind(run: LoadedRun): string {
+  const m = run.model;
+  const connectivity = String(run.config.connectivity ?? 'dense');
+  if (m instanceof FFModel) {
+    if (m.net.stages.any) throw new Error(refusal('an FF run with a black box or a simulated analog chip'));
+    const arch = m.net.unsupervised ? 'unsupervised' : m.net.recurrent ? 'recurrent' : 'feed-forward';
+    return `ff ${arch} (${connectivity})`;
+  }
+  if (m instanceof BPModel) {
+    if (m.net.stages.any) throw new Error(refusal('a backprop run with a black box or a simulated analog chip'));
+    return `bp (${connectivity})`;
+  }
+  throw new Error(refusal(`a '${m.algo}' run`));
+}
+
+function refusal(what: string): string {
+  return `cannot export ${what} to ONNX (its stages add noise and drift a fixed graph cannot reproduce)`;
+}
+
+export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: string } = {}): Promise<OnnxExport> {
+  const kind = exportKind(run);
+  const { height, width, channels, numClasses } = run.shape;
+  const D = height * width * channels;
+  const b = new GraphBuilder();
+  const images = b.input('images', ['batch', D], `raw images in [0, 1], ${height}×${width}×${channels} each, channel-planar (all of channel 0, then channel 1, …)`);
+  const k = new NetConstants(b, run.model.engine);
+  const m = run.model;
+  let outputs: GraphOutput[];
+  if (m instanceof BPModel) outputs = await bpOutputs(k, m.net, images);
+  else if ((m as FFModel).net.recurrent) outputs = await recurrentOutputs(k, (m as FFModel).net, images);
+  else outputs = await feedForwardOutputs(k, (m as FFModel).net, images);
+  if (b.constantBytes > MAX_CONSTANT_BYTES) {
+    throw new Error(`the ${kind} net's weights take ${(b.constantBytes / 2 ** 30).toFixed(1)} GiB as dense matrices, more than one ONNX file holds (2 GiB)`);
+  }
+  for (const o of outputs) b.output(o.name, o.value, ['batch', numClasses], o.doc);
+  const names = (run.config.classNames as string[] | undefined) ?? [];
+  const doc = `${kind} net trained by forward-forward on ${String(run.config.dataset)}: outputs ${outputs.map((o) => o.name).join(', ')} (batch × ${numClasses} scores; the predicted class is the argmax)`;
+  const bytes = encodeModel({
+    ir_version: IR_VERSION,
+    producer_name: 'forward-forward',
+    producer_version: opts.producerVersion ?? '',
+    doc_string: doc,
+    graph: b.graph(`forward-forward ${kind}`, doc),
+    opset_import: [{ domain: '', version: OPSET }],
+    metadata_props: [
+      { key: 'forward-forward.algo', value: m.algo },
+      { key: 'forward-forward.kind', value: kind },
+      { key: 'forward-forward.input_shape', value: JSON.stringify({ height, width, channels }) },
+      { key: 'forward-forward.outputs', value: JSON.stringify(Object.fromEntries(outputs.map((o) => [o.name, o.doc]))) },
+      { key: 'forward-forward.class_names', value: JSON.stringify(names.length === numClasses ? names : Array.from({ length: numClasses }, (_, i) => String(i))) },
+      { key: 'forward-forward.config', value: JSON.stringify(run.config) },
+    ],
+  });
+  return { bytes, kind, outputs: outputs.map((o) => o.name) };
+}
