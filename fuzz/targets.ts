@@ -18,6 +18,7 @@ import {
   type ByteEdit, type IdxEdit, type JsonEdit, type PngEdit, type SafetensorsEdit,
 } from './mutations.js';
 import { applyPngEdit } from './png-chunks.js';
+import { serveTarget } from './serve-target.js';
 import { checkpointSeeds, cifarSeeds, idxSeeds, pngSeeds, safetensorsSeeds, type Seed } from './seeds.js';
 
 export type FailureKind = 'crash' | 'hang' | 'memory' | 'unclear error' | 'non-finite values' | 'changed content verified' | 'oracle';
@@ -279,7 +280,7 @@ const png: FuzzTarget = {
   },
 };
 
-export const TARGETS: readonly FuzzTarget[] = [safetensors, checkpoint, checkpointConfig, idx, mnist, cifar, png];
+export const TARGETS: readonly FuzzTarget[] = [safetensors, checkpoint, checkpointConfig, idx, mnist, cifar, png, serveTarget];
 
 export function getTarget(name: string): FuzzTarget {
   const t = TARGETS.find((x) => x.name === name);

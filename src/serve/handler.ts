@@ -1,0 +1,88 @@
+// ff serve's request handler: routes a request (request-route.ts), then answers the run list
+// or streams one file. Files are streamed from the descriptor they were checked on, with the
+// fstat size as Content-Length: memory stays flat however big a checkpoint is and however
+// slowly it is read, and a HEAD request reads nothing.
+import { closeSync, createReadStream } from 'node:fs';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { CHECKPOINT_FILE } from '../train/checkpoint-format.js';
+import { routeRequest } from './request-route.js';
+import { openServedFile } from './served-file.js';
+
+/** A run in the list: its name for the page and its directory (a real path). */
+export interface ServedRun {
+  name: string;
+  dir: string;
+}
+
+export interface ServedSite {
+  /** The explorer's files (a real path). */
+  web: string;
+  runs: readonly ServedRun[];
+  /** Host header values this server answers (allowed-hosts.ts). */
+  allowedHosts: ReadonlySet<string>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.bin': 'application/octet-stream', '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml',
+  '.safetensors': 'application/octet-stream',
+};
+const TEXT = 'text/plain; charset=utf-8';
+
+/** Sent with every answer: no caching of runs that change, the page cross-origin isolated (its live training uses worker threads), nothing embeddable elsewhere. */
+function headers(type: string, length: number, extra: Record<string, string> = {}): OutgoingHttpHeaders {
+  return {
+    'Content-Type': type,
+    'Content-Length': length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    ...extra,
+  };
+}
+
+function sendText(res: ServerResponse, status: number, type: string, body: string, extra?: Record<string, string>): void {
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, headers(type, bytes.length, extra));
+  res.end(bytes); // Node sends no body for HEAD
+}
+
+export function createServeHandler(site: ServedSite): RequestListener {
+  return (req, res) => {
+    const route = routeRequest({ method: req.method, url: req.url, host: req.headers.host, origin: req.headers.origin }, site.allowedHosts, site.runs.length);
+    switch (route.kind) {
+      case 'refused':
+        return sendText(res, route.status, TEXT, route.body, route.headers);
+      case 'runs':
+        return sendText(res, 200, TYPES['.json'], JSON.stringify(site.runs.map((r) => ({ name: r.name }))));
+      case 'checkpoint':
+        return sendFile(req, res, site.runs[route.run].dir, [CHECKPOINT_FILE]);
+      case 'file':
+        return sendFile(req, res, site.web, route.segments);
+    }
+  };
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, root: string, segments: string[]): void {
+  const file = openServedFile(root, segments);
+  if (!('fd' in file)) return sendText(res, file.status, TEXT, file.body);
+  const { fd, size } = file;
+  res.writeHead(200, headers(TYPES[path.extname(segments[segments.length - 1])] ?? 'application/octet-stream', size));
+  if (req.method === 'HEAD' || size === 0) {
+    closeSync(fd);
+    res.end();
+    return;
+  }
+  // Exactly the fstat size: a file that grows is cut there; one that shrank ends the connection
+  // (a response shorter than its Content-Length must not look complete).
+  const stream = createReadStream('', { fd, start: 0, end: size - 1 });
+  let sent = 0;
+  stream.on('data', (chunk) => (sent += chunk.length));
+  stream.pipe(res, { end: false });
+  stream.on('end', () => (sent === size ? res.end() : res.destroy()));
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy()); // a reader that left: the descriptor closes
+}
