@@ -8,6 +8,7 @@ import { registerDataCommands } from './data.js';
 import { registerTrainCommand } from './train.js';
 import { registerEvalCommand } from './eval.js';
 import { registerPredictCommand } from './predict.js';
+import { registerExportCommand } from './export.js';
 import { registerShowFieldsCommand } from './show-fields.js';
 import { registerShowNegativesCommand } from './show-negatives.js';
 import { registerRelaxCommand } from './relax.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerEvalCommand(program);
   registerPredictCommand(program);
+  registerExportCommand(program);
   registerDataCommands(program);
   registerCompareCommand(program);
   registerExperimentCommand(program);
