@@ -8,6 +8,8 @@
 // simply run each operation immediately.
 import { checkLocalGeometry, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from './local-geometry.js';
 export type { LocalGeometry } from './local-geometry.js';
+import type { GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
+export type { ConvGeometry, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
 
 /** A row-major float32 matrix owned by an engine. Vectors are 1×n or n×1 matrices. */
 export interface Mat {
@@ -93,6 +95,8 @@ export interface Engine {
   dispose(m: Mat): void;
   /** A view of rows [start, start+count) sharing m's memory (writes through). */
   rowView(m: Mat, start: number, count: number): Mat;
+  /** The same values read as rows × cols (rows·cols unchanged), sharing m's memory: n × (H·W·C) maps as (n·H·W) × C. */
+  reshape(m: Mat, rows: number, cols: number): Mat;
 
   // ---- products ----------------------------------------------------------------------------
   /** c = alpha·op(a)·op(b) + beta·c. */
@@ -105,6 +109,30 @@ export interface Engine {
   localWeightGrad(x: Mat, dy: Mat, dw: Mat, g: LocalGeometry, opts?: ScaleOptions): void;
   /** dx = alpha·LCᵀ(dy, w) + beta·dx (the LC analogue of dy·wᵀ: backprop to the source). */
   localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, opts?: ScaleOptions): void;
+
+  // ---- convolution (layout: conv-geometry.ts; maps are channels-last, rows × H·W·C) --------
+  /** cols = the patches of x: x n × H·W·C, cols (n·Ho·Wo) × K·K·C, zeros in the padding. */
+  im2col(x: Mat, cols: Mat, g: PatchGeometry): void;
+  /** x = beta·x + alpha·(each patch value added back to its pixel): im2col's adjoint, for the input gradient. */
+  col2im(cols: Mat, x: Mat, g: PatchGeometry, opts?: ScaleOptions): void;
+  /** y = each window's maximum, per channel: x n × H·W·C, y n × Ho·Wo·C. */
+  maxPoolForward(x: Mat, y: Mat, g: PoolGeometry): void;
+  /** dx = dy routed to each window's first maximum, found again in x (overwrites dx). */
+  maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): void;
+  avgPoolForward(x: Mat, y: Mat, g: PoolGeometry): void;
+  /** dx = dy / window² spread over each window (overwrites dx). */
+  avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): void;
+  /**
+   * GroupNorm without affine, per row and channel group: y = (x − mean)·rstd; stats
+   * (rows × 2·groups) gets (mean, rstd) per group for the backward. y may be x.
+   */
+  groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): void;
+  /** dx = rstd·(dy − mean(dy) − y·mean(dy·y)) per group, from the forward's y and stats. dx may be dy. */
+  groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): void;
+  /** Channel-planar rows (C·H·W: images, LC layers) → channels-last (H·W·C). */
+  toChannelsLast(x: Mat, out: Mat, channels: number): void;
+  /** Channels-last rows (H·W·C) → channel-planar (C·H·W). */
+  toChannelsFirst(x: Mat, out: Mat, channels: number): void;
 
   // ---- elementwise and reductions (fused where the FF step needs it) -----------------------
   /** x ← x + bias (bias is 1×cols), then ReLU if relu. In place. */

@@ -9,10 +9,13 @@ import {
   type AdamStepOptions,
   type Engine,
   type GemmOptions,
+  type GroupNormGeometry,
   type LocalGeometry,
   type Mat,
   type MomentumStepOptions,
+  type PatchGeometry,
   type PerturbOptions,
+  type PoolGeometry,
   type RowNorm,
   type ScaleOptions,
   type SmoothStepOptions,
@@ -20,6 +23,7 @@ import {
 import { allocCpuMat, cpu, CpuMat } from './cpu-mat.js';
 import { sgemm } from './js-gemm.js';
 import { jsLocalForward, jsLocalInputGrad, jsLocalWeightGrad } from './js-local.js';
+import * as ops from './js-conv-ops.js';
 
 export class JsEngine implements Engine {
   readonly name: string = 'js';
@@ -70,6 +74,13 @@ export class JsEngine implements Engine {
     return new CpuMat(count, m.cols, c.data.subarray(start * m.cols, (start + count) * m.cols));
   }
 
+  reshape(m: Mat, rows: number, cols: number): Mat {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || rows * cols !== m.rows * m.cols) {
+      throw new Error(`reshape: ${m.rows}×${m.cols} cannot be read as ${rows}×${cols}`);
+    }
+    return new CpuMat(rows, cols, cpu(m).data);
+  }
+
   gemm(a: Mat, b: Mat, c: Mat, opts: GemmOptions = {}): void {
     const { transA, transB, alpha, beta, m, n, k } = gemmShape(a, b, c, opts);
     // Packed, register-blocked kernel (src/engine/js-gemm.ts).
@@ -89,6 +100,39 @@ export class JsEngine implements Engine {
   localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
     checkLocalShapes('localInputGrad', dy, w, dx, g);
     jsLocalInputGrad(g, dy.rows, alpha, cpu(dy).data, cpu(w).data, beta, cpu(dx).data);
+  }
+
+  // The convolution kernels: checks and loops in js-conv-ops.ts (the native and wasm engines
+  // override the loops, not the checks).
+  im2col(x: Mat, cols: Mat, g: PatchGeometry): void {
+    ops.im2col(x, cols, g);
+  }
+  col2im(cols: Mat, x: Mat, g: PatchGeometry, opts: ScaleOptions = {}): void {
+    ops.col2im(cols, x, g, opts);
+  }
+  maxPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
+    ops.maxPoolForward(x, y, g);
+  }
+  maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): void {
+    ops.maxPoolBackward(x, dy, dx, g);
+  }
+  avgPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
+    ops.avgPoolForward(x, y, g);
+  }
+  avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): void {
+    ops.avgPoolBackward(dy, dx, g);
+  }
+  groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): void {
+    ops.groupNormForward(x, y, stats, g, eps);
+  }
+  groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): void {
+    ops.groupNormBackward(y, dy, stats, dx, g);
+  }
+  toChannelsLast(x: Mat, out: Mat, channels: number): void {
+    ops.toChannelsLast(x, out, channels);
+  }
+  toChannelsFirst(x: Mat, out: Mat, channels: number): void {
+    ops.toChannelsFirst(x, out, channels);
   }
 
   addBias(x: Mat, bias: Mat, relu: boolean): void {

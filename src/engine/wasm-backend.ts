@@ -167,6 +167,12 @@ export class WasmEngine extends JsEngine {
     return new WasmMat(count, m.cols, this.heap, w.byteOffset + start * m.cols * 4, w.root ?? w);
   }
 
+  override reshape(m: Mat, rows: number, cols: number): Mat {
+    super.reshape(m, rows, cols); // the checks (its CpuMat view is dropped)
+    const w = this.own(m);
+    return new WasmMat(rows, cols, this.heap, w.byteOffset, w.root ?? w);
+  }
+
   /** Frees a matrix's memory now (views of it must not be used after); a view's dispose does nothing. */
   override dispose(m: Mat): void {
     const w = this.own(m);
