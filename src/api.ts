@@ -9,6 +9,9 @@ import { createFFModel, FFModel } from './ff/ff-model.js';
 import { arithmeticSettings } from './train/blas-threads.js';
 import { readCheckpoint, writeCheckpoint } from './train/checkpoint-format.js';
 import { getPreset } from './experiments/presets.js';
+import { unusedOptionProblem } from './experiments/unused-options.js';
+import { checkDataShape } from './train/api-checks.js';
+import { messageValue } from './util/message-value.js';
 import type { TrainableModel } from './train/model.js';
 import { NodeRunStore } from './train/node-run-store.js';
 import type { RunStore } from './train/run-store.js';
@@ -19,10 +22,18 @@ export interface CreateFFOptions extends Partial<FFConfig> {
   engine?: Engine;
 }
 
-/** An untrained FF model sized for `data`. */
+/**
+ * An untrained FF model sized for `data`. Every option is checked against the table `ff train`
+ * parses with (types and ranges, one-line errors; api-checks.ts), and an option that would do
+ * nothing for this data is refused as on the command line (experiments/unused-options.ts).
+ */
 export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel {
+  if (options === null || typeof options !== 'object') throw new Error(`createFF: options must be an object, got ${messageValue(options)}`);
+  checkDataShape(data, 'createFF');
   const { preset, engine, ...overrides } = options;
-  const cfg: FFConfig = { ...FF_DEFAULTS, ...(preset ? getPreset(preset).ff : {}), dataset: data.name, ...overrides };
+  const cfg: FFConfig = { ...FF_DEFAULTS, ...(preset !== undefined ? getPreset(preset).ff : {}), dataset: data.name, ...overrides };
+  const unused = unusedOptionProblem(Object.keys(overrides), cfg as unknown as Record<string, unknown>, (k) => k);
+  if (unused) throw new Error(`createFF: ${unused}`);
   return createFFModel(engine ?? getEngine(), cfg, data);
 }
 

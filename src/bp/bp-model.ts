@@ -7,6 +7,7 @@ import type { InputShape } from '../ff/ff-model.js';
 import { gridMapsFor } from '../train/grid-maps.js';
 import { BEFORE_LOCAL_MAPS, localMapsFor } from '../train/local-maps.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
+import { checkImages } from '../train/api-checks.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { netCheckpoint, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
@@ -93,7 +94,7 @@ export class BPModel implements TrainableModel {
     if (mode !== 'output') throw new Error(`unknown mode '${mode}' for a BP model (choose ${BP_CLASSIFIERS.join(', ')})`);
     const N = this.net.numClasses;
     const D = this.net.inputSize;
-    if (images.length < count * D) throw new Error(`predict: ${count} images need ${count * D} values, got ${images.length}`);
+    checkImages(images, count, D, 'predict');
     const scores = new Float32Array(count * N);
     const ws = this.net.workspace(Math.min(CHUNK, Math.max(1, count)));
     // On a noisy chip every call draws the same inference noise (and leaves training's alone).

@@ -5,6 +5,7 @@
 // Goodness passes for all candidate labels of a chunk of images run as ONE stacked product.
 // Unsupervised runs (no label input) have none of these: their classifiers are the linear
 // probes of linear-probe.ts ('probe', 'probe-layerK').
+import { checkImages } from '../train/api-checks.js';
 import { NEUTRAL } from './labelled-input.js';
 import type { FFNet } from './ff-net.js';
 import { probeModes, probeScores } from './linear-probe.js';
@@ -35,6 +36,7 @@ export async function classify(net: FFNet, images: Float32Array, count: number, 
   if (mode === 'shortlist' && (!Number.isInteger(k) || k < 1 || k > N)) {
     throw new Error(`shortlist: k must be an integer in 1..${N}, got ${k}`);
   }
+  checkImages(images, count, net.input.imageSize, 'classify');
   const scores = new Float32Array(count * N);
   for (let start = 0; start < count; start += CHUNK) {
     const c = Math.min(CHUNK, count - start);

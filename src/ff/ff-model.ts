@@ -4,6 +4,7 @@
 import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
+import { checkConfigValues, checkDataShape } from '../train/api-checks.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { netCheckpoint, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
@@ -216,6 +217,9 @@ export class FFModel implements TrainableModel {
 
 /** An untrained FF model sized for `data`, with the images' channel means when the config centres them. */
 export function createFFModel(engine: Engine, cfg: FFConfig, data: DatasetSplits): FFModel {
+  // The library's entry point: the same option table and ranges as `ff train` (api-checks.ts).
+  checkConfigValues(cfg as unknown as Record<string, unknown>, FF_OPTION_SPECS, 'FF config');
+  checkDataShape(data, 'createFFModel');
   const shape = { height: data.train.height, width: data.train.width, channels: data.train.channels, numClasses: data.numClasses };
   const mean = resolveCentering(cfg.center, shape.channels) ? channelMeanImage(data.train) : undefined;
   const model = new FFModel(engine, cfg, shape, mean);

@@ -6,7 +6,7 @@
 import type { RngState } from '../engine/rng.js';
 import type { InputShape } from './run-config.js';
 import type { Checkpoint } from './checkpoint-format.js';
-import type { OptionSpec } from './options.js';
+import { specProblem as problem, type OptionSpec } from './options.js';
 import { messageValue as short } from '../util/message-value.js';
 
 export interface CheckedCheckpoint<C> {
@@ -85,30 +85,6 @@ export function checkCheckpoint<C>(
     throw fail('state.adamSteps is invalid');
   }
   return { config: config as C, shape, rng, adamSteps };
-}
-
-/**
- * What a value should have been, or undefined when it has the type its option's spec names.
- * Ranges are not checked: the library API accepts any number, and a run that trained with one
- * must load again.
- */
-function problem(spec: OptionSpec, v: unknown): string | undefined {
-  if (v === null && 'nullable' in spec && spec.nullable) return undefined;
-  switch (spec.kind) {
-    case 'int':
-      return isInt(v, -Infinity, Infinity) ? undefined : 'an integer';
-    case 'number':
-      return typeof v === 'number' && Number.isFinite(v) ? undefined : 'a number';
-    case 'enum':
-      return spec.values.includes(v as string | number) ? undefined : `one of ${spec.values.join(', ')}`;
-    case 'bool':
-      return typeof v === 'boolean' ? undefined : 'true or false';
-    case 'list':
-      return Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x, 1, Infinity)) ? undefined : 'a list of positive integers';
-    case 'string':
-      if (spec.allowEmpty) return typeof v === 'string' ? undefined : 'a string';
-      return typeof v === 'string' && v !== '' ? undefined : 'a non-empty string';
-  }
 }
 
 function isInt(x: unknown, min: number, max: number): x is number {

@@ -1,5 +1,6 @@
 // Error rate, confusion matrix and throughput of a model's classifier on a set of images.
 import type { ImageSet } from '../data/dataset.js';
+import { checkEvaluationSet } from './api-checks.js';
 import type { TrainableModel } from './model.js';
 
 export interface Evaluation {
@@ -21,6 +22,7 @@ export function scoresAreProbabilities(mode: string): boolean {
 }
 
 export async function evaluate(model: TrainableModel, set: ImageSet, numClasses: number, mode: string, k?: number): Promise<Evaluation> {
+  checkEvaluationSet(set, numClasses, 'evaluate');
   const t0 = performance.now();
   const { predictions, scores } = await model.predict(set.images, set.count, mode, k);
   const seconds = (performance.now() - t0) / 1000;

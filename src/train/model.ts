@@ -2,7 +2,7 @@
 // loop reports through callbacks and the CLI draws progress bars.
 import type { Engine } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
-import type { RunConfig } from './run-config.js';
+import type { InputShape, RunConfig } from './run-config.js';
 import type { Checkpoint } from './checkpoint-format.js';
 import type { ImageSet } from '../data/dataset.js';
 
@@ -20,6 +20,8 @@ export interface TrainableModel {
   readonly rng: Rng;
   /** Data, architecture, budget and optimizer settings the loop reads (batch size, jitter, validation). */
   readonly cfg: RunConfig;
+  /** The images it reads and the classes it tells apart (train() checks the data against them). */
+  readonly shape: InputShape;
   /** Epochs in the whole run (greedy FF: epochs × layers). */
   readonly totalEpochs: number;
   /** Called before the batches of a 1-based epoch (greedy FF picks its layer here). */

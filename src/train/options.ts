@@ -52,7 +52,7 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
 };
 
 /** The widest layer a list option accepts. */
-const MAX_WIDTH = 100_000;
+export const MAX_WIDTH = 100_000;
 const DIGITS = /^\d+$/;
 /** A decimal with an optional fraction and exponent: 12, -0.5, .5, 1e-3. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -99,6 +99,34 @@ export function parseOptionValue(key: string, raw: string | boolean, specs: Reco
       if (!s && !spec.allowEmpty) throw new Error(`${name} must not be empty`);
       return s;
   }
+}
+
+/**
+ * What a value should have been, or undefined when it has the type its option's spec names.
+ * Ranges are not checked here: a checkpoint loads again even if a range has tightened since
+ * it trained; the library's createFF checks them (api-checks.ts) as the CLI's parser does.
+ */
+export function specProblem(spec: Spec, v: unknown): string | undefined {
+  if (v === null && 'nullable' in spec && spec.nullable) return undefined;
+  switch (spec.kind) {
+    case 'int':
+      return isInteger(v) ? undefined : 'an integer';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) ? undefined : 'a number';
+    case 'enum':
+      return spec.values.includes(v as string | number) ? undefined : `one of ${spec.values.join(', ')}`;
+    case 'bool':
+      return typeof v === 'boolean' ? undefined : 'true or false';
+    case 'list':
+      return Array.isArray(v) && v.length > 0 && v.every((x) => isInteger(x) && x >= 1) ? undefined : 'a list of positive integers';
+    case 'string':
+      if (spec.allowEmpty) return typeof v === 'string' ? undefined : 'a string';
+      return typeof v === 'string' && v !== '' ? undefined : 'a non-empty string';
+  }
+}
+
+function isInteger(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x);
 }
 
 /** Apply `key=value` overrides (already camelCase keys) onto a base config. */

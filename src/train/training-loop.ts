@@ -6,6 +6,7 @@ import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import { imageSize, subset } from '../data/dataset.js';
 import { jitterImages } from '../data/augment.js';
 import { yieldToEventLoop } from '../util/yield-to-event-loop.js';
+import { checkTrainingRun } from './api-checks.js';
 import { arithmeticSettings } from './blas-threads.js';
 import { writeCheckpoint } from './checkpoint-format.js';
 import { evaluate } from './evaluate.js';
@@ -81,6 +82,8 @@ export class TrainingSession {
     readonly data: DatasetSplits,
     private readonly opts: TrainOptions = {},
   ) {
+    // Once per run, before anything is allocated: batch size 0 would never end an epoch.
+    checkTrainingRun(model, data, opts, 'train');
     const set = data.train;
     this.D = imageSize(set);
     if (set.targets && (set.count === 0 || set.targets.length % set.count !== 0)) throw new Error(`soft targets: ${set.targets.length} values for ${set.count} training images`);
