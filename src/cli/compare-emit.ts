@@ -5,7 +5,9 @@
 import path from 'node:path';
 import type { JobArray, JobTask } from '../experiments/job-array.js';
 import { getPreset, PRESETS } from '../experiments/presets.js';
+import { refuseControlCharacters } from '../util/control-characters.js';
 import { CIFAR_SUITES, cifarSuiteEntries, isCifarSuite } from './compare-cifar.js';
+import { arrayDir, jobPath } from './job-files.js';
 
 export interface CompareEmitOptions {
   preset: string;
@@ -15,7 +17,9 @@ export interface CompareEmitOptions {
 }
 
 export function compareArray(o: CompareEmitOptions): JobArray {
-  const dir = path.resolve(o.out ?? path.join('runs', `compare-${o.preset}`));
+  // Every value reaching the job files is checked before the directory is claimed.
+  refuseControlCharacters('--preset', o.preset);
+  const dir = arrayDir(o.out ?? path.join('runs', `compare-${o.preset}`));
   const epochs = o.epochs !== undefined ? ['--epochs', String(o.epochs)] : [];
   let tasks: JobTask[];
   if (isCifarSuite(o.preset)) {
@@ -31,7 +35,7 @@ export function compareArray(o: CompareEmitOptions): JobArray {
     }
     tasks = (['ff', 'bp'] as const).map((algo) => ({ name: algo, dir: path.join(dir, algo), trainArgs: ['--preset', o.preset, '--algo', algo, ...epochs] }));
   }
-  const dataDir = o.dataDir ? ['--data-dir', path.resolve(o.dataDir)] : [];
+  const dataDir = o.dataDir ? ['--data-dir', jobPath('--data-dir', o.dataDir)] : [];
   return {
     title: `ff compare --preset ${o.preset}${o.epochs !== undefined ? ` --epochs ${o.epochs}` : ''}`,
     dir,

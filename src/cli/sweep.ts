@@ -7,7 +7,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { JobArray } from '../experiments/job-array.js';
 import { parseSetOption, planSweep } from '../experiments/sweep-plan.js';
 import { PRESETS } from '../experiments/presets.js';
-import { addClusterOptions, clusterOptions, parseEmitKind, submitHelp, writeJobFiles, type ClusterCliOptions, type EmitKind } from './job-files.js';
+import { parseDatasetName } from '../data/registry.js';
+import { parseGrid } from '../train/grid-maps.js';
+import { refuseControlCharacters } from '../util/control-characters.js';
+import { addClusterOptions, arrayDir, clusterOptions, jobPath, parseEmitKind, submitHelp, writeJobFiles, type ClusterCliOptions, type EmitKind } from './job-files.js';
 
 interface SweepOptions extends ClusterCliOptions {
   preset: string;
@@ -47,12 +50,28 @@ export function registerSweepCommand(program: Command): void {
   });
 }
 
+/*
+ * Free-text options are checked here too: planSweep checks each value as `ff train` would parse
+ * it, and these two are read only when a task starts (after the queue wait, on the cluster).
+ */
+const FREE_TEXT_CHECKS = new Map<string, (value: string) => unknown>([['grid', parseGrid], ['dataset', parseDatasetName]]);
+
+/** --set / --fix NAME=VALUES, every value checked now; refused in one line when it holds a line break. */
+function parseSweepOption(flag: string, raw: string): [string, string[]] {
+  const [key, values] = parseSetOption(refuseControlCharacters(flag, raw));
+  for (const v of values) FREE_TEXT_CHECKS.get(key)?.(v);
+  return [key, values];
+}
+
 export function sweepArray(o: Pick<SweepOptions, 'preset' | 'seeds' | 'set' | 'algo' | 'out' | 'dataDir'> & Partial<Pick<SweepOptions, 'fix' | 'oneAtATime'>>): JobArray {
-  const dir = path.resolve(o.out);
-  const presets = o.preset.split(',').map((s) => s.trim());
-  const sets = o.set.map(parseSetOption);
+  // Each value reaches the job files (names, comments, shell words, #SBATCH, YAML): all checked before any is written.
+  const dir = arrayDir(o.out);
+  const dataDir = o.dataDir ? jobPath('--data-dir', o.dataDir) : undefined;
+  const presets = refuseControlCharacters('--preset', o.preset).split(',').map((s) => s.trim());
+  if (o.algo !== undefined) refuseControlCharacters('--algo', o.algo);
+  const sets = o.set.map((raw) => parseSweepOption('--set', raw));
   const fixed = (o.fix ?? []).map((raw): [string, string] => {
-    const [k, values] = parseSetOption(raw);
+    const [k, values] = parseSweepOption('--fix', raw);
     if (values.length !== 1) throw new Error(`--fix wants NAME=VALUE (one value), got '${raw}'`);
     return [k, values[0]];
   });
@@ -70,6 +89,6 @@ export function sweepArray(o: Pick<SweepOptions, 'preset' | 'seeds' | 'set' | 'a
     dir,
     tasks,
     gather: [['ff', 'gather', dir], ['ff', 'report', ...tasks.map((t) => t.dir), '--out', path.join(dir, 'report.html')]],
-    commonArgs: o.dataDir ? ['--data-dir', path.resolve(o.dataDir)] : [],
+    commonArgs: dataDir ? ['--data-dir', dataDir] : [],
   };
 }

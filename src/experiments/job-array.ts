@@ -4,6 +4,11 @@
 // running it again continues the run from its checkpoint (or reports it finished): a requeued,
 // preempted or retried task loses at most one epoch. All three files run the same tasks.sh,
 // which a user (and our test) can also run by hand: `bash tasks.sh INDEX`.
+// Every value is written quoted for where it lands (a shell word, an #SBATCH value, a YAML
+// scalar, a comment); one holding a line break is refused there, so it cannot start a command.
+import { sbatchWord, slurmLiteralPath } from '../util/sbatch-word.js';
+import { hashComment, shellLine, shellWord } from '../util/shell-quote.js';
+import { yamlScalar } from '../util/yaml-scalar.js';
 
 /** One run of the array. */
 export interface JobTask {
@@ -44,12 +49,19 @@ export interface ClusterOptions {
 
 export const CLUSTER_DEFAULTS: ClusterOptions = { hours: 24, cpus: 2, memGiB: 8, parallel: 8, image: 'forward-forward:latest', pvc: 'ff-runs' };
 
-/** A word for a POSIX shell, quoted only when it needs to be. */
-export function shellWord(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+/** Slurm's --time: whole minutes, rounded up (a limit is never shorter than asked, nor 0 = none). */
+export function slurmTime(hours: number): string {
+  const minutes = Math.max(1, Math.ceil(roundOff(hours * 60)));
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00`;
 }
 
-const shellLine = (words: string[]) => words.map(shellWord).join(' ');
+/** The Job's activeDeadlineSeconds: whole seconds, rounded up (Kubernetes refuses 0). */
+export function deadlineSeconds(hours: number): number {
+  return Math.max(1, Math.ceil(roundOff(hours * 3600)));
+}
+
+/** 0.1 × 60 is 6.000000000000001 in binary: not a reason to round up to 7 minutes. */
+const roundOff = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * tasks.sh INDEX: runs task INDEX (0-based). `$FF` is the ff command (default `ff`); each task
@@ -60,7 +72,7 @@ export function tasksScript(a: JobArray): string {
     .map((t, i) => `  ${i}) dir=${shellWord(t.dir)}; args=(${shellLine([...t.trainArgs, ...a.commonArgs])}) ;;`)
     .join('\n');
   return `#!/usr/bin/env bash
-# ${a.title}: ${a.tasks.length} independent ff train runs. Usage: bash tasks.sh INDEX (0..${a.tasks.length - 1}).
+${hashComment(`${a.title}: ${a.tasks.length} independent ff train runs. Usage: bash tasks.sh INDEX (0..${a.tasks.length - 1}).`)}
 # Written by forward-forward; each task trains into its own directory and resumes it when run again.
 set -euo pipefail
 FF=\${FF:-ff}
@@ -80,19 +92,17 @@ fi
 
 /** A Slurm array script: `sbatch slurm.sbatch` from anywhere; logs in DIR/logs/. */
 export function slurmScript(a: JobArray, c: ClusterOptions): string {
-  const hh = String(Math.floor(c.hours)).padStart(2, '0');
-  const mm = String(Math.round((c.hours % 1) * 60)).padStart(2, '0');
   return `#!/usr/bin/env bash
-# ${a.title}: a Slurm job array of ${a.tasks.length} tasks, at most ${c.parallel} at once.
+${hashComment(`${a.title}: a Slurm job array of ${a.tasks.length} tasks, at most ${c.parallel} at once.`)}
 #SBATCH --job-name=ff-array
 #SBATCH --array=0-${a.tasks.length - 1}%${c.parallel}
 #SBATCH --cpus-per-task=${c.cpus}
 #SBATCH --mem=${c.memGiB}G
-#SBATCH --time=${hh}:${mm}:00
+#SBATCH --time=${slurmTime(c.hours)}
 #SBATCH --requeue
-#SBATCH --output=${a.dir}/logs/%a.log
+#SBATCH --output=${sbatchWord(`${slurmLiteralPath(a.dir)}/logs/%a.log`)}
 # A requeued task continues its run from the last checkpoint. When all have finished:
-${a.gather.map((g) => `#   ${shellLine(g)}`).join('\n')}
+${gatherComments(a)}
 export OPENBLAS_NUM_THREADS=\${SLURM_CPUS_PER_TASK:-${c.cpus}}
 exec bash ${shellWord(`${a.dir}/tasks.sh`)} "$SLURM_ARRAY_TASK_ID"
 `;
@@ -101,10 +111,10 @@ exec bash ${shellWord(`${a.dir}/tasks.sh`)} "$SLURM_ARRAY_TASK_ID"
 /** A ConfigMap holding tasks.sh and an Indexed Job running it once per index. */
 export function k8sManifest(a: JobArray, c: ClusterOptions, tasks: string): string {
   const indent = (s: string, n: number) => s.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
-  return `# ${a.title}: a Kubernetes Indexed Job of ${a.tasks.length} tasks, at most ${c.parallel} at once.
-# kubectl apply -f k8s-job.yaml. The PersistentVolumeClaim ${c.pvc} holds ${a.dir} (mounted at
+  return `${hashComment(`${a.title}: a Kubernetes Indexed Job of ${a.tasks.length} tasks, at most ${c.parallel} at once.`)}
+${hashComment(`kubectl apply -f k8s-job.yaml. The PersistentVolumeClaim ${c.pvc} holds ${a.dir} (mounted at`)}
 # that path); a retried pod continues its run from the last checkpoint. When all have finished:
-${a.gather.map((g) => `#   ${shellLine(g)}`).join('\n')}
+${gatherComments(a)}
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -125,10 +135,10 @@ spec:
   template:
     spec:
       restartPolicy: Never
-      activeDeadlineSeconds: ${Math.round(c.hours * 3600)}
+      activeDeadlineSeconds: ${deadlineSeconds(c.hours)}
       containers:
         - name: ff
-          image: ${c.image}
+          image: ${yamlScalar(c.image)}
           # JOB_COMPLETION_INDEX is set by the Job controller in Indexed mode.
           command: ["bash", "-c", 'exec bash /ff-tasks/tasks.sh "$JOB_COMPLETION_INDEX"']
           env:
@@ -138,12 +148,15 @@ spec:
             requests: { cpu: "${c.cpus}", memory: "${c.memGiB}Gi" }
             limits: { memory: "${c.memGiB}Gi" }
           volumeMounts:
-            - { name: runs, mountPath: ${JSON.stringify(a.dir)} }
+            - { name: runs, mountPath: ${yamlScalar(a.dir)} }
             - { name: tasks, mountPath: /ff-tasks }
       volumes:
         - name: runs
-          persistentVolumeClaim: { claimName: ${c.pvc} }
+          persistentVolumeClaim: { claimName: ${yamlScalar(c.pvc)} }
         - name: tasks
           configMap: { name: ff-array-tasks }
 `;
 }
+
+/** What to run when every task has finished, as comment lines. */
+const gatherComments = (a: JobArray) => a.gather.map((g) => hashComment(`  ${shellLine(g)}`)).join('\n');

@@ -37,7 +37,7 @@ test('ff sweep writes tasks.sh, a Slurm array and an Indexed Job; each task trai
   const slurm = readFileSync(path.join(out, 'slurm.sbatch'), 'utf8');
   assert.match(slurm, /^#SBATCH --array=0-1%2$/m);
   assert.match(slurm, /^#SBATCH --time=01:30:00$/m);
-  assert.match(slurm, new RegExp(`^#SBATCH --output=${out}/logs/%a\\.log$`, 'm'));
+  assert.match(slurm, new RegExp(`^#SBATCH --output="${out}/logs/%a\\.log"$`, 'm'), 'one sbatch word (quoted: a path may hold spaces)');
   assert.ok(existsSync(path.join(out, 'logs')), 'Slurm needs the log folder to exist');
   assert.match(slurm, /exec bash .*tasks\.sh "\$SLURM_ARRAY_TASK_ID"$/m);
 
