@@ -7,6 +7,7 @@ import { decodeSymbols, encodeText, normaliseText, SPACE_SYMBOL, TEXT_ALPHABET_S
 import { Rng } from '../engine/rng.js';
 import { getEngine } from '../engine/select.js';
 import { loadRun } from '../experiments/load-run.js';
+import { sampleAtTemperature } from '../ff/sample-at-temperature.js';
 import { shiftStrip } from '../ff/sleep-phase.js';
 import type { TrainableModel } from '../train/model.js';
 import { intArg } from './int-option.js';
@@ -32,7 +33,7 @@ export function registerGenerateCommand(program: Command): void {
     .description("continue a text with a run trained on Aesop's fables, sampling its next-character predictor")
     .option('--prime <text>', 'the text to continue (its last 10 characters are the first context; shorter is padded with spaces)', 'the ')
     .option('--length <n>', 'characters to generate', intArg(1, 100000), 200)
-    .option('--temperature <t>', 'sampling temperature: p^(1/t), renormalised (1 = the model’s own probabilities)', positiveNumber(100), 1)
+    .option('--temperature <t>', 'sampling temperature: p^(1/t), renormalised (1 = the model’s own probabilities; near 0 = nearly always the most probable)', positiveNumber(100), 1)
     .option('--seed <n>', 'random seed of the sampling', intArg(0), 1)
     .action(async (dir: string, o: GenerateOptions) => {
       const { model, config, shape, warnings } = loadRun(getEngine(), dir);
@@ -59,8 +60,7 @@ export async function generateText(model: TrainableModel, prime: string, L: numb
   const w = new Float64Array(S);
   for (let k = 0; k < length; k++) {
     const { scores } = await model.predict(ctx, 1, mode);
-    for (let j = 0; j < S; j++) w[j] = temperature === 1 ? scores[j] : Math.pow(scores[j], 1 / temperature);
-    const c = rng.categorical(w);
+    const c = sampleAtTemperature(scores, 0, S, temperature, rng, w);
     out.push(c);
     shiftStrip(ctx, 0, next, 0, L, S, c);
     [ctx, next] = [next, ctx];

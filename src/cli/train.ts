@@ -15,8 +15,9 @@ import { evaluate } from '../train/evaluate.js';
 import { chanceWarnings } from '../train/health.js';
 import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type NetSize } from '../train/memory-estimate.js';
 import type { TrainableModel } from '../train/model.js';
-import { applyOptions, optionHelp, parseOverrideArgs } from '../train/options.js';
+import { applyOptions, kebab, optionHelp, parseOverrideArgs } from '../train/options.js';
 import { getPreset, PRESETS } from '../experiments/presets.js';
+import { unusedOptionProblem } from '../experiments/unused-options.js';
 import { METRICS_FILE, readMetricsLog, truncateMetricsLog, type EpochMetrics } from '../train/metrics-log.js';
 import { NodeRunStore } from '../train/node-run-store.js';
 import { train } from '../train/training-loop.js';
@@ -86,7 +87,10 @@ async function runTrain(o: TrainCliOptions, rest: string[]): Promise<void> {
     o.algo ??= getPreset(o.preset).algo ?? 'ff';
     if (!algorithmNames().includes(o.algo)) throw new Error(`unknown --algo '${o.algo}' (choose ${algorithmNames().join(', ')})`);
     const algo = getAlgorithm(o.algo);
-    config = applyOptions(algo.presetConfig(o.preset), parseOverrideArgs(rest, algo.specs), algo.specs);
+    const overrides = parseOverrideArgs(rest, algo.specs);
+    config = applyOptions(algo.presetConfig(o.preset), overrides, algo.specs);
+    const unused = unusedOptionProblem(Object.keys(overrides), config, (k) => `--${kebab(k)}`);
+    if (unused) throw new Error(unused);
     config.preset = o.preset;
     runDir = o.out;
   }

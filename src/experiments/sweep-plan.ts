@@ -6,6 +6,7 @@ import path from 'node:path';
 import { kebab, applyOptions } from '../train/options.js';
 import { algorithmNames, getAlgorithm } from './algorithms.js';
 import { getPreset } from './presets.js';
+import { unusedOptionProblem } from './unused-options.js';
 import type { JobTask } from './job-array.js';
 
 export interface SweepSpec {
@@ -54,7 +55,9 @@ export function planSweep(spec: SweepSpec, dir: string): JobTask[] {
       for (const combo of combos) {
         const overrides: Record<string, string> = Object.fromEntries([...(spec.fixed ?? []), ...combo]);
         if (seed !== undefined) overrides.seed = String(seed);
-        applyOptions(a.presetConfig(preset), overrides, a.specs); // one-line error on a bad value
+        const config = applyOptions(a.presetConfig(preset), overrides, a.specs); // one-line error on a bad value
+        const unused = unusedOptionProblem(Object.keys(overrides), config, (k) => `--${kebab(k)}`);
+        if (unused) throw new Error(`sweep: ${preset}: ${unused}`);
         const name = [preset, ...(seed !== undefined ? [`s${seed}`] : []), ...combo.map(([k, v]) => `${kebab(k)}${v}`)]
           .join('-')
           .replace(/[^A-Za-z0-9_.-]/g, '_');

@@ -2,6 +2,7 @@
 // with the model's own guess, which may be the true label (teacher-forced). The label enters
 // the input through labelled-input.ts; label-negatives.ts makes these negative sources.
 import type { Rng } from '../engine/rng.js';
+import { sampleAtTemperature } from './sample-at-temperature.js';
 
 /**
  * Hard negatives: sample a label from the softmax's probabilities over the INCORRECT classes
@@ -30,13 +31,8 @@ export function sampleRandomNegatives(labels: Uint8Array, numClasses: number, rn
  */
 export function sampleTeacherForced(probs: Float32Array, numClasses: number, temperature: number, rng: Rng, out: Int32Array): void {
   const w = new Float64Array(numClasses);
-  for (let i = 0; i < out.length; i++) {
-    for (let j = 0; j < numClasses; j++) {
-      const p = probs[i * numClasses + j];
-      w[j] = temperature === 1 ? p : Math.pow(p, 1 / temperature);
-    }
-    out[i] = rng.categorical(w); // all zero (a degenerate softmax): uniform
-  }
+  // All zero (a degenerate softmax): uniform.
+  for (let i = 0; i < out.length; i++) out[i] = sampleAtTemperature(probs, i * numClasses, numClasses, temperature, rng, w);
 }
 
 /** Uniform over all labels, the true one included (teacher-forced with no model yet). */
