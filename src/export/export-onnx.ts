@@ -14,6 +14,8 @@ import { NetConstants } from './ff-sweep.js';
 import { GraphBuilder } from './graph-builder.js';
 import type { GraphOutput } from './graph-output.js';
 import { encodeModel, IR_VERSION, OPSET } from './onnx-proto.js';
+import { localInputSize, localOutputSize } from '../engine/local-geometry.js';
+import type { Layer } from '../stages/layer.js';
 
 /** What protobuf can hold in one file (2 GiB), less room for the graph itself. */
 const MAX_CONSTANT_BYTES = 2 ** 31 - 2 ** 24;
@@ -50,23 +52,24 @@ function refusal(what: string): string {
 
 export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: string } = {}): Promise<OnnxExport> {
   const kind = exportKind(run);
+  const m = run.model as FFModel | BPModel;
+  const bytes = denseWeightBytes(m.net.layers);
+  if (bytes > MAX_CONSTANT_BYTES) {
+    throw new Error(`the ${kind} net's weights take ${(bytes / 2 ** 30).toFixed(1)} GiB as dense matrices, more than one ONNX file holds (2 GiB)`);
+  }
   const { height, width, channels, numClasses } = run.shape;
   const D = height * width * channels;
   const b = new GraphBuilder();
   const images = b.input('images', ['batch', D], `raw images in [0, 1], ${height}×${width}×${channels} each, channel-planar (all of channel 0, then channel 1, …)`);
-  const k = new NetConstants(b, run.model.engine);
-  const m = run.model;
+  const k = new NetConstants(b, m.engine);
   let outputs: GraphOutput[];
   if (m instanceof BPModel) outputs = await bpOutputs(k, m.net, images);
-  else if ((m as FFModel).net.recurrent) outputs = await recurrentOutputs(k, (m as FFModel).net, images);
-  else outputs = await feedForwardOutputs(k, (m as FFModel).net, images);
-  if (b.constantBytes > MAX_CONSTANT_BYTES) {
-    throw new Error(`the ${kind} net's weights take ${(b.constantBytes / 2 ** 30).toFixed(1)} GiB as dense matrices, more than one ONNX file holds (2 GiB)`);
-  }
+  else if (m.net.recurrent) outputs = await recurrentOutputs(k, m.net, images);
+  else outputs = await feedForwardOutputs(k, m.net, images);
   for (const o of outputs) b.output(o.name, o.value, ['batch', numClasses], o.doc);
   const names = (run.config.classNames as string[] | undefined) ?? [];
   const doc = `${kind} net trained by forward-forward on ${String(run.config.dataset)}: outputs ${outputs.map((o) => o.name).join(', ')} (batch × ${numClasses} scores; the predicted class is the argmax)`;
-  const bytes = encodeModel({
+  const file = encodeModel({
     ir_version: IR_VERSION,
     producer_name: 'forward-forward',
     producer_version: opts.producerVersion ?? '',
@@ -82,5 +85,14 @@ export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: strin
       { key: 'forward-forward.config', value: JSON.stringify(run.config) },
     ],
   });
-  return { bytes, kind, outputs: outputs.map((o) => o.name) };
+  return { bytes: file, kind, outputs: outputs.map((o) => o.name) };
+}
+
+/** What the hidden layers' connections take as dense float32 matrices (locally-connected ones expanded). */
+export function denseWeightBytes(layers: Layer[]): number {
+  let values = 0;
+  for (const c of layers.flatMap((layer) => layer.connections)) {
+    values += c.kind === 'local' ? localInputSize(c.geometry) * localOutputSize(c.geometry) : c.weight.value.rows * c.weight.value.cols;
+  }
+  return 4 * values;
 }

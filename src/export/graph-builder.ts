@@ -14,8 +14,6 @@ export class GraphBuilder {
   readonly initializers: TensorMessage[] = [];
   readonly inputs: ValueInfoMessage[] = [];
   readonly outputs: ValueInfoMessage[] = [];
-  /** Bytes of constant data so far (protobuf caps a file at 2 GiB). */
-  constantBytes = 0;
   private readonly used = new Set<string>();
   private readonly scalars = new Map<string, string>();
 
@@ -59,7 +57,6 @@ export class GraphBuilder {
   private constant(base: string, dims: number[], dataType: number, raw: Uint8Array): string {
     const name = this.unique(base);
     this.initializers.push({ name, dims, data_type: dataType, raw_data: raw });
-    this.constantBytes += raw.length;
     return name;
   }
 

@@ -12,6 +12,8 @@ import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
 import { decodeModel, IR_VERSION, OPSET } from '../../src/export/onnx-proto.js';
+import { exportOnnx } from '../../src/export/export-onnx.js';
+import { oneLine } from '../helpers/one-line-error.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
 import { runOnnx } from '../helpers/onnx-roundtrip.js';
 
@@ -84,4 +86,13 @@ test('a bad run directory, an unsupported run kind, an unwritable --out and a ba
     assert.match(lines[0], re);
   }
   assert.equal(existsSync(out), false, 'no file written');
+});
+
+test('a net whose dense-equivalent weights exceed what one ONNX file holds is refused before they are made', async () => {
+  // 128×128×3 locally-connected maps (1×1 windows: 147,456 weights) are 49,152² dense values (9 GiB).
+  const shape = { height: 128, width: 128, channels: 3, numClasses: 10 };
+  const cfg = { ...FF_DEFAULTS, connectivity: 'local' as const, window: 1, mapChannels: 3, layers: [49152], center: 'none' as const };
+  const model = new FFModel(getEngine(), cfg, shape);
+  const run = { model, config: { ...cfg }, state: {}, shape, warnings: [] };
+  await assert.rejects(exportOnnx(run), (e) => oneLine(e, /^the ff feed-forward \(local\) net's weights take 9\.0 GiB as dense matrices, more than one ONNX file holds \(2 GiB\)$/));
 });
