@@ -23,5 +23,6 @@ export type { RunStore } from './train/run-store.js';
 export { MemoryRunStore } from './train/memory-run-store.js';
 export { NodeRunStore } from './train/node-run-store.js';
 export { loadRun } from './experiments/load-run.js';
+export { exportOnnx, type OnnxExport } from './export/export-onnx.js';
 export type { TrainableModel } from './train/model.js';
 export { createFF, saveModel, loadFF, type CreateFFOptions } from './api.js';
