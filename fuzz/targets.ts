@@ -19,6 +19,8 @@ import {
 } from './mutations.js';
 import { applyPngEdit } from './png-chunks.js';
 import { serveTarget } from './serve-target.js';
+import { pageHashTarget } from './page-hash-target.js';
+import { RUN_FILE_TARGETS } from './run-file-targets.js';
 import { checkpointSeeds, cifarSeeds, idxSeeds, pngSeeds, safetensorsSeeds, type Seed } from './seeds.js';
 
 export type FailureKind = 'crash' | 'hang' | 'memory' | 'unclear error' | 'non-finite values' | 'changed content verified' | 'oracle';
@@ -280,7 +282,7 @@ const png: FuzzTarget = {
   },
 };
 
-export const TARGETS: readonly FuzzTarget[] = [safetensors, checkpoint, checkpointConfig, idx, mnist, cifar, png, serveTarget];
+export const TARGETS: readonly FuzzTarget[] = [safetensors, checkpoint, checkpointConfig, idx, mnist, cifar, png, serveTarget, ...RUN_FILE_TARGETS, pageHashTarget];
 
 export function getTarget(name: string): FuzzTarget {
   const t = TARGETS.find((x) => x.name === name);

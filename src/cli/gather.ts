@@ -54,7 +54,8 @@ function readTasks(dir: string): Task[] {
   try {
     parsed = JSON.parse(readTextBounded(file, READ_LIMITS.runJson));
   } catch (err) {
-    if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (${err.message.split('\n')[0].slice(0, 100)})`);
+    // Not Node's message: it quotes the file's bytes, control characters included.
+    if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (damaged, or not written by ff sweep)`);
     throw err;
   }
   const tasks = (parsed as { tasks?: unknown }).tasks;

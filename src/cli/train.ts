@@ -212,15 +212,19 @@ async function trainInRunDir(
   store.write(RESULTS_FILE, `${JSON.stringify(final, null, 2)}\n`);
 }
 
-/** Epochs of a run that has written its results (so is finished), else undefined. */
-function finishedEpochs(dir: string): number | string | undefined {
+/** Epochs of a run that has written its results (so is finished), else undefined ('?' when results.json does not say). */
+export function finishedEpochs(dir: string): number | string | undefined {
   const file = path.join(dir, RESULTS_FILE);
   if (!existsSync(file) || !existsSync(path.join(dir, CHECKPOINT_FILE))) return undefined;
+  let epochs: unknown;
   try {
-    return (JSON.parse(readTextBounded(file, READ_LIMITS.runJson)) as { epochs?: number }).epochs ?? '?';
-  } catch {
-    return '?';
+    epochs = (JSON.parse(readTextBounded(file, READ_LIMITS.runJson)) as { epochs?: unknown } | null)?.epochs;
+  } catch (e) {
+    // Damaged JSON still means finished (results.json is written last, atomically); a FIFO or device is refused.
+    if (e instanceof SyntaxError) return '?';
+    throw e;
   }
+  return Number.isInteger(epochs) && (epochs as number) > 0 ? (epochs as number) : '?';
 }
 
 /** Refuse (one line) a net this machine cannot hold, before a byte of it is allocated. */

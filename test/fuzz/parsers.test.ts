@@ -13,8 +13,8 @@ import { TARGETS } from '../../fuzz/targets.js';
 const failuresDir = mkdtempSync(path.join(tmpdir(), 'ff-fuzz-test-'));
 after(() => rmSync(failuresDir, { recursive: true, force: true }));
 
-/** Inputs per parser: PNG decoding is the slowest (~25 ms an input). */
-const RUNS: Record<string, number> = { png: 100 };
+/** Inputs per parser: PNG decoding is the slowest (~25 ms an input), then the fables text (~90 ms, its windows). */
+const RUNS: Record<string, number> = { png: 100, 'aesop-text': 60 };
 
 for (const { name } of TARGETS) {
   test(`fuzz ${name}: every input loads verified or is refused with one clear error`, async () => {
@@ -24,3 +24,9 @@ for (const { name } of TARGETS) {
     assert.deepEqual(r.failures, {}, r.examples.map((e) => `#${e.index} ${e.kind}: ${e.detail.slice(0, 200)}`).join('\n'));
   });
 }
+
+test('fuzz checkpoint-config seed 777 input 1534: a long state.shape is cut in the one-line error (was 1,130 characters)', async () => {
+  const r = await fuzzTarget('checkpoint-config', { runs: 1, only: [1534], seed: 777, failuresDir, timeoutMs: 5000, memoryLimitBytes: 512 * 2 ** 20 });
+  assert.equal(r.rejected, 1);
+  assert.deepEqual(r.failures, {}, r.examples.map((e) => e.detail.slice(0, 200)).join('\n'));
+});
