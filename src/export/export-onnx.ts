@@ -16,11 +16,13 @@ import type { GraphOutput } from './graph-output.js';
 import { encodeModel, IR_VERSION, OPSET } from './onnx-proto.js';
 import { localInputSize, localOutputSize } from '../engine/local-geometry.js';
 import type { Layer } from '../stages/layer.js';
+import { messageValue } from '../util/message-value.js';
 
 /** What protobuf can hold in one file (2 GiB), less room for the graph itself. */
 const MAX_CONSTANT_BYTES = 2 ** 31 - 2 ** 24;
 
 export const EXPORT_FORMATS = ['onnx'] as const;
+const EXPORTED_CONNECTIVITY = ['dense', 'local', 'grid'];
 
 export interface OnnxExport {
   bytes: Uint8Array;
@@ -34,20 +36,26 @@ export interface OnnxExport {
 export function exportKind(run: LoadedRun): string {
   const m = run.model;
   const connectivity = String(run.config.connectivity ?? 'dense');
+  // What the graphs know how to write; anything newer is refused rather than written wrong.
+  if (!EXPORTED_CONNECTIVITY.includes(connectivity)) throw new Error(refusal(`a run with --connectivity ${messageValue(connectivity)}`));
+  const net = (m as { net?: { stages?: { order?: { kind: string }[] } } }).net;
+  if (net?.stages?.order?.some((s) => s.kind !== 'layer' && s.kind !== 'box')) throw new Error(refusal('a run with stages other than dense, grid or locally-connected layers'));
   if (m instanceof FFModel) {
-    if (m.net.stages.any) throw new Error(refusal('an FF run with a black box or a simulated analog chip'));
+    if (m.net.stages.any) throw new Error(refusal('an FF run with a black box or a simulated analog chip', NOISE));
     const arch = m.net.unsupervised ? 'unsupervised' : m.net.recurrent ? 'recurrent' : 'feed-forward';
     return `ff ${arch} (${connectivity})`;
   }
   if (m instanceof BPModel) {
-    if (m.net.stages.any) throw new Error(refusal('a backprop run with a black box or a simulated analog chip'));
+    if (m.net.stages.any) throw new Error(refusal('a backprop run with a black box or a simulated analog chip', NOISE));
     return `bp (${connectivity})`;
   }
-  throw new Error(refusal(`a '${m.algo}' run`));
+  throw new Error(refusal(`a ${messageValue(m.algo)} run`));
 }
 
-function refusal(what: string): string {
-  return `cannot export ${what} to ONNX (its stages add noise and drift a fixed graph cannot reproduce)`;
+const NOISE = ' (its stages add noise and drift a fixed graph cannot reproduce)';
+
+function refusal(what: string, why = ''): string {
+  return `cannot export ${what} to ONNX${why}`;
 }
 
 export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: string } = {}): Promise<OnnxExport> {

@@ -53,7 +53,8 @@ export function sum(b: GraphBuilder, terms: string[]): string {
 export async function denseWeights(engine: Engine, c: Connection): Promise<{ data: Float32Array; rows: number; cols: number }> {
   const w = await engine.read(c.weight.value);
   if (c.kind === 'dense') return { data: w, rows: c.weight.value.rows, cols: c.weight.value.cols };
-  return localAsDense(c.geometry, w);
+  if (c.kind === 'local') return localAsDense(c.geometry, w);
+  throw new Error(`cannot export a '${(c as { kind: string }).kind}' connection to ONNX`);
 }
 
 /** The dense (C_in·H·W) × (C_out·H·W) equivalent of an LC weight matrix (layout: engine/local-geometry.ts). */

@@ -96,3 +96,11 @@ test('a net whose dense-equivalent weights exceed what one ONNX file holds is re
   const run = { model, config: { ...cfg }, state: {}, shape, warnings: [] };
   await assert.rejects(exportOnnx(run), (e) => oneLine(e, /^the ff feed-forward \(local\) net's weights take 9\.0 GiB as dense matrices, more than one ONNX file holds \(2 GiB\)$/));
 });
+
+test('kinds the graphs do not know (another connectivity, another algorithm) are refused in one line', async () => {
+  const model = new FFModel(getEngine(), { ...FF_DEFAULTS, layers: [8] }, shape);
+  const base = { model, config: { ...FF_DEFAULTS }, state: {}, shape, warnings: [] };
+  await assert.rejects(exportOnnx({ ...base, config: { connectivity: 'conv' } }), (e) => oneLine(e, /^cannot export a run with --connectivity conv to ONNX$/));
+  const other = Object.assign(Object.create(null), { algo: 'hebb', engine: getEngine() });
+  await assert.rejects(exportOnnx({ ...base, model: other }), (e) => oneLine(e, /^cannot export a hebb run to ONNX$/));
+});
