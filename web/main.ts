@@ -7,6 +7,7 @@ import { grayCanvas } from './gray-canvas.js';
 import { DrawPad } from './draw-pad.js';
 import { argBest, drawCurve, renderActivities, renderBars, renderGoodness, renderIterations } from './views.js';
 import { readState, writeState } from './url-state.js';
+import { ignoredMessage, parseHashField, type PageHash } from './hash-state.js';
 import type { FromWorker, ToWorker } from './train-worker.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -90,7 +91,7 @@ function showTest(index: number): void {
   testImage = t.images.slice(index * 784, (index + 1) * 784);
   pad.show(testImage);
   status('input-status', `test image ${index} (label ${t.labels[index]})`);
-  writeState({ img: String(index) });
+  writeState({ img: index });
   void decide();
 }
 
@@ -106,16 +107,23 @@ function send(m: ToWorker, transfer: Transferable[] = []): void {
 
 function startTraining(): void {
   if (!pack) return;
-  const layers = $<HTMLInputElement>('t-layers').value.split(',').map((s) => Number(s.trim()));
-  if (!layers.length || layers.some((w) => !Number.isInteger(w) || w < 1 || w > 4000)) {
-    status('train-status', 'Hidden layers: comma-separated widths, each 1–4000.');
-    return;
-  }
-  const trainCount = Number($<HTMLInputElement>('t-train').value);
-  const epochs = Number($<HTMLInputElement>('t-epochs').value);
-  const seed = Number($<HTMLInputElement>('t-seed').value);
+  // The form's values obey the same rules as a link's (hash-state.ts).
+  const field = <K extends 'layers' | 'train' | 'epochs' | 'seed'>(key: K, id: string, label: string): PageHash[K] | undefined => {
+    const r = parseHashField(key, $<HTMLInputElement>(id).value);
+    if ('value' in r) return r.value;
+    status('train-status', `${label}: ${r.expected}.`);
+    return undefined;
+  };
+  const layers = field('layers', 't-layers', 'Hidden layers');
+  if (!layers) return;
+  const trainCount = field('train', 't-train', 'Training images');
+  if (trainCount === undefined) return;
+  const epochs = field('epochs', 't-epochs', 'Epochs');
+  if (epochs === undefined) return;
+  const seed = field('seed', 't-seed', 'Seed');
+  if (seed === undefined) return;
   const negatives = $<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'hybrid' : 'labels';
-  writeState({ layers: layers.join(','), train: String(trainCount), epochs: String(epochs), seed: String(seed), neg: negatives });
+  writeState({ layers, train: trainCount, epochs, seed, neg: negatives });
   worker?.terminate();
   worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
   points = [];
@@ -173,9 +181,12 @@ function checkpointBytes(): Promise<ArrayBuffer> {
 let packBytes: Uint8Array | null = null;
 
 async function init(): Promise<void> {
-  const state = readState();
+  // Only valid fields come through; the rest keep the form's defaults and are named in one line.
+  const { state, ignored } = readState();
+  status('link-status', ignoredMessage(ignored));
   for (const [id, key] of [['t-layers', 'layers'], ['t-train', 'train'], ['t-epochs', 'epochs'], ['t-seed', 'seed'], ['test-index', 'img'], ['t-negatives', 'neg']] as const) {
-    if (state[key] !== undefined) $<HTMLInputElement>(id).value = state[key];
+    const v = state[key];
+    if (v !== undefined) $<HTMLInputElement>(id).value = Array.isArray(v) ? v.join(',') : String(v);
   }
   const res = await fetch('data/mnist-sample.bin');
   if (!res.ok) throw new Error(`data/mnist-sample.bin: HTTP ${res.status} (build the page with npm run build:web)`);
@@ -190,7 +201,7 @@ async function init(): Promise<void> {
     // A static host has no run list: the file picker still works.
   }
   select.onchange = () => {
-    writeState({ run: select.value });
+    writeState({ run: select.value || undefined });
     loadServerRun(select.value).catch((err: Error) => status('model-status', err.message));
   };
   $<HTMLInputElement>('run-file').onchange = async (e) => {
@@ -223,7 +234,7 @@ async function init(): Promise<void> {
     select.value = state.run;
     await loadServerRun(state.run).catch((err: Error) => status('model-status', err.message));
   }
-  if (state.img !== undefined) showTest(Number(state.img));
+  if (state.img !== undefined) showTest(state.img);
   document.body.dataset.ready = '1';
 }
 
