@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "ff_native",
-      "sources": ["native/ff_native.c", "native/lc_napi.c", "native/lc_kernels.c", "native/lc_isa.c", "native/parallel.c", "native/noise.c"],
+      "sources": ["native/ff_native.c", "native/lc_napi.c", "native/conv_napi.c", "native/lc_kernels.c", "native/lc_isa.c", "native/parallel.c", "native/noise.c"],
       "defines": ["NAPI_VERSION=8"],
       # -ffp-contract=off: no fused multiply-adds, so the elementwise kernels round exactly
       # like the TypeScript reference (which computes in double and stores float32).

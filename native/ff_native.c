@@ -1,5 +1,6 @@
 // ff_native: the native engine's kernels, as one plain-C Node-API addon (this file; the
-// locally-connected kernels in lc_kernels.c, wrapped in lc_napi.c; seeded noise in noise.c;
+// locally-connected kernels in lc_kernels.c, wrapped in lc_napi.c; the convolution kernels in
+// conv_kernels.h, wrapped in conv_napi.c; seeded noise in noise.c;
 // argument checks in napi_args.h).
 //
 // Every function takes Float32Arrays (used in place, zero-copy) and plain numbers, checks
@@ -38,6 +39,7 @@
 
 #include "napi_args.h"
 #include "lc_napi.h"
+#include "conv_napi.h"
 #include "noise.h"
 #include "elementwise.h"
 
@@ -530,6 +532,15 @@ NAPI_MODULE_INIT() {
       {"localWeightGrad", ff_local_weight_grad},
       {"localInputGrad", ff_local_input_grad},
       {"localIsa", ff_local_isa},
+      {"im2col", ff_im2col},
+      {"col2im", ff_col2im},
+      {"maxPoolForward", ff_max_pool_forward},
+      {"maxPoolBackward", ff_max_pool_backward},
+      {"avgPoolForward", ff_avg_pool_forward},
+      {"avgPoolBackward", ff_avg_pool_backward},
+      {"groupNormForward", ff_group_norm_forward},
+      {"groupNormBackward", ff_group_norm_backward},
+      {"transposeRows", ff_transpose_rows},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

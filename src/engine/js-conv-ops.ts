@@ -1,6 +1,8 @@
-// JsEngine's convolution methods: the operand checks (conv-shapes.ts) and the reference loops
-// (js-conv.ts) on CPU matrices. Kept out of js-backend.ts so that file stays one screenful of
-// dense kernels; the native and wasm engines run the same checks before their own kernels.
+// JsEngine's convolution methods: the operand checks (conv-shapes.ts, plus which outputs may
+// not share memory with which inputs) and the reference loops (js-conv.ts) on CPU matrices.
+// Kept out of js-backend.ts so that file stays one screenful of dense kernels; the native and
+// wasm engines call the same check* functions before their own kernels, so every backend
+// throws the same one-line errors.
 import type { GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
 import { checkChannelShapes, checkDisjoint, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
 import { cpu } from './cpu-mat.js';
@@ -9,65 +11,96 @@ import * as conv from './js-conv.js';
 
 const d = (m: Mat) => cpu(m).data;
 
+/** Each check returns the number of rows (images). */
+export const check = {
+  im2col(x: Mat, cols: Mat, g: PatchGeometry): number {
+    const n = checkPatchShapes('im2col', x, cols, g);
+    checkDisjoint('im2col', 'cols', d(cols), 'x', d(x));
+    return n;
+  },
+  col2im(cols: Mat, x: Mat, g: PatchGeometry): number {
+    const n = checkPatchShapes('col2im', x, cols, g);
+    checkDisjoint('col2im', 'x', d(x), 'cols', d(cols));
+    return n;
+  },
+  poolForward(what: 'maxPoolForward' | 'avgPoolForward', x: Mat, y: Mat, g: PoolGeometry): number {
+    const n = checkPoolShapes(what, [['x', x]], [['y', y]], g);
+    checkDisjoint(what, 'y', d(y), 'x', d(x));
+    return n;
+  },
+  maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): number {
+    const n = checkPoolShapes('maxPoolBackward', [['x', x], ['dx', dx]], [['dy', dy]], g);
+    checkDisjoint('maxPoolBackward', 'dx', d(dx), 'x', d(x));
+    checkDisjoint('maxPoolBackward', 'dx', d(dx), 'dy', d(dy));
+    return n;
+  },
+  avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): number {
+    const n = checkPoolShapes('avgPoolBackward', [['dx', dx]], [['dy', dy]], g);
+    checkDisjoint('avgPoolBackward', 'dx', d(dx), 'dy', d(dy));
+    return n;
+  },
+  /** y may be x; stats is separate. */
+  groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): number {
+    const n = checkGroupNormShapes('groupNormForward', [['x', x], ['y', y]], stats, g);
+    checkGroupNormEps(eps);
+    checkDisjoint('groupNormForward', 'stats', d(stats), 'x', d(x));
+    checkDisjoint('groupNormForward', 'stats', d(stats), 'y', d(y));
+    if (d(x).byteOffset !== d(y).byteOffset) checkDisjoint('groupNormForward', 'y', d(y), 'x', d(x));
+    return n;
+  },
+  /** dx may be dy or y exactly; stats is separate. */
+  groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): number {
+    const n = checkGroupNormShapes('groupNormBackward', [['y', y], ['dy', dy], ['dx', dx]], stats, g);
+    checkDisjoint('groupNormBackward', 'dx', d(dx), 'stats', d(stats));
+    if (d(dx).byteOffset !== d(dy).byteOffset) checkDisjoint('groupNormBackward', 'dx', d(dx), 'dy', d(dy));
+    if (d(dx).byteOffset !== d(y).byteOffset) checkDisjoint('groupNormBackward', 'dx', d(dx), 'y', d(y));
+    return n;
+  },
+  /** Returns H·W (the positions per channel). */
+  channels(what: 'toChannelsLast' | 'toChannelsFirst', x: Mat, out: Mat, channels: number): number {
+    const hw = checkChannelShapes(what, x, out, channels);
+    checkDisjoint(what, 'out', d(out), 'x', d(x));
+    return hw;
+  },
+};
+
 export function im2col(x: Mat, cols: Mat, g: PatchGeometry): void {
-  const n = checkPatchShapes('im2col', x, cols, g);
-  checkDisjoint('im2col', 'cols', d(cols), 'x', d(x));
-  conv.jsIm2col(g, n, d(x), d(cols));
+  conv.jsIm2col(g, check.im2col(x, cols, g), d(x), d(cols));
 }
 
 export function col2im(cols: Mat, x: Mat, g: PatchGeometry, { alpha = 1, beta = 0 }: ScaleOptions): void {
-  const n = checkPatchShapes('col2im', x, cols, g);
-  checkDisjoint('col2im', 'x', d(x), 'cols', d(cols));
-  conv.jsCol2im(g, n, alpha, d(cols), beta, d(x));
+  conv.jsCol2im(g, check.col2im(cols, x, g), alpha, d(cols), beta, d(x));
 }
 
 export function maxPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
-  const n = checkPoolShapes('maxPoolForward', [['x', x]], [['y', y]], g);
-  checkDisjoint('maxPoolForward', 'y', d(y), 'x', d(x));
-  conv.jsMaxPoolForward(g, n, d(x), d(y));
+  conv.jsMaxPoolForward(g, check.poolForward('maxPoolForward', x, y, g), d(x), d(y));
 }
 
 export function maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): void {
-  const n = checkPoolShapes('maxPoolBackward', [['x', x], ['dx', dx]], [['dy', dy]], g);
-  checkDisjoint('maxPoolBackward', 'dx', d(dx), 'x', d(x));
-  checkDisjoint('maxPoolBackward', 'dx', d(dx), 'dy', d(dy));
-  conv.jsMaxPoolBackward(g, n, d(x), d(dy), d(dx));
+  conv.jsMaxPoolBackward(g, check.maxPoolBackward(x, dy, dx, g), d(x), d(dy), d(dx));
 }
 
 export function avgPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
-  const n = checkPoolShapes('avgPoolForward', [['x', x]], [['y', y]], g);
-  checkDisjoint('avgPoolForward', 'y', d(y), 'x', d(x));
-  conv.jsAvgPoolForward(g, n, d(x), d(y));
+  conv.jsAvgPoolForward(g, check.poolForward('avgPoolForward', x, y, g), d(x), d(y));
 }
 
 export function avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): void {
-  const n = checkPoolShapes('avgPoolBackward', [['dx', dx]], [['dy', dy]], g);
-  checkDisjoint('avgPoolBackward', 'dx', d(dx), 'dy', d(dy));
-  conv.jsAvgPoolBackward(g, n, d(dy), d(dx));
+  conv.jsAvgPoolBackward(g, check.avgPoolBackward(dy, dx, g), d(dy), d(dx));
 }
 
 export function groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): void {
-  const n = checkGroupNormShapes('groupNormForward', [['x', x], ['y', y]], stats, g);
-  checkGroupNormEps(eps);
-  checkDisjoint('groupNormForward', 'stats', d(stats), 'x', d(x));
-  checkDisjoint('groupNormForward', 'stats', d(stats), 'y', d(y));
-  conv.jsGroupNormForward(g, n, eps, d(x), d(y), d(stats));
+  conv.jsGroupNormForward(g, check.groupNormForward(x, y, stats, g, eps), eps, d(x), d(y), d(stats));
 }
 
 export function groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): void {
-  const n = checkGroupNormShapes('groupNormBackward', [['y', y], ['dy', dy], ['dx', dx]], stats, g);
-  checkDisjoint('groupNormBackward', 'dx', d(dx), 'stats', d(stats));
-  conv.jsGroupNormBackward(g, n, d(y), d(dy), d(stats), d(dx));
+  conv.jsGroupNormBackward(g, check.groupNormBackward(y, dy, stats, dx, g), d(y), d(dy), d(stats), d(dx));
 }
 
 export function toChannelsLast(x: Mat, out: Mat, channels: number): void {
-  const hw = checkChannelShapes('toChannelsLast', x, out, channels);
-  checkDisjoint('toChannelsLast', 'out', d(out), 'x', d(x));
-  conv.jsTransposeRows(x.rows, channels, hw, d(x), d(out));
+  conv.jsTransposeRows(x.rows, channels, check.channels('toChannelsLast', x, out, channels), d(x), d(out));
 }
 
 export function toChannelsFirst(x: Mat, out: Mat, channels: number): void {
-  const hw = checkChannelShapes('toChannelsFirst', x, out, channels);
-  checkDisjoint('toChannelsFirst', 'out', d(out), 'x', d(x));
+  const hw = check.channels('toChannelsFirst', x, out, channels);
   conv.jsTransposeRows(x.rows, hw, channels, d(x), d(out));
 }

@@ -24,10 +24,18 @@ import {
   type SmoothStepOptions,
 } from './engine.js';
 import { cpu } from './cpu-mat.js';
+import { type GroupNormGeometry, type PatchGeometry, type PoolGeometry } from './conv-geometry.js';
+import { check } from './js-conv-ops.js';
 import { packageRoot } from '../util/package-root.js';
 import { JsEngine } from './js-backend.js';
 
 type F32 = Float32Array;
+
+/** n, height, width, channels, kernel, stride, padding. */
+type PatchArgs = [n: number, height: number, width: number, channels: number, kernel: number, stride: number, padding: number];
+/** n, height, width, channels, window, stride. */
+type PoolArgs = [n: number, height: number, width: number, channels: number, window: number, stride: number];
+type NormArgs = [n: number, positions: number, channels: number, groups: number];
 
 type LocalArgs = [rows: number, height: number, width: number, inChannels: number, outChannels: number, window: number, alpha: number, beta: number];
 
@@ -46,6 +54,17 @@ export interface NativeAddon {
   localInputGrad(dy: F32, w: F32, dx: F32, ...geometryAndScale: LocalArgs): void;
   /** The instruction set the LC forward and weight-gradient kernels use now (FF_LC_ISA forces one). */
   localIsa(): 'avx512' | 'avx2' | 'scalar';
+  /** The convolution kernels (native/conv_napi.c; layout in conv-geometry.ts). */
+  im2col(x: F32, cols: F32, ...geometry: PatchArgs): void;
+  col2im(cols: F32, x: F32, ...geometryAndScale: [...PatchArgs, alpha: number, beta: number]): void;
+  maxPoolForward(x: F32, y: F32, ...geometry: PoolArgs): void;
+  maxPoolBackward(x: F32, dy: F32, dx: F32, ...geometry: PoolArgs): void;
+  avgPoolForward(x: F32, y: F32, ...geometry: PoolArgs): void;
+  avgPoolBackward(dy: F32, dx: F32, ...geometry: PoolArgs): void;
+  groupNormForward(x: F32, y: F32, stats: F32, ...geometryAndEps: [...NormArgs, eps: number]): void;
+  groupNormBackward(y: F32, dy: F32, stats: F32, dx: F32, ...geometry: NormArgs): void;
+  /** Each of n rows, read as a p × q matrix, written transposed. */
+  transposeRows(x: F32, out: F32, n: number, p: number, q: number): void;
   addBias(x: F32, rows: number, cols: number, bias: F32, relu: boolean): void;
   rowPowerSum(x: F32, rows: number, cols: number, out: F32, power: 1 | 2): void;
   normalizeRows(x: F32, rows: number, cols: number, out: F32, mode: RowNorm, eps: number, sumSq: F32): void;
@@ -71,6 +90,7 @@ const ADDON_FUNCTIONS = [
   'gemm', 'addBias', 'rowPowerSum', 'normalizeRows', 'scaleRows', 'addRowVector', 'colSum',
   'softmaxRows', 'reluBackward', 'axpby', 'multiply', 'perturb', 'smoothStep', 'smoothApply', 'momentumStep', 'adamStep', 'blasThreads',
   'localForward', 'localWeightGrad', 'localInputGrad', 'localIsa',
+  'im2col', 'col2im', 'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'groupNormForward', 'groupNormBackward', 'transposeRows',
 ] as const;
 
 /** The addon's 'no row sums wanted' (an empty array). */
@@ -101,6 +121,57 @@ export class NativeEngine extends JsEngine {
   override localInputGrad(dy: Mat, w: Mat, dx: Mat, g: LocalGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
     checkLocalShapes('localInputGrad', dy, w, dx, g);
     this.addon.localInputGrad(cpu(dy).data, cpu(w).data, cpu(dx).data, ...localArgs(dy.rows, g, alpha, beta));
+  }
+
+  // The convolution kernels: the shared checks, then C (which checks lengths and aliasing again).
+  override im2col(x: Mat, cols: Mat, g: PatchGeometry): void {
+    const n = check.im2col(x, cols, g);
+    this.addon.im2col(cpu(x).data, cpu(cols).data, ...patchArgs(n, g));
+  }
+
+  override col2im(cols: Mat, x: Mat, g: PatchGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    const n = check.col2im(cols, x, g);
+    this.addon.col2im(cpu(cols).data, cpu(x).data, ...patchArgs(n, g), alpha, beta);
+  }
+
+  override maxPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
+    const n = check.poolForward('maxPoolForward', x, y, g);
+    this.addon.maxPoolForward(cpu(x).data, cpu(y).data, ...poolArgs(n, g));
+  }
+
+  override maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): void {
+    const n = check.maxPoolBackward(x, dy, dx, g);
+    this.addon.maxPoolBackward(cpu(x).data, cpu(dy).data, cpu(dx).data, ...poolArgs(n, g));
+  }
+
+  override avgPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
+    const n = check.poolForward('avgPoolForward', x, y, g);
+    this.addon.avgPoolForward(cpu(x).data, cpu(y).data, ...poolArgs(n, g));
+  }
+
+  override avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): void {
+    const n = check.avgPoolBackward(dy, dx, g);
+    this.addon.avgPoolBackward(cpu(dy).data, cpu(dx).data, ...poolArgs(n, g));
+  }
+
+  override groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): void {
+    const n = check.groupNormForward(x, y, stats, g, eps);
+    this.addon.groupNormForward(cpu(x).data, cpu(y).data, cpu(stats).data, n, g.positions, g.channels, g.groups, eps);
+  }
+
+  override groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): void {
+    const n = check.groupNormBackward(y, dy, stats, dx, g);
+    this.addon.groupNormBackward(cpu(y).data, cpu(dy).data, cpu(stats).data, cpu(dx).data, n, g.positions, g.channels, g.groups);
+  }
+
+  override toChannelsLast(x: Mat, out: Mat, channels: number): void {
+    const hw = check.channels('toChannelsLast', x, out, channels);
+    this.addon.transposeRows(cpu(x).data, cpu(out).data, x.rows, channels, hw);
+  }
+
+  override toChannelsFirst(x: Mat, out: Mat, channels: number): void {
+    const hw = check.channels('toChannelsFirst', x, out, channels);
+    this.addon.transposeRows(cpu(x).data, cpu(out).data, x.rows, hw, channels);
   }
 
   override addBias(x: Mat, bias: Mat, relu: boolean): void {
@@ -185,6 +256,14 @@ export class NativeEngine extends JsEngine {
     const c2 = 1 / (1 - Math.pow(o.beta2, o.step));
     this.addon.adamStep(W, M, V, G, o.gradScale, o.lr, o.beta1, o.beta2, o.eps, c1, c2, o.weightCost);
   }
+}
+
+function patchArgs(n: number, g: PatchGeometry): PatchArgs {
+  return [n, g.height, g.width, g.channels, g.kernel, g.stride, g.padding];
+}
+
+function poolArgs(n: number, g: PoolGeometry): PoolArgs {
+  return [n, g.height, g.width, g.channels, g.window, g.stride];
 }
 
 function localArgs(rows: number, g: LocalGeometry, alpha: number, beta: number): LocalArgs {

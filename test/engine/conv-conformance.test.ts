@@ -15,6 +15,7 @@ import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { WasmEngine } from '../../src/engine/wasm-backend.js';
+import { restoringEnv } from '../helpers/env.js';
 import { firstMax, forEachWindow, refCol2im, refGroupNorm, refIm2col } from '../helpers/conv-reference.js';
 
 const native = loadNativeEngine();
@@ -246,6 +247,55 @@ for (const { g, n } of NORM_CASES) {
     }));
   });
 }
+
+// ---- threads ---------------------------------------------------------------------------------
+
+// The native kernels split the images over FF_KERNEL_THREADS threads (small batches stay on
+// one): a batch big enough to split must give the js engine's bits on 1 and 3 threads.
+conformance("conv kernels on a batch big enough to split: the js engine's bits on 1 and 3 kernel threads", async (e, rng) => {
+  const n = 48;
+  const g: PatchGeometry = { height: 12, width: 12, channels: 8, kernel: 3, stride: 1, padding: 1 };
+  const pg: PoolGeometry = { height: 12, width: 12, channels: 8, window: 2, stride: 2 };
+  const gn: GroupNormGeometry = { positions: 144, channels: 8, groups: 4 };
+  const fin = patchInputSize(g);
+  const rowsP = n * patchPositions(g);
+  const x = randn(rng, n * fin);
+  const c = randn(rng, rowsP * patchSize(g));
+  const dy = randn(rng, n * poolOutputSize(pg));
+  const all = async (eng: Engine): Promise<Float32Array[]> => {
+    const X = eng.fromArray(x, n, fin);
+    const cols = eng.zeros(rowsP, patchSize(g));
+    eng.im2col(X, cols, g);
+    const back = eng.fromArray(x, n, fin);
+    eng.col2im(eng.fromArray(c, rowsP, patchSize(g)), back, g, { alpha: 0.5, beta: 0.25 });
+    const y = eng.zeros(n, poolOutputSize(pg));
+    eng.maxPoolForward(X, y, pg);
+    const dx = eng.zeros(n, fin);
+    eng.maxPoolBackward(X, eng.fromArray(dy, n, poolOutputSize(pg)), dx, pg);
+    const a = eng.zeros(n, poolOutputSize(pg));
+    eng.avgPoolForward(X, a, pg);
+    const da = eng.zeros(n, fin);
+    eng.avgPoolBackward(eng.fromArray(dy, n, poolOutputSize(pg)), da, pg);
+    const z = eng.zeros(n, fin);
+    const stats = eng.zeros(n, 2 * gn.groups);
+    eng.groupNormForward(X, z, stats, gn, 1e-5);
+    const dz = eng.zeros(n, fin);
+    eng.groupNormBackward(z, back, stats, dz, gn);
+    const t = eng.zeros(n, fin);
+    eng.toChannelsFirst(X, t, 8);
+    return Promise.all([cols, back, y, dx, a, da, z, stats, dz, t].map((m) => eng.read(m)));
+  };
+  const want = await all(JS);
+  await restoringEnv('FF_KERNEL_THREADS', async () => {
+    for (const threads of ['1', '3']) {
+      process.env.FF_KERNEL_THREADS = threads;
+      const got = await all(e);
+      ['im2col', 'col2im', 'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward', 'groupNormForward', 'groupNorm stats', 'groupNormBackward', 'toChannelsFirst'].forEach((name, k) =>
+        assertExact(`${name} on ${threads} thread(s)`, got[k], want[k]),
+      );
+    }
+  });
+});
 
 // ---- layout conversion, reshape, errors --------------------------------------------------------
 

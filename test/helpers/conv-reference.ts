@@ -126,7 +126,7 @@ export interface RefLayer {
 export function refLayerLoss(L: RefLayer, n: number, x: Arr, w: Arr, b: Arr, r: Arr, eps: number): number {
   const g = L.conv;
   const Ho = patchOutHeight(g), Wo = patchOutWidth(g), Co = g.outChannels, K = g.kernel;
-  let a = new Float64Array(n * Ho * Wo * Co);
+  let a: Float64Array = new Float64Array(n * Ho * Wo * Co);
   for (let i = 0; i < n; i++)
     for (let oy = 0; oy < Ho; oy++)
       for (let ox = 0; ox < Wo; ox++)
