@@ -2,12 +2,13 @@
 // graph whose input 'images' is a batch of raw images (batch × H·W·C values in [0, 1],
 // channel-planar as the datasets keep them) and whose outputs are the run's classifiers, each
 // named after its `ff eval --mode`. The run's config, kind and class names go in the model's
-// metadata. Runs on a simulated analog chip or with a black box are refused: their stages add
-// noise and drift the graph could not reproduce.
+// metadata. Runs on a simulated analog chip or with a black box are refused (their stages add
+// noise and drift a fixed graph could not reproduce), as is anything the graphs do not know.
 import { BPModel } from '../bp/bp-model.js';
 import type { LoadedRun } from '../experiments/load-run.js';
 import { FFModel } from '../ff/ff-model.js';
 import { bpOutputs } from './bp-graph.js';
+import { classNamesOf } from './class-names.js';
 import { feedForwardOutputs } from './ff-feedforward-graph.js';
 import { recurrentOutputs } from './ff-recurrent-graph.js';
 import { NetConstants } from './ff-sweep.js';
@@ -75,7 +76,6 @@ export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: strin
   else if (m.net.recurrent) outputs = await recurrentOutputs(k, m.net, images);
   else outputs = await feedForwardOutputs(k, m.net, images);
   for (const o of outputs) b.output(o.name, o.value, ['batch', numClasses], o.doc);
-  const names = (run.config.classNames as string[] | undefined) ?? [];
   const doc = `${kind} net trained by forward-forward on ${String(run.config.dataset)}: outputs ${outputs.map((o) => o.name).join(', ')} (batch × ${numClasses} scores; the predicted class is the argmax)`;
   const file = encodeModel({
     ir_version: IR_VERSION,
@@ -89,7 +89,7 @@ export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: strin
       { key: 'forward-forward.kind', value: kind },
       { key: 'forward-forward.input_shape', value: JSON.stringify({ height, width, channels }) },
       { key: 'forward-forward.outputs', value: JSON.stringify(Object.fromEntries(outputs.map((o) => [o.name, o.doc]))) },
-      { key: 'forward-forward.class_names', value: JSON.stringify(names.length === numClasses ? names : Array.from({ length: numClasses }, (_, i) => String(i))) },
+      { key: 'forward-forward.class_names', value: JSON.stringify(classNamesOf(String(run.config.dataset), numClasses)) },
       { key: 'forward-forward.config', value: JSON.stringify(run.config) },
     ],
   });

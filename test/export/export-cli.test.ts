@@ -13,6 +13,7 @@ import { FF_DEFAULTS } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
 import { decodeModel, IR_VERSION, OPSET } from '../../src/export/onnx-proto.js';
 import { exportOnnx } from '../../src/export/export-onnx.js';
+import { classNamesOf } from '../../src/export/class-names.js';
 import { oneLine } from '../helpers/one-line-error.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
 import { runOnnx } from '../helpers/onnx-roundtrip.js';
@@ -58,6 +59,7 @@ test('ff export writes a model onnxruntime-node runs, with the run config as met
   const meta = Object.fromEntries(model.metadata_props.map((p) => [p.key, p.value]));
   assert.deepEqual(JSON.parse(meta['forward-forward.config']).layers, [24, 16]);
   assert.equal(meta['forward-forward.algo'], 'ff');
+  assert.deepEqual(JSON.parse(meta['forward-forward.class_names']), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   return runOnnx(bytes, new Float32Array(2 * 784).fill(0.5), 2).then((out) => {
     assert.equal(out.softmax.length, 20);
     assert.ok(Math.abs(out.softmax.subarray(0, 10).reduce((a, b) => a + b, 0) - 1) < 1e-5);
@@ -103,4 +105,12 @@ test('kinds the graphs do not know (another connectivity, another algorithm) are
   await assert.rejects(exportOnnx({ ...base, config: { connectivity: 'conv' } }), (e) => oneLine(e, /^cannot export a run with --connectivity conv to ONNX$/));
   const other = Object.assign(Object.create(null), { algo: 'hebb', engine: getEngine() });
   await assert.rejects(exportOnnx({ ...base, model: other }), (e) => oneLine(e, /^cannot export a hebb run to ONNX$/));
+});
+
+test("the metadata's class names come from the dataset's name: Aesop's symbols, CIFAR-10's names, else indices", () => {
+  assert.equal(classNamesOf('aesop', 30).join(''), 'abcdefghijklmnopqrstuvwxyz ,;.');
+  assert.equal(classNamesOf('cifar-10', 10)[9], 'truck');
+  assert.deepEqual(classNamesOf('synthetic', 3), ['0', '1', '2']);
+  assert.deepEqual(classNamesOf('cifar-10', 4), ['0', '1', '2', '3'], 'a class count that does not match: indices');
+  assert.deepEqual(classNamesOf('constructor', 2), ['0', '1'], 'no inherited keys');
 });
