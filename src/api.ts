@@ -10,7 +10,8 @@ import { arithmeticSettings } from './train/blas-threads.js';
 import { readCheckpoint, writeCheckpoint } from './train/checkpoint-format.js';
 import { getPreset } from './experiments/presets.js';
 import { unusedOptionProblem } from './experiments/unused-options.js';
-import { checkDataShape } from './train/api-checks.js';
+import { checkDataShape, checkKnownOptions } from './train/api-checks.js';
+import { FF_OPTION_SPECS } from './ff/options.js';
 import { messageValue } from './util/message-value.js';
 import type { TrainableModel } from './train/model.js';
 import { NodeRunStore } from './train/node-run-store.js';
@@ -32,6 +33,7 @@ export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel
   checkDataShape(data, 'createFF');
   const { preset, engine, ...overrides } = options;
   const cfg: FFConfig = { ...FF_DEFAULTS, ...(preset !== undefined ? getPreset(preset).ff : {}), dataset: data.name, ...overrides };
+  checkKnownOptions(Object.keys(overrides), FF_OPTION_SPECS, 'createFF');
   const unused = unusedOptionProblem(Object.keys(overrides), cfg as unknown as Record<string, unknown>, (k) => k);
   if (unused) throw new Error(`createFF: ${unused}`);
   return createFFModel(engine ?? getEngine(), cfg, data);

@@ -16,18 +16,24 @@ import type { InputShape } from './run-config.js';
 /** Config keys that record where a run came from rather than set an option (the CLI adds preset). */
 const RECORD_KEYS = ['algo', 'preset'];
 
+/** Options a caller set that its option table does not know (a typo such as batchsize), refused. */
+export function checkKnownOptions(given: Iterable<string>, specs: Record<string, OptionSpec>, what: string): void {
+  for (const k of given) {
+    if (!RECORD_KEYS.includes(k) && !Object.hasOwn(specs, k)) {
+      throw new Error(`${what}: unknown option ${messageValue(k)} (options are config fields such as ${Object.keys(specs).slice(0, 4).join(', ')})`);
+    }
+  }
+}
+
 /**
- * A whole model config against its option table (the one the CLI parses with): every key
- * known, every value of its kind and within its option's range. `what` names the call.
+ * A model config's values against its option table (the one the CLI parses with): each of its
+ * kind and within its option's range. A key the config lacks is skipped (configs rebuilt from
+ * older checkpoints lack newer options; the model fills them in). `what` names the call.
  */
 export function checkConfigValues(cfg: Record<string, unknown>, specs: Record<string, OptionSpec>, what: string): void {
-  const unknown = Object.keys(cfg).filter((k) => !RECORD_KEYS.includes(k) && !(k in specs));
-  if (unknown.length) {
-    throw new Error(`${what}: unknown option ${messageValue(unknown[0])} (options are FFConfig fields, e.g. ${Object.keys(specs).slice(0, 4).join(', ')})`);
-  }
   for (const [key, spec] of Object.entries(specs)) {
     const v = cfg[key];
-    if (v === undefined) throw new Error(`${what}: option ${key} is missing`);
+    if (v === undefined) continue;
     const expected = specProblem(spec, v);
     if (expected) throw new Error(`${what}: ${key} must be ${expected}, got ${shown(v)}`);
     if ((spec.kind === 'int' || spec.kind === 'number') && v !== null) {

@@ -51,7 +51,7 @@ test('createFF refuses options outside the ranges ff train accepts, naming the o
     [{ lr: NaN }, /lr must be a number, got NaN/],
     [{ seed: -3 }, /seed must be an integer in \[0, 4294967295\]/],
     [{ negatives: 'bogus' }, /negatives must be one of hard, random, teacher-forced, self-generated, got bogus/],
-    [{ batchsize: 10 }, /^FF config: unknown option batchsize /],
+    [{ batchsize: 10 }, /^createFF: unknown option batchsize \(options are config fields such as dataset, layers, epochs, batchSize\)$/],
   ] as const) {
     assert.throws(() => createFF({ ...small, ...bad } as Parameters<typeof createFF>[0], data), clear(re), JSON.stringify(bad));
   }
