@@ -40,7 +40,7 @@ export const FLAGS = [...VARIANTS.plain, '|', ...VARIANTS.shared];
 export function sources() {
   return [...readdirSync(srcDir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).sort(), ...SHARED_HEADERS];
 }
-const SHARED_HEADERS = ['../elementwise.h'];
+const SHARED_HEADERS = ['../elementwise.h', '../conv_kernels.h'];
 
 /** SHA-256 over the flags and every source file (name and bytes). */
 export function sourceHash() {

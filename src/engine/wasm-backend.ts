@@ -1,5 +1,6 @@
 // The WebAssembly engine: the TypeScript engine's matrices moved into a WebAssembly memory,
-// and its heavy kernels — the matrix products, the locally-connected products, and the
+// and its heavy kernels — the matrix products, the locally-connected products, the
+// convolution kernels around the products (im2col, pooling, GroupNorm), and the
 // elementwise kernels a training step spends most time in — run by a SIMD128 module compiled
 // from C (native/wasm/, built by
 // scripts/build-wasm.mjs into wasm-binary.ts). Every other kernel is JsEngine's own loop on
@@ -8,6 +9,8 @@
 // or Node where the native addon could not be built — with no Node import (core-safe).
 import { checkLocalShapes, checkShape, gemmShape, type GemmOptions, type LocalGeometry, type Mat, type RowNorm, type ScaleOptions } from './engine.js';
 import { checkMatShape, CpuMat } from './cpu-mat.js';
+import type { GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
+import { check } from './js-conv-ops.js';
 import { JsEngine } from './js-backend.js';
 import { WasmHeap } from './wasm-heap.js';
 import { CONTROL_WORDS, WasmThreads, type SpawnWorker } from './wasm-threads.js';
@@ -29,8 +32,20 @@ interface Kernels {
   ff_local_forward(...args: LocalArgs): void;
   ff_local_weight_grad(...args: LocalArgs): void;
   ff_local_input_grad(...args: LocalArgs): void;
+  ff_im2col(n: number, H: number, W: number, C: number, K: number, S: number, P: number, x: number, cols: number): void;
+  ff_col2im(n: number, H: number, W: number, C: number, K: number, S: number, P: number, alpha: number, cols: number, beta: number, x: number): void;
+  ff_max_pool_forward(...args: [...PoolArgs, x: number, y: number]): void;
+  ff_max_pool_backward(...args: [...PoolArgs, x: number, dy: number, dx: number]): void;
+  ff_avg_pool_forward(...args: [...PoolArgs, x: number, y: number]): void;
+  ff_avg_pool_backward(...args: [...PoolArgs, dy: number, dx: number]): void;
+  ff_group_norm_forward(n: number, positions: number, channels: number, groups: number, eps: number, x: number, y: number, stats: number): void;
+  ff_group_norm_backward(n: number, positions: number, channels: number, groups: number, y: number, dy: number, stats: number, dx: number): void;
+  ff_transpose_rows(n: number, p: number, q: number, x: number, out: number): void;
   __heap_base: WebAssembly.Global;
 }
+
+/** n, H, W, C, window, stride. */
+type PoolArgs = [number, number, number, number, number, number];
 
 /** rows, H, W, C_in, C_out, K, alpha, a, b, beta, out, scratch (pointers as byte offsets). */
 type LocalArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
@@ -255,4 +270,61 @@ export class WasmEngine extends JsEngine {
     if (args) this.kernels.ff_local_input_grad(...args);
     else super.localInputGrad(dy, w, dx, g, opts);
   }
+
+  // ---- convolution (native/conv_kernels.h, single-threaded; the checks are JsEngine's) ------
+
+  override im2col(x: Mat, cols: Mat, g: PatchGeometry): void {
+    const n = check.im2col(x, cols, g);
+    this.kernels.ff_im2col(n, g.height, g.width, g.channels, g.kernel, g.stride, g.padding, this.own(x).byteOffset, this.own(cols).byteOffset);
+  }
+
+  override col2im(cols: Mat, x: Mat, g: PatchGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
+    const n = check.col2im(cols, x, g);
+    this.kernels.ff_col2im(n, g.height, g.width, g.channels, g.kernel, g.stride, g.padding, alpha, this.own(cols).byteOffset, beta, this.own(x).byteOffset);
+  }
+
+  override maxPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
+    const n = check.poolForward('maxPoolForward', x, y, g);
+    this.kernels.ff_max_pool_forward(...poolArgs(n, g), this.own(x).byteOffset, this.own(y).byteOffset);
+  }
+
+  override maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): void {
+    const n = check.maxPoolBackward(x, dy, dx, g);
+    this.kernels.ff_max_pool_backward(...poolArgs(n, g), this.own(x).byteOffset, this.own(dy).byteOffset, this.own(dx).byteOffset);
+  }
+
+  override avgPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
+    const n = check.poolForward('avgPoolForward', x, y, g);
+    this.kernels.ff_avg_pool_forward(...poolArgs(n, g), this.own(x).byteOffset, this.own(y).byteOffset);
+  }
+
+  override avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): void {
+    const n = check.avgPoolBackward(dy, dx, g);
+    this.kernels.ff_avg_pool_backward(...poolArgs(n, g), this.own(dy).byteOffset, this.own(dx).byteOffset);
+  }
+
+  override groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): void {
+    const n = check.groupNormForward(x, y, stats, g, eps);
+    this.kernels.ff_group_norm_forward(n, g.positions, g.channels, g.groups, eps, this.own(x).byteOffset, this.own(y).byteOffset, this.own(stats).byteOffset);
+  }
+
+  override groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): void {
+    const n = check.groupNormBackward(y, dy, stats, dx, g);
+    const [wy, wd, ws, wx] = [this.own(y), this.own(dy), this.own(stats), this.own(dx)];
+    this.kernels.ff_group_norm_backward(n, g.positions, g.channels, g.groups, wy.byteOffset, wd.byteOffset, ws.byteOffset, wx.byteOffset);
+  }
+
+  override toChannelsLast(x: Mat, out: Mat, channels: number): void {
+    const hw = check.channels('toChannelsLast', x, out, channels);
+    this.kernels.ff_transpose_rows(x.rows, channels, hw, this.own(x).byteOffset, this.own(out).byteOffset);
+  }
+
+  override toChannelsFirst(x: Mat, out: Mat, channels: number): void {
+    const hw = check.channels('toChannelsFirst', x, out, channels);
+    this.kernels.ff_transpose_rows(x.rows, hw, channels, this.own(x).byteOffset, this.own(out).byteOffset);
+  }
+}
+
+function poolArgs(n: number, g: PoolGeometry): PoolArgs {
+  return [n, g.height, g.width, g.channels, g.window, g.stride];
 }
