@@ -66,6 +66,17 @@ test('ff sweep on Slurm: the array trains every run; submitted again, it trains 
   for (const i of [0, 1]) assert.match(log(out, i), /already finished \(2 epochs\)/);
 });
 
+test('ff sweep on Slurm with --out holding a space, quotes, # and %: sbatch reads the script, the task finishes, its log is where the script says', { timeout: 600_000, skip: NO_SLURM }, () => {
+  // Unquoted, `#SBATCH --output=` stopped at the space (sbatch: "Invalid directive"), or at the # (a comment).
+  const out = path.join(root, `it's a "run" #1 at 100%`, 'sweep');
+  const r = ff('sweep', '--preset', 'quick', '--seeds', '1', ...TINY, ...SMALL_TASKS, '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  submit(path.join(out, 'slurm.sbatch'));
+  assert.match(log(out, 0), /^training ff on mnist \(300 of 50000 train/m);
+  const plan = JSON.parse(readFileSync(path.join(out, 'tasks.json'), 'utf8')) as { tasks: { dir: string }[] };
+  assert.ok(existsSync(path.join(plan.tasks[0].dir, 'results.json')), 'the task finished');
+});
+
 test('ff compare --emit slurm on Slurm: the FF and BP nets train as an array, then ff compare builds the table without training', { timeout: 600_000, skip: NO_SLURM }, () => {
   const out = path.join(root, 'compare');
   const r = ff('compare', '--preset', 'quick', '--epochs', '1', '--emit', 'slurm', ...SMALL_TASKS, '--out', out);
