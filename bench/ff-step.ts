@@ -15,6 +15,7 @@
 //   speed ratio and the sgemm GFLOP/s of the same run (--quick, --blocks N, --block K,
 //   --check-steps S ≤ 5, --preset P);
 // --lc runs bench/lc-step.ts instead (a locally-connected layer step next to the dense one).
+// --conv runs bench/conv-step.ts instead (conv layer steps of a CIFAR net next to dense ones).
 // The tables go to stdout and, as Markdown, to bench/last-run.md.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -353,6 +354,8 @@ async function main(): Promise<void> {
     ? import('./ff-epoch-compare.js').then((m) => m.runEpochCompare(process.argv.slice(2)))
   : args.has('--lc')
     ? import('./lc-step.js').then((m) => m.runLcBench(process.argv.slice(2)))
+  : args.has('--conv')
+    ? import('./conv-step.js').then((m) => m.runConvBench(process.argv.slice(2)))
     : main()).catch((err) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
