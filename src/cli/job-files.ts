@@ -8,7 +8,7 @@ import { CLUSTER_DEFAULTS, k8sManifest, slurmScript, tasksScript, type ClusterOp
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { refuseControlCharacters } from '../util/control-characters.js';
 import { makeDir } from '../util/make-dir.js';
-import { shellWord } from '../util/shell-quote.js';
+import { shellLine, shellWord } from '../util/shell-quote.js';
 import { intArg } from './int-option.js';
 
 export const EMIT_KINDS = ['slurm', 'k8s', 'all'] as const;
@@ -112,12 +112,12 @@ export function writeJobFiles(a: JobArray, emit: EmitKind, c: ClusterOptions): s
   });
 }
 
-/** What to tell the user after writing: how to submit, how to try one task, what to run at the end. */
+/** What to tell the user after writing: how to submit, how to try one task, what to run at the end (commands to paste: quoted). */
 export function submitHelp(a: JobArray, emit: EmitKind): string[] {
   const lines = [`${a.tasks.length} tasks (${a.title}) in ${a.dir}:`];
-  if (emit !== 'k8s') lines.push(`  Slurm:       sbatch ${path.join(a.dir, 'slurm.sbatch')}`);
-  if (emit !== 'slurm') lines.push(`  Kubernetes:  kubectl apply -f ${path.join(a.dir, 'k8s-job.yaml')}`);
-  lines.push(`  by hand:     bash ${path.join(a.dir, 'tasks.sh')} INDEX   (0..${a.tasks.length - 1}; FF='npx ff' if ff is not on PATH)`);
-  for (const g of a.gather) lines.push(`  when all have finished: ${g.map(shellWord).join(' ')}`);
+  if (emit !== 'k8s') lines.push(`  Slurm:       sbatch ${shellWord(path.join(a.dir, 'slurm.sbatch'))}`);
+  if (emit !== 'slurm') lines.push(`  Kubernetes:  kubectl apply -f ${shellWord(path.join(a.dir, 'k8s-job.yaml'))}`);
+  lines.push(`  by hand:     bash ${shellWord(path.join(a.dir, 'tasks.sh'))} INDEX   (0..${a.tasks.length - 1}; FF='npx ff' if ff is not on PATH)`);
+  for (const g of a.gather) lines.push(`  when all have finished: ${shellLine(g)}`);
   return lines;
 }

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { shellWord } from '../../src/util/shell-quote.js';
 import { PACKAGE_ROOT } from '../helpers/optional.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ff-job-values-'));
@@ -95,6 +96,9 @@ test('printable values with shell, sbatch and YAML syntax in them reach ff as on
   const dataDir = path.join(root, `data ${HOSTILE} \\ end`);
   const r = ff('sweep', '--preset', 'quick', '--seeds', '1', '--out', out, '--data-dir', dataDir, '--hours', '0.5');
   assert.equal(r.status, 0, r.stderr);
+  // The commands it prints are pasted into a shell: quoted there too.
+  assert.ok(r.stdout.includes(`\n  Slurm:       sbatch ${shellWord(path.join(out, 'slurm.sbatch'))}\n`), r.stdout);
+  assert.ok(r.stdout.includes(`\n  by hand:     bash ${shellWord(path.join(out, 'tasks.sh'))} INDEX `), r.stdout);
   const run = path.join(out, 'quick-s1');
   const expected = ['train', '--preset', 'quick', '--seed', '1', '--data-dir', dataDir, '--out', run, '--no-progress'];
 
