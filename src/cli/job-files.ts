@@ -52,7 +52,9 @@ function containerImage(raw: string): string {
 /** --pvc: a Kubernetes object name (RFC 1123 subdomain), as the API server requires. */
 function k8sObjectName(raw: string): string {
   refuseControlCharacters('--pvc', raw);
-  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(raw)) throw new InvalidArgumentError('must be a Kubernetes object name: lowercase letters, digits, - and ., starting and ending with a letter or digit');
+  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(raw)) {
+    throw new InvalidArgumentError('must be a Kubernetes object name: lowercase letters, digits, - and ., starting and ending with a letter or digit');
+  }
   return raw;
 }
 
