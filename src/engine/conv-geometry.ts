@@ -14,7 +14,11 @@
 // A 1×1 convolution is a dense layer applied at every pixel, and a K×K convolution of a K×K
 // map without padding is the dense layer on the flattened H·W·C row.
 // The images and the LC layers are channel-planar (C·H·W); toChannelsLast / toChannelsFirst
-// convert (a per-row transpose of a C × H·W matrix).
+// convert (a per-row transpose of a C × H·W matrix) — once per batch at the input, or once
+// per data set where the loader can. A dense layer after a conv layer needs no conversion:
+// it reads the H·W·C row as it is (only pictures of its weights must know the order).
+// Max pooling keeps nothing for its backward: maxPoolBackward finds each window's first
+// maximum again in the pooled input (which the layer keeps anyway for ReLU's backward).
 //
 // Grouped convolution is not a kernel here: a group's patch columns are not contiguous in this
 // layout, and gemm has no leading dimension, so it would need a copy per group.
