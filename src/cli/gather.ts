@@ -58,8 +58,9 @@ function readTasks(dir: string): Task[] {
     if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (damaged, or not written by ff sweep)`);
     throw err;
   }
-  const tasks = (parsed as { tasks?: unknown }).tasks;
-  const ok = (t: unknown): t is Task => typeof t === 'object' && t !== null && typeof (t as Task).name === 'string' && typeof (t as Task).dir === 'string' && Array.isArray((t as Task).trainArgs);
+  const tasks = (parsed as { tasks?: unknown } | null)?.tasks;
+  const ok = (t: unknown): t is Task =>
+    typeof t === 'object' && t !== null && typeof (t as Task).name === 'string' && typeof (t as Task).dir === 'string' && Array.isArray((t as Task).trainArgs) && (t as Task).trainArgs.every((a) => typeof a === 'string');
   if (!Array.isArray(tasks) || !tasks.every(ok)) throw new Error(`${file} has no list of tasks with name, dir and trainArgs`);
   return tasks;
 }
@@ -93,7 +94,7 @@ function readJson(file: string): Record<string, unknown> | null {
 function testErrors(results: Record<string, unknown> | null, file: string): Record<string, number> | null {
   const test = results?.test;
   if (test === undefined) return null;
-  const ok = typeof test === 'object' && test !== null && !Array.isArray(test) && Object.values(test).every((e) => typeof e === 'number');
+  const ok = typeof test === 'object' && test !== null && !Array.isArray(test) && Object.values(test).every((e) => typeof e === 'number' && e >= 0 && e <= 1);
   if (!ok) throw new Error(`${file}: test is ${messageValue(JSON.stringify(test))}, not error rates by classifier`);
   return test as Record<string, number>;
 }

@@ -139,6 +139,12 @@ async function trainInRunDir(
   if (newConfig) {
     for (const f of [CHECKPOINT_FILE, METRICS_FILE, RESULTS_FILE]) {
       if (!existsSync(path.join(outDir, f))) continue;
+      // The first epoch's line is written before its checkpoint: a run killed between the two left only it.
+      if (f === METRICS_FILE && !existsSync(path.join(outDir, RESULTS_FILE)) && readMetricsLog(store, () => {}).every((m) => m.epoch === 1)) {
+        process.stderr.write(`ff: notice: ${store.locate(METRICS_FILE)} holds only a first epoch that has no checkpoint (the run was stopped while saving it); starting over\n`);
+        truncateMetricsLog(store, 0, () => {});
+        continue;
+      }
       throw new Error(
         f === CHECKPOINT_FILE
           ? `${outDir} already holds a run; continue it with --resume ${o.out} or choose another --out`

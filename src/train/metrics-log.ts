@@ -77,7 +77,7 @@ function problem(text: string): string | undefined {
   const { epoch, seconds, valid } = m as Record<string, unknown>;
   if (!Number.isInteger(epoch) || (epoch as number) < 1) return `has epoch ${messageValue(JSON.stringify(epoch) ?? 'missing')}, not a positive integer`;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return `has seconds ${messageValue(JSON.stringify(seconds) ?? 'missing')}, not a duration`;
-  const errors = typeof valid === 'object' && valid !== null && !Array.isArray(valid) && Object.values(valid).every((e) => typeof e === 'number');
+  const errors = typeof valid === 'object' && valid !== null && !Array.isArray(valid) && Object.values(valid).every((e) => typeof e === 'number' && e >= 0 && e <= 1);
   if (valid !== undefined && !errors) return `has valid ${messageValue(JSON.stringify(valid))}, not error rates by classifier`;
   return undefined;
 }

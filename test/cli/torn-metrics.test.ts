@@ -46,3 +46,23 @@ test('a torn last metrics line: --resume and ff report work with a notice; a tor
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ff train --out a directory left with only a first epoch\'s metrics line (killed before its checkpoint): starts over with a notice', { timeout: 600_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-first-epoch-'));
+  try {
+    const metrics = path.join(dir, 'metrics.jsonl');
+    writeFileSync(metrics, '{"epoch":1,"seconds":1.5,"gain":0.03}\n{"epoch":2,"sec');
+    const r = ff('train', ...TINY, '--out', dir, '--stop-after', '1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /ff: notice: .*metrics\.jsonl holds only a first epoch that has no checkpoint .*; starting over/);
+    assert.deepEqual(epochsIn(metrics), [1]);
+    // Lines of later epochs without a checkpoint are another run's: refused as before.
+    rmSync(path.join(dir, 'checkpoint.safetensors'));
+    appendFileSync(metrics, '{"epoch":2,"seconds":1,"gain":0.03}\n');
+    const again = ff('train', ...TINY, '--out', dir);
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr.trim(), /^ff: .* holds metrics\.jsonl of another run but no checkpoint; choose another --out$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

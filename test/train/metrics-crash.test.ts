@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { BPModel } from '../../src/bp/bp-model.js';
 import { BP_DEFAULTS, type BPConfig } from '../../src/bp/config.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
+import { runToFinish } from '../../src/cli/compare-run.js';
 import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../../src/train/checkpoint-format.js';
 import { METRICS_FILE, readMetricsLog, truncateMetricsLog } from '../../src/train/metrics-log.js';
@@ -69,6 +70,19 @@ for (const failing of ['append', 'checkpoint'] as const) {
     }
   });
 }
+
+test('ff compare over a run whose first epoch crashed after its metrics line, before its checkpoint: the line is not doubled', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-crash-'));
+  try {
+    writeFileSync(path.join(dir, METRICS_FILE), '{"epoch":1,"seconds":0.5,"gain":1}\n');
+    const config = { ...CFG, epochs: 2 } as unknown as Record<string, unknown>;
+    const run = await runToFinish({ engine, algo: 'bp', config, dir, data, name: 'bp', progress: false, log: () => {} });
+    assert.deepEqual(readMetricsLog(new NodeRunStore(dir)).map((m) => m.epoch), [1, 2]);
+    assert.equal(run.epochs, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a last metrics line cut short is dropped with a notice naming the file; a resume rewrites the log without it', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ff-torn-'));
