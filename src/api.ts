@@ -29,7 +29,7 @@ export interface CreateFFOptions extends Partial<FFConfig> {
  * nothing for this data is refused as on the command line (experiments/unused-options.ts).
  */
 export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel {
-  if (options === null || typeof options !== 'object') throw new Error(`createFF: options must be an object, got ${messageValue(options)}`);
+  if (options === null || typeof options !== 'object') throw new Error(`createFF: options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkDataShape(data, 'createFF');
   const { preset, engine, ...overrides } = options;
   const cfg: FFConfig = { ...FF_DEFAULTS, ...(preset !== undefined ? getPreset(preset).ff : {}), dataset: data.name, ...overrides };
@@ -41,18 +41,25 @@ export function createFF(options: CreateFFOptions, data: DatasetSplits): FFModel
 
 /** Save a model (weights, optimizer and RNG state, config) to a directory (atomically) or a store. */
 export async function saveModel(model: TrainableModel, where: string | RunStore, epoch = 0): Promise<void> {
+  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`saveModel: epoch must be an integer ≥ 0, got ${typeof epoch === 'number' ? epoch : messageValue(epoch)}`);
+  const store = storeFor(where, 'saveModel');
   const ck = await model.toCheckpoint();
-  writeCheckpoint(storeFor(where), { ...ck, state: { ...ck.state, epoch, ...arithmeticSettings(model.engine) } });
+  writeCheckpoint(store, { ...ck, state: { ...ck.state, epoch, ...arithmeticSettings(model.engine) } });
 }
 
 /** Load an FF model saved by saveModel or `ff train`. */
 export function loadFF(where: string | RunStore, engine: Engine = getEngine()): FFModel {
-  const store = storeFor(where);
+  const store = storeFor(where, 'loadFF');
   const ck = readCheckpoint(store);
   if (ck.algo !== 'ff') throw new Error(`${store.location} holds a ${ck.algo} model, not an FF model`);
   return FFModel.fromCheckpoint(engine, ck);
 }
 
-function storeFor(where: string | RunStore): RunStore {
-  return typeof where === 'string' ? new NodeRunStore(where) : where;
+function storeFor(where: string | RunStore, what: string): RunStore {
+  if (typeof where === 'string' && where !== '') return new NodeRunStore(where);
+  const store = where as Partial<RunStore> | null;
+  if (typeof where !== 'object' || !store || typeof store.read !== 'function' || typeof store.write !== 'function') {
+    throw new Error(`${what}: give a run directory (a non-empty path) or a RunStore, got ${where === '' ? 'an empty path' : where === null ? 'null' : typeof where}`);
+  }
+  return where;
 }

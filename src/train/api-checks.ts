@@ -8,7 +8,14 @@ import { imageSize, type DatasetSplits, type ImageSet } from '../data/dataset.js
 import { messageValue } from '../util/message-value.js';
 
 /** A value in a message: numbers as JavaScript prints them (NaN, not JSON's null), the rest quoted if odd. */
-const shown = (v: unknown) => (typeof v === 'number' ? String(v) : messageValue(v));
+function shown(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  try {
+    return messageValue(v);
+  } catch {
+    return typeof v; // a circular object or a BigInt: JSON cannot write it
+  }
+}
 import type { TrainableModel } from './model.js';
 import { kebab, MAX_WIDTH, specProblem, type OptionSpec } from './options.js';
 import type { InputShape } from './run-config.js';

@@ -4,7 +4,7 @@
 // size or with NaN in it. Every call goes through the public entry points (src/index.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classify, createFF, evaluate, FF_DEFAULTS, FFModel, getEngine, subset, train, type DatasetSplits, type ImageSet } from '../../src/index.js';
+import { classify, createFF, evaluate, FF_DEFAULTS, FFModel, getEngine, loadFF, MemoryRunStore, saveModel, subset, train, type DatasetSplits, type ImageSet } from '../../src/index.js';
 import { oneLine } from '../helpers/one-line-error.js';
 
 /** 28×28 images (a 784-input net, as MNIST's), ten classes: class k brightens row k + 9. */
@@ -126,4 +126,14 @@ test('valid calls still train and classify', { timeout: 60_000 }, async () => {
   assert.equal(r.epochs, 1);
   const ev = await evaluate(model, data.test, 10, 'softmax');
   assert.equal(ev.count, 50);
+});
+
+test('saveModel and loadFF refuse what is neither a run directory nor a store', async () => {
+  const model = createFF(small, data);
+  await assert.rejects(saveModel(model, ''), clear(/^saveModel: give a run directory \(a non-empty path\) or a RunStore, got an empty path$/));
+  await assert.rejects(saveModel(model, new MemoryRunStore(), -1), clear(/^saveModel: epoch must be an integer ≥ 0, got -1$/));
+  assert.throws(() => loadFF(42 as unknown as string), clear(/^loadFF: give a run directory \(a non-empty path\) or a RunStore, got number$/));
+  const circular: unknown[] = [];
+  circular.push(circular);
+  assert.throws(() => createFF({ ...small, layers: circular as unknown as number[] }, data), clear(/^FF config: layers must be a list of positive integers, got object$/));
 });
