@@ -2,10 +2,11 @@
 // with its pid and host, created exclusively (O_EXCL). A lock whose process is gone (killed,
 // crashed, OOM) is taken over with a notice; a live one is refused, naming its pid.
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent } from 'node:fs';
+import { closeSync, linkSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, type Dirent } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { whyNot } from './make-dir.js';
+import { readTextBounded } from './read-bounded.js';
 
 export const LOCK_FILE = '.lock';
 
@@ -96,12 +97,16 @@ function heldLock(file: string, text: string): RunLock {
   };
 }
 
+/** A lock holds a pid, a host name and a time. */
+const LOCK_LIMIT = { what: 'a lock file', maxBytes: 64 * 1024 };
+
 function readIfExists(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    // Bounded: a FIFO put in place of the lock must not stop ff train waiting for a writer.
+    return readTextBounded(file, LOCK_LIMIT);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${file} (${whyNot(e, file)})`);
+    throw e; // one line naming the file (util/read-bounded.ts)
   }
 }
 

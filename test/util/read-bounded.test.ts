@@ -47,22 +47,22 @@ async function boundedChild(code: string, ms = 60_000): Promise<{ stdout: string
   return { stdout, stderr, killed };
 }
 
-test('a FIFO or a link to /dev/zero as the checkpoint or the fables text: one line at once, no memory growth', { timeout: 120_000 }, async (t) => {
+test('a FIFO or a link to /dev/zero as the checkpoint, the fables text or a run lock: one line at once, no memory growth', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ff-special-'));
   try {
-    const cases: { name: string; file: string; kind: 'checkpoint' | 'aesop'; re: RegExp }[] = [];
+    const cases: { name: string; file: string; kind: 'checkpoint' | 'aesop' | 'lock'; re: RegExp }[] = [];
     for (const special of ['fifo', 'zero'] as const) {
-      for (const kind of ['checkpoint', 'aesop'] as const) {
+      for (const kind of ['checkpoint', 'aesop', 'lock'] as const) {
         const sub = path.join(dir, `${kind}-${special}`);
         mkdirSync(sub);
-        const file = path.join(sub, kind === 'checkpoint' ? CHECKPOINT_FILE : AESOP_FILE);
+        const file = path.join(sub, { checkpoint: CHECKPOINT_FILE, aesop: AESOP_FILE, lock: '.lock' }[kind]);
         const why = special === 'fifo' ? makeSpecialFile('mkfifo', [file]) : (symlinkSync('/dev/zero', file), undefined);
         if (why) {
           t.diagnostic(why);
           continue;
         }
         const what = special === 'fifo' ? 'a FIFO' : 'a character device';
-        cases.push({ name: `${kind} ${special}`, file: sub, kind, re: new RegExp(`^${escape(file)}: is ${what}, not ${kind === 'checkpoint' ? 'a checkpoint file' : 'the fables text'}$`) });
+        cases.push({ name: `${kind} ${special}`, file: sub, kind, re: new RegExp(`^${escape(file)}: is ${what}, not ${{ checkpoint: 'a checkpoint file', aesop: 'the fables text', lock: 'a lock file' }[kind]}$`) });
       }
     }
     // One child for all cases (a child's start costs seconds): each case's message, or why it loaded.
@@ -70,11 +70,13 @@ test('a FIFO or a link to /dev/zero as the checkpoint or the fables text: one li
       const { readCheckpoint } = await import('./src/train/checkpoint-format.ts');
       const { NodeRunStore } = await import('./src/train/node-run-store.ts');
       const { loadAesop } = await import('./src/data/aesop.ts');
+      const { acquireRunLock } = await import('./src/util/run-lock.ts');
       const out = [];
       for (const c of ${JSON.stringify(cases.map(({ file, kind }) => ({ file, kind })))}) {
         const t0 = performance.now();
         try {
           if (c.kind === 'checkpoint') readCheckpoint(new NodeRunStore(c.file));
+          else if (c.kind === 'lock') acquireRunLock(c.file);
           else await loadAesop({ dataDir: c.file });
           out.push({ message: 'loaded' });
         } catch (e) {
