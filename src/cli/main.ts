@@ -60,10 +60,15 @@ export function buildProgram(): Command {
  */
 function usageErrorsAsOneLine(cmd: Command, name: string): void {
   cmd
-    .configureOutput({ outputError: (str, write) => write(`ff: ${str.replace(/^error: /, '')}`) })
+    .configureOutput({ outputError: (str, write) => write(`ff: ${oneLine(str.replace(/^error: /, '').replace(/\n$/, ''))}\n`) })
     .showHelpAfterError(`(run ${name} --help for usage)`)
     .exitOverride();
   for (const sub of cmd.commands) usageErrorsAsOneLine(sub, `${name} ${sub.name()}`);
+}
+
+/** Commander quotes an argument as given: a line break in it must not break the error's line. */
+function oneLine(message: string): string {
+  return message.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 export async function main(argv: string[]): Promise<number> {

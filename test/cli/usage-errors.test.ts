@@ -22,6 +22,8 @@ for (const [args, message, hint] of [
   [['compare', '--epochs', '0x10'], /^ff: option '--epochs <n>' argument '0x10' is invalid\. must be an integer in 1\.\.100000$/, 'ff compare'],
   [['generate', 'RUN', '--length', '1e2'], /^ff: option '--length <n>' argument '1e2' is invalid\. must be an integer in 1\.\.100000$/, 'ff generate'],
   [['sweep', '--cpus', '2.5'], /^ff: option '--cpus <n>' argument '2\.5' is invalid\. must be an integer ≥ 1$/, 'ff sweep'],
+  // A line break in the value Commander quotes is written as \n, not as a second line (issue 31).
+  [['sweep', '--cpus', '1\nx\u2028'], /^ff: option '--cpus <n>' argument '1\\nx\\u2028' is invalid\. must be an integer ≥ 1$/, 'ff sweep'],
   [['report', '--bogus'], /^ff: unknown option '--bogus'$/, 'ff report'],
   [['eval'], /^ff: missing required argument 'dir'$/, 'ff eval'],
   [['data', 'download'], /^ff: missing required argument 'name'$/, 'ff data download'],
