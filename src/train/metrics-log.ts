@@ -52,10 +52,11 @@ export function parseMetricsLog(bytes: Uint8Array | undefined, file: string, not
   const numbered = all.map((text, i) => ({ text, line: i + 1 })).filter((l) => l.text.trim());
   const out: MetricsLine[] = [];
   for (const [k, { text, line }] of numbered.entries()) {
-    const why = problem(text);
+    const checked = checkLine(text);
+    const why = typeof checked === 'string' ? checked : undefined;
     if (!why) {
-      out.push({ text, metrics: JSON.parse(text) as EpochMetrics });
-    } else if (k === numbered.length - 1 && why === 'is not valid JSON') {
+      out.push({ text, metrics: checked as EpochMetrics });
+    } else if (k === numbered.length - 1 && why === NOT_JSON) {
       // What a crash or a full disk in the middle of an append leaves: that epoch is redone.
       notice(`${file}: line ${line}, the last, is incomplete (cut by a crash or a full disk?); ignored`);
     } else {
@@ -65,13 +66,15 @@ export function parseMetricsLog(bytes: Uint8Array | undefined, file: string, not
   return out;
 }
 
-/** Why a line is not an epoch's metrics, or undefined when it is. */
-function problem(text: string): string | undefined {
+const NOT_JSON = 'is not valid JSON';
+
+/** The line's epoch metrics, or why it holds none (a string). */
+function checkLine(text: string): EpochMetrics | string {
   let m: unknown;
   try {
     m = JSON.parse(text);
   } catch {
-    return 'is not valid JSON';
+    return NOT_JSON;
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'is not a JSON object';
   const { epoch, seconds, valid } = m as Record<string, unknown>;
@@ -79,5 +82,5 @@ function problem(text: string): string | undefined {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return `has seconds ${messageValue(JSON.stringify(seconds) ?? 'missing')}, not a duration`;
   const errors = typeof valid === 'object' && valid !== null && !Array.isArray(valid) && Object.values(valid).every((e) => typeof e === 'number' && e >= 0 && e <= 1);
   if (valid !== undefined && !errors) return `has valid ${messageValue(JSON.stringify(valid))}, not error rates by classifier`;
-  return undefined;
+  return m as EpochMetrics;
 }
