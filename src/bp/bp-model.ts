@@ -127,8 +127,8 @@ export class BPModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
-    // Checkpoints from before centring existed were never centred.
-    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr });
+    // Checkpoints from before centring existed were never centred; from before the text split trained on the paper's strings.
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr, textSplit: 'paper' });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new BPModel(engine, config, shape, mean);

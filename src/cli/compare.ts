@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DatasetSplits } from '../data/dataset.js';
-import { loadDataset } from '../data/registry.js';
+import { loadDataset, runDataOptions } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { getAlgorithm } from '../experiments/algorithms.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -110,7 +110,7 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     if (o.epochs !== undefined) config.epochs = o.epochs;
     config.preset = o.preset;
     const dir = path.join(outDir, algoName);
-    data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
+    data = await loadDataset(String(config.dataset), runDataOptions(config, o.dataDir));
     const { model, store, epochs, wallSeconds, secondsPerEpoch } = await runToFinish({
       engine, algo: algoName, config, dir, data, name: algoName, progress: o.progress, log,
     });

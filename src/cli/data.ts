@@ -1,6 +1,7 @@
 // `ff data …`: inspect, verify and download the datasets.
 //   ff data list
 //   ff data info <name> [--data-dir D] [--train-on-all]   (also aesop, the text of SPEC §6)
+//   ff data info aesop [--text-split paper|book] [--baselines]   (n-gram baselines, orders 1–8)
 //   ff data verify <name> [--dir D]
 //   ff data download <name> [--dir D] [--force]
 // --data-dir / --dir follow the registry's rule: D/<name> if that folder exists, else D
@@ -16,6 +17,8 @@ import { makeDir } from '../util/make-dir.js';
 import { cachedDatasetDir } from '../data/data-home.js';
 import { AESOP_FILE, AESOP_NAME, aesopDir, loadAesop } from '../data/aesop.js';
 import { TEXT_SYMBOLS } from '../data/text-alphabet.js';
+import { TEXT_SPLITS, trainingStrings, type TextSplit } from '../data/book-strings.js';
+import { formatBaselines, textBaselines } from '../data/text-baselines.js';
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -31,7 +34,7 @@ function describeSet(label: string, set: ImageSet, what: string): string {
 }
 
 /** `ff data info aesop`: the text dataset has strings and windows, not images. */
-async function printAesopInfo(dataDir: string | undefined): Promise<void> {
+async function printAesopInfo(dataDir: string | undefined, textSplit: TextSplit, baselines: boolean): Promise<void> {
   const t0 = performance.now();
   const c = await loadAesop({ dataDir });
   const ms = performance.now() - t0;
@@ -40,6 +43,8 @@ async function printAesopInfo(dataDir: string | undefined): Promise<void> {
   out(`  ${c.description}`);
   out(`  train ${String(c.train.length).padStart(4)} strings, ${c.trainWindows.count} windows × ${c.contextLength * c.alphabetSize} one-hot values`);
   out(`  test  ${String(c.test.length).padStart(4)} strings, ${c.testWindows.count} windows × ${c.contextLength * c.alphabetSize} one-hot values`);
+  out(`  --text-split ${textSplit}: ${trainingStrings(c, textSplit).description}`);
+  if (baselines) for (const line of formatBaselines(textBaselines(c, textSplit, 'test'), true)) out(line);
 }
 
 export function registerDataCommands(program: Command): void {
@@ -69,11 +74,16 @@ export function registerDataCommands(program: Command): void {
     .argument('<name>', DATASET_NAMES.join(' | '))
     .option('--data-dir <dir>', 'directory holding the files, or a <name>/ subfolder of them (env FF_DATA_DIR; aesop also FF_AESOP_DIR)')
     .option('--train-on-all', 'train on the whole official training set (valid then overlaps train)')
-    .action(async (name: string, opts: { dataDir?: string; trainOnAll?: boolean }) => {
+    .option('--text-split <split>', `aesop: which strings train (${TEXT_SPLITS.join(' or ')})`)
+    .option('--baselines', "aesop: the n-gram baselines (add-one unigram, bigram; Kneser-Ney orders 1–8) on the held-out strings")
+    .action(async (name: string, opts: { dataDir?: string; trainOnAll?: boolean; textSplit?: string; baselines?: boolean }) => {
       if (name === AESOP_NAME) {
         if (opts.trainOnAll) throw new Error(`--train-on-all does not apply to ${AESOP_NAME} (its split is by whole strings)`);
-        return printAesopInfo(opts.dataDir);
+        const split = opts.textSplit ?? 'paper';
+        if (!(TEXT_SPLITS as readonly string[]).includes(split)) throw new Error(`--text-split must be one of ${TEXT_SPLITS.join(', ')}, got '${split}'`);
+        return printAesopInfo(opts.dataDir, split as TextSplit, Boolean(opts.baselines));
       }
+      if (opts.textSplit !== undefined || opts.baselines) throw new Error(`--text-split and --baselines apply to ${AESOP_NAME} only, not ${name}`);
       const t0 = performance.now();
       const ds = await loadDataset(name, { dataDir: opts.dataDir, trainOnAll: opts.trainOnAll });
       const ms = performance.now() - t0;

@@ -1,11 +1,13 @@
 // `ff eval DIR`: error rate, confusion matrix and examples/second of one classifier.
 import type { Command } from 'commander';
-import { loadDataset } from '../data/registry.js';
+import { datasetDir, loadDataset, runDataOptions } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { evaluate, formatConfusion } from '../train/evaluate.js';
 import { loadRun } from '../experiments/load-run.js';
 import { parseShortlistK } from './shortlist-k.js';
 import { parseIntOption, optionalIntOption } from './int-option.js';
+import { loadAesop, AESOP_NAME } from '../data/aesop.js';
+import { formatBaselines, textBaselines } from '../data/text-baselines.js';
 
 const SPLITS = ['test', 'valid', 'train'] as const;
 
@@ -29,7 +31,7 @@ export function registerEvalCommand(program: Command): void {
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
       const mode = o.mode ?? model.classifiers[0];
       if (!model.classifiers.includes(mode)) throw new Error(`--mode must be one of ${model.classifiers.join(', ')} for this ${model.algo} run, got '${mode}'`);
-      const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
+      const data = await loadDataset(String(config.dataset), runDataOptions(config, o.dataDir));
       let set = data[o.split as (typeof SPLITS)[number]];
       if (o.limit !== undefined) {
         const n = parseIntOption('--limit', o.limit, 1);
@@ -44,5 +46,11 @@ export function registerEvalCommand(program: Command): void {
       if (ev.bitsPerCase !== undefined) console.log(`cross-entropy ${ev.bitsPerCase.toFixed(3)} bits per ${unit}`);
       console.log(formatConfusion(ev.confusion, data.classNames));
       console.log(`${ev.examplesPerSecond.toFixed(0)} examples/second (${ev.seconds.toFixed(2)} s, engine ${getEngine().name})`);
+      // A sequence model stands beside the n-grams fitted on the same strings (issue 34).
+      if (data.name === AESOP_NAME && o.limit === undefined) {
+        const corpus = await loadAesop({ dataDir: datasetDir(AESOP_NAME, o.dataDir), warn: () => {} });
+        const split = config.textSplit === 'book' ? 'book' : 'paper';
+        for (const line of formatBaselines(textBaselines(corpus, split, o.split as (typeof SPLITS)[number]))) console.log(line);
+      }
     });
 }

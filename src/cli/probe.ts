@@ -7,7 +7,7 @@ import { readFileBounded, readTextBounded, READ_LIMITS } from '../util/read-boun
 import path from 'node:path';
 import type { Command } from 'commander';
 import { subset } from '../data/dataset.js';
-import { loadDataset } from '../data/registry.js';
+import { loadDataset, runDataOptions } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
 import { installProbes, PROBE_REFIT_FILE, probeErrorRates, refitProbes, type ProbeRefitReport, type RefitProbes } from '../ff/probe-refit.js';
@@ -57,7 +57,7 @@ async function probeAndSave(dir: string, o: ProbeOptions, epochs: number, batchS
     throw new Error(`${dir} is not an unsupervised FF run: probes read a net trained without labels (train with --preset unsupervised-quick)`);
   }
   const net = model.net;
-  const data = await loadDataset(String(config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(config.trainOnAll) });
+  const data = await loadDataset(String(config.dataset), runDataOptions(config, o.dataDir));
   // The images the run trained on (its --train-subset), so the probe sees no others.
   const n = net.cfg.trainSubset > 0 ? Math.min(net.cfg.trainSubset, data.train.count) : data.train.count;
   const train = subset(data.train, 0, n);

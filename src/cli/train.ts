@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DatasetSplits } from '../data/dataset.js';
-import { loadDataset } from '../data/registry.js';
+import { loadDataset, runDataOptions } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { algorithmNames, getAlgorithm } from '../experiments/algorithms.js';
 import { blasThreadsOf, resumeSettingsWarning } from '../train/blas-threads.js';
@@ -151,7 +151,7 @@ async function trainInRunDir(
           : `${outDir} holds ${f} of another run but no checkpoint; choose another --out`,
       );
     }
-    data = await loadDataset(String(newConfig.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(newConfig.trainOnAll) });
+    data = await loadDataset(String(newConfig.dataset), runDataOptions(newConfig, o.dataDir));
     checkMemory(o.algo!, newConfig, data);
     model = getAlgorithm(o.algo!).create(engine, newConfig, data);
   } else {
@@ -164,7 +164,7 @@ async function trainInRunDir(
     for (const w of checkpointWarnings(ck)) process.stderr.write(`ff: warning: ${w}\n`);
     const settings = resumeSettingsWarning(ck.state, engine);
     if (settings) process.stderr.write(`ff: warning: ${settings}\n`);
-    data = await loadDataset(String(ck.config.dataset), { dataDir: o.dataDir, trainOnAll: Boolean(ck.config.trainOnAll) });
+    data = await loadDataset(String(ck.config.dataset), runDataOptions(ck.config, o.dataDir));
     checkMemory(ck.algo, ck.config, data);
     model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
     startEpoch = Number(ck.state.epoch) + 1;

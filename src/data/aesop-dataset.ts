@@ -7,22 +7,24 @@
 // SPEC §6, and its samples are the teacher-forced negatives.
 //
 // Splits by whole strings (text-strings.ts): test = the held-out strings; validation = every
-// 8th training string (27 of 217), whose windows go last so makeSplits can cut them off.
+// 8th training string (27 of 217), whose windows go last so makeSplits can cut them off. The
+// 'book' text split trains on every other piece of the book instead (book-strings.ts); the
+// test strings are the same. Either way the leakage guard checks every training window.
 import { loadAesop, AESOP_NAME } from './aesop.js';
 import { makeWindows, type CharWindows } from './char-windows.js';
 import type { ImageSet, LoadedDataset } from './dataset.js';
 import { TEXT_SYMBOLS } from './text-alphabet.js';
+import { checkNoHeldOutText, trainingStrings, type TextSplit } from './book-strings.js';
 
-/** Every `VALID_EVERY`-th training string validates (as every 8th string of the book tests). */
-const VALID_EVERY = 8;
-
-export async function loadAesopDataset(dataDir?: string): Promise<LoadedDataset> {
+export async function loadAesopDataset(dataDir?: string, textSplit: TextSplit = 'paper'): Promise<LoadedDataset> {
   const corpus = await loadAesop({ dataDir });
-  const fit = corpus.train.filter((_, i) => i % VALID_EVERY !== VALID_EVERY - 1);
-  const valid = corpus.train.filter((_, i) => i % VALID_EVERY === VALID_EVERY - 1);
-  const trainAll = makeWindows([...fit, ...valid]);
+  const { fit, valid, margin } = trainingStrings(corpus, textSplit);
+  const strings = [...fit, ...valid];
+  const trainAll = makeWindows(strings.map((s) => s.symbols));
+  const heldOut = corpus.split.test.map((s) => ({ offset: s.offset, length: s.symbols.length }));
+  checkNoHeldOutText(trainAll, strings.map((s) => s.offset), heldOut, corpus.text.length, margin);
   const test = makeWindows(corpus.test);
-  const validCount = makeWindows(valid).count;
+  const validCount = valid.reduce((n, s) => n + Math.max(0, s.symbols.length - trainAll.contextLength), 0);
   const asSet = (w: CharWindows): ImageSet => ({
     images: contextStrips(w),
     labels: w.targets,

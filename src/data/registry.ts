@@ -17,6 +17,7 @@ import { defaultMnistDir, loadMnistFiles } from './mnist.js';
 import { defaultCifarDir, loadCifar10Files } from './cifar10.js';
 import { aesopDir } from './aesop.js';
 import { loadAesopDataset } from './aesop-dataset.js';
+import type { TextSplit } from './book-strings.js';
 
 export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar-10', 'aesop'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -36,6 +37,13 @@ export interface LoadDatasetOptions {
   dataDir?: string;
   /** Train on the whole official training set; valid then overlaps train (flagged in the result). */
   trainOnAll?: boolean;
+  /** Text datasets (aesop): train on the paper's strings (default) or on the whole book but the held-out strings. */
+  textSplit?: TextSplit;
+}
+
+/** The loading options a run's config asks for (its data, split and text split), with the command's --data-dir. */
+export function runDataOptions(config: Record<string, unknown>, dataDir: string | undefined): LoadDatasetOptions {
+  return { dataDir, trainOnAll: Boolean(config.trainOnAll), textSplit: config.textSplit === 'book' ? 'book' : 'paper' };
 }
 
 function isDir(p: string): boolean {
@@ -60,10 +68,11 @@ const cache = new Map<string, Promise<LoadedDataset>>();
 export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): Promise<DatasetSplits> {
   const n = parseDatasetName(name);
   const dir = datasetDir(n, opts.dataDir);
-  const key = `${n}\0${dir}`;
+  const textSplit = n === 'aesop' ? (opts.textSplit ?? 'paper') : 'paper';
+  const key = `${n}\0${dir}\0${textSplit}`;
   let p = cache.get(key);
   if (!p) {
-    p = n === 'cifar-10' ? loadCifar10Files(dir) : n === 'aesop' ? loadAesopDataset(dir) : loadMnistFiles(n, dir);
+    p = n === 'cifar-10' ? loadCifar10Files(dir) : n === 'aesop' ? loadAesopDataset(dir, textSplit) : loadMnistFiles(n, dir);
     cache.set(key, p);
     p.catch(() => cache.delete(key)); // a failed load is retried next time
   }

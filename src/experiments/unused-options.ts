@@ -22,6 +22,9 @@ export function unusedOptionProblem(given: Iterable<string>, config: Record<stri
   if (keys.has('jitter') && text && config.jitter !== 0) {
     return `${name('jitter')} shifts images; ${dataset}'s inputs are windows of text, which a shift would scramble (leave ${name('jitter')} out)`;
   }
+  if (keys.has('textSplit') && !text && config.textSplit !== 'paper') {
+    return `${name('textSplit')} chooses which strings of a text train (${TEXT_DATASETS.join(', ')}); ${dataset} is not a text (leave ${name('textSplit')} out)`;
+  }
   if (keys.has('labelInput') && text && config.labelInput === 'pixels') {
     return `${name('labelInput')} pixels would overwrite the first symbols of ${dataset}'s text windows with the label (use extra or auto)`;
   }

@@ -37,6 +37,8 @@ const BEFORE_INPUT_OPTIONS: Partial<FFConfig> = {
 const BEFORE_HYBRID_NEGATIVES: Partial<FFConfig> = { negativeData: 'wrong-label', blurPasses: FF_DEFAULTS.blurPasses, probeLayers: null };
 /** Before self-generated negatives existed nothing slept; one cycle is the value that changes nothing. */
 const BEFORE_SLEEP_CYCLES: Partial<FFConfig> = { sleepCycles: 1 };
+/** Before the whole-book text split every run trained on the paper's strings. */
+const BEFORE_TEXT_SPLIT: Partial<FFConfig> = { textSplit: 'paper' };
 
 /** Unsupervised runs have no label input and a feed-forward net (one line otherwise). */
 function checkUnsupervisedConfig(cfg: FFConfig): void {
@@ -203,7 +205,7 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES, ...BEFORE_STAGES });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES, ...BEFORE_STAGES, ...BEFORE_TEXT_SPLIT });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);

@@ -28,6 +28,7 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   schedule: { kind: 'enum', values: ['hinton', 'constant', 'linear'], help: 'learning-rate gain over epochs' },
   jitter: { kind: 'int', min: 0, max: 10, help: 'shift training images by up to ±J pixels' },
   trainOnAll: { kind: 'bool', help: 'train on all 60,000 training images (validation then overlaps)' },
+  textSplit: { kind: 'enum', values: ['paper', 'book'], help: "aesop: train on the paper's 217 strings, or on every 100-character piece of the book except the 31 held-out strings and a 10-character margin around each" },
   center: { kind: 'enum', values: ['auto', 'none', 'channel-mean'], help: "subtract each channel's training mean from the images (auto: colour images only)" },
   evalEvery: { kind: 'int', min: 0, max: 100000, help: 'validate every N epochs (0 = only at the end)' },
   evalSubset: { kind: 'int', min: 0, max: 10000000, help: 'validation images per check (0 = all)' },
@@ -61,7 +62,7 @@ export const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase
 
 /** Parse one option value from a string; throws a one-line error naming the option. */
 export function parseOptionValue(key: string, raw: string | boolean, specs: Record<string, Spec>): unknown {
-  const spec = specs[key];
+  const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
   const name = `--${kebab(key)}`;
   if (!spec) throw new Error(`unknown option ${name}`);
   const s = String(raw).trim();

@@ -33,6 +33,8 @@ export interface RunConfig extends OptimizerConfig {
   jitter: number;
   /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
   trainOnAll: boolean;
+  /** Text datasets: train on the paper's 217 strings, or on every piece of the book but the held-out ones (data/book-strings.ts). */
+  textSplit: 'paper' | 'book';
   /** Subtract each channel's training-set mean from the images ('auto': colour images only). */
   center: Centering;
   /** Validate every N epochs (always after the last). 0 = only at the end. */
@@ -92,6 +94,7 @@ export const RUN_DEFAULTS: RunConfig = {
   schedule: 'hinton',
   jitter: 0,
   trainOnAll: false,
+  textSplit: 'paper',
   center: 'auto',
   evalEvery: 1,
   evalSubset: 0,

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { subset, type DatasetSplits } from '../data/dataset.js';
-import { loadDataset } from '../data/registry.js';
+import { loadDataset, runDataOptions } from '../data/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import { FFModel } from '../ff/ff-model.js';
@@ -281,7 +281,7 @@ async function runSection(
     note('cannot rebuild the model', e);
   }
   try {
-    data = await loadDataset(datasetName(ck), { dataDir: opts.dataDir, trainOnAll: Boolean(ck.config.trainOnAll) });
+    data = await loadDataset(datasetName(ck), runDataOptions(ck.config, opts.dataDir));
   } catch (e) {
     note('cannot load the dataset', e);
   }

@@ -20,6 +20,7 @@ for (const [args, message] of [
   [['--preset', 'unsupervised-quick', '--sleep-cycles', '2'], /^ff: --sleep-cycles .* this run's negatives are hybrid images and nothing sleeps$/],
   [['--preset', 'aesop-quick', '--jitter', '1'], /^ff: --jitter shifts images; aesop's inputs are windows of text, which a shift would scramble \(leave --jitter out\)$/],
   [['--preset', 'aesop-quick', '--label-input', 'pixels'], /^ff: --label-input pixels would overwrite the first symbols of aesop's text windows with the label \(use extra or auto\)$/],
+  [['--preset', 'quick', '--text-split', 'book'], /^ff: --text-split chooses which strings of a text train \(aesop\); mnist is not a text \(leave --text-split out\)$/],
 ] as const) {
   test(`ff train ${args.join(' ')}: refused in one line, nothing created`, { timeout: 90_000 }, () => {
     const out = path.join(root, args.join('_'));
