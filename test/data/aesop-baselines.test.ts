@@ -3,10 +3,14 @@
 // dataset with the same test strings and no training window near held-out text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadAesop } from '../../src/data/aesop.js';
 import { loadDataset } from '../../src/data/registry.js';
 import { textBaselines } from '../../src/data/text-baselines.js';
-import { NO_AESOP } from '../helpers/optional.js';
+import { NO_AESOP, PACKAGE_ROOT } from '../helpers/optional.js';
 
 // Issue 34: interpolated KN trained on the 217 strings, scored on the 31 held-out ones.
 const ISSUE_TABLE = [
@@ -46,4 +50,26 @@ test('aesop: --text-split book loads every other piece of the book, the same tes
   assert.equal(book.train.sequenceStarts!.length, 1558);
   assert.equal(book.train.channels, 30);
   assert.notEqual(book, await loadDataset('aesop', { textSplit: 'paper' }), 'cached apart');
+});
+
+test('aesop: ff train --preset aesop-book-quick wires the book split through; ff eval prints the Kneser-Ney lines beside the net', { skip: NO_AESOP, timeout: 240_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-aesop-book-'));
+  try {
+    const out = path.join(dir, 'run');
+    const ff = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 180_000, cwd: PACKAGE_ROOT });
+    const t = ff('train', '--preset', 'aesop-book-quick', '--epochs', '1', '--train-subset', '1000', '--eval-subset', '500', '--out', out, '--no-progress');
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /training ff on aesop \(1000 of 140220 train \/ 19980 valid\)/);
+    assert.equal(JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')).textSplit, 'book');
+    const e = ff('eval', out);
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stdout, /^n-gram baselines fitted on the 1780 training strings of the book split, scored on 2790 next-character windows of the 31 held-out strings:$/m);
+    assert.match(e.stdout, /^ {2}Kneser-Ney 5-gram {2}accuracy {2}57\.38 % {2}1\.936 bits\/char$/m);
+    assert.match(e.stdout, /^ {2}Kneser-Ney \d-gram .*\(best order\)$/m);
+    const bad = ff('data', 'info', 'aesop', '--text-split', 'novel');
+    assert.notEqual(bad.status, 0);
+    assert.equal(bad.stderr.trim(), "ff: --text-split must be one of paper, book, got 'novel'");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
