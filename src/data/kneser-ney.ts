@@ -16,7 +16,8 @@
 // of order-k n-grams whose count (raw or continuation, as used at that order) is 1 and 2.
 // D = 0.75 with no start symbol reproduces the issue-34 table to the digits it gives (3-, 4-,
 // 5-grams on the paper split: 40.0 / 47.3 / 50.1 %, 2.79 / 2.52 / 2.44 bits); the estimated
-// discounts give the same accuracies ±0.2 point and 0.01–0.03 bits more (docs/results.md).
+// discounts give the same accuracies ±0.2 point, 0.005–0.025 bits more at orders 3–5 and a
+// little less at 7–8 (docs/results.md).
 //
 // Counting never spans two strings (the strings are separate pieces of the book); only the
 // training strings are counted.
