@@ -189,7 +189,8 @@ export function presetNames(): string[] {
 }
 
 export function getPreset(name: string): Preset {
-  const p = PRESETS[name];
+  // Own keys only: 'constructor' or 'toString' must not find Object.prototype's.
+  const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!p) throw new Error(`unknown preset '${name}' (choose ${presetNames().join(', ')})`);
   return p;
 }

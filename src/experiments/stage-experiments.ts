@@ -90,7 +90,7 @@ export const STAGE_EXPERIMENTS: Record<string, (quick: boolean) => StageExperime
 };
 
 export function getStageExperiment(name: string, quick: boolean): StageExperiment {
-  const make = STAGE_EXPERIMENTS[name];
+  const make = Object.hasOwn(STAGE_EXPERIMENTS, name) ? STAGE_EXPERIMENTS[name] : undefined;
   if (!make) throw new Error(`unknown experiment '${name}' (choose ${Object.keys(STAGE_EXPERIMENTS).join(', ')})`);
   return make(quick);
 }

@@ -72,6 +72,9 @@ for (const [args, message] of [
   [['train', '--out', X, '--lr', '-1'], /^ff: --lr must be in \[0, 100\], got -1$/],
   [['train', '--out', X, '--goodness', 'huge'], /^ff: --goodness must be one of max-ssq, min-ssq, got 'huge'$/],
   [['train', '--out', X, '--preset', 'nope'], /^ff: unknown preset 'nope'/],
+  // A name Object.prototype has is no preset (it trained a default 100-epoch net).
+  [['train', '--out', X, '--preset', 'constructor'], /^ff: unknown preset 'constructor'/],
+  [['train', '--out', X, '--constructor', '1'], /^ff: unknown option --constructor$/],
   [['train', '--out', X, '--layers', '10,x'], /^ff: --layers must be a comma-separated list/],
   [['train', '--out', X, '--softmax-layers', '9'], /^ff: softmax-layers: layer 9 does not exist/],
   [['eval', '/nonexistent/run'], /^ff: \/nonexistent\/run: no checkpoint/],
