@@ -1,14 +1,14 @@
 // Does an exported model classify like `ff eval`? Exports RUN to ONNX (or reads --model FILE),
-// runs it in onnxruntime-node on a split of the run's dataset, and compares every output with
+// runs it in ONNX Runtime (onnxruntime-web: its WebAssembly build, which runs in Node too) on a split of the run's dataset, and compares every output with
 // the run's own classifier of that name: error rate, images whose predicted label differs,
 // largest score difference. Exit 0 only when every image gets the same label from both.
 //
 //   node --import tsx scripts/check-onnx-export.ts RUN [--model FILE] [--split test] [--limit N] [--data-dir D]
 //
-// onnxruntime-node is a dev dependency: run this from a clone with `npm ci` done.
+// onnxruntime-web is a dev dependency: run this from a clone with `npm ci` done.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-web';
 import { loadDataset } from '../src/data/registry.js';
 import { subset } from '../src/data/dataset.js';
 import { getEngine } from '../src/engine/select.js';
@@ -43,7 +43,7 @@ async function check(): Promise<number> {
     for (const name of session.outputNames) onnx[name].set(out[name].data as Float32Array, start * N);
   }
   const ortSeconds = (performance.now() - t0) / 1000;
-  console.log(`${positionals[0]}: ${data.name} ${split}, ${set.count} images; onnxruntime-node ${ort.env.versions.node}, ${ortSeconds.toFixed(1)} s for every output`);
+  console.log(`${positionals[0]}: ${data.name} ${split}, ${set.count} images; onnxruntime-web ${ort.env.versions.web}, ${ortSeconds.toFixed(1)} s for every output`);
   let mismatched = 0;
   for (const mode of session.outputNames) {
     const ours = await run.model.predict(set.images, set.count, mode);

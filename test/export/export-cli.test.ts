@@ -1,4 +1,4 @@
-// `ff export` as a command: a run directory becomes an .onnx file onnxruntime-node runs, with
+// `ff export` as a command: a run directory becomes an .onnx file ONNX Runtime runs, with
 // the run's config as metadata; a bad run directory, an unsupported run kind, an unwritable
 // --out and an unknown --format are one line each and a non-zero exit, leaving no file.
 import assert from 'node:assert/strict';
@@ -46,7 +46,7 @@ async function ff(...args: string[]): Promise<{ code: number; stdout: string; st
   }
 }
 
-test('ff export writes a model onnxruntime-node runs, with the run config as metadata', () => {
+test('ff export writes a model ONNX Runtime runs, with the run config as metadata', () => {
   const file = path.join(root, 'out', 'model.onnx');
   // The real command line once (a child process, as a user runs it).
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export', run, '--format', 'onnx', '--out', file], { encoding: 'utf8' });

@@ -1,10 +1,10 @@
 // Round trips of tiny runs through ONNX: a model trained for a moment in memory is saved as a
 // checkpoint and rebuilt from it (as `ff export` and `ff eval` do), exported, run in
-// onnxruntime-node, and every output compared with the project's own classifier of that name
+// ONNX Runtime (onnxruntime-web, its WebAssembly build, in Node), and every output compared with the project's own classifier of that name
 // on the same images: probabilities within 1e-4, other scores within 1e-4 relative, and the
 // same predicted label for every image.
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-web';
 import type { DatasetSplits, ImageSet } from '../../src/data/dataset.js';
 import { getEngine } from '../../src/engine/select.js';
 import { Rng } from '../../src/engine/rng.js';
