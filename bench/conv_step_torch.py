@@ -4,19 +4,16 @@ ours -- the forward convolution, the weight gradient and the input gradient -- t
 torch.nn.grad (the kernels autograd itself calls for conv2d), on NCHW tensors (PyTorch's own
 layout) with no bias or activation, float32, torch.set_num_threads(2) by default.
 
-Long-lived server (one JSON command per stdin line, one JSON answer per stdout line):
+Long-lived server (bench/torch_step_server.py: one JSON command per stdin line, one JSON answer per stdout line):
     {"cmd": "info"}
     {"cmd": "setup", "N": 128, "H": 32, "W": 32, "Ci": 3, "Co": 64, "K": 3, "S": 1, "P": 1, "seed": 1}
     {"cmd": "step", "reps": 3, "warmup": 1}   -> {"ms": [...]}
     {"cmd": "quit"}
 """
-import json
-import os
-import sys
-import time
-
 import torch
 import torch.nn.functional as F
+
+from torch_step_server import serve
 
 
 class ConvStep:
@@ -35,35 +32,5 @@ class ConvStep:
         return float(y[0, 0, 0, 0] + dw[0, 0, 0, 0] + dx[0, 0, 0, 0])
 
 
-def main():
-    torch.set_num_threads(int(os.environ.get("FF_TORCH_THREADS", "2")))
-    layer = None
-    for line in sys.stdin:
-        cmd = json.loads(line)
-        try:
-            if cmd["cmd"] == "info":
-                out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-            elif cmd["cmd"] == "setup":
-                layer = ConvStep(cmd["N"], cmd["H"], cmd["W"], cmd["Ci"], cmd["Co"], cmd["K"], cmd["S"], cmd["P"], cmd.get("seed", 1))
-                out = {"ok": True}
-            elif cmd["cmd"] == "step":
-                for _ in range(cmd.get("warmup", 1)):
-                    layer.step()
-                ms = []
-                for _ in range(cmd["reps"]):
-                    t0 = time.perf_counter()
-                    layer.step()
-                    ms.append((time.perf_counter() - t0) * 1e3)
-                out = {"ms": ms}
-            elif cmd["cmd"] == "quit":
-                print(json.dumps({"ok": True}), flush=True)
-                return
-            else:
-                out = {"error": f"unknown command {cmd['cmd']}"}
-        except Exception as e:  # reported to the driver as one line
-            out = {"error": f"{type(e).__name__}: {e}"}
-        print(json.dumps(out), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    serve(lambda c: ConvStep(c["N"], c["H"], c["W"], c["Ci"], c["Co"], c["K"], c["S"], c["P"], c.get("seed", 1)))

@@ -9,19 +9,16 @@ squares, p = sigmoid(G - theta), coefficients -(1 - p) on positive and p on nega
 the smoothed update (smoothing 0.9, lr 0.01, weight cost 0.001) -- with the goodness read
 back on the host (.item()) as our step reads it. torch.set_num_threads(2).
 
-Long-lived server (one JSON command per stdin line, one JSON answer per stdout line):
+Long-lived server (bench/torch_step_server.py: one JSON command per stdin line, one JSON answer per stdout line):
     {"cmd": "info"}
     {"cmd": "setup", "B": 100, "H": 32, "W": 32, "Ci": 3, "Co": 3, "K": 11, "seed": 1}
     {"cmd": "step", "reps": 5, "warmup": 1}   -> {"ms": [...]}
     {"cmd": "quit"}
 """
-import json
-import os
-import sys
-import time
-
 import torch
 import torch.nn.functional as F
+
+from torch_step_server import serve
 
 LR = 0.01
 WEIGHT_COST = 0.001
@@ -58,36 +55,5 @@ class LcLayer:
         return float(good.sum().item())
 
 
-def main():
-    torch.set_num_threads(int(os.environ.get("FF_TORCH_THREADS", "2")))
-    layer = None
-    for line in sys.stdin:
-        cmd = json.loads(line)
-        try:
-            if cmd["cmd"] == "info":
-                out = {"torch": torch.__version__, "threads": torch.get_num_threads(),
-                       "python": sys.version.split()[0]}
-            elif cmd["cmd"] == "setup":
-                layer = LcLayer(cmd["B"], cmd["H"], cmd["W"], cmd["Ci"], cmd["Co"], cmd["K"], cmd.get("seed", 1))
-                out = {"ok": True}
-            elif cmd["cmd"] == "step":
-                for _ in range(cmd.get("warmup", 1)):
-                    layer.step()
-                ms = []
-                for _ in range(cmd["reps"]):
-                    t0 = time.perf_counter()
-                    layer.step()
-                    ms.append((time.perf_counter() - t0) * 1e3)
-                out = {"ms": ms}
-            elif cmd["cmd"] == "quit":
-                print(json.dumps({"ok": True}), flush=True)
-                return
-            else:
-                out = {"error": f"unknown command {cmd['cmd']}"}
-        except Exception as e:  # reported to the driver as one line
-            out = {"error": f"{type(e).__name__}: {e}"}
-        print(json.dumps(out), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    serve(lambda c: LcLayer(c["B"], c["H"], c["W"], c["Ci"], c["Co"], c["K"], c.get("seed", 1)))
