@@ -2,6 +2,8 @@
 // picture (red positive, blue negative, scaled per unit), with its label-weight strip below
 // when the label is part of the input; choosing a unit shows the test images that excite it
 // most (neutral label). Dense first layers only (LC and grid layers are drawn by ff show-fields).
+// By keyboard the gallery is one tab stop (a roving tabindex): arrow keys, Home and End move
+// between units, Enter or Space chooses one; every other key, Tab included, does what it does.
 import { layerActivities, type FFModel, type SamplePack } from '../src/core.js';
 import { grayCanvas } from './gray-canvas.js';
 
@@ -18,9 +20,21 @@ function paint(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, w: numb
   ctx.putImageData(img, 0, 0);
 }
 
-export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFModel, pack: SamplePack): Promise<void> {
+/** Clear the gallery and the chosen unit's images (no model on screen). */
+export function clearFields(el: HTMLElement, top: HTMLElement): void {
   el.replaceChildren();
+  el.removeAttribute('role');
+  el.removeAttribute('aria-label');
   top.replaceChildren();
+  delete top.dataset.unit;
+}
+
+/**
+ * Draw `model`'s first-layer units into `el`. `current` says whether this model is still the
+ * one on screen: a slower, older render must not land over a newer model's.
+ */
+export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFModel, pack: SamplePack, current: () => boolean = () => true): Promise<void> {
+  clearFields(el, top);
   const net = model.net;
   const conn = net.layers[0].connections[0];
   if (conn.kind !== 'dense' || net.input.imageSize !== 784) {
@@ -28,6 +42,8 @@ export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFM
     return;
   }
   const W = await net.engine.read(conn.weight.value); // fanIn × width
+  if (!current()) return;
+  const tiles: HTMLCanvasElement[] = [];
   const width = net.cfg.layers[0];
   const fanIn = W.length / width;
   const labelAt = net.input.placement === 'none' ? -1 : net.input.labelOffset;
@@ -43,8 +59,9 @@ export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFM
     tile.width = 28;
     tile.height = labelAt >= 0 ? 31 : 28;
     tile.className = 'field';
-    tile.tabIndex = 0;
+    tile.tabIndex = u === 0 ? 0 : -1;
     tile.setAttribute('role', 'button');
+    tile.setAttribute('aria-pressed', 'false');
     tile.setAttribute('aria-label', `unit ${u + 1}: show the test images that excite it most`);
     const ctx = tile.getContext('2d')!;
     paint(ctx, field, 28, 28, scale);
@@ -58,16 +75,42 @@ export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFM
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(row.canvas, 0, 0, N, 1, 0, 29, 28, 2);
     }
-    const choose = () => void showTop(top, model, pack, u);
-    tile.onclick = choose;
-    tile.onkeydown = (e) => (e.key === 'Enter' || e.key === ' ') && choose();
-    el.append(tile);
+    tiles.push(tile);
   }
+  const moveTo = (u: number) => {
+    tiles.forEach((t, i) => (t.tabIndex = i === u ? 0 : -1));
+    tiles[u].focus();
+  };
+  const choose = (u: number) => {
+    tiles.forEach((t, i) => t.setAttribute('aria-pressed', String(i === u)));
+    moveTo(u);
+    void showTop(top, model, pack, u, current);
+  };
+  const step: Record<string, (u: number) => number> = {
+    ArrowRight: (u) => u + 1, ArrowDown: (u) => u + 1, ArrowLeft: (u) => u - 1, ArrowUp: (u) => u - 1,
+    Home: () => 0, End: () => tiles.length - 1,
+  };
+  tiles.forEach((tile, u) => {
+    tile.addEventListener('click', () => choose(u));
+    tile.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault(); // Space would scroll the page
+        choose(u);
+      } else if (Object.hasOwn(step, e.key)) {
+        e.preventDefault();
+        moveTo(Math.max(0, Math.min(tiles.length - 1, step[e.key](u))));
+      }
+    });
+  });
+  el.setAttribute('role', 'group');
+  el.setAttribute('aria-label', 'first-layer units (arrow keys move between them)');
+  el.append(...tiles);
 }
 
-async function showTop(el: HTMLElement, model: FFModel, pack: SamplePack, unit: number): Promise<void> {
+async function showTop(el: HTMLElement, model: FFModel, pack: SamplePack, unit: number, current: () => boolean): Promise<void> {
   const t = pack.test;
   const acts = await layerActivities(model.net, t.images, t.count, 0);
+  if (!current()) return;
   const width = model.net.cfg.layers[0];
   const order = Array.from({ length: t.count }, (_, i) => i).sort((a, b) => acts[b * width + unit] - acts[a * width + unit]);
   el.replaceChildren();
@@ -79,6 +122,8 @@ async function showTop(el: HTMLElement, model: FFModel, pack: SamplePack, unit: 
     const c = grayCanvas(t.images.subarray(i * 784, (i + 1) * 784), 28);
     c.className = 'top-image';
     c.title = `test image ${i} (label ${t.labels[i]}), activity ${acts[i * width + unit].toFixed(2)}`;
+    c.setAttribute('role', 'img');
+    c.setAttribute('aria-label', c.title);
     el.append(c);
   }
 }

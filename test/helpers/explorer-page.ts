@@ -1,0 +1,95 @@
+// What the explorer's browser tests share: the page built afresh, tiny runs trained in seconds,
+// `ff serve` (or a plain static host, as GitHub Pages would be: no run list, no COOP/COEP) in a
+// child process, Debian's Chromium driven by playwright-core, and the page's errors collected.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { WEB_DIR } from '../../scripts/build-web.js';
+import { CHROMIUM } from './optional.js';
+
+export { WEB_DIR };
+
+/** `ff ARGS` in a child process; its stdout, or the test fails with its stderr. */
+export function ff(args: string[], timeout = 300_000): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout });
+  assert.equal(r.status, 0, `ff ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const TINY = ['--layers', '50,50', '--epochs', '1', '--train-subset', '500', '--eval-subset', '100', '--no-progress'];
+
+/** A few-second run of each kind the page must handle: FF (quick), unsupervised, and a BP run it refuses. */
+export function trainTinyRuns(dir: string): { quick: string; unsupervised: string; bp: string } {
+  const runs = { quick: path.join(dir, 'quick'), unsupervised: path.join(dir, 'unsupervised'), bp: path.join(dir, 'bp') };
+  ff(['train', '--preset', 'quick', '--seed', '2', ...TINY, '--out', runs.quick]);
+  ff(['train', '--preset', 'unsupervised-quick', '--seed', '3', ...TINY, '--out', runs.unsupervised]);
+  ff(['train', '--preset', 'quick', '--algo', 'bp', '--seed', '4', ...TINY, '--out', runs.bp]);
+  return runs;
+}
+
+export interface Host {
+  url: string;
+  close(): void;
+}
+
+/** `ff serve RUNS --port 0` until it prints its address. */
+export async function startServe(runs: string[]): Promise<Host> {
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...runs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`ff serve printed no address: ${out}`)), 60_000);
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    server.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    server.on('exit', (code) => reject(new Error(`ff serve exited (${code}): ${out}`)));
+  });
+  return { url, close: () => server.kill() };
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+/** dist/web as a plain static host serves it: files only, 404 otherwise, no cross-origin isolation headers. */
+export async function startStaticHost(root = WEB_DIR): Promise<Host> {
+  const server = createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.join(root, rel);
+    if (!file.startsWith(root + path.sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}
+
+/** Console errors and uncaught page errors, as they happen (the list a test asserts is empty). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  return errors;
+}
+
+/** Open the page at URL (with its hash) and wait until it has started. */
+export async function openExplorer(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 60_000 });
+}
