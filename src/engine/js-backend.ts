@@ -362,13 +362,14 @@ function sumSqLanes(X: Float32Array, o: number, n: number): number {
 // The key enters twice so two streams are not XOR-shifted copies of each other. Integer
 // arithmetic only (no exp/log), so C and JS agree to the bit; fmix32 is murmur3's finalizer.
 
-const GOLDEN = 0x9e3779b9;
+export const GOLDEN = 0x9e3779b9;
 /** Elements per counter block: e·8 + k must stay below 2^32. */
 const NOISE_BLOCK = 2 ** 29;
 /** √3/2^24: a sum of four 24-bit uniforms, centred, has variance 2^48/3. */
 const NOISE_SCALE = Math.sqrt(3) / 2 ** 24;
 
-function fmix32(h: number): number {
+/** murmur3's 32-bit finalizer (also perturb's key on the webgpu engine). */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
