@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { loadDataset } from '../src/data/registry.js';
 import { encodeSamplePack } from '../src/data/sample-pack.js';
+import { writeFileAtomic } from '../src/util/atomic-write.js';
+import { STATIC_RUN_LIST } from '../web/run-list.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIR = path.join(root, 'dist', 'web');
@@ -19,6 +21,9 @@ export async function buildWeb(quiet = false): Promise<void> {
   const file = path.join(WEB_DIR, 'data', 'mnist-sample.bin');
   writeFileSync(`${file}.tmp`, bytes);
   renameSync(`${file}.tmp`, file);
+  // A static host's answer to the page's run-list request (ff serve answers it itself).
+  mkdirSync(path.join(WEB_DIR, 'api'), { recursive: true });
+  writeFileAtomic(path.join(WEB_DIR, 'api', 'runs'), `${JSON.stringify(STATIC_RUN_LIST)}\n`);
   if (!quiet) process.stdout.write(`build:web: wrote ${path.relative(root, WEB_DIR)}/ (MNIST sample ${(bytes.length / 2 ** 20).toFixed(1)} MiB)\n`);
 }
 

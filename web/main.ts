@@ -2,12 +2,13 @@
 // see what the net's goodness and softmax say, layer by layer; train a small net live in a
 // worker. Inference runs here on the WebAssembly engine (one thread: a page may not block).
 import { FFModel, WasmEngine, classify, decodeCheckpoint, decodeSamplePack, labelGoodness, layerActivities, softmaxScores, type SamplePack } from '../src/core.js';
-import { renderFields } from './fields.js';
+import { clearFields, renderFields } from './fields.js';
 import { grayCanvas } from './gray-canvas.js';
 import { DrawPad } from './draw-pad.js';
 import { argBest, drawCurve, renderActivities, renderBars, renderGoodness, renderIterations } from './views.js';
 import { readState, writeState } from './url-state.js';
 import { ignoredMessage, parseHashField, type PageHash } from './hash-state.js';
+import { listRuns } from './run-list.js';
 import type { FromWorker, ToWorker } from './train-worker.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -23,34 +24,88 @@ function status(id: string, text: string): void {
   $(id).textContent = text;
 }
 
-async function loadModel(bytes: Uint8Array, name: string): Promise<void> {
-  const ck = decodeCheckpoint(bytes, name);
-  if (ck.algo !== 'ff') throw new Error(`${name} is a ${ck.algo} run: the explorer shows FF runs`);
-  const m = FFModel.fromCheckpoint(engine, ck);
-  if (m.net.input.imageSize !== 784) throw new Error(`${name} was trained on ${m.net.input.imageSize}-pixel images; the pad draws 28×28`);
-  model = m;
-  const epochs = Number(ck.state.epoch ?? 0);
-  status('model-status', `Loaded ${name}: ${m.cfg.architecture ?? 'feedforward'} ${[784, ...m.cfg.layers].join('-')}, ${epochs} epoch${epochs === 1 ? '' : 's'} trained.`);
-  $('model-status').dataset.loaded = name;
-  if (pack) await renderFields($('fields'), $('unit-top'), m, pack);
-  await decide();
+// What is on screen is one model, and the hash names it: every load, refusal or clearing starts
+// a new generation, and the work of an older one (a slow fetch, a render) is dropped when it ends.
+let modelGeneration = 0;
+
+/** A checkpoint to show: its bytes, its name, and the server's run index when it is one. */
+interface ModelSource {
+  bytes: Uint8Array;
+  name: string;
+  run?: string;
 }
 
-async function loadServerRun(index: string): Promise<void> {
-  if (index === '') return;
-  const res = await fetch(`api/runs/${index}/checkpoint.safetensors`);
-  if (!res.ok) throw new Error(`run ${index}: HTTP ${res.status}`);
-  const select = $<HTMLSelectElement>('run-select');
-  await loadModel(new Uint8Array(await res.arrayBuffer()), select.selectedOptions[0]?.textContent ?? `run ${index}`);
+/** "3 epochs trained" (a live model paused mid-epoch: "0 epochs and 12 minibatches trained"). */
+function trainedText(state: Record<string, unknown>): string {
+  const epochs = Number(state.epoch ?? 0);
+  const partial = Number(state.partialMinibatches ?? 0);
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return `${count(epochs, 'epoch', 'epochs')}${partial > 0 ? ` and ${count(partial, 'minibatch', 'minibatches')}` : ''} trained`;
+}
+
+/** No model on screen: the message says why; every panel that showed one is cleared, and the link names none. */
+function showNoModel(message: string): void {
+  modelGeneration++;
+  model = null;
+  status('model-status', message);
+  delete $('model-status').dataset.loaded;
+  $<HTMLSelectElement>('run-select').value = '';
+  writeState({ run: undefined });
+  clearFields($('fields'), $('unit-top'));
+  void decide();
+}
+
+/** Load what `source` gives and put it on screen, or say why not (and show no model). */
+async function showModel(source: () => Promise<ModelSource>, loading: string): Promise<void> {
+  showNoModel(`Loading ${loading}…`);
+  const gen = modelGeneration;
+  const current = () => gen === modelGeneration;
+  try {
+    const { bytes, name, run } = await source();
+    if (!current()) return;
+    const ck = decodeCheckpoint(bytes, name);
+    if (ck.algo !== 'ff') throw new Error(`${name} is a ${ck.algo} run: the explorer shows FF runs`);
+    const m = FFModel.fromCheckpoint(engine, ck);
+    if (m.net.input.imageSize !== 784) throw new Error(`${name} was trained on ${m.net.input.imageSize}-pixel images; the pad draws 28×28`);
+    model = m;
+    status('model-status', `Loaded ${name}: ${m.cfg.architecture ?? 'feedforward'} ${[784, ...m.cfg.layers].join('-')}, ${trainedText(ck.state)}.`);
+    $('model-status').dataset.loaded = name;
+    $<HTMLSelectElement>('run-select').value = run ?? '';
+    writeState({ run });
+    if (pack) await renderFields($('fields'), $('unit-top'), m, pack, current);
+    await decide();
+  } catch (err) {
+    if (current()) showNoModel(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function showServerRun(index: string): Promise<void> {
+  const name = [...$<HTMLSelectElement>('run-select').options].find((o) => o.value === index)?.textContent ?? `run ${index}`;
+  return showModel(async () => {
+    const res = await fetch(`api/runs/${index}/checkpoint.safetensors`);
+    if (!res.ok) throw new Error(`${name}: HTTP ${res.status}`);
+    return { bytes: new Uint8Array(await res.arrayBuffer()), name, run: index };
+  }, name);
+}
+
+let decideGeneration = 0;
+
+/** Empty every panel that shows a decision. */
+function clearDecision(): void {
+  const pred = $<HTMLOutputElement>('prediction');
+  pred.textContent = '–';
+  delete pred.dataset.label;
+  status('prediction-detail', '');
+  for (const id of ['softmax-bars', 'goodness-bars', 'iterations', 'activity']) $(id).replaceChildren();
 }
 
 /** The goodness classifier's view and the one-pass softmax for the drawing (or test image). */
 async function decide(): Promise<void> {
+  const gen = ++decideGeneration;
   const image = pad.inked ? pad.image() : testImage;
   const pred = $<HTMLOutputElement>('prediction');
   if (!model || !image) {
-    pred.textContent = '–';
-    delete pred.dataset.label;
+    clearDecision();
     return;
   }
   const net = model.net;
@@ -58,6 +113,8 @@ async function decide(): Promise<void> {
   if (net.unsupervised) {
     // No label goes in: the linear probe on the hidden layers reads the answer off.
     const probs = Array.from((await classify(net, image, 1, 'probe')).scores);
+    const acts = await activities();
+    if (gen !== decideGeneration) return; // a newer model or image is being shown
     const best = argBest(probs, true);
     pred.textContent = LABELS[best];
     pred.dataset.label = String(best);
@@ -65,27 +122,40 @@ async function decide(): Promise<void> {
     renderBars($('softmax-bars'), probs, LABELS, best, (v) => `${(v * 100).toFixed(1)} %`);
     $('goodness-bars').replaceChildren();
     $('iterations').replaceChildren();
-    renderActivities($('activity'), await activities());
+    renderActivities($('activity'), acts);
     return;
   }
   const g = await labelGoodness(net, image);
+  const probs = Array.from(await softmaxScores(net, image, 1));
+  const acts = await activities();
+  if (gen !== decideGeneration) return;
   const total = LABELS.map((_, j) => net.goodnessLayers.reduce((s, l) => s + g.layers[l][j], 0));
   const best = argBest(total, g.higherIsBetter);
-  const probs = Array.from(await softmaxScores(net, image, 1));
   pred.textContent = LABELS[best];
   pred.dataset.label = String(best);
   status('prediction-detail', `(goodness summed over layers ${net.goodnessLayers.map((l) => l + 1).join(', ')}; softmax says ${LABELS[argBest(probs, true)]})`);
   renderBars($('softmax-bars'), probs, LABELS, argBest(probs, true), (v) => `${(v * 100).toFixed(1)} %`);
   renderGoodness($('goodness-bars'), g, LABELS);
   renderIterations($('iterations'), g, LABELS);
-  renderActivities($('activity'), await activities());
+  renderActivities($('activity'), acts);
+}
+
+/** The test-image field as typed: an index the sample has, or the status says which are. */
+function showTypedTest(raw: string): void {
+  const r = parseHashField('img', raw);
+  if (!pack) return;
+  if (!('value' in r) || r.value! >= pack.test.count) {
+    status('input-status', `Test image: an integer in 0–${pack.test.count - 1}.`);
+    return;
+  }
+  showTest(r.value!);
 }
 
 function showTest(index: number): void {
   if (!pack) return;
   const t = pack.test;
   if (!Number.isInteger(index) || index < 0 || index >= t.count) {
-    status('input-status', `test image must be 0–${t.count - 1}`);
+    status('input-status', `Test image: an integer in 0–${t.count - 1}.`);
     return;
   }
   testImage = t.images.slice(index * 784, (index + 1) * 784);
@@ -100,6 +170,15 @@ let worker: Worker | null = null;
 let points: [number, number][] = [];
 let totalSteps = 1;
 let pendingCheckpoint: ((bytes: ArrayBuffer) => void) | null = null;
+let livePaused = false;
+
+/** How many threads the live run has, and why only one where that is all it gets. */
+function threadsText(threads: number): string {
+  if (threads > 1) return `${threads} threads`;
+  // Shared memory between workers needs the page cross-origin isolated (COOP/COEP headers).
+  if (!self.crossOriginIsolated) return '1 thread: this host does not send the cross-origin isolation headers (COOP/COEP) that threads sharing memory need; ff serve does';
+  return '1 thread: this device reports one processor';
+}
 
 function send(m: ToWorker, transfer: Transferable[] = []): void {
   worker!.postMessage(m, transfer);
@@ -133,6 +212,8 @@ function startTraining(): void {
   $('hybrids').replaceChildren();
   delete $('train-status').dataset.done;
   send({ type: 'start', pack: bytes, layers, trainCount, epochs, seed, negatives }, [bytes]);
+  livePaused = false;
+  delete $('train-status').dataset.paused;
   $<HTMLButtonElement>('t-pause').disabled = false;
   $<HTMLButtonElement>('t-pause').textContent = 'Pause';
   status('train-status', 'Starting…');
@@ -148,7 +229,7 @@ function onWorker(m: FromWorker): void {
     const last = points.at(-1);
     el.dataset.threads = String(m.threads);
     el.dataset.seconds = m.seconds.toFixed(2);
-    el.textContent = `epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.seconds.toFixed(1)} s of training, ${m.threads} thread${m.threads === 1 ? '' : 's'})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
+    el.textContent = `${livePaused ? 'Paused at ' : ''}epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.seconds.toFixed(1)} s of training, ${threadsText(m.threads)})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
     el.dataset.errors = JSON.stringify(points.map((p) => p[1]));
     $<HTMLButtonElement>('t-use').disabled = false;
     $<HTMLButtonElement>('t-download').disabled = false;
@@ -167,7 +248,12 @@ function onWorker(m: FromWorker): void {
 function showHybrids(images: Float32Array): void {
   const el = $('hybrids');
   el.replaceChildren();
-  for (let i = 0; i < images.length / 784; i++) el.append(grayCanvas(images.subarray(i * 784, (i + 1) * 784), 28));
+  for (let i = 0; i < images.length / 784; i++) {
+    const c = grayCanvas(images.subarray(i * 784, (i + 1) * 784), 28);
+    c.setAttribute('role', 'img');
+    c.setAttribute('aria-label', `hybrid negative ${i + 1}: two training digits mixed through a blurred random mask`);
+    el.append(c);
+  }
 }
 
 function checkpointBytes(): Promise<ArrayBuffer> {
@@ -194,34 +280,45 @@ async function init(): Promise<void> {
   pack = decodeSamplePack(packBytes);
   status('input-status', `${pack.test.count} test images available.`);
   const select = $<HTMLSelectElement>('run-select');
-  try {
-    const runs = (await (await fetch('api/runs')).json()) as { name: string }[];
-    runs.forEach((r, i) => select.add(new Option(r.name, String(i))));
-  } catch {
-    // A static host has no run list: the file picker still works.
+  const runs = await listRuns();
+  if (Array.isArray(runs)) runs.forEach((name, i) => select.add(new Option(name, String(i))));
+  else {
+    select.options[0].textContent = '(no run list on a static host)';
+    status('model-status', `No model loaded. ${runs}; a checkpoint file still loads here.`);
   }
   select.onchange = () => {
-    writeState({ run: select.value || undefined });
-    loadServerRun(select.value).catch((err: Error) => status('model-status', err.message));
+    if (select.value === '') showNoModel('No model loaded.');
+    else void showServerRun(select.value);
   };
-  $<HTMLInputElement>('run-file').onchange = async (e) => {
+  $<HTMLInputElement>('run-file').onchange = (e) => {
     const file = (e.target as HTMLInputElement).files?.[0];
-    if (file) await loadModel(new Uint8Array(await file.arrayBuffer()), file.name).catch((err: Error) => status('model-status', err.message));
+    if (file) void showModel(async () => ({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name }), file.name);
   };
   $('clear').onclick = () => {
     testImage = null;
     status('input-status', 'Draw a digit.');
     pad.clear();
   };
-  $('show-test').onclick = () => showTest(Number($<HTMLInputElement>('test-index').value));
-  $('t-start').onclick = startTraining;
+  // Forms: Enter in a field does what its form's button does.
+  $<HTMLFormElement>('test-form').onsubmit = (e) => {
+    e.preventDefault();
+    showTypedTest($<HTMLInputElement>('test-index').value);
+  };
+  $<HTMLFormElement>('train-form').onsubmit = (e) => {
+    e.preventDefault();
+    startTraining();
+  };
   $('t-pause').onclick = () => {
     const b = $<HTMLButtonElement>('t-pause');
-    const pausing = b.textContent === 'Pause';
-    send({ type: pausing ? 'pause' : 'resume' });
-    b.textContent = pausing ? 'Resume' : 'Pause';
+    livePaused = b.textContent === 'Pause';
+    send({ type: livePaused ? 'pause' : 'resume' });
+    b.textContent = livePaused ? 'Resume' : 'Pause';
+    const el = $('train-status');
+    if (livePaused) el.dataset.paused = '1';
+    else delete el.dataset.paused;
+    el.textContent = livePaused ? `Paused at ${el.textContent}` : el.textContent!.replace(/^Paused at /, '');
   };
-  $('t-use').onclick = async () => loadModel(new Uint8Array(await checkpointBytes()), 'the live model').catch((err: Error) => status('model-status', err.message));
+  $('t-use').onclick = () => void showModel(async () => ({ bytes: new Uint8Array(await checkpointBytes()), name: 'the live model' }), 'the live model');
   $('t-download').onclick = async () => {
     const url = URL.createObjectURL(new Blob([await checkpointBytes()]));
     const a = document.createElement('a');
@@ -230,9 +327,14 @@ async function init(): Promise<void> {
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
-  if (state.run !== undefined && select.querySelector(`option[value="${CSS.escape(state.run)}"]`)) {
-    select.value = state.run;
-    await loadServerRun(state.run).catch((err: Error) => status('model-status', err.message));
+  if (state.run !== undefined) {
+    if ([...select.options].some((o) => o.value === state.run)) await showServerRun(state.run);
+    else {
+      // Said, not silently dropped: the link names a run this page cannot show.
+      const why = Array.isArray(runs) ? `no such run: the server lists ${runs.length}` : 'no run list on a static host';
+      status('link-status', ignoredMessage([...ignored, `run=${state.run} (${why})`]));
+      writeState({ run: undefined });
+    }
   }
   if (state.img !== undefined) showTest(state.img);
   document.body.dataset.ready = '1';

@@ -60,6 +60,7 @@ let paused = false;
 let running = false;
 let seen = 0;
 let total = 0;
+let perEpoch = 1;
 let threads = 1;
 let hybridRng = new Rng(1);
 /** Training time so far (pauses and test-error checks excluded), seconds. */
@@ -130,7 +131,8 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       model = createFFModel(await workerEngine(), cfg, data);
       session = new TrainingSession(model, data, { store: new MemoryRunStore() });
       seen = 0;
-      total = Math.ceil(trainCount / cfg.batchSize) * m.epochs;
+      perEpoch = Math.ceil(trainCount / cfg.batchSize);
+      total = perEpoch * m.epochs;
       paused = false;
       threads = (model.engine as WasmEngine).threadCount;
       trainSeconds = 0;
@@ -142,7 +144,10 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       paused = false;
       await run();
     } else if (m.type === 'checkpoint' && model) {
-      const bytes = encodeCheckpoint(await model.toCheckpoint());
+      // What it has been trained for, as ff train records it (the page says so when loading it).
+      const ck = await model.toCheckpoint();
+      const trained = { epoch: Math.floor(seen / perEpoch), partialMinibatches: seen % perEpoch };
+      const bytes = encodeCheckpoint({ ...ck, state: { ...ck.state, ...trained } });
       const copy = bytes.slice().buffer;
       post({ type: 'checkpoint', bytes: copy }, [copy]);
     }

@@ -2,7 +2,10 @@
 // iterations, the live training curve. Plain DOM and canvas, no framework.
 import type { LabelGoodness } from '../src/core.js';
 
-/** One bar per label; `best` highlighted; values shown as text (screen readers read them). */
+/**
+ * One bar per label; `best` highlighted; values shown as text. A screen reader reads each row
+ * once, as its label and value: the bar itself is decorative, and "best" is said in words.
+ */
 export function renderBars(el: HTMLElement, values: number[], labels: string[], best: number, format: (v: number) => string): void {
   el.replaceChildren();
   el.classList.add('bars');
@@ -14,10 +17,15 @@ export function renderBars(el: HTMLElement, values: number[], labels: string[], 
     const bar = document.createElement('div');
     bar.className = i === best ? 'bar best' : 'bar';
     bar.style.width = `${(100 * (v - lo)) / hi}%`;
-    bar.setAttribute('role', 'img');
-    bar.setAttribute('aria-label', `${labels[i]}: ${format(v)}`);
+    bar.setAttribute('aria-hidden', 'true');
     const text = document.createElement('span');
     text.textContent = format(v);
+    if (i === best) {
+      const said = document.createElement('span');
+      said.className = 'visually-hidden';
+      said.textContent = ' (best)';
+      text.append(said);
+    }
     el.append(name, bar, text);
   });
 }
@@ -59,8 +67,18 @@ export function argBest(values: number[], higherIsBetter: boolean): number {
   return best;
 }
 
-/** Test error (0–1) against minibatches seen, as a line. */
+/** The curve in words, for its canvas's accessible name: where it started, where it is, its lowest. */
+export function curveText(points: [number, number][], total: number): string {
+  if (!points.length) return 'test error during training: no values yet';
+  const pct = (e: number) => `${(e * 100).toFixed(1)} %`;
+  const [seen, last] = points[points.length - 1];
+  const lowest = Math.min(...points.map((p) => p[1]));
+  return `test error during training: ${pct(points[0][1])} at the start, ${pct(last)} after minibatch ${seen} of ${total}, lowest ${pct(lowest)} (${points.length} measurements)`;
+}
+
+/** Test error (0–1) against minibatches seen, as a line; its values in words as the canvas's name. */
 export function drawCurve(canvas: HTMLCanvasElement, points: [number, number][], total: number): void {
+  canvas.setAttribute('aria-label', curveText(points, total));
   const ctx = canvas.getContext('2d')!;
   const { width: W, height: H } = canvas;
   ctx.clearRect(0, 0, W, H);
