@@ -7,6 +7,7 @@
 export type { Engine, Mat } from './engine/engine.js';
 export { JsEngine } from './engine/js-backend.js';
 export { WasmEngine, wasmSimdSupported } from './engine/wasm-backend.js';
+export { WebGpuEngine } from './engine/webgpu-backend.js';
 export { WORKER_SOURCE, type SpawnWorker, type SpawnedWorker, type WorkerStart } from './engine/wasm-threads.js';
 export { Rng } from './engine/rng.js';
 export type { ImageSet, DatasetSplits } from './data/dataset.js';

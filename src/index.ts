@@ -1,6 +1,6 @@
 // forward-forward: the library API (Node). src/core.ts is the part that runs without Node.
 export type { Engine, Mat } from './engine/engine.js';
-export { getEngine, ENGINE_KINDS, type EngineKind } from './engine/select.js';
+export { getEngine, prepareEngine, ENGINE_KINDS, type EngineKind } from './engine/select.js';
 export { JsEngine } from './engine/js-backend.js';
 export { Rng } from './engine/rng.js';
 export type { ImageSet, DatasetSplits } from './data/dataset.js';

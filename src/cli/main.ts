@@ -20,16 +20,18 @@ import { registerGenerateCommand } from './generate.js';
 import { registerServeCommand } from './serve.js';
 import { registerEngineCommand } from './engine-info.js';
 import { blasRelaunchEnv, relaunch } from './relaunch.js';
+import { prepareEngine } from '../engine/select.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('ff')
     .description("Hinton's Forward-Forward algorithm: train, evaluate and inspect FF nets (and backprop on the same nets).")
-    .option('--engine <kind>', 'numeric engine: auto, native, wasm or js (env FF_ENGINE)');
-  program.hook('preAction', (cmd) => {
+    .option('--engine <kind>', 'numeric engine: auto, native, wasm, js or webgpu (env FF_ENGINE)');
+  program.hook('preAction', async (cmd) => {
     const engine = cmd.opts().engine as string | undefined;
     if (engine) process.env.FF_ENGINE = engine;
+    await prepareEngine(); // opens the GPU device for webgpu; nothing for the others
   });
   registerTrainCommand(program);
   registerEvalCommand(program);

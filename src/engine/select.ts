@@ -12,9 +12,11 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { WasmEngine, wasmSimdSupported } from './wasm-backend.js';
 import { MAX_THREADS, type SpawnWorker } from './wasm-threads.js';
+import { createNodeWebGpuEngine } from './webgpu-node.js';
 
-export type EngineKind = 'auto' | 'native' | 'wasm' | 'js';
-export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'wasm', 'js'];
+// 'webgpu' is only ever chosen by name: 'auto' must not move a run onto a device silently.
+export type EngineKind = 'auto' | 'native' | 'wasm' | 'js' | 'webgpu';
+export const ENGINE_KINDS: readonly EngineKind[] = ['auto', 'native', 'wasm', 'js', 'webgpu'];
 
 export const FAST_ENGINE_ADVICE = 'apt-get install libopenblas-dev pkg-config && npm rebuild forward-forward';
 /** Why 'auto' fell back from the native engine (the addon loader's reason), once it has. */
@@ -31,7 +33,10 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
   const cached = cache.get(kind);
   if (cached) return cached;
   let engine: Engine;
-  if (kind === 'js') {
+  if (kind === 'webgpu') {
+    // Opening a GPU device is asynchronous: prepareEngine did it, or nobody asked for it yet.
+    throw new Error("webgpu engine unavailable: not started (the caller must await prepareEngine('webgpu') first)");
+  } else if (kind === 'js') {
     engine = new JsEngine();
   } else if (kind === 'wasm') {
     engine = nodeWasmEngine();
@@ -49,6 +54,15 @@ export function getEngine(kind: string = process.env.FF_ENGINE || 'auto'): Engin
   }
   cache.set(kind, engine);
   return engine;
+}
+
+/**
+ * Start what getEngine(kind) then returns at once: the WebGPU engine opens its device here
+ * (asynchronously); every other kind needs nothing. Same defaults and errors as getEngine.
+ */
+export async function prepareEngine(kind: string = process.env.FF_ENGINE || 'auto'): Promise<void> {
+  if (kind !== 'webgpu' || cache.has(kind)) return;
+  cache.set(kind, await createNodeWebGpuEngine());
 }
 
 /**

@@ -9,6 +9,7 @@
 //                |got − js| ≤ 4·2⁻²⁴·(|x|·(1 + |mul·n1|) + |add·n2|)  (PERTURB_TOLERANCE)
 //   smoothApply  float32 operations as specified, but a shader compiler may fuse a·b + c:
 //                |got − js| ≤ 2⁻²³·(|w| + |lr|·(|state| + |weightCost·w|))
+//   softmaxRows  WGSL's f32 exp is within (3 + 2|x|) ulp: |got − ref| ≤ (1e-6 + (4 + 2|x − max|)·2⁻²³)·|ref|
 //   reductions   (rowPowerSum, normalizeRows, colSum, GroupNorm, the LC kernels) f32 sums in
 //                another order: within the conformance suite's 1e-6·Σ|terms| on these sizes.
 // col2im and the pooling kernels add in the CPU engines' order and give their bits.
@@ -332,7 +333,7 @@ export class WebGpuEngine implements Engine {
     const c1 = 1 / (1 - Math.pow(o.beta1, o.step));
     const c2 = 1 / (1 - Math.pow(o.beta2, o.step));
     this.run.run('adamStep', E.ADAM_STEP, [gpu(grad)], [gpu(w), gpu(m), gpu(v)], grid1d(n), ([g, ow, om, ov]) =>
-      [u(n), u(g), u(ow), u(om), u(ov), f(o.gradScale), f(o.lr), f(o.beta1), f(o.beta2), f(o.eps), f(c1), f(c2), f(o.weightCost)]);
+      [u(n), u(g), u(ow), u(om), u(ov), f(o.gradScale), f(o.lr), f(o.beta1), f(o.beta2), f(o.eps), f(c1), f(c2), f(o.weightCost), f(1 - o.beta1), f(1 - o.beta2)]);
   }
 
   private checkOptimizer(what: string, w: Mat, grad: Mat, ...state: Mat[]): number {
