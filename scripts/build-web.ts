@@ -3,6 +3,7 @@
 // draws test images from and trains on: the first 5,000 training and 1,000 test images.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { loadDataset } from '../src/data/registry.js';
@@ -21,6 +22,8 @@ export async function buildWeb(quiet = false): Promise<void> {
   const file = path.join(WEB_DIR, 'data', 'mnist-sample.bin');
   writeFileSync(`${file}.tmp`, bytes);
   renameSync(`${file}.tmp`, file);
+  // ff serve sends this twin to a browser that takes gzip (the 4.7 MB sample packs to 1 MB).
+  writeFileAtomic(`${file}.gz`, gzipSync(bytes, { level: 9 }));
   // A static host's answer to the page's run-list request (ff serve answers it itself).
   mkdirSync(path.join(WEB_DIR, 'api'), { recursive: true });
   writeFileAtomic(path.join(WEB_DIR, 'api', 'runs'), `${JSON.stringify(STATIC_RUN_LIST)}\n`);

@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readlinkSync, realpathSync }
 import path from 'node:path';
 import { describeFileType } from '../util/atomic-write.js';
 
-export type ServedFile = { fd: number; size: number } | { status: 403 | 404; body: string };
+export type ServedFile = { fd: number; size: number; mtimeMs: number } | { status: 403 | 404; body: string };
 
 // O_NOFOLLOW: a link as the last component fails with ELOOP. O_NONBLOCK: a FIFO opens at once
 // (then fstat refuses it) instead of waiting for a writer with the server blocked.
@@ -34,7 +34,7 @@ export function openServedFile(root: string, segments: readonly string[]): Serve
     if (!st.isFile()) return closed(fd, { status: 403, body: `not served: ${describeFileType(st)}` });
     // A link in a directory above the file (O_NOFOLLOW only checks the last component).
     if (openedPath(fd, file) !== file) return closed(fd, { status: 403, body: 'not served: reached through a symbolic link' });
-    return { fd, size: st.size };
+    return { fd, size: st.size, mtimeMs: st.mtimeMs };
   } catch {
     return closed(fd, { status: 404, body: 'not found' });
   }
