@@ -66,6 +66,17 @@ function gpu(m: Mat): GpuMat {
   return m;
 }
 
+/** conv-shapes.ts's checkDisjoint for GPU matrices: the same one-line error when out and input overlap. */
+function checkDisjoint(what: string, outName: string, out: Mat, inName: string, input: Mat): void {
+  const o = gpu(out);
+  const x = gpu(input);
+  if (o.length && x.length && o.buffer === x.buffer && o.offset < x.offset + x.length && x.offset < o.offset + o.length) {
+    throw new Error(`${what}: the output ${outName} must not share memory with ${inName}`);
+  }
+}
+/** Whether two matrices start at the same element of the same buffer (an allowed in-place call). */
+const same = (a: Mat, b: Mat) => gpu(a).buffer === gpu(b).buffer && gpu(a).offset === gpu(b).offset;
+
 const u = (v: number): Param => ['u', v];
 const i = (v: number): Param => ['i', v];
 const f = (v: number): Param => ['f', v];
@@ -164,31 +175,38 @@ export class WebGpuEngine implements Engine {
   // ---- convolution ------------------------------------------------------------------------
   im2col(x: Mat, cols: Mat, g: PatchGeometry): void {
     checkPatchShapes('im2col', x, cols, g);
+    checkDisjoint('im2col', 'cols', cols, 'x', x);
     this.conv('im2col', C.IM2COL, [x], cols, cols.rows * cols.cols, { ...g, ho: patchOutHeight(g), wo: patchOutWidth(g) }, 1, 0);
   }
 
   col2im(cols: Mat, x: Mat, g: PatchGeometry, { alpha = 1, beta = 0 }: ScaleOptions = {}): void {
     checkPatchShapes('col2im', x, cols, g);
+    checkDisjoint('col2im', 'x', x, 'cols', cols);
     this.conv('col2im', C.COL2IM, [cols], x, x.rows * x.cols, { ...g, ho: patchOutHeight(g), wo: patchOutWidth(g) }, Math.fround(alpha), Math.fround(beta));
   }
 
   maxPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
     checkPoolShapes('maxPoolForward', [['x', x]], [['y', y]], g);
+    checkDisjoint('maxPoolForward', 'y', y, 'x', x);
     this.conv('maxPoolForward', C.MAX_POOL_FORWARD, [x], y, y.rows * y.cols, this.pool(g), 1, 0);
   }
 
   maxPoolBackward(x: Mat, dy: Mat, dx: Mat, g: PoolGeometry): void {
     checkPoolShapes('maxPoolBackward', [['x', x], ['dx', dx]], [['dy', dy]], g);
+    checkDisjoint('maxPoolBackward', 'dx', dx, 'x', x);
+    checkDisjoint('maxPoolBackward', 'dx', dx, 'dy', dy);
     this.conv('maxPoolBackward', C.MAX_POOL_BACKWARD, [x, dy], dx, dx.rows * dx.cols, this.pool(g), 1, 0);
   }
 
   avgPoolForward(x: Mat, y: Mat, g: PoolGeometry): void {
     checkPoolShapes('avgPoolForward', [['x', x]], [['y', y]], g);
+    checkDisjoint('avgPoolForward', 'y', y, 'x', x);
     this.conv('avgPoolForward', C.AVG_POOL_FORWARD, [x], y, y.rows * y.cols, this.pool(g), Math.fround(1 / (g.window * g.window)), 0);
   }
 
   avgPoolBackward(dy: Mat, dx: Mat, g: PoolGeometry): void {
     checkPoolShapes('avgPoolBackward', [['dx', dx]], [['dy', dy]], g);
+    checkDisjoint('avgPoolBackward', 'dx', dx, 'dy', dy);
     this.conv('avgPoolBackward', C.AVG_POOL_BACKWARD, [dy], dx, dx.rows * dx.cols, this.pool(g), Math.fround(1 / (g.window * g.window)), 0);
   }
 
@@ -206,6 +224,9 @@ export class WebGpuEngine implements Engine {
   groupNormForward(x: Mat, y: Mat, stats: Mat, g: GroupNormGeometry, eps: number): void {
     const rows = checkGroupNormShapes('groupNormForward', [['x', x], ['y', y]], stats, g);
     checkGroupNormEps(eps);
+    checkDisjoint('groupNormForward', 'stats', stats, 'x', x);
+    checkDisjoint('groupNormForward', 'stats', stats, 'y', y);
+    if (!same(x, y)) checkDisjoint('groupNormForward', 'y', y, 'x', x);
     const n = rows * g.groups;
     this.run.run('groupNormForward', R.GROUP_NORM_FORWARD, [gpu(x)], [gpu(y), gpu(stats)], grid1d(n), ([a, b, c]) =>
       [u(n), u(g.groups), u(g.positions), u(g.channels), u(a), u(b), u(c), u(0), f(eps)]);
@@ -213,6 +234,9 @@ export class WebGpuEngine implements Engine {
 
   groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: GroupNormGeometry): void {
     const rows = checkGroupNormShapes('groupNormBackward', [['y', y], ['dy', dy], ['dx', dx]], stats, g);
+    checkDisjoint('groupNormBackward', 'dx', dx, 'stats', stats);
+    if (!same(dx, dy)) checkDisjoint('groupNormBackward', 'dx', dx, 'dy', dy);
+    if (!same(dx, y)) checkDisjoint('groupNormBackward', 'dx', dx, 'y', y);
     const n = rows * g.groups;
     this.run.run('groupNormBackward', R.GROUP_NORM_BACKWARD, [gpu(y), gpu(dy), gpu(stats)], [gpu(dx)], grid1d(n), ([a, b, c, d]) =>
       [u(n), u(g.groups), u(g.positions), u(g.channels), u(a), u(b), u(c), u(d), f(0)]);
@@ -220,11 +244,13 @@ export class WebGpuEngine implements Engine {
 
   toChannelsLast(x: Mat, out: Mat, channels: number): void {
     const hw = checkChannelShapes('toChannelsLast', x, out, channels);
+    checkDisjoint('toChannelsLast', 'out', out, 'x', x);
     this.transpose(x, out, channels, hw);
   }
 
   toChannelsFirst(x: Mat, out: Mat, channels: number): void {
     const hw = checkChannelShapes('toChannelsFirst', x, out, channels);
+    checkDisjoint('toChannelsFirst', 'out', out, 'x', x);
     this.transpose(x, out, hw, channels);
   }
 
