@@ -13,13 +13,15 @@ import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { WasmEngine } from '../../src/engine/wasm-backend.js';
 import { engineLayerGrads } from '../helpers/conv-layer.js';
+import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
 import { refLayerLoss, type RefLayer } from '../helpers/conv-reference.js';
 
 const native = loadNativeEngine();
-const BACKENDS: { name: string; engine?: Engine }[] = [
-  { name: 'js', engine: new JsEngine() },
-  { name: 'wasm', engine: new WasmEngine() },
-  { name: 'native', engine: native.engine },
+const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
+  { name: 'js', engine: new JsEngine(), reason: '' },
+  { name: 'wasm', engine: new WasmEngine(), reason: '' },
+  { name: 'native', engine: native.engine, reason: `native engine unavailable: ${native.reason}` },
+  await webgpuBackend(),
 ];
 
 const LAYERS: { name: string; L: RefLayer; n: number }[] = [
@@ -37,8 +39,7 @@ for (const b of BACKENDS) {
   for (const { name, L, n } of LAYERS) {
     test(`${b.name}: conv layer gradients by finite differences (${name})`, async (t) => {
       if (!b.engine) {
-        assert.notEqual(process.env.FF_REQUIRE_NATIVE, '1', `FF_REQUIRE_NATIVE=1 but ${native.reason}`);
-        t.skip(`native engine unavailable: ${native.reason}`);
+        requireOrSkip(b, (why) => t.skip(why));
         return;
       }
       const g = L.conv;

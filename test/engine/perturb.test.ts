@@ -9,11 +9,13 @@ import { JsEngine } from '../../src/engine/js-backend.js';
 import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { restoringEnv } from '../helpers/env.js';
+import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
 
 const native = loadNativeEngine();
 const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
   { name: 'js', engine: new JsEngine(), reason: '' },
   { name: 'native', engine: native.engine, reason: `native engine unavailable: ${native.reason}` },
+  await webgpuBackend(),
 ];
 
 function skipWithout(engine: Engine | undefined, reason: string, t: { skip(msg: string): void }): engine is undefined {
@@ -27,7 +29,7 @@ function skipWithout(engine: Engine | undefined, reason: string, t: { skip(msg: 
 function perBackend(title: string, body: (e: Engine) => void | Promise<void>): void {
   for (const b of BACKENDS) {
     test(`${b.name}: ${title}`, async (t) => {
-      if (skipWithout(b.engine, b.reason, t)) return;
+      if (!b.engine) return requireOrSkip(b, (why) => t.skip(why));
       await body(b.engine!);
     });
   }
