@@ -1,10 +1,11 @@
 // Every knob of supervised FF (SPEC §1–§2). Defaults are the values of Hinton's ffnew.m.
 import { RUN_DEFAULTS, type RunConfig } from '../train/run-config.js';
+import type { GoodnessSign, ObjectiveName } from './objectives/objective.js';
 
 export { RUN_DEFAULTS };
 export type { OptimizerConfig, OptimizerKind, RunConfig, ScheduleKind } from '../train/run-config.js';
 
-export type GoodnessSign = 'max-ssq' | 'min-ssq';
+export type { GoodnessSign };
 /** How the label of a negative case is drawn (negative-source.ts); teacher-forced may draw the true one. */
 export type NegativeKind = 'hard' | 'random' | 'teacher-forced' | 'self-generated';
 /** Where negative data comes from: the image with a wrong label, or hybrids of two images (no labels). */
@@ -22,8 +23,8 @@ export interface FFConfig extends RunConfig {
   /** θ; null means "layer width" for sum, 1 for mean (mean-square goodness 1 either way). */
   threshold: number | null;
   temperature: number;
-  /** 'logistic' per case (Hinton) or the symmetric pairwise SymBa loss on G⁺ − G⁻. */
-  loss: 'logistic' | 'symba';
+  /** The layer objective (objectives/): 'logistic' per case (Hinton) or the symmetric pairwise SymBa loss on G⁺ − G⁻. */
+  loss: ObjectiveName;
   symbaAlpha: number;
   /** Keep the factor 2 of d(y²)/dy; Hinton's code drops it (absorbed in the learning rate). */
   exactGradient: boolean;

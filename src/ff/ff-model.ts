@@ -18,6 +18,7 @@ import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
 import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
+import { negativeUse } from './objectives/registry.js';
 import { sequenceProblem, sleepPhase } from './sleep-phase.js';
 import { BEFORE_LOCAL_MAPS } from '../train/local-maps.js';
 import { BEFORE_STAGES } from '../stages/net-stages.js';
@@ -69,7 +70,7 @@ function checkSleepConfig(cfg: FFConfig): void {
   if (cfg.negatives !== 'self-generated' || cfg.negativeData === 'hybrid') return;
   if (cfg.architecture === 'recurrent') throw new Error('self-generated negatives (a sleep phase) train the feed-forward net');
   if (cfg.trainMode === 'greedy') throw new Error('self-generated negatives train all layers together (--train-mode greedy is not for a sleep phase)');
-  if (cfg.loss === 'symba') throw new Error('--loss symba needs positive and negative pairs; a sleep phase learns from negatives alone');
+  if (negativeUse(cfg.loss) === 'paired') throw new Error(`--loss ${cfg.loss} needs positive and negative pairs; a sleep phase learns from negatives alone`);
 }
 
 export type { InputShape };

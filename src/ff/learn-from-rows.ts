@@ -3,6 +3,7 @@
 // absent: a sleep phase (SPEC §6) makes many negative-only updates, then many positive-only
 // ones, and since the logistic loss is per case each update is the same rule on fewer rows.
 // No gradient crosses a layer boundary: each layer's update uses only its own input and output.
+import type { Mat } from '../engine/engine.js';
 import type { FFEpochStats } from './ff-step.js';
 import type { FFNet, Workspace } from './ff-net.js';
 import type { LayerStats } from './ff-layer.js';
@@ -19,24 +20,28 @@ export function pairSlots(rows: LearnedRows): number {
   return Math.max(rows.positives, rows.negatives);
 }
 
-/** Per layer of `layers`: the learned rows' goodness and the positive rows' column sums (every read issued before any is awaited). */
-export async function readLearnedRows(net: FFNet, ws: Workspace, rows: LearnedRows, layers: number[]): Promise<{ goodness: Float32Array[]; positiveColSums: (Float32Array | null)[] }> {
+/**
+ * Per layer of `layers`: what its objective measures of the learned rows (the goodness of each
+ * row, for today's objectives) and the positive rows' column sums (every read issued before
+ * any is awaited).
+ */
+export async function readLearnedRows(net: FFNet, ws: Workspace, rows: LearnedRows, layers: number[]): Promise<{ measured: Float32Array[]; positiveColSums: (Float32Array | null)[] }> {
   const e = net.engine;
-  const goodness = await Promise.all(layers.map((l) => e.read(e.rowView(ws.g[l], rows.start, rows.count))));
-  const sums = layers.map((l) => net.layers[l].positiveColSum(e.rowView(ws.y[l], rows.start, rows.count), rows.positives));
+  const v = (m: Mat) => e.rowView(m, rows.start, rows.count);
+  const measured = await Promise.all(layers.map((l) => e.read(net.layers[l].objective.measurement(v(ws.y[l]), v(ws.g[l])))));
+  const sums = layers.map((l) => net.layers[l].positiveColSum(v(ws.y[l]), rows.positives));
   const positiveColSums = await Promise.all(sums.map((m) => (m ? e.read(m) : Promise.resolve(null))));
-  return { goodness, positiveColSums };
+  return { measured, positiveColSums };
 }
 
 /**
- * Layer l's FF gradient from the learned rows — coefficients, gradient at its input (+ peer
+ * Layer l's FF gradient from the learned rows — its objective's gradient at its input (+ peer
  * push), gradient of every connection from its sources as they are now — added to what it has
  * accumulated (`first` starts a step), scaled by gradScale. Loss and pair errors into `stats`.
  */
-export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: LearnedRows, goodness: Float32Array, positiveColSum: Float32Array | null, gradScale: number, first: boolean, stats: LayerStats): void {
+export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: LearnedRows, measured: Float32Array, positiveColSum: Float32Array | null, gradScale: number, first: boolean, stats: LayerStats): void {
   const layer = net.layers[l];
-  const coef = layer.coefficients(goodness, rows.positives, rows.negatives, stats);
-  const dz = layer.inputGradient(net.engine.rowView(ws.y[l], rows.start, rows.count), coef, rows.positives, rows.negatives, positiveColSum);
+  const dz = layer.inputGradient(net.engine.rowView(ws.y[l], rows.start, rows.count), measured, rows, positiveColSum, stats);
   layer.accumulate(dz, net.sources(ws, l, rows.start, rows.count), gradScale, first);
 }
 
@@ -47,11 +52,11 @@ export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: Lear
 export async function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout, layers: number[], gain: number, stats: FFEpochStats): Promise<void> {
   const rows = learnedRows(layout);
   if (rows.count === 0) return;
-  const { goodness, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
+  const { measured, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
   layers.forEach((l, k) => {
     // Summed straight into the epoch's sums (the same additions, in the same order, as ever).
     const layerStats = { ffLoss: stats.ffLoss[l], pairErrors: stats.pairErrors[l] };
-    accumulateLayer(net, ws, l, rows, goodness[k], positiveColSums[k], 1 / pairSlots(rows), true, layerStats);
+    accumulateLayer(net, ws, l, rows, measured[k], positiveColSums[k], 1 / pairSlots(rows), true, layerStats);
     stats.ffLoss[l] = layerStats.ffLoss;
     stats.pairErrors[l] = layerStats.pairErrors;
     net.layers[l].update(net.cfg.lr * gain);

@@ -2,6 +2,7 @@
 // every knob of ff/config.ts, each with its kind, range and help line.
 import { RUN_OPTION_SPECS, type OptionSpec } from '../train/options.js';
 import type { FFConfig } from './config.js';
+import { OBJECTIVE_NAMES } from './objectives/registry.js';
 
 export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, OptionSpec> = {
   ...RUN_OPTION_SPECS,
@@ -11,7 +12,7 @@ export const FF_OPTION_SPECS: Record<keyof Omit<FFConfig, 'algo'>, OptionSpec> =
   goodnessReduce: { kind: 'enum', values: ['sum', 'mean'], help: 'sum or mean over units' },
   threshold: { kind: 'number', min: -1e9, max: 1e9, nullable: true, help: 'θ (default: layer width for sum, 1 for mean)' },
   temperature: { kind: 'number', min: 1e-6, max: 1e6, help: 'T in σ((G − θ)/T)' },
-  loss: { kind: 'enum', values: ['logistic', 'symba'], help: 'per-case logistic loss or the SymBa pair loss' },
+  loss: { kind: 'enum', values: OBJECTIVE_NAMES, help: 'per-case logistic loss or the SymBa pair loss' },
   symbaAlpha: { kind: 'number', min: 0, max: 1e6, help: 'SymBa α' },
   exactGradient: { kind: 'bool', help: "keep the factor 2 of d(y²)/dy (ffnew.m drops it)" },
   norm: { kind: 'enum', values: ['rms', 'l2'], help: 'row normalization between layers' },

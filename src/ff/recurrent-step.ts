@@ -51,11 +51,11 @@ export async function recurrentTrainStep(net: FFNet, batch: Batch, gain: number,
   for (let t = 1; t <= cfg.iterations; t++) {
     net.computeActivities(ws, rows.start, rows.count);
     if (t >= first) {
-      const { goodness, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
+      const { measured, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
       for (const l of layers) {
         const s = { ffLoss: 0, pairErrors: 0 };
         // The sources are still the previous step's states: the gradient of this step's inputs.
-        accumulateLayer(net, ws, l, rows, goodness[l], positiveColSums[l], 1 / (pairSlots(rows) * counted), t === first, s);
+        accumulateLayer(net, ws, l, rows, measured[l], positiveColSums[l], 1 / (pairSlots(rows) * counted), t === first, s);
         // Epoch means are per case: every counted iteration weighs 1/counted.
         stats.ffLoss[l] += s.ffLoss / counted;
         stats.pairErrors[l] += s.pairErrors / counted;

@@ -1,0 +1,77 @@
+// The FF layer objective as a part: what a layer is trained to do with its own activities.
+// A layer hands its objective the activities of the rows it learns from (positive rows first,
+// then negative rows) and what the objective asked to read of them; the objective returns the
+// descent gradient at the layer's total input and adds its loss and errors to the statistics.
+// Everything else of the layer rule stays the layer's: peer normalization, the gradient of
+// every connection, the update. Logistic FF and SymBa (one goodness per row) are two such
+// objectives; objectives that score class channel groups (one goodness per group, no negative
+// rows, per-layer logits) fit the same interface.
+import type { Mat } from '../../engine/engine.js';
+import type { Engine } from '../../engine/engine.js';
+
+/** The objectives there are (the config's `loss`). */
+export type ObjectiveName = 'logistic' | 'symba';
+
+export type GoodnessSign = 'max-ssq' | 'min-ssq';
+
+/** Sums over an epoch, per layer; the model turns them into means. */
+export interface LayerStats {
+  ffLoss: number;
+  pairErrors: number;
+}
+
+/**
+ * The rows an update learns from: P positive rows directly followed by N negative rows (either
+ * count may be 0: a sleep phase). An objective that needs the rows' labels will find them here.
+ */
+export interface ObjectiveRows {
+  readonly positives: number;
+  readonly negatives: number;
+}
+
+/**
+ * How an objective uses negative rows: 'per-case' — each row is its own case, any P and N;
+ * 'paired' — positive i with negative i, so P = N; 'none' — it learns from positive rows alone
+ * (a step for it needs no negative pass).
+ */
+export type NegativeUse = 'per-case' | 'paired' | 'none';
+
+/** The config's goodness and objective settings (FFConfig has them all). */
+export interface ObjectiveSettings {
+  readonly loss: ObjectiveName;
+  readonly goodness: GoodnessSign;
+  /** Σ y² (2) or Σ y (1). */
+  readonly goodnessPower: 1 | 2;
+  readonly goodnessReduce: 'sum' | 'mean';
+  readonly temperature: number;
+  readonly symbaAlpha: number;
+  /** Keep the factor 2 of d(y²)/dy (ffnew.m drops it). */
+  readonly exactGradient: boolean;
+}
+
+/** What an objective knows of its layer. */
+export interface ObjectiveLayer {
+  readonly engine: Engine;
+  readonly width: number;
+  /** θ. */
+  readonly threshold: number;
+  /** A matrix of the layer's, kept from one update to the next (its contents are not). */
+  scratch(name: string, rows: number, cols: number): Mat;
+}
+
+export interface Objective {
+  readonly name: ObjectiveName;
+  /**
+   * The engine matrix (one row per learned row) whose host copy `gradient` needs, from the
+   * learned rows' activities y and the goodness the pass already computed (rows × 1). The
+   * caller reads every layer's before it awaits any (a row-goodness objective returns the
+   * pass's goodness; a channel-group objective would sum its groups into a matrix of its own).
+   */
+  measurement(y: Mat, rowGoodness: Mat): Mat;
+  /**
+   * The descent gradient of the loss w.r.t. the layer's total input for the learned rows
+   * (ReLU-gated through y), from y and the host copy of `measurement`; the loss and the
+   * errors are added to `stats`. Returns a scratch matrix of the layer (rows × width).
+   */
+  gradient(y: Mat, measured: Float32Array, rows: ObjectiveRows, stats: LayerStats): Mat;
+}
