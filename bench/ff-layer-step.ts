@@ -66,8 +66,9 @@ export function disposeLayer(e: Engine, s: LayerState): void {
 /**
  * One FF layer training step: net.forward's per-layer work (one stacked forward product over
  * the 2B pos+neg rows, the goodness fused into the row normalization), then the real layer
- * rule of ffTrainStep (FFLayer: goodness and positive column sums read back, coefficients and
- * peer push, dZ, the weight-gradient product straight into the smoothed state, the update).
+ * rule of ffTrainStep (FFLayer: goodness and positive column sums read back, the objective's
+ * gradient and peer push, the weight-gradient product straight into the smoothed state, the
+ * update).
  */
 export async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
   const { B, layer } = s;
@@ -76,8 +77,7 @@ export async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
   e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g);
   const posSum = layer.positiveColSum(s.y, B);
   const [g, m] = await Promise.all([e.read(s.g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-  const coef = layer.coefficients(g, B, B, s.stats);
-  const dz = layer.inputGradient(s.y, coef, B, B, m);
+  const dz = layer.inputGradient(s.y, g, { positives: B, negatives: B }, m, s.stats);
   layer.accumulate(dz, new Map([['input', s.x]]), 1 / B, true);
   layer.update(HP.lr);
 }

@@ -2,7 +2,8 @@
 // paper's CIFAR shape: 32×32×3 → 32×32×3, 11×11 windows) next to the dense 3072→3072 step,
 // native engine, batch 100 and 200 (2B rows each: positives and negatives). The step is the
 // real layer rule (src/ff/ff-layer.ts): forward, goodness fused into the row normalization,
-// coefficients and peer push, the weight gradient straight into the smoothed state, the update.
+// the objective's gradient and peer push, the weight gradient straight into the smoothed
+// state, the update.
 // GFLOP/s count useful work only: 2·rows·units·(K²·C_in) per product, 2 products per step
 // (forward and weight gradient); the dense layer's GFLOP/s count its own 2·rows·3072² too.
 // Printed per batch size: the LC step, the dense step in the same run, their ratio (issue 20's
@@ -42,7 +43,7 @@ async function stepTimes(e: Engine, B: number, local: boolean, reps: number): Pr
     e.normalizeRows(y, n, 'rms', NORM_EPS, g);
     const posSum = layer.positiveColSum(y, B);
     const [good, m] = await Promise.all([e.read(g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-    const dz = layer.inputGradient(y, layer.coefficients(good, B, B, stats), B, B, m);
+    const dz = layer.inputGradient(y, good, { positives: B, negatives: B }, m, stats);
     layer.accumulate(dz, new Map([['input', x]]), 1 / B, true);
     layer.update(FF_DEFAULTS.lr);
   };
