@@ -6,8 +6,7 @@
 // every connection, the update. Logistic FF and SymBa (one goodness per row) are two such
 // objectives; objectives that score class channel groups (one goodness per group, no negative
 // rows, per-layer logits) fit the same interface.
-import type { Mat } from '../../engine/engine.js';
-import type { Engine } from '../../engine/engine.js';
+import type { Engine, Mat } from '../../engine/engine.js';
 
 /** The objectives there are (the config's `loss`). */
 export type ObjectiveName = 'logistic' | 'symba';
@@ -67,7 +66,7 @@ export interface Objective {
    * caller reads every layer's before it awaits any (a row-goodness objective returns the
    * pass's goodness; a channel-group objective would sum its groups into a matrix of its own).
    */
-  measurement(y: Mat, rowGoodness: Mat): Mat;
+  measurement(y: Mat, passGoodness: Mat): Mat;
   /**
    * The descent gradient of the loss w.r.t. the layer's total input for the learned rows
    * (ReLU-gated through y), from y and the host copy of `measurement`; the loss and the

@@ -14,8 +14,9 @@ export abstract class RowGoodnessObjective implements Objective {
   abstract readonly name: ObjectiveName;
   /** +1 when positive rows should have high goodness (max-ssq), −1 for min-ssq. */
   protected readonly sign: number;
-  /** dG/d(raw sum) · d(raw sum)/dy without the y: 1/width for a mean, and the power when exact. */
+  /** dG/d(raw sum): 1/width for a mean, 1 for a sum. */
   protected readonly goodnessScale: number;
+  /** d(raw sum)/dy_ij without the y: the power, or 1 as ffnew.m has it. */
   protected readonly dGdy: number;
 
   constructor(
@@ -32,8 +33,9 @@ export abstract class RowGoodnessObjective implements Objective {
     return rowGoodness(rawSum, this.settings.goodnessReduce, this.layer.width);
   }
 
-  measurement(_y: Mat, rowGoodness: Mat): Mat {
-    return rowGoodness;
+  /** The goodness the pass computed: nothing more to measure. */
+  measurement(_y: Mat, passGoodness: Mat): Mat {
+    return passGoodness;
   }
 
   gradient(y: Mat, measured: Float32Array, rows: ObjectiveRows, stats: LayerStats): Mat {
