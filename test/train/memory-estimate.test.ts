@@ -74,7 +74,8 @@ test('a net that fits the machine but not what is free now gets a warning, not a
 // The estimate against a real model: its checkpoint tensors (values and optimizer state) must
 // be covered, and not wildly overestimated.
 const shape = { height: 28, width: 28, channels: 1 };
-const fakeData = { numClasses: 10, train: { ...shape } } as unknown as DatasetSplits;
+// An empty training set of the right shape: the model is sized from it (createFF checks its fields).
+const fakeData = { numClasses: 10, train: { ...shape, count: 0, images: new Float32Array(0), labels: new Uint8Array(0) } } as unknown as DatasetSplits;
 for (const [algo, optimizer] of [['ff', 'smooth'], ['ff', 'adam'], ['bp', 'momentum'], ['bp', 'adam']] as const) {
   test(`the estimate covers a real ${algo} model's tensors (${optimizer})`, async () => {
     const a = getAlgorithm(algo);
