@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 
 import { engineFallbackReason, engineNotice, FAST_ENGINE_ADVICE, getEngine } from '../engine/select.js';
+import { WebGpuEngine } from '../engine/webgpu-backend.js';
 import type { NativeEngine } from '../engine/native-backend.js';
 import { blasThreadsOf } from '../train/blas-threads.js';
 import { RELAUNCHED_FROM_CORE } from './relaunch.js';
@@ -20,6 +21,7 @@ export function registerEngineCommand(program: Command): void {
 /** e.g. "native engine: OpenBLAS 0.3.21, SkylakeX kernels (OPENBLAS_CORETYPE=SkylakeX), 2 BLAS threads, locally-connected kernels avx512". */
 export function engineLine(): string {
   const engine = getEngine();
+  if (engine instanceof WebGpuEngine) return `webgpu engine: ${engine.adapter || 'an unnamed adapter'}`;
   if (engine.name !== 'native') {
     const reason = engineFallbackReason();
     return `${engine.name} engine${reason ? ` (${reason}; for the fastest engine: ${FAST_ENGINE_ADVICE})` : ''}`;
