@@ -3,7 +3,7 @@
 // child process, Debian's Chromium driven by playwright-core, and the page's errors collected.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -86,6 +86,13 @@ export function watchErrors(page: Page): string[] {
   page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   return errors;
+}
+
+/** A full-page screenshot in test-artifacts/web/ (or $FF_ARTIFACTS_DIR/web), for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.join(process.env.FF_ARTIFACTS_DIR ?? 'test-artifacts', 'web');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
 /** Open the page at URL (with its hash) and wait until it has started. */

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
-import { launchChromium, openExplorer, startServe, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { launchChromium, openExplorer, screenshot, startServe, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
 import { NO_BROWSER } from '../helpers/optional.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-a11y-'));
@@ -87,6 +87,7 @@ for (const [size, options] of [
       for (const n of hybrids) assert.match(n, /^hybrid negative \d: /);
       assert.match((await page.getAttribute('#curve', 'aria-label'))!, /^test error during training: \d+\.\d % at the start, \d+\.\d % after minibatch 2 of 2, lowest \d+\.\d % \(\d+ measurements\)$/);
       assert.deepEqual(await seriousViolations(page), [], 'after live training');
+      await screenshot(page, `explorer-${size}`);
       assert.deepEqual(errors, [], 'the page reported errors');
     } finally {
       await browser.close();
