@@ -16,6 +16,7 @@
 //   --check-steps S ≤ 5, --preset P);
 // --lc runs bench/lc-step.ts instead (a locally-connected layer step next to the dense one).
 // --conv runs bench/conv-step.ts instead (conv layer steps of a CIFAR net next to dense ones).
+// --engine webgpu runs bench/webgpu-step.ts instead (the WebGPU engine beside the CPU one).
 // The tables go to stdout and, as Markdown, to bench/last-run.md.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -356,6 +357,8 @@ async function main(): Promise<void> {
     ? import('./lc-step.js').then((m) => m.runLcBench(process.argv.slice(2)))
   : args.has('--conv')
     ? import('./conv-step.js').then((m) => m.runConvBench(process.argv.slice(2)))
+  : process.argv.slice(2).join(' ').includes('--engine webgpu')
+    ? import('./webgpu-step.js').then((m) => m.runWebGpuBench(process.argv.slice(2)))
     : main()).catch((err) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
