@@ -11,7 +11,7 @@ import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { emptyStats, ffTrainStep } from '../../src/ff/ff-step.js';
-import { engines } from '../helpers/engines.js';
+import { enginesWithWebGpu } from '../helpers/engines.js';
 import { FD_UPDATE } from '../helpers/fd-config.js';
 
 const D = 12; // the first 2 pixels hold the label
@@ -61,7 +61,7 @@ const variants: Partial<FFConfig>[] = [
   { labelInput: 'extra', center: 'channel-mean' },
 ];
 
-for (const engine of engines()) {
+for (const engine of enginesWithWebGpu()) {
   for (const v of variants) {
     test(`FF update = −∂L/∂W by finite differences (${engine.name}, ${JSON.stringify(v)})`, async () => {
       const cfg: FFConfig = {

@@ -22,7 +22,7 @@ import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
 import { testSeed } from '../helpers/seed.js';
-import { engines } from '../helpers/engines.js';
+import { enginesWithWebGpu } from '../helpers/engines.js';
 import { FD_UPDATE } from '../helpers/fd-config.js';
 
 const normalize = (x: Float64Array) => {
@@ -56,7 +56,7 @@ function layerLoss(cfg: FFConfig, rows: Float64Array[][], isPos: boolean[], Ws: 
   return loss / B;
 }
 
-for (const engine of engines()) {
+for (const engine of enginesWithWebGpu()) {
   for (const goodness of ['min-ssq', 'max-ssq'] as const) {
     test(`recurrent: one iteration by hand, and its update = −∂L/∂W for every connection (${engine.name}, ${goodness})`, async () => {
       const D = 6;
