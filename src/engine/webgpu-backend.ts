@@ -86,7 +86,7 @@ export class WebGpuEngine implements Engine {
   private readonly run: GpuRunner;
 
   /** @param adapter what the device runs on, for notices ("google swiftshader …"). */
-  constructor(device: GPUDevice, readonly adapter = '') {
+  constructor(readonly device: GPUDevice, readonly adapter = '') {
     this.run = new GpuRunner(device);
   }
 

@@ -9,6 +9,8 @@ import { createFFModel, FF_DEFAULTS, JsEngine, MemoryRunStore, train } from '../
 import type { Engine } from '../../src/engine/engine.js';
 import { getEngine } from '../../src/engine/select.js';
 import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
+import { checkWebGpuKernels } from '../helpers/webgpu-kernel-checks.js';
+import type { WebGpuEngine } from '../../src/engine/webgpu-backend.js';
 
 const gpu = await webgpuBackend();
 
@@ -33,6 +35,12 @@ test('ff engine --engine webgpu names the adapter', async (t) => {
   const r = ff(['engine', '--engine', 'webgpu'], {});
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^webgpu engine: \S.*\n$/);
+});
+
+test('every kernel in Node agrees with the js engine (the cases of the Chromium test, row views included)', async (t) => {
+  if (!gpu.engine) return requireOrSkip(gpu, (why) => t.skip(why));
+  const bad = (await checkWebGpuKernels((gpu.engine as WebGpuEngine).device)).filter((c) => !c.ok);
+  assert.deepEqual(bad, [], 'kernels off the js engine by more than 1e-4·(1 + |js|)');
 });
 
 /** Ten classes, each a bright bar at its own place of an 8×8 image, plus noise (node-free-core's data). */

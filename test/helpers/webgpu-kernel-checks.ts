@@ -29,6 +29,9 @@ const CASES: Case[] = [
   ['gemm NN', (e, r) => { const c = m(e, r, 33, 17); e.gemm(m(e, r, 33, 70), m(e, r, 70, 17), c, { alpha: -1.25, beta: 0.5 }); return c; }],
   ['gemm TN', (e, r) => { const c = e.zeros(17, 19); e.gemm(m(e, r, 40, 17), m(e, r, 40, 19), c, { transA: true }); return c; }],
   ['gemm NT', (e, r) => { const c = e.zeros(9, 21); e.gemm(m(e, r, 9, 31), m(e, r, 21, 31), c, { transB: true }); return c; }],
+  // Row views share their parent's buffer at an element offset no binding could take (not 256-byte aligned):
+  // the product of the top rows written into the bottom rows of the same matrix.
+  ['gemm on row views of one matrix', (e, r) => { const x = m(e, r, 10, 7); e.gemm(e.rowView(x, 1, 3), m(e, r, 7, 7), e.rowView(x, 5, 3), { beta: 1 }); return x; }],
   ['addBias + ReLU', (e, r) => { const x = m(e, r, 7, 13); e.addBias(x, m(e, r, 1, 13), true); return x; }],
   ['rowPowerSum', (e, r) => { const o = e.zeros(7, 1); e.rowPowerSum(m(e, r, 7, 100), o, 2); return o; }],
   ['normalizeRows', (e, r) => { const x = m(e, r, 7, 100); const s = e.zeros(7, 1); e.normalizeRows(x, x, 'rms', 1e-8, s); return e.rowView(x, 2, 3); }],
