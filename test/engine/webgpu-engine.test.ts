@@ -3,11 +3,13 @@
 // does (the kernels are conformance-tested one by one in conformance.test.ts and the conv suites).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { createFFModel, FF_DEFAULTS, JsEngine, MemoryRunStore, train } from '../../src/core.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { getEngine } from '../../src/engine/select.js';
+import { linuxVulkanProblem } from '../../src/engine/webgpu-node.js';
 import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
 import { checkWebGpuKernels } from '../helpers/webgpu-kernel-checks.js';
 import type { WebGpuEngine } from '../../src/engine/webgpu-backend.js';
@@ -22,12 +24,22 @@ test('getEngine("webgpu") before prepareEngine is a one-line error, and auto nev
   assert.notEqual(getEngine('auto').name, 'webgpu');
 });
 
-test('ff engine --engine webgpu without an adapter: one ff: line naming SwiftShader, exit 1', () => {
-  const r = ff(['engine', '--engine', 'webgpu'], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
-  assert.equal(r.status, 1, r.stderr);
-  // Dawn's own warnings may come first (its logging, not ours); ff's error is the last line, whole.
-  const last = r.stderr.trimEnd().split('\n').at(-1)!;
-  assert.match(last, /^ff: webgpu engine unavailable: no WebGPU adapter \(VK_ICD_FILENAMES=\/nonexistent\/icd\.json gave none; Dawn needs the Vulkan loader, libvulkan1\)$/);
+test('ff engine --engine webgpu without a Vulkan driver: stderr is one ff: line, exit 1', () => {
+  const missing = ff(['engine', '--engine', 'webgpu'], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+  assert.equal(missing.status, 1, missing.stderr);
+  assert.equal(missing.stderr, 'ff: webgpu engine unavailable: VK_ICD_FILENAMES names /nonexistent/icd.json, which does not exist\n');
+  const none = ff(['engine', '--engine', 'webgpu'], { VK_ICD_FILENAMES: undefined, VK_DRIVER_FILES: undefined, VK_ADD_DRIVER_FILES: undefined, XDG_CONFIG_DIRS: '/nonexistent', XDG_DATA_DIRS: '/nonexistent', HOME: '/nonexistent' });
+  if (existsSync('/etc/vulkan/icd.d') && readdirSync('/etc/vulkan/icd.d').some((f) => f.endsWith('.json'))) return; // a real driver here
+  assert.equal(none.status, 1, none.stderr);
+  assert.match(none.stderr, /^ff: webgpu engine unavailable: no Vulkan driver \(no ICD file in \/nonexistent\/vulkan\/icd\.d, \/etc\/vulkan\/icd\.d, .*\); without a GPU, set VK_ICD_FILENAMES=\/usr\/lib\/chromium\/vk_swiftshader_icd\.json .*\n$/);
+  assert.equal(none.stderr.split('\n').length, 2, 'one line');
+});
+
+test('linuxVulkanProblem: only on Linux, and a named ICD file that exists is no problem', () => {
+  assert.equal(linuxVulkanProblem({ VK_ICD_FILENAMES: '/nonexistent.json' }, 'darwin'), undefined);
+  assert.equal(linuxVulkanProblem({ VK_DRIVER_FILES: '/nonexistent.json' }, 'linux'), 'VK_DRIVER_FILES names /nonexistent.json, which does not exist');
+  assert.equal(linuxVulkanProblem({ VK_ICD_FILENAMES: 'package.json' }, 'linux'), undefined);
+  assert.equal(linuxVulkanProblem({ VK_ADD_DRIVER_FILES: 'x', XDG_DATA_DIRS: '/nonexistent', XDG_CONFIG_DIRS: '/nonexistent' }, 'linux'), undefined);
 });
 
 test('ff engine --engine webgpu names the adapter', async (t) => {
