@@ -1,5 +1,5 @@
 // The WebGPU engine for the suites that must hold on every backend: in Node on whatever adapter
-// Dawn finds, which on machines without a GPU is SwiftShader when its ICD file is installed
+// Dawn finds, and on machines without one on SwiftShader when its ICD file is installed
 // (Debian's chromium package). Without one the webgpu tests skip with the reason, unless
 // FF_REQUIRE_WEBGPU=1 (CI) makes that a failure.
 import assert from 'node:assert/strict';
@@ -14,17 +14,16 @@ export interface OptionalBackend {
 
 let started: Promise<OptionalBackend> | undefined;
 
-/** The engine, started once per process (SwiftShader chosen when no ICD is named and its file exists). */
+/** The engine, started once per process: on the machine's own driver, else on SwiftShader where its ICD file exists. */
 export function webgpuBackend(): Promise<OptionalBackend> {
-  started ??= (async () => {
+  const start = async (): Promise<OptionalBackend> => ({ name: 'webgpu', engine: await createNodeWebGpuEngine(), reason: '' });
+  const failed = (e: unknown): OptionalBackend => ({ name: 'webgpu', reason: e instanceof Error ? e.message : String(e) });
+  started ??= start().catch(async (first: unknown) => {
     const icd = swiftShaderIcd();
-    if (!process.env.VK_ICD_FILENAMES && icd) process.env.VK_ICD_FILENAMES = icd;
-    try {
-      return { name: 'webgpu', engine: await createNodeWebGpuEngine(), reason: '' };
-    } catch (e) {
-      return { name: 'webgpu', reason: e instanceof Error ? e.message : String(e) };
-    }
-  })();
+    if (process.env.VK_ICD_FILENAMES || !icd) return failed(first);
+    process.env.VK_ICD_FILENAMES = icd; // a fresh Dawn instance reads it
+    return start().catch(failed);
+  });
   return started;
 }
 
