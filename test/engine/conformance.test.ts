@@ -20,39 +20,14 @@ import { loadNativeEngine, NativeEngine } from '../../src/engine/native-backend.
 import { WasmEngine } from '../../src/engine/wasm-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { PERTURB_TOLERANCE } from '../../src/engine/webgpu-backend.js';
-import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
+import { conformance } from '../helpers/conformance.js';
 
+const native = loadNativeEngine();
 const GEMM_TOL = 1e-4;
 const ELEM_TOL = 1e-6;
 
-const native = loadNativeEngine();
-const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
-  { name: 'js', engine: new JsEngine(), reason: '' },
-  { name: 'wasm', engine: new WasmEngine(), reason: '' },
-  { name: 'native', engine: native.engine, reason: `native engine unavailable: ${native.reason}` },
-  await webgpuBackend(),
-];
 /** WebGPU runs on SwiftShader here: the big cases shrink there to keep the suite's time. */
 const onGpu = (e: Engine) => e.name === 'webgpu';
-
-function seedOf(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
-}
-
-/** One test per backend; both backends see the same random inputs (seeded by the title). */
-function conformance(title: string, body: (e: Engine, rng: Rng) => void | Promise<void>): void {
-  for (const b of BACKENDS) {
-    test(`${b.name}: ${title}`, async (t) => {
-      if (!b.engine) {
-        requireOrSkip(b, (why) => t.skip(why));
-        return;
-      }
-      await body(b.engine, new Rng(seedOf(title)));
-    });
-  }
-}
 
 // ---- helpers ------------------------------------------------------------------------------
 

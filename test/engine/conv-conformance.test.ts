@@ -12,40 +12,13 @@ import { test } from 'node:test';
 import { patchInputSize, patchPositions, patchSize, poolInputSize, poolOutputSize, type GroupNormGeometry, type PatchGeometry, type PoolGeometry } from '../../src/engine/conv-geometry.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
-import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
-import { WasmEngine } from '../../src/engine/wasm-backend.js';
 import { restoringEnv } from '../helpers/env.js';
-import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
+import { conformance } from '../helpers/conformance.js';
 import { firstMax, forEachWindow, refCol2im, refGroupNorm, refIm2col } from '../helpers/conv-reference.js';
 
-const native = loadNativeEngine();
-const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
-  { name: 'js', engine: new JsEngine(), reason: '' },
-  { name: 'wasm', engine: new WasmEngine(), reason: '' },
-  { name: 'native', engine: native.engine, reason: `native engine unavailable: ${native.reason}` },
-  await webgpuBackend(),
-];
 const JS = new JsEngine();
 
-function seedOf(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
-}
-
-/** One test per backend, all seeing the same random inputs (seeded by the title). */
-function conformance(title: string, body: (e: Engine, rng: Rng) => void | Promise<void>): void {
-  for (const b of BACKENDS) {
-    test(`${b.name}: ${title}`, async (t) => {
-      if (!b.engine) {
-        requireOrSkip(b, (why) => t.skip(why));
-        return;
-      }
-      await body(b.engine, new Rng(seedOf(title)));
-    });
-  }
-}
 
 const randn = (rng: Rng, n: number) => rng.fillNormal(new Float32Array(n));
 /** Small integers: many ties in every pooling window. */
