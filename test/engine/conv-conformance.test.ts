@@ -7,7 +7,6 @@
 // Bounds: im2col, max pooling and the layout conversion are copies: exact. col2im, average
 // pooling and the pool backwards: |err| ≤ 1e-6·Σ|terms|. GroupNorm: |err| ≤ 1e-5·(1 + |ref|).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 
 import { patchInputSize, patchPositions, patchSize, poolInputSize, poolOutputSize, type GroupNormGeometry, type PatchGeometry, type PoolGeometry } from '../../src/engine/conv-geometry.js';
 import type { Engine } from '../../src/engine/engine.js';
