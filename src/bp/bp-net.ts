@@ -128,7 +128,7 @@ export class BPNet {
 
   /** Per linear layer: its LC geometry, or null where it is dense (always the output layer). */
   get local(): (LocalGeometry | null)[] {
-    return [...this.layers.map((layer) => (layer.bottomUp.kind === 'local' ? layer.bottomUp.geometry : null)), null];
+    return [...this.layers.map((layer) => (layer.bottomUp.kind.name === 'local' ? layer.bottomUp.kind.geometry : null)), null];
   }
 
   /** Scratch buffers for up to `rows` rows, allocated once per distinct row count. */

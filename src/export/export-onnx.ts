@@ -100,7 +100,7 @@ export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: strin
 export function denseWeightBytes(layers: Layer[]): number {
   let values = 0;
   for (const c of layers.flatMap((layer) => layer.connections)) {
-    values += c.kind === 'local' ? localInputSize(c.geometry) * localOutputSize(c.geometry) : c.weight.value.rows * c.weight.value.cols;
+    values += c.kind.name === 'local' ? localInputSize(c.kind.geometry) * localOutputSize(c.kind.geometry) : c.weight.value.rows * c.weight.value.cols;
   }
   return 4 * values;
 }

@@ -52,9 +52,9 @@ export function sum(b: GraphBuilder, terms: string[]): string {
  */
 export async function denseWeights(engine: Engine, c: Connection): Promise<{ data: Float32Array; rows: number; cols: number }> {
   const w = await engine.read(c.weight.value);
-  if (c.kind === 'dense') return { data: w, rows: c.weight.value.rows, cols: c.weight.value.cols };
-  if (c.kind === 'local') return localAsDense(c.geometry, w);
-  throw new Error(`cannot export a '${(c as { kind: string }).kind}' connection to ONNX`);
+  if (c.kind.name === 'dense') return { data: w, rows: c.weight.value.rows, cols: c.weight.value.cols };
+  if (c.kind.name === 'local') return localAsDense(c.kind.geometry, w);
+  throw new Error(`cannot export a '${c.kind.name}' connection to ONNX`);
 }
 
 /** The dense (C_in·H·W) × (C_out·H·W) equivalent of an LC weight matrix (layout: engine/local-geometry.ts). */

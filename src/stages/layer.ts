@@ -1,16 +1,20 @@
 // A learnable stage (SPEC §7): a hidden layer as both algorithms see it — its incoming
-// connections (each a weight matrix from a source, dense, masked or locally connected), its
+// connections (each a weight matrix from a source through a connection kind: dense, masked,
+// locally connected or convolutional — stages/connections/), its
 // bias, its forward as a feed-forward stage (on the analog chip when there is one) and
 // backprop's backward through it. How the gradient reaching it is made is the learner's:
 // FF's layer rule (ff/ff-layer.ts, a subclass) from the layer's own goodness, backprop's from
 // the error above (bp/bp-net.ts). Both then gather it with `accumulate` or `backward` and
 // apply it through the layer's Params.
+import type { ConvGeometry } from '../engine/conv-geometry.js';
 import type { Engine, Mat } from '../engine/engine.js';
-import { describeLocal, initLocalWeights, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from '../engine/local-geometry.js';
+import type { LocalGeometry } from '../engine/local-geometry.js';
 import type { Rng } from '../engine/rng.js';
-import { maskFanIn } from '../train/grid-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { RunConfig } from '../train/run-config.js';
+import { ConvConnection } from './connections/conv.js';
+import { DenseConnection } from './connections/dense.js';
+import { LocalConnection } from './connections/local.js';
 import type { NetStages } from './net-stages.js';
 
 /** Where a connection's input comes from. */
@@ -21,19 +25,26 @@ export type SourceKind =
   | 'self' // this layer's own normalized state, at the previous time step
   | 'label'; // the clamped one-of-N label layer (recurrent net), or separate label units
 
-/** A connection into the layer: dense (fanIn × width weights) or locally connected (LC). */
-export type Connection =
-  | { source: SourceKind; kind: 'dense'; weight: Param }
-  | { source: SourceKind; kind: 'local'; geometry: LocalGeometry; weight: Param };
+/** The connection kinds a layer can have (stages/connections/); `name` tells them apart. */
+export type ConnectionKindOf = DenseConnection | LocalConnection | ConvConnection;
+
+/** A connection into the layer: its source, its kind and the weights it learns. */
+export interface Connection {
+  source: SourceKind;
+  kind: ConnectionKindOf;
+  weight: Param;
+}
 
 /**
- * What the layer is told about one incoming connection: `local` makes it locally connected;
- * `mask` (0/1, fanIn × width) keeps a dense connection sparse (grid nets).
+ * What the layer is told about one incoming connection: `local` makes it locally connected,
+ * `conv` a weight-shared convolution (channels-last maps); otherwise it is dense, and `mask`
+ * (0/1, fanIn × width) keeps it sparse (grid nets).
  */
 export interface IncomingSpec {
   source: SourceKind;
   fanIn: number;
   local?: LocalGeometry;
+  conv?: ConvGeometry;
   mask?: Float32Array;
 }
 
@@ -52,26 +63,27 @@ export class Layer {
     incoming: IncomingSpec[],
     rng: Rng,
   ) {
-    for (const { source, fanIn, local, mask } of incoming) {
+    for (const spec of incoming) {
+      const { source, fanIn } = spec;
       // Bottom-up weights keep the name they always had.
       const name = source === 'below' || source === 'input' ? `layer${index + 1}.weight` : `layer${index + 1}.${source}.weight`;
-      if (local) {
-        if (localInputSize(local) !== fanIn || localOutputSize(local) !== width) {
-          throw new Error(`layer ${index + 1}: a locally-connected ${source} connection ${describeLocal(local)} does not join ${fanIn} inputs to ${width} units`);
-        }
-        const shape = localWeightShape(local);
-        const w = initLocalWeights(local, () => rng.normal());
-        this.connections.push({ source, kind: 'local', geometry: local, weight: new Param(name, engine.fromArray(w, shape.rows, shape.cols), engine, opt) });
-        continue;
+      const kind = this.kindFor(spec, width);
+      if (kind.inputSize !== fanIn || kind.outputSize !== width) {
+        throw new Error(`layer ${index + 1}: a ${kind.name} ${source} connection of ${kind.inputSize} → ${kind.outputSize} values does not join ${fanIn} inputs to ${width} units`);
       }
-      // ffnew.m: W ~ N(0,1)/sqrt(fan-in) (a masked connection: the inputs a unit really sees).
-      if (mask && mask.length !== fanIn * width) throw new Error(`layer ${index + 1}: a ${source} mask of ${mask.length} values for ${fanIn}×${width} weights`);
-      const w = rng.fillNormal(new Float32Array(fanIn * width), 1 / Math.sqrt(mask ? maskFanIn(mask, width) : fanIn));
-      const weight = new Param(name, engine.fromArray(w, fanIn, width), engine, opt);
-      if (mask) weight.restrictTo(engine.fromArray(mask, fanIn, width));
-      this.connections.push({ source, kind: 'dense', weight });
+      this.connections.push({ source, kind, weight: kind.createWeight(name, engine, opt, rng) });
     }
     this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, width), engine, opt);
+  }
+
+  /** The kind an incoming connection's spec names (one connection, one part). */
+  private kindFor(spec: IncomingSpec, width: number): ConnectionKindOf {
+    const { source, fanIn } = spec;
+    if ([spec.local, spec.conv, spec.mask].filter(Boolean).length > 1) throw new Error(`layer ${this.index + 1}: a ${source} connection names more than one of local, conv and mask`);
+    if (spec.local) return new LocalConnection(this.engine, spec.local);
+    if (spec.conv) return new ConvConnection(this.engine, spec.conv, (name, rows, cols) => this.scratch(`${source}.${name}`, rows, cols));
+    if (spec.mask && spec.mask.length !== fanIn * width) throw new Error(`layer ${this.index + 1}: a ${source} mask of ${spec.mask.length} values for ${fanIn}×${width} weights`);
+    return new DenseConnection(this.engine, fanIn, width, spec.mask);
   }
 
   /** The connection from a source, if the layer has one. */
@@ -89,9 +101,7 @@ export class Layer {
    * the connection's weights as applied (an analog chip's distorted copy), not as learned.
    */
   project(c: Connection, x: Mat, y: Mat, beta: 0 | 1, w: Mat = c.weight.value): void {
-    if (c.kind === 'local') this.engine.localForward(x, w, y, c.geometry, { beta });
-    else if (beta === 0) this.engine.gemm(x, w, y);
-    else this.engine.gemm(x, w, y, { beta });
+    c.kind.forward(x, w, y, beta);
   }
 
   /**
@@ -125,12 +135,9 @@ export class Layer {
     const c = this.bottomUp;
     const { weight, bias } = this.gradients;
     e.reluBackward(dy, y, dy);
-    if (c.kind === 'local') e.localWeightGrad(x, dy, weight, c.geometry);
-    else e.gemm(x, dy, weight, { transA: true });
+    c.kind.weightGradient(x, dy, weight);
     e.colSum(dy, bias, 1, 0);
-    if (!dx) return;
-    if (c.kind === 'local') e.localInputGrad(dy, c.weight.value, dx, c.geometry);
-    else e.gemm(dy, c.weight.value, dx, { transB: true });
+    if (dx) c.kind.inputGradient(dy, c.weight.value, dx);
   }
 
   /** One optimizer step from the gradients of the last `backward` (summed over `count` rows). */
@@ -150,13 +157,7 @@ export class Layer {
       if (!x) throw new Error(`layer ${this.index + 1}: no input rows for its ${c.source} connection`);
       const w = c.weight.value;
       const grad = () => this.scratch(`d${c.source}`, w.rows, w.cols);
-      if (c.kind === 'local') {
-        // The LC analogue of xᵀ·dz: Σ_rows x_window ⊗ dz, unit by unit.
-        const g = c.geometry;
-        c.weight.accumulateWith((out, alpha, beta) => this.engine.localWeightGrad(x, dz, out, g, { alpha, beta }), gradScale, first, grad);
-      } else {
-        c.weight.accumulateProduct(x, dz, { transA: true }, gradScale, first, grad);
-      }
+      c.weight.accumulateWith((out, alpha, beta) => c.kind.weightGradient(x, dz, out, { alpha, beta }), gradScale, first, grad);
     }
     this.bias.accumulateColSum(dz, gradScale, first, () => this.scratch('db', 1, this.width));
   }

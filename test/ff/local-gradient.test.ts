@@ -36,7 +36,7 @@ for (const engine of engines()) {
       const cfg: FFConfig = { ...FF_DEFAULTS, layers: [F], ...FD_UPDATE, threshold: 4, ...v };
       const layer = new FFLayer(engine, cfg, 0, F, [{ source: 'input', fanIn: F, local: g }], new Rng(5));
       const c = layer.connections[0];
-      assert.equal(c.kind, 'local');
+      assert.equal(c.kind.name, 'local');
       engine.write(layer.bias.value, Float32Array.from({ length: F }, (_, j) => 0.1 * ((j % 5) - 2)));
       const rng = new Rng(9);
       const xHost = Float32Array.from({ length: 2 * B * F }, () => rng.normal());
