@@ -37,7 +37,7 @@ export async function renderFields(el: HTMLElement, top: HTMLElement, model: FFM
   clearFields(el, top);
   const net = model.net;
   const conn = net.layers[0].connections[0];
-  if (conn.kind !== 'dense' || net.input.imageSize !== 784) {
+  if (conn.kind.name !== 'dense' || net.input.imageSize !== 784) {
     el.textContent = 'This run’s first layer is not dense over 28×28 images: see ff show-fields.';
     return;
   }
