@@ -56,11 +56,11 @@ for (const v of variants) {
 test('LC FF wiring: LC between maps, dense from label units; every classifier runs', async () => {
   const engine = getEngine();
   const ffNet = createFFModel(engine, { ...FF_DEFAULTS, ...TINY_MAPS, epochs: 1 } as FFConfig, data).net;
-  assert.deepEqual(ffNet.layers[0].connections.map((c) => [c.source, c.kind]), [['input', 'local'], ['label', 'dense']]);
-  assert.deepEqual(ffNet.layers[1].connections.map((c) => [c.source, c.kind]), [['below', 'local']]);
+  assert.deepEqual(ffNet.layers[0].connections.map((c) => [c.source, c.kind.name]), [['input', 'local'], ['label', 'dense']]);
+  assert.deepEqual(ffNet.layers[1].connections.map((c) => [c.source, c.kind.name]), [['below', 'local']]);
   const rec = createFFModel(engine, { ...FF_DEFAULTS, ...TINY_MAPS, architecture: 'recurrent', lateral: true } as FFConfig, data);
-  assert.deepEqual(rec.net.layers[0].connections.map((c) => [c.source, c.kind]), [['input', 'local'], ['above', 'local'], ['self', 'local']]);
-  assert.deepEqual(rec.net.layers[1].connections.map((c) => [c.source, c.kind]), [['below', 'local'], ['label', 'dense'], ['self', 'local']]);
+  assert.deepEqual(rec.net.layers[0].connections.map((c) => [c.source, c.kind.name]), [['input', 'local'], ['above', 'local'], ['self', 'local']]);
+  assert.deepEqual(rec.net.layers[1].connections.map((c) => [c.source, c.kind.name]), [['below', 'local'], ['label', 'dense'], ['self', 'local']]);
   for (const model of [new FFModel(engine, ffNet.cfg, { height: 6, width: 6, channels: 3, numClasses: 4 }, new Float32Array(108)), rec]) {
     for (const mode of ['goodness', 'softmax']) {
       const r = await evaluate(model, data.test, 4, mode);
