@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { getEngine } from '../engine/select.js';
 import { loadRun } from '../experiments/load-run.js';
+import { classNamesOf } from '../export/class-names.js';
 import { readPredictInputs } from './predict-input.js';
 import { parseShortlistK } from './shortlist-k.js';
 
@@ -28,7 +29,8 @@ export function registerPredictCommand(program: Command): void {
       const images = new Float32Array(inputs.length * size);
       inputs.forEach((x, i) => images.set(x.pixels, i * size));
       const { predictions, scores } = await model.predict(images, inputs.length, mode, mode === 'shortlist' ? k : undefined);
-      const names = (config.classNames as string[] | undefined) ?? [];
+      // The run's config names its dataset, not its classes: the names come from the dataset.
+      const names = classNamesOf(String(config.dataset), shape.numClasses);
       const N = scores.length / inputs.length;
       inputs.forEach((x, i) => {
         const p = predictions[i];

@@ -114,3 +114,16 @@ function transposedRun(): string {
   writeForeignSafetensors(path.join(dir, CHECKPOINT_FILE), tensors.map((t) => (t.name === 'layer1.weight' ? { ...t, shape: [24, 784] } : t)), rest);
   return dir;
 }
+
+test('predictions are printed with the class names of the run\'s dataset', async () => {
+  // The checkpoint's config names its dataset; before, predict looked for class names in the
+  // config (never stored there) and printed only indices.
+  const fashion = file('fashion-run');
+  const model = new FFModel(getEngine(), { ...FF_DEFAULTS, dataset: 'fashion-mnist', layers: [24, 16] }, { height: 28, width: 28, channels: 1, numClasses: 10 });
+  saveCheckpoint(fashion, await model.toCheckpoint());
+  const r = ff('predict', fashion, png('shirt.png', WHITE, BLACK));
+  assert.equal(r.status, 0, r.stderr);
+  const names = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+  const got = r.stdout.match(/^shirt\.png: (.+?) \(p = /)?.[1];
+  assert.ok(got !== undefined && names.includes(got), r.stdout);
+});
