@@ -1,13 +1,15 @@
 // The files the serve fuzz target's server is given: an explorer directory and run directories
 // with everything a request must not reach next to what it may — a secret file outside them,
 // links to it (a file, a directory, a run's checkpoint, a run directory), a hidden file, a
-// FIFO checkpoint, a directory where a checkpoint should be and a run that is gone. Built once
+// FIFO checkpoint, a directory where a checkpoint should be and a run that is gone; gzip twins
+// (`x.gz`, sent to a client that takes gzip): a real one, and one that is a link. Built once
 // per version in the temporary directory and reused (the fuzzer's worker is killed, never told
 // to clean up), atomically: a finished fixture appears by rename.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 export const SECRET = 'FF-FUZZ-SECRET: this file is outside every served directory\n';
 
@@ -28,8 +30,10 @@ export const RUN_DIRS = ['good', 'linked', 'dir', 'fifo', 'gone', 'via-link'];
 export interface ServeFixture {
   web: string;
   runs: { name: string; dir: string }[];
-  /** Every body a 200 answer may carry but the run list (which the server writes). */
+  /** Every body a 200 answer may carry but the run list (which the server writes), gzip decoded. */
   servable: Buffer[];
+  /** The sizes a gzip-encoded 200 may have (Content-Length of a HEAD). */
+  gzipSizes: number[];
 }
 
 function build(root: string): void {
@@ -53,11 +57,13 @@ function build(root: string): void {
     // No mkfifo here: that run is one more that is gone.
   }
   symlinkSync('../secret-run', path.join(root, 'runs/via-link'));
+  writeFileSync(path.join(root, 'web/index.html.gz'), gzipSync(SERVABLE['web/index.html']));
+  symlinkSync('../../secret.txt', path.join(root, 'web/assets/app.js.gz'));
 }
 
 /** The fixture's directories (built now unless an earlier worker did). */
 export function serveFixture(): ServeFixture {
-  const root = path.join(realpathSync(tmpdir()), `ff-fuzz-serve-v1-${process.getuid?.() ?? 'user'}`);
+  const root = path.join(realpathSync(tmpdir()), `ff-fuzz-serve-v2-${process.getuid?.() ?? 'user'}`);
   if (!exists(root)) {
     const tmp = mkdtempSync(`${root}.tmp-`);
     build(tmp);
@@ -71,6 +77,7 @@ export function serveFixture(): ServeFixture {
     web: path.join(root, 'web'),
     runs: RUN_DIRS.map((name) => ({ name, dir: path.join(root, 'runs', name) })),
     servable: Object.values(SERVABLE).map((t) => Buffer.from(t)),
+    gzipSizes: [statSync(path.join(root, 'web/index.html.gz')).size],
   };
 }
 

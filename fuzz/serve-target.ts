@@ -1,11 +1,14 @@
 // The fuzz target for ff serve's request handling: the real server (src/serve/start-server.ts)
 // runs in the fuzzer's worker on a fixture (serve-fixture.ts), and each input is one raw
-// request — a mutated path, a method, a Host and an Origin header — sent over loopback. The
-// contract: an answer always comes, with a status the server means (200, or 400, 403, 404, 405,
-// 421, 431 with a short plain body; 405 says Allow), a 200 carries exactly one of the servable
-// files or the run list (never the secret next to them), and a foreign Host or Origin is never
-// answered 200. A refusal counts as a clear rejection; a 200 as a load.
+// request — a mutated path, a method, Host, Origin, Accept-Encoding and If-None-Match headers —
+// sent over loopback. The contract: an answer always comes, with a status the server means
+// (200; 304 with no body, only to an If-None-Match; or 400, 403, 404, 405, 421, 431 with a short
+// plain body; 405 says Allow), a 200 carries exactly one of the servable files or the run list
+// (gzip-encoded only when the client took gzip; never the secret next to them, nor a gzip twin
+// that is a link), and a foreign Host or Origin is never answered 200 or 304. A refusal counts
+// as a clear rejection; a 200 or 304 as a load.
 import fc from 'fast-check';
+import { gunzipSync } from 'node:zlib';
 import { ALLOWED_METHODS } from '../src/serve/request-route.js';
 import { startServer } from '../src/serve/start-server.js';
 import { exchange, parseResponse } from './http-exchange.js';
@@ -65,12 +68,23 @@ const choose = (good: string[], bad: string[], goodWeight: number, badWeight: nu
     { weight: noneWeight, arbitrary: fc.constant(null) },
   );
 
-type ServePlan = { seed: number; edits: PathEdit[]; method: string; host: Choice; origin: Choice };
+/** Accept-Encoding values and whether each admits gzip (RFC 9110 §12.5.3), written out rather than asked of the server's parser. */
+const ACCEPT_ENCODINGS: Record<string, boolean> = {
+  gzip: true, 'gzip, deflate, br': true, 'x-gzip': true, '*': true, 'deflate;q=1, *;q=0.5': true, 'GZIP;q=0.001': true,
+  'gzip;q=0': false, identity: false, br: false, 'gzip;q=x': false, '*;q=0': false, 'gzip;q=0, *': false,
+};
+const IF_NONE_MATCH = ['*', '"bogus"', 'W/"bogus"', '"a", "b"', '', '"', 'W/'];
 
-/** What the plan's headers make of a request: whether the server may answer it at all. */
+type ServePlan = { seed: number; edits: PathEdit[]; method: string; host: Choice; origin: Choice; acceptEncoding: string | null; ifNoneMatch: string | null };
+
+/** What the plan's headers make of a request: whether the server may answer it at all, and how. */
 interface ServeExpect {
   hostOk: boolean;
   originOk: boolean;
+  /** If-None-Match is `*`: a 304 may answer (no other value the plan sends names a real tag). */
+  conditional: boolean;
+  /** Accept-Encoding admits gzip (a gzip twin may be sent). */
+  gzip: boolean;
 }
 
 let server: Promise<{ port: number; fixture: ServeFixture }> | undefined;
@@ -90,7 +104,11 @@ const REFUSALS = new Set([400, 403, 404, 405, 421, 431]);
 function judge(bytes: Buffer, method: string, expect: ServeExpect, fixture: ServeFixture): { finding: string } | { refused: string } | null {
   const r = parseResponse(bytes);
   if (!r) return { finding: `no HTTP answer (${bytes.length} bytes: ${JSON.stringify(bytes.subarray(0, 80).toString('latin1'))})` };
-  if (r.status === 200 && (!expect.hostOk || !expect.originOk)) return { finding: `200 for a foreign ${expect.hostOk ? 'Origin' : 'Host'}` };
+  if ((r.status === 200 || r.status === 304) && (!expect.hostOk || !expect.originOk)) return { finding: `${r.status} for a foreign ${expect.hostOk ? 'Origin' : 'Host'}` };
+  if (r.status === 304) {
+    if (!expect.conditional) return { finding: '304 to a request whose If-None-Match names no tag of the file' };
+    return r.body.length ? { finding: `304 with ${r.body.length} body bytes` } : null;
+  }
   // CONNECT never reaches the request handler: refused whatever its headers say.
   if (method === 'CONNECT' && ![400, 405, 431].includes(r.status)) return { finding: `status ${r.status} for CONNECT (405 expected)` };
   if (method === 'CONNECT' && r.status === 405) return r.headers.allow === ALLOWED_METHODS ? { refused: 'HTTP 405 (CONNECT)' } : { finding: 'CONNECT: 405 without Allow' };
@@ -106,12 +124,25 @@ function judge(bytes: Buffer, method: string, expect: ServeExpect, fixture: Serv
   const length = Number(r.headers['content-length']);
   const runList = Buffer.from(JSON.stringify(fixture.runs.map((x) => ({ name: x.name }))));
   const bodies = [...fixture.servable, runList];
+  const gzipped = r.headers['content-encoding'] === 'gzip';
+  if (gzipped && !expect.gzip) return { finding: 'gzip-encoded 200 to a client that did not take gzip' };
+  if (r.headers['content-encoding'] !== undefined && !gzipped) return { finding: `Content-Encoding ${JSON.stringify(r.headers['content-encoding'])}` };
   if (method === 'HEAD') {
     if (r.body.length) return { finding: `HEAD answered with ${r.body.length} body bytes` };
-    return bodies.some((b) => b.length === length) ? null : { finding: `HEAD: Content-Length ${length} is no servable file's size` };
+    const sizes = gzipped ? fixture.gzipSizes : bodies.map((b) => b.length);
+    return sizes.includes(length) ? null : { finding: `HEAD: Content-Length ${length} is no servable file's size` };
   }
   if (length !== r.body.length) return { finding: `Content-Length ${length} for ${r.body.length} bytes` };
-  return bodies.some((b) => b.equals(r.body)) ? null : { finding: `200 with a body that is no servable file: ${JSON.stringify(r.body.subarray(0, 60).toString('latin1'))}` };
+  let body = r.body;
+  if (gzipped) {
+    try {
+      body = gunzipSync(r.body);
+    } catch {
+      return { finding: 'a gzip-encoded 200 that does not decode' };
+    }
+    if (body.includes(SECRET.slice(0, 14))) return { finding: 'a gzip-encoded 200 carries the secret file' };
+  }
+  return bodies.some((b) => b.equals(body)) ? null : { finding: `200 with a body that is no servable file: ${JSON.stringify(body.subarray(0, 60).toString('latin1'))}` };
 }
 
 export const serveTarget = {
@@ -125,6 +156,8 @@ export const serveTarget = {
     method: fc.oneof({ weight: 6, arbitrary: fc.constant('GET') }, { weight: 2, arbitrary: fc.constant('HEAD') }, { weight: 2, arbitrary: fc.constantFrom(...METHODS) }),
     host: choose(GOOD_HOSTS, BAD_HOSTS, 7, 2, 1),
     origin: choose(GOOD_ORIGINS, BAD_ORIGINS, 2, 2, 6),
+    acceptEncoding: fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...Object.keys(ACCEPT_ENCODINGS)) }),
+    ifNoneMatch: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...IF_NONE_MATCH) }),
   }) as fc.Arbitrary<unknown>,
   build(plan: unknown, seeds: Seed[]) {
     const p = plan as ServePlan;
@@ -134,7 +167,14 @@ export const serveTarget = {
     const head = [`${p.method} ${target.replace(/[\r\n]/g, '')} HTTP/1.1`];
     if (p.host) head.push(`Host: ${p.host.value}`);
     if (p.origin) head.push(`Origin: ${p.origin.value}`);
-    const expect: ServeExpect = { hostOk: p.host?.good ?? false, originOk: p.origin?.good ?? true };
+    if (p.acceptEncoding !== null) head.push(`Accept-Encoding: ${p.acceptEncoding}`);
+    if (p.ifNoneMatch !== null) head.push(`If-None-Match: ${p.ifNoneMatch}`);
+    const expect: ServeExpect = {
+      hostOk: p.host?.good ?? false,
+      originOk: p.origin?.good ?? true,
+      conditional: p.ifNoneMatch?.trim() === '*',
+      gzip: p.acceptEncoding !== null && ACCEPT_ENCODINGS[p.acceptEncoding] === true,
+    };
     return { seed, bytes: Buffer.from(`${head.join('\r\n')}\r\nConnection: close\r\n\r\n`, 'utf8'), expect };
   },
   async run(bytes: Uint8Array, name: string, _seed: Seed, expect: unknown): Promise<{ kind: 'oracle'; detail: string } | null> {
