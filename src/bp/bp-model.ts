@@ -4,8 +4,7 @@ import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/c
 import type { DatasetSplits } from '../data/dataset.js';
 import type { Engine } from '../engine/engine.js';
 import type { InputShape } from '../ff/ff-model.js';
-import { gridMapsFor } from '../train/grid-maps.js';
-import { BEFORE_LOCAL_MAPS, localMapsFor } from '../train/local-maps.js';
+import { BEFORE_LOCAL_MAPS } from '../train/local-maps.js';
 import type { Checkpoint } from '../train/checkpoint-format.js';
 import { checkImages } from '../train/api-checks.js';
 import { checkCheckpoint } from '../train/checkpoint-check.js';
@@ -15,6 +14,7 @@ import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
 import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from './config.js';
 import { BEFORE_STAGES } from '../stages/net-stages.js';
+import { netSpecFor } from '../stages/net-spec.js';
 
 /** Images per forward pass when predicting. */
 const CHUNK = 500;
@@ -38,10 +38,8 @@ export class BPModel implements TrainableModel {
   ) {
     const centred = resolveCentering(cfg.center, shape.channels);
     if (centred && !inputMean) throw new Error("this config centres the images: pass the training set's channelMeanImage (createBPModel does)");
-    const maps = localMapsFor(cfg, shape);
-    const grids = gridMapsFor(cfg, shape);
     const D = shape.height * shape.width * shape.channels;
-    this.net = new BPNet(engine, cfg, D, shape.numClasses, centred ? inputMean! : null, maps && { maps, imageChannels: shape.channels }, grids);
+    this.net = new BPNet(engine, cfg, D, shape.numClasses, centred ? inputMean! : null, netSpecFor(cfg, shape));
   }
 
   get rng() {

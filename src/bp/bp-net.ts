@@ -16,12 +16,12 @@ import type { Engine, Mat } from '../engine/engine.js';
 import type { LocalGeometry } from '../engine/local-geometry.js';
 import { Rng } from '../engine/rng.js';
 import { NORM_EPS } from '../ff/ff-net.js';
-import type { GridMaps } from '../train/grid-maps.js';
-import type { LocalMaps } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import type { BPConfig } from './config.js';
+import { buildLayers } from '../stages/build-layers.js';
 import { Layer } from '../stages/layer.js';
 import { NetStages } from '../stages/net-stages.js';
+import { netSpecFor, type NetSpec } from '../stages/net-spec.js';
 import { seedFor } from '../stages/stage-seed.js';
 import { boxModelFor, type BoxModel } from './box-model.js';
 
@@ -75,23 +75,20 @@ export class BPNet {
     readonly numClasses: number,
     /** Per-pixel values subtracted from every image (centred colour images), or null. */
     readonly inputMean: Float32Array | null = null,
-    /** Locally-connected hidden layers: their maps and the image's channels (null: dense). */
-    lc: { maps: LocalMaps; imageChannels: number } | null = null,
-    /** Grid nets: hidden layers' dense weights kept sparse by their windows' masks. */
-    grids: GridMaps | null = null,
+    /**
+     * The hidden layers' description (stages/net-spec.ts: locally-connected maps, grid masks);
+     * by default dense layers on inputSize values.
+     */
+    spec: NetSpec = netSpecFor(cfg, { height: 1, width: inputSize, channels: 1 }),
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
     if (inputMean && inputMean.length !== inputSize) throw new Error(`input mean has ${inputMean.length} values for ${inputSize}-value images`);
     this.sizes = [inputSize, ...cfg.layers, numClasses];
     this.rng = new Rng(cfg.seed);
     const L = cfg.layers.length;
+    if (spec.inputSize !== inputSize || spec.layers.length !== L) throw new Error(`the net description has ${spec.layers.length} layers on ${spec.inputSize} inputs, the config ${L} on ${inputSize}`);
     // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG, layer by layer.
-    for (let k = 0; k < L; k++) {
-      const fanIn = this.sizes[k];
-      const local = lc?.maps.from(k === 0 ? lc.imageChannels : lc.maps.channels);
-      const mask = grids?.mask(k, fanIn);
-      this.layers.push(new Layer(engine, cfg, k, this.sizes[k + 1], [{ source: k === 0 ? 'input' : 'below', fanIn, local, mask }], this.rng));
-    }
+    this.layers.push(...buildLayers(spec, this.rng, (k, width, incoming, rng) => new Layer(engine, cfg, k, width, incoming, rng)));
     const top = this.sizes[L];
     this.outputWeight = new Param('output.weight', engine.fromArray(this.rng.fillNormal(new Float32Array(top * numClasses), 1 / Math.sqrt(top)), top, numClasses), engine, cfg);
     this.outputBias = new Param('output.bias', engine.zeros(1, numClasses), engine, cfg);

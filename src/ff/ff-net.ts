@@ -15,15 +15,15 @@
 // positive and negative rows: learn-from-rows.ts); the classifiers in classify.ts.
 import type { Engine, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
-import { gridMapsFor } from '../train/grid-maps.js';
-import { localMapsFor } from '../train/local-maps.js';
 import { Param } from '../train/optimizer.js';
 import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
-import { FFLayer, type IncomingSpec, type SourceKind } from './ff-layer.js';
+import { FFLayer, type SourceKind } from './ff-layer.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
+import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
+import { netSpecFor } from '../stages/net-spec.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
@@ -99,11 +99,16 @@ export class FFNet {
     if (this.recurrent && input.placement !== 'none') throw new Error('the recurrent net takes its label from the label layer, not the input');
     this.inputSize = input.width;
     this.numClasses = input.numClasses;
-    const maps = localMapsFor(cfg, this.imageShape);
-    const grids = gridMapsFor(cfg, this.imageShape);
-    if (grids && this.recurrent && cfg.lateral) throw new Error('grid nets have no lateral connections (--lateral needs dense or local layers)');
-    this.separateLabel = (maps !== null || grids !== null) && input.placement === 'extra';
-    this.sizes = [this.separateLabel ? input.imageSize : this.inputSize, ...cfg.layers];
+    // The per-layer description FF and backprop share: kinds, geometries, the connections each reads.
+    const spec = netSpecFor(cfg, this.imageShape, {
+      inputSize: this.inputSize,
+      numClasses: this.numClasses,
+      extraLabelUnits: input.placement === 'extra',
+      recurrent: this.recurrent,
+      lateral: cfg.lateral,
+    });
+    this.separateLabel = spec.separateLabel;
+    this.sizes = [spec.inputSize, ...cfg.layers];
     this.unsupervised = cfg.negativeData === 'hybrid';
     if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
     this.negatives = negativeSourceFor(cfg, this.numClasses, this.imageShape);
@@ -113,26 +118,9 @@ export class FFNet {
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
     this.stages = new NetStages(engine, cfg, this.sizes[0]);
-    const L = cfg.layers.length;
-    // LC: from the image (its channels) or a map (its C channels); dense: undefined.
-    const lc = (inChannels: number) => maps?.from(inChannels);
-    const C = maps?.channels ?? 0;
-    // Grid: layer l's bottom-up mask; top-down into l is the transpose of layer l+1's.
-    const gridMask = (l: number) => grids?.mask(l, this.sizes[l]);
-    const topDownMask = (l: number) => grids ? transpose(grids.mask(l + 1, this.sizes[l + 1]), this.sizes[l + 1], this.sizes[l + 2]) : undefined;
-    for (let l = 0; l < L; l++) {
-      const incoming: IncomingSpec[] = [
-        { source: l === 0 ? 'input' : 'below', fanIn: this.sizes[l], local: lc(l === 0 ? this.imageShape.channels : C), mask: gridMask(l) },
-      ];
-      if (l === 0 && this.separateLabel) incoming.push({ source: 'label', fanIn: this.numClasses });
-      if (this.recurrent) {
-        incoming.push(
-          l === L - 1 ? { source: 'label', fanIn: this.numClasses } : { source: 'above', fanIn: this.sizes[l + 2], local: lc(C), mask: topDownMask(l) },
-        );
-        if (cfg.lateral) incoming.push({ source: 'self', fanIn: this.sizes[l + 1], local: lc(C) });
-      }
-      const width = this.sizes[l + 1];
-      this.layers.push(new FFLayer(engine, cfg, l, width, incoming, this.rng));
+    this.layers.push(...buildLayers(spec, this.rng, (l, width, incoming, rng) => new FFLayer(engine, cfg, l, width, incoming, rng)));
+    // The heads draw nothing from the RNG: made after the layers, the weights are the same.
+    for (const [l, { width }] of this.layers.entries()) {
       const head = this.softmaxLayers.includes(l);
       const headName = this.unsupervised ? `probe${l + 1}.weight` : `softmax${l + 1}.weight`;
       this.softmax.push(head ? new Param(headName, engine.zeros(width, this.numClasses), engine, cfg) : null);
@@ -336,10 +324,3 @@ export class FFNet {
 
 /** ffnormrows' "tiny" (exp(−50)) keeps an all-zero row at zero instead of NaN. */
 export const NORM_EPS = Math.exp(-50);
-
-/** The cols × rows transpose of a row-major rows × cols matrix. */
-function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(m.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
-  return t;
-}

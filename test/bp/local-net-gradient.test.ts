@@ -6,14 +6,13 @@ import { test } from 'node:test';
 import { BPNet } from '../../src/bp/bp-net.js';
 import { BP_DEFAULTS, type BPConfig } from '../../src/bp/config.js';
 import { Rng } from '../../src/engine/rng.js';
-import { LocalMaps } from '../../src/train/local-maps.js';
+import { netSpecFor } from '../../src/stages/net-spec.js';
 import { engines } from '../helpers/engines.js';
 import { denseFromLocal, rowTimes } from '../helpers/local-reference.js';
 
 const H = 3;
 const W = 4;
 const IMAGE_C = 2;
-const maps = new LocalMaps(H, W, 2, 3);
 const cfg: BPConfig = { ...BP_DEFAULTS, connectivity: 'local', window: 3, mapChannels: 2, layers: [24, 24] };
 const D = H * W * IMAGE_C;
 const N = 3;
@@ -21,7 +20,7 @@ const ROWS = 2;
 
 for (const e of engines()) {
   test(`BP through an LC net: every gradient = finite differences (${e.name})`, async () => {
-    const net = new BPNet(e, cfg, D, N, null, { maps, imageChannels: IMAGE_C });
+    const net = new BPNet(e, cfg, D, N, null, netSpecFor(cfg, { height: H, width: W, channels: IMAGE_C }));
     const rng = new Rng(3);
     // Non-zero biases so that ReLUs are not all decided by the weights alone.
     for (const b of net.biases) e.write(b.value, Float32Array.from({ length: b.value.rows * b.value.cols }, () => 0.1 * rng.normal()));
