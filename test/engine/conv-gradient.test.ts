@@ -7,22 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { patchSize } from '../../src/engine/conv-geometry.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { JsEngine } from '../../src/engine/js-backend.js';
-import { loadNativeEngine } from '../../src/engine/native-backend.js';
 import { Rng } from '../../src/engine/rng.js';
-import { WasmEngine } from '../../src/engine/wasm-backend.js';
+import { assertNearDifferences, centralDifference } from '../helpers/central-difference.js';
 import { engineLayerGrads } from '../helpers/conv-layer.js';
-import { requireOrSkip, webgpuBackend } from '../helpers/webgpu.js';
+import { BACKENDS } from '../helpers/conformance.js';
+import { requireOrSkip } from '../helpers/webgpu.js';
 import { refLayerLoss, type RefLayer } from '../helpers/conv-reference.js';
-
-const native = loadNativeEngine();
-const BACKENDS: { name: string; engine?: Engine; reason: string }[] = [
-  { name: 'js', engine: new JsEngine(), reason: '' },
-  { name: 'wasm', engine: new WasmEngine(), reason: '' },
-  { name: 'native', engine: native.engine, reason: `native engine unavailable: ${native.reason}` },
-  await webgpuBackend(),
-];
 
 const LAYERS: { name: string; L: RefLayer; n: number }[] = [
   { name: '3×3 pad 1, 2×2 max pool, GroupNorm(2)', n: 2, L: { conv: { height: 6, width: 6, channels: 3, kernel: 3, stride: 1, padding: 1, outChannels: 4 }, pool: { kind: 'max', window: 2, stride: 2 }, groups: 2 } },
@@ -60,18 +50,8 @@ for (const b of BACKENDS) {
       ];
       for (const [what, value, grad, loss] of params) {
         const probes = Array.from({ length: Math.min(PROBES, value.length) }, (_, k) => (k === 0 ? 0 : rng.int(value.length)));
-        const fd = probes.map((j) => {
-          const p = Float64Array.from(value);
-          p[j] = value[j] + H;
-          const up = loss(p);
-          p[j] = value[j] - H;
-          return (up - loss(p)) / (2 * H);
-        });
-        const big = Math.max(...fd.map(Math.abs));
-        probes.forEach((j, k) => {
-          const lim = 2e-3 * (Math.abs(fd[k]) + 0.05 * big);
-          assert.ok(Math.abs(grad[j] - fd[k]) <= lim, `d loss / d ${what}[${j}]: engine ${grad[j]}, finite difference ${fd[k]} (bound ${lim.toExponential(2)})`);
-        });
+        const fd = probes.map((j) => centralDifference(value, j, loss, H));
+        assertNearDifferences(what, 'engine', grad, probes, fd);
         assert.ok(grad.some((v) => v !== 0), `d loss / d ${what} is all zeros`);
       }
     });

@@ -11,6 +11,7 @@ import { convOutputSize, patchInputSize, patchOutHeight, patchOutWidth, type Con
 import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { Layer } from '../../src/stages/layer.js';
+import { assertNearDifferences, centralDifference } from '../helpers/central-difference.js';
 import { engines } from '../helpers/engines.js';
 import { FD_UPDATE } from '../helpers/fd-config.js';
 
@@ -58,19 +59,10 @@ function lossRef(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b:
 
 /** Central differences of `loss` at every coordinate of `value`, checked against `grad`. */
 function checkAll(what: string, value: Float32Array, grad: ArrayLike<number>, loss: (p: Float64Array) => number): void {
-  const fd = Array.from(value, (_, j) => {
-    const p = Float64Array.from(value);
-    p[j] = value[j] + H;
-    const up = loss(p);
-    p[j] = value[j] - H;
-    return (up - loss(p)) / (2 * H);
-  });
-  const big = Math.max(...fd.map(Math.abs));
-  assert.ok(big > 1e-3, `${what}: the loss depends on it`);
-  fd.forEach((want, j) => {
-    const lim = 2e-3 * (Math.abs(want) + 0.05 * big);
-    assert.ok(Math.abs(grad[j] - want) <= lim, `d loss / d ${what}[${j}]: layer ${grad[j]}, finite difference ${want} (bound ${lim.toExponential(2)})`);
-  });
+  const every = Array.from(value, (_, j) => j);
+  const fd = every.map((j) => centralDifference(value, j, loss, H));
+  assert.ok(Math.max(...fd.map(Math.abs)) > 1e-3, `${what}: the loss depends on it`);
+  assertNearDifferences(what, 'layer', grad, every, fd);
 }
 
 for (const engine of engines()) {
