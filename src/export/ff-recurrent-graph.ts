@@ -42,7 +42,7 @@ export async function recurrentOutputs(k: NetConstants, net: FFNet, images: stri
     if (t < cfg.testTo) {
       const d = cfg.damping;
       states = states.map((s, l) => b.op('Add', [b.op('Mul', [now[l].y, b.scalar(1 - d)]), b.op('Mul', [s, b.scalar(d)])]));
-      n = [n0, ...states.map((s, l) => normalizeRows(b, s, net.sizes[l + 1], cfg.norm))];
+      n = [n0, ...states.map((s, l) => normalizeRows(b, s, net.sizes[l + 1], cfg.norm as 'rms' | 'l2'))];
     }
   }
   const goodness = labelScores(b, net, sum(b, window), 1 / window.length);

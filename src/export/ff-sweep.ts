@@ -52,7 +52,7 @@ export function measure(b: GraphBuilder, net: FFNet, l: number, y: string): Laye
   const width = net.sizes[l + 1];
   const ss = sumSquares(b, y);
   const g = net.cfg.goodnessPower === 2 ? ss : b.op('ReduceSum', [y, b.int64s('axis_last', [-1])], { keepdims: 1 });
-  return { y, g, n: normalizeRows(b, y, width, net.cfg.norm, ss) };
+  return { y, g, n: normalizeRows(b, y, width, net.cfg.norm as 'rms' | 'l2', ss) };
 }
 
 /**
@@ -62,7 +62,7 @@ export function measure(b: GraphBuilder, net: FFNet, l: number, y: string): Laye
  */
 export async function sweep(k: NetConstants, net: FFNet, input: PreparedInput, upTo: number): Promise<{ n0: string; layers: LayerValues[] }> {
   const b = k.b;
-  const n0 = normalizeRows(b, input.x, net.sizes[0], net.cfg.norm);
+  const n0 = normalizeRows(b, input.x, net.sizes[0], net.cfg.norm as 'rms' | 'l2');
   const layers: LayerValues[] = [];
   let below = n0;
   for (let l = 0; l < upTo; l++) {

@@ -4,18 +4,22 @@
 //   shortlist — the softmax's top K labels, then goodness for those only.
 // Goodness passes for all candidate labels of a chunk of images run as ONE stacked product.
 // Unsupervised runs (no label input) have none of these: their classifiers are the linear
-// probes of linear-probe.ts ('probe', 'probe-layerK').
+// probes of linear-probe.ts ('probe', 'probe-layerK'). Nets whose layers score the classes
+// themselves (--loss cwc) are read by the sum of their layers' predictions (group-classifier.ts:
+// 'groups', 'groups-layerK'), and by the online softmax.
 import { checkImages } from '../train/api-checks.js';
 import { NEUTRAL } from './labelled-input.js';
 import type { FFNet } from './ff-net.js';
+import { groupModeLayers, groupModes, groupScores, scoresClassesPerLayer } from './group-classifier.js';
 import { probeModes, probeScores } from './linear-probe.js';
 
-export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist' | 'probe' | `probe-layer${number}`;
+export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist' | 'probe' | `probe-layer${number}` | 'groups' | `groups-layer${number}`;
 /** The classifiers of a supervised net. */
 export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', 'shortlist'];
 
 /** The classifiers a net offers: the three above, or its probes when it was trained without labels. */
 export function classifiersOf(net: FFNet): readonly string[] {
+  if (scoresClassesPerLayer(net)) return [...groupModes(net), 'softmax'];
   return net.unsupervised ? probeModes(net) : CLASSIFY_MODES;
 }
 
@@ -37,8 +41,9 @@ export async function classify(net: FFNet, images: Float32Array, count: number, 
     throw new Error(`shortlist: k must be an integer in 1..${N}, got ${k}`);
   }
   checkImages(images, count, net.input.imageSize, 'classify');
-  const scores = new Float32Array(count * N);
-  for (let start = 0; start < count; start += CHUNK) {
+  const groupLayers = groupModeLayers(net, mode);
+  const scores = groupLayers ? await groupScores(net, images, count, groupLayers) : new Float32Array(count * N);
+  for (let start = 0; start < (groupLayers ? 0 : count); start += CHUNK) {
     const c = Math.min(CHUNK, count - start);
     const D = net.input.imageSize;
     const chunk = images.subarray(start * D, (start + c) * D);

@@ -28,7 +28,10 @@ export interface FFConfig extends RunConfig {
   symbaAlpha: number;
   /** Keep the factor 2 of d(y²)/dy; Hinton's code drops it (absorbed in the learning rate). */
   exactGradient: boolean;
-  norm: 'rms' | 'l2';
+  /** Between layers: RMS or L2 per row, or GroupNorm (conv maps; the image as one group). */
+  norm: 'rms' | 'l2' | 'group';
+  /** GroupNorm: channel groups of every hidden map. */
+  normGroups: number;
 
   peerLambda: number;
   peerDecay: number;
@@ -87,6 +90,7 @@ export const FF_DEFAULTS: FFConfig = {
   symbaAlpha: 4,
   exactGradient: false,
   norm: 'rms',
+  normGroups: 1,
   peerLambda: 0.03,
   peerDecay: 0.9,
   peerInit: 0.5,

@@ -28,11 +28,14 @@ export class FFLayer extends Layer {
     width: number,
     incoming: IncomingSpec[],
     rng: Rng,
+    /** Classes of the task (objectives that score classes need it). */
+    numClasses = 10,
   ) {
     super(engine, cfg, index, width, incoming, rng);
     this.peerMeans = new Float32Array(width).fill(cfg.peerInit);
     this.threshold = thresholdFor(cfg, width);
-    this.objective = objectiveFor(cfg, { engine, width, threshold: this.threshold, scratch: (name, rows, cols) => this.scratch(name, rows, cols) });
+    const scratch = (name: string, rows: number, cols: number) => this.scratch(name, rows, cols);
+    this.objective = objectiveFor(cfg, { engine, width, channels: this.biasWidth, numClasses, threshold: this.threshold, scratch });
   }
 
   /** Goodness as the config defines it, from the raw power sum of the layer's activities. */

@@ -9,7 +9,7 @@ import { checkCheckpoint } from '../train/checkpoint-check.js';
 import { netCheckpoint, rms, tensorData, tensorsToParams } from '../train/param-io.js';
 import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { FF_OPTION_SPECS } from './options.js';
-import type { InputShape } from '../train/run-config.js';
+import { BEFORE_CROP_FLIP_COSINE, type InputShape } from '../train/run-config.js';
 import { scheduleGain } from '../train/optimizer.js';
 import { classifiersOf, classify, type ClassifyMode, type Scores } from './classify.js';
 import { FF_DEFAULTS, type FFConfig } from './config.js';
@@ -17,6 +17,7 @@ import { FFNet } from './ff-net.js';
 import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
 import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
+import { scoresClassesPerLayer } from './group-classifier.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
 import { negativeUse } from './objectives/registry.js';
 import { sequenceProblem, sleepPhase } from './sleep-phase.js';
@@ -40,6 +41,8 @@ const BEFORE_HYBRID_NEGATIVES: Partial<FFConfig> = { negativeData: 'wrong-label'
 const BEFORE_SLEEP_CYCLES: Partial<FFConfig> = { sleepCycles: 1 };
 /** Before the whole-book text split every run trained on the paper's strings. */
 const BEFORE_TEXT_SPLIT: Partial<FFConfig> = { textSplit: 'paper' };
+/** Before conv nets there was no GroupNorm. */
+const BEFORE_CONV: Partial<FFConfig> = { normGroups: 1 };
 
 /** Unsupervised runs have no label input and a feed-forward net (one line otherwise). */
 function checkUnsupervisedConfig(cfg: FFConfig): void {
@@ -103,7 +106,8 @@ export class FFModel implements TrainableModel {
     this.net = new FFNet(engine, cfg, input, { height: shape.height, width: shape.width, channels: shape.channels });
     this.classifiers = classifiersOf(this.net);
     // Supervised: the two cheap classifiers; unsupervised: every probe (they share one pass).
-    this.validationModes = this.net.unsupervised ? this.classifiers : ['softmax', 'goodness'];
+    // Layers that score classes: their sum and each layer alone (one pass for all of them).
+    this.validationModes = this.net.unsupervised || scoresClassesPerLayer(this.net) ? this.classifiers.filter((m) => m !== 'softmax') : ['softmax', 'goodness'];
     this.stats = emptyStats(cfg.layers.length);
     this.byIteration = emptyIterationStats(cfg.iterations, cfg.layers.length);
   }
@@ -123,7 +127,7 @@ export class FFModel implements TrainableModel {
   gainAt(epoch: number, f: number): number {
     const E = this.cfg.epochs;
     const done = this.cfg.trainMode === 'greedy' ? (epoch - 1) % E : epoch - 1;
-    return scheduleGain(this.cfg.schedule, (done + f) / E);
+    return scheduleGain(this.cfg.schedule, (done + f) / E, this.cfg.lrFloor);
   }
 
   /**
@@ -206,7 +210,7 @@ export class FFModel implements TrainableModel {
 
   /** Rebuild a model from a checkpoint (weights, optimizer state, peer means, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): FFModel {
-    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES, ...BEFORE_STAGES, ...BEFORE_TEXT_SPLIT });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<FFConfig>(ck, 'ff', FF_OPTION_SPECS, { ...BEFORE_INPUT_OPTIONS, ...BEFORE_HYBRID_NEGATIVES, ...BEFORE_LOCAL_MAPS, ...BEFORE_SLEEP_CYCLES, ...BEFORE_STAGES, ...BEFORE_TEXT_SPLIT, ...BEFORE_CROP_FLIP_COSINE, ...BEFORE_CONV });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);

@@ -11,6 +11,9 @@
 // (source 'label') into the first layer, as the recurrent net reads its clamped label layer.
 // Grid nets (--connectivity grid, train/grid-maps.ts) do the same with dense connections kept
 // sparse by a 0/1 mask: bottom-up windows, and top-down the transposed windows of the layer above.
+// Conv nets (--connectivity conv, train/conv-maps.ts) read the image channels last; each layer
+// is a convolution of the map below, pooled and normalized (RMS, or GroupNorm) before the layer
+// above reads it, while its objective sees the map before pooling.
 // The learning steps are in ff-step.ts and recurrent-step.ts (the layer rule on a row layout's
 // positive and negative rows: learn-from-rows.ts); the classifiers in classify.ts.
 import type { Engine, Mat } from '../engine/engine.js';
@@ -23,7 +26,7 @@ import type { LabelledInput } from './labelled-input.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
 import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
-import { netSpecFor } from '../stages/net-spec.js';
+import { netSpecFor, type NetSpec } from '../stages/net-spec.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
@@ -36,6 +39,10 @@ export interface Workspace {
   imageHost: Float32Array | null;
   /** Layer l's newest ReLU activities (what goodness is measured on). */
   y: Mat[];
+  /** Conv layers with pooling: layer l's pooled map (what n[l+1] normalizes); null elsewhere. */
+  pooled: (Mat | null)[];
+  /** GroupNorm's per-row statistics for n[0..L] (null with row norms). */
+  normStats: (Mat | null)[];
   /** n[0]: normalized input; n[l+1]: layer l's normalized state (what other layers read). */
   n: Mat[];
   g: Mat[];
@@ -49,8 +56,14 @@ export interface Workspace {
 }
 
 export class FFNet {
-  /** Layer sizes including the input: [D, h1, h2, …]. */
+  /** Layer sizes including the input: [D, h1, h2, …] (a conv layer's: its map before pooling). */
   readonly sizes: number[];
+  /** Values of n[0], n[1], …: what the layers above (and the heads) read; sizes, or pooled maps. */
+  readonly outSizes: number[];
+  /** The net description FF and backprop share. */
+  readonly spec: NetSpec;
+  /** Conv nets read the image channels last (the data sets store it channel-planar). */
+  readonly channelsLast: boolean;
   readonly layers: FFLayer[] = [];
   /**
    * Softmax weights from hidden layer l (null where l does not feed the softmax). In
@@ -79,6 +92,8 @@ export class FFNet {
   readonly imageShape: ImageShape;
   /** The net description shared with backprop: the stages' order, the box, the analog chip. */
   readonly stages: NetStages;
+  /** Counts weight updates (caches of the net's outputs compare it). */
+  version = 0;
   private readonly workspaces = new Map<number, Workspace>();
   private readonly buffers = new Map<string, unknown>();
 
@@ -107,8 +122,11 @@ export class FFNet {
       recurrent: this.recurrent,
       lateral: cfg.lateral,
     });
+    this.spec = spec;
     this.separateLabel = spec.separateLabel;
-    this.sizes = [spec.inputSize, ...cfg.layers];
+    this.sizes = [spec.inputSize, ...spec.layers.map((l) => l.width)];
+    this.outSizes = [spec.inputSize, ...spec.layers.map((l) => l.outputSize)];
+    this.channelsLast = spec.layers[0].kind === 'conv' && this.imageShape.channels > 1;
     this.unsupervised = cfg.negativeData === 'hybrid';
     if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
     this.negatives = negativeSourceFor(cfg, this.numClasses, this.imageShape);
@@ -118,14 +136,22 @@ export class FFNet {
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
     this.stages = new NetStages(engine, cfg, this.sizes[0]);
-    this.layers.push(...buildLayers(spec, this.rng, (l, width, incoming, rng) => new FFLayer(engine, cfg, l, width, incoming, rng)));
+    if (cfg.norm === 'group' && spec.layers[0].kind !== 'conv') throw new Error('--norm group normalizes conv maps: use it with --connectivity conv');
+    if (spec.layers[0].kind === 'conv' && this.stages.any) throw new Error('conv nets have no black box or analog chip yet (--box-after, --analog-*)');
+    this.layers.push(...buildLayers(spec, this.rng, (l, width, incoming, rng) => new FFLayer(engine, cfg, l, width, incoming, rng, this.numClasses)));
     // The heads draw nothing from the RNG: made after the layers, the weights are the same.
-    for (const [l, { width }] of this.layers.entries()) {
+    for (const l of this.layers.keys()) {
+      const width = this.outSizes[l + 1];
       const head = this.softmaxLayers.includes(l);
       const headName = this.unsupervised ? `probe${l + 1}.weight` : `softmax${l + 1}.weight`;
       this.softmax.push(head ? new Param(headName, engine.zeros(width, this.numClasses), engine, cfg) : null);
       this.layerProbes.push(head && this.unsupervised ? new Param(`probe${l + 1}.alone.weight`, engine.zeros(width, this.numClasses), engine, cfg) : null);
     }
+  }
+
+  /** The row normalization of nets that have one (GroupNorm is for conv nets, which use it through normalize). */
+  private get rowNorm(): 'rms' | 'l2' {
+    return this.cfg.norm === 'group' ? 'rms' : this.cfg.norm;
   }
 
   get numLayers(): number {
@@ -171,8 +197,10 @@ export class FFNet {
         x: e.zeros(rows, this.sizes[0]),
         host: new Float32Array(rows * this.inputSize),
         imageHost: this.separateLabel ? new Float32Array(rows * this.sizes[0]) : null,
-        y: this.cfg.layers.map((w) => e.zeros(rows, w)),
-        n: [e.zeros(rows, this.sizes[0]), ...this.cfg.layers.map((w) => e.zeros(rows, w))],
+        y: this.sizes.slice(1).map((w) => e.zeros(rows, w)),
+        pooled: this.spec.layers.map((l) => (l.pool ? e.zeros(rows, l.outputSize) : null)),
+        normStats: this.outSizes.map((_, i) => (this.cfg.norm === 'group' ? e.zeros(rows, 2 * this.groupNormGeometry(i).groups) : null)),
+        n: this.outSizes.map((w) => e.zeros(rows, w)),
         g: this.cfg.layers.map(() => e.zeros(rows, 1)),
         state: this.recurrent ? this.cfg.layers.map((w) => e.zeros(rows, w)) : [],
         label: labelUnits ? e.zeros(rows, N) : null,
@@ -192,6 +220,10 @@ export class FFNet {
   upload(ws: Workspace, start: number, count: number): void {
     const e = this.engine;
     const W = this.inputSize;
+    if (this.channelsLast) {
+      e.write(e.rowView(ws.x, start, count), toChannelsLast(ws.host.subarray(start * W, (start + count) * W), this.imageShape, this.cached(`channels-last:${ws.rows}`, () => new Float32Array(ws.rows * W))));
+      return;
+    }
     if (!this.separateLabel) {
       e.write(e.rowView(ws.x, start, count), ws.host.subarray(start * W, (start + count) * W));
       return;
@@ -219,13 +251,13 @@ export class FFNet {
     const v = (m: Mat) => e.rowView(m, start, count);
     const st = this.stages;
     const pass = st.beginPass();
-    e.normalizeRows(v(ws.x), v(ws.n[0]), this.cfg.norm, NORM_EPS);
+    this.normalize(ws, 0, v(ws.x), start, count);
     let input = v(ws.n[0]);
     for (const s of st.order) {
       if (s.kind === 'box') {
         // The box reads what the next layer would have read; the next layer reads its output, normalized.
         s.box.forward(input, v(ws.boxOut!));
-        e.normalizeRows(v(ws.boxOut!), v(ws.boxN!), this.cfg.norm, NORM_EPS);
+        e.normalizeRows(v(ws.boxOut!), v(ws.boxN!), this.rowNorm, NORM_EPS);
         input = v(ws.boxN!);
         continue;
       }
@@ -234,16 +266,39 @@ export class FFNet {
       const y = v(ws.y[l]);
       // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
       this.layers[l].feedForward(input, y, st, pass, !this.recurrent && l === 0 && this.separateLabel ? v(ws.label!) : undefined);
-      if (this.cfg.goodnessPower === 2) {
+      const pool = this.spec.layers[l].pool;
+      if (pool || this.cfg.norm === 'group') {
+        // Conv: the goodness of the map, then the pooled map normalized for the layer above.
+        e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
+        const pooled = pool ? v(ws.pooled[l]!) : y;
+        if (pool) (this.cfg.pool === 'avg' ? e.avgPoolForward(y, pooled, pool) : e.maxPoolForward(y, pooled, pool));
+        this.normalize(ws, l + 1, pooled, start, count);
+      } else if (this.cfg.goodnessPower === 2) {
         // Σ y² is both the goodness and the normalizer: one pass over the row for both.
-        e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS, v(ws.g[l]));
+        e.normalizeRows(y, v(ws.n[l + 1]), this.rowNorm, NORM_EPS, v(ws.g[l]));
       } else {
-        e.normalizeRows(y, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS);
+        e.normalizeRows(y, v(ws.n[l + 1]), this.rowNorm, NORM_EPS);
         e.rowPowerSum(y, v(ws.g[l]), 1);
       }
       if (this.recurrent) e.copy(y, v(ws.state[l]));
       input = v(ws.n[l + 1]);
     }
+  }
+
+  /** n[i] ← x normalized (rows [start, start+count)): RMS or L2 per row, or GroupNorm over the map's channels. */
+  private normalize(ws: Workspace, i: number, x: Mat, start: number, count: number): void {
+    const e = this.engine;
+    const out = e.rowView(ws.n[i], start, count);
+    if (this.cfg.norm !== 'group') return e.normalizeRows(x, out, this.rowNorm, NORM_EPS);
+    const stats = e.rowView(ws.normStats[i]!, start, count);
+    e.groupNormForward(x, out, stats, this.groupNormGeometry(i), GROUP_NORM_EPS);
+  }
+
+  /** GroupNorm of n[i]: the image is one group (a per-image standardization); a map has --norm-groups groups of its channels. */
+  private groupNormGeometry(i: number): { positions: number; channels: number; groups: number } {
+    const geometry = i === 0 ? null : this.spec.layers[i - 1].geometry;
+    const channels = i === 0 ? this.imageShape.channels : geometry?.kind === 'conv' ? geometry.conv.outChannels : this.outSizes[i];
+    return { positions: this.outSizes[i] / channels, channels, groups: i === 0 ? 1 : this.cfg.normGroups };
   }
 
   /** What hidden layer l reads bottom-up: the normalized input or state below it, or a box's output. */
@@ -301,7 +356,7 @@ export class FFNet {
     for (let l = 0; l < this.numLayers; l++) {
       const s = v(ws.state[l]);
       e.axpby(1 - d, v(ws.y[l]), d, s, s);
-      e.normalizeRows(s, v(ws.n[l + 1]), this.cfg.norm, NORM_EPS);
+      e.normalizeRows(s, v(ws.n[l + 1]), this.rowNorm, NORM_EPS);
     }
   }
 
@@ -324,3 +379,18 @@ export class FFNet {
 
 /** ffnormrows' "tiny" (exp(−50)) keeps an all-zero row at zero instead of NaN. */
 export const NORM_EPS = Math.exp(-50);
+/** GroupNorm's ε (PyTorch's default): a constant map stays finite. */
+export const GROUP_NORM_EPS = 1e-5;
+
+/** Channel-planar image rows (C·H·W) → channels last (H·W·C), into `out` (at least as long). */
+function toChannelsLast(rows: Float32Array, shape: ImageShape, out: Float32Array): Float32Array {
+  const { height, width, channels: C } = shape;
+  const plane = height * width;
+  const size = plane * C;
+  const n = rows.length / size;
+  for (let r = 0; r < n; r++) {
+    const o = r * size;
+    for (let c = 0; c < C; c++) for (let p = 0; p < plane; p++) out[o + p * C + c] = rows[o + c * plane + p];
+  }
+  return out.subarray(0, rows.length);
+}

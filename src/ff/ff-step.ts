@@ -8,9 +8,12 @@
 // their negatives, hybrids of two images, need no head: drawn first, they share the positives'
 // pass. Where the negatives come from is the net's NegativeSource (negative-source.ts); which
 // rows hold what, a RowLayout (row-layout.ts); step 4 is learnFromRows (learn-from-rows.ts).
+// An objective that learns from positive rows alone (cwc: the classes compete inside the layer)
+// gets [positive] rows without a label in the input, and their labels beside them.
 import type { FFNet, Workspace } from './ff-net.js';
 import { learnFromRows } from './learn-from-rows.js';
 import { probeStep } from './linear-probe.js';
+import { negativeUse } from './objectives/registry.js';
 import { headRows, labelledLayout, pairLayout, rowLayout, span, writeCases, type RowRange } from './row-layout.js';
 import { softmaxStep } from './softmax-step.js';
 
@@ -51,15 +54,17 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
   if (batch.count < source.minCases) return;
   const B = batch.count;
   // Supervised: [neutral | positive | negative]; no label in the input: [positive | negative];
-  // negatives made offline (a sleep phase): [neutral | positive], a wake step.
-  const layout = source.offline ? rowLayout({ neutral: B, positive: B, negative: 0 }) : input.placement === 'none' ? pairLayout(B) : labelledLayout(B);
+  // negatives made offline (a sleep phase): [neutral | positive], a wake step; an objective
+  // without negatives: [positive].
+  const alone = negativeUse(net.cfg.loss) === 'none';
+  const layout = alone ? rowLayout({ positive: B, negative: 0 }) : source.offline ? rowLayout({ neutral: B, positive: B, negative: 0 }) : input.placement === 'none' ? pairLayout(B) : labelledLayout(B);
   const ws = net.workspace(layout.rows);
 
   // 1. Positive data: the image with its correct label (the neutral copy: every label pixel strength/N).
   if (layout.neutral) writeCases(input, ws.host, layout.neutral, batch.images, null);
   writeCases(input, ws.host, layout.positive, batch.images, batch.labels);
   // Negatives from the images alone are drawn now and run in the same pass (one product).
-  let negatives = source.readsHead ? null : source.draw(batch, null, net.rng);
+  let negatives = source.readsHead || alone ? null : source.draw(batch, null, net.rng);
   if (negatives) writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
   pass(net, ws, span(headRows(layout), negatives ? layout.negative : layout.positive), upTo);
 
@@ -69,14 +74,14 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
   const probs = await headStep(net, ws, headRows(layout).start, batch.labels, gain, stats, upTo);
 
   // 3. Negatives that read the head: the same image with the label the source draws from it.
-  if (!negatives && !source.offline) {
+  if (!negatives && !source.offline && !alone) {
     negatives = source.draw(batch, probs, net.rng);
     writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
     pass(net, ws, layout.negative, upTo);
   }
 
   // 4. The layer rule on the positive and negative rows.
-  await learnFromRows(net, ws, layout, learning, gain, stats);
+  await learnFromRows(net, ws, layout, learning, gain, stats, batch.labels);
 }
 
 /** Rows `r` of ws.host to the engine and through hidden layers 0..upTo−1. */

@@ -4,6 +4,7 @@
 //   'extra'  — N label units appended after the image, for images whose every pixel carries
 //              information (CIFAR-10): no pixel is overwritten.
 // Optionally the image is centred first (data/centering.ts).
+import { negativeUse } from './objectives/registry.js';
 import type { FFConfig } from './config.js';
 
 export const NEUTRAL = -1;
@@ -63,8 +64,16 @@ export class LabelledInput {
  * reach only the units whose window covers that corner; extra units reach every unit through
  * their own dense connection, see ff-net.ts).
  */
-export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'> & Partial<Pick<FFConfig, 'architecture' | 'negativeData' | 'connectivity'>>, channels: number): LabelPlacement {
+export function resolveLabelPlacement(cfg: Pick<FFConfig, 'labelInput'> & Partial<Pick<FFConfig, 'architecture' | 'negativeData' | 'connectivity' | 'loss'>>, channels: number): LabelPlacement {
   if (cfg.architecture === 'recurrent' || cfg.negativeData === 'hybrid') return 'none';
+  // An objective that learns without negatives reads the label beside the rows, never in them.
+  if (cfg.loss !== undefined && negativeUse(cfg.loss) === 'none') {
+    if (cfg.labelInput !== 'auto') throw new Error(`--loss ${cfg.loss} reads no label in the input: drop --label-input ${cfg.labelInput}`);
+    return 'none';
+  }
   if (cfg.labelInput !== 'auto') return cfg.labelInput;
-  return channels === 1 && (cfg.connectivity ?? 'dense') === 'dense' ? 'pixels' : 'extra';
+  const connectivity = cfg.connectivity ?? 'dense';
+  // A conv layer has no dense connection for extra units: the label goes over the first pixels.
+  if (connectivity === 'conv') return 'pixels';
+  return channels === 1 && connectivity === 'dense' ? 'pixels' : 'extra';
 }

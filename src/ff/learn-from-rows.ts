@@ -49,8 +49,9 @@ export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: Lear
  * One update of each layer in `layers` (0-based) from the layout's positive and negative rows
  * of `ws`, after a feed-forward pass over them. `gain` scales the learning rate (the schedule).
  */
-export async function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout, layers: number[], gain: number, stats: FFEpochStats): Promise<void> {
-  const rows = learnedRows(layout);
+export async function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout, layers: number[], gain: number, stats: FFEpochStats, labels?: ArrayLike<number>): Promise<void> {
+  // The positive rows' labels, for objectives that score classes (the rows carry none).
+  const rows: LearnedRows = { ...learnedRows(layout), labels };
   if (rows.count === 0) return;
   const { measured, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
   layers.forEach((l, k) => {
@@ -61,6 +62,7 @@ export async function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout
     stats.pairErrors[l] = layerStats.pairErrors;
     net.layers[l].update(net.cfg.lr * gain);
   });
+  net.version++;
   stats.cases += pairSlots(rows);
 }
 

@@ -28,6 +28,8 @@ export interface RowLayout {
 export interface LearnedRows extends RowRange {
   readonly positives: number;
   readonly negatives: number;
+  /** The positive rows' labels, when an objective needs them. */
+  readonly labels?: ArrayLike<number>;
 }
 
 /** Blocks in the order neutral, positive, negative (a count of 0: an empty block). */

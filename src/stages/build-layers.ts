@@ -9,9 +9,6 @@ import type { NetSpec } from './net-spec.js';
 export type LayerFactory<T extends Layer> = (index: number, width: number, incoming: IncomingSpec[], rng: Rng) => T;
 
 export function buildLayers<T extends Layer>(spec: NetSpec, rng: Rng, make: LayerFactory<T>): T[] {
-  return spec.layers.map((layer, index) => {
-    // Pooling comes with the conv presets (issue 32's next step); never drop it silently.
-    if (layer.pool) throw new Error(`layer ${index + 1}: pooling is not built yet`);
-    return make(index, layer.width, layer.incoming, rng);
-  });
+  // Pooling and normalization are the net's (what it reads between layers), not the layer's.
+  return spec.layers.map((layer, index) => make(index, layer.width, layer.incoming, rng));
 }

@@ -73,7 +73,19 @@ export class Layer {
       }
       this.connections.push({ source, kind, weight: kind.createWeight(name, engine, opt, rng) });
     }
-    this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, width), engine, opt);
+    this.bias = new Param(`layer${index + 1}.bias`, engine.zeros(1, this.biasWidth), engine, opt);
+  }
+
+  /** A conv layer's bias is one value per output channel, shared by every position. */
+  get biasWidth(): number {
+    const k = this.connections[0]?.kind;
+    return k instanceof ConvConnection ? k.geometry.outChannels : this.width;
+  }
+
+  /** rows × width read as (rows·positions) × channels for a conv layer (what its bias adds to); m itself otherwise. */
+  perChannel(m: Mat): Mat {
+    const C = this.biasWidth;
+    return C === this.width ? m : this.engine.reshape(m, (m.rows * this.width) / C, C);
   }
 
   /** The kind an incoming connection's spec names (one connection, one part). */
@@ -114,13 +126,13 @@ export class Layer {
     this.project(c, x, y, 0, chip.weights(this.index, c.weight.value, pass));
     if (label) this.project(this.connection('label')!, label, y, 1);
     chip.noise(this.index, y, pass);
-    this.engine.addBias(y, this.bias.value, true);
+    this.engine.addBias(this.perChannel(y), this.bias.value, true);
   }
 
   /** The summed gradients `backward` leaves for the bottom-up weights and the bias. */
   get gradients(): { weight: Mat; bias: Mat } {
     const w = this.bottomUp.weight.value;
-    return { weight: this.scratch('bp.dweight', w.rows, w.cols), bias: this.scratch('bp.dbias', 1, this.width) };
+    return { weight: this.scratch('bp.dweight', w.rows, w.cols), bias: this.scratch('bp.dbias', 1, this.biasWidth) };
   }
 
   /**
@@ -136,7 +148,7 @@ export class Layer {
     const { weight, bias } = this.gradients;
     e.reluBackward(dy, y, dy);
     c.kind.weightGradient(x, dy, weight);
-    e.colSum(dy, bias, 1, 0);
+    e.colSum(this.perChannel(dy), bias, 1, 0);
     if (dx) c.kind.inputGradient(dy, c.weight.value, dx);
   }
 
@@ -159,7 +171,7 @@ export class Layer {
       const grad = () => this.scratch(`d${c.source}`, w.rows, w.cols);
       c.weight.accumulateWith((out, alpha, beta) => c.kind.weightGradient(x, dz, out, { alpha, beta }), gradScale, first, grad);
     }
-    this.bias.accumulateColSum(dz, gradScale, first, () => this.scratch('db', 1, this.width));
+    this.bias.accumulateColSum(this.perChannel(dz), gradScale, first, () => this.scratch('db', 1, this.biasWidth));
   }
 
   /** One optimizer step from the accumulated gradients (lr includes the schedule's gain). */

@@ -7,6 +7,7 @@
 // geometries.
 import type { ConvGeometry, PoolGeometry } from '../engine/conv-geometry.js';
 import type { LocalGeometry } from '../engine/local-geometry.js';
+import { convMapsFor } from '../train/conv-maps.js';
 import { gridMapsFor, type GridLayer, type MapShape } from '../train/grid-maps.js';
 import { localMapsFor } from '../train/local-maps.js';
 import type { RunConfig } from '../train/run-config.js';
@@ -28,11 +29,13 @@ export type LayerGeometry =
 export interface LayerSpec {
   kind: LayerKindName;
   geometry: LayerGeometry;
-  /** Units of the layer's state. */
+  /** Units of the layer's state (a conv layer's map before pooling). */
   width: number;
+  /** Values the layers above read: `width`, or the pooled map's size. */
+  outputSize: number;
   /** Its connections, bottom-up first (what Layer's constructor takes, in RNG draw order). */
   incoming: IncomingSpec[];
-  /** Pooling after the layer: described, not built yet (the step after this one). */
+  /** Pooling after the layer (conv nets): what the layers above read is the pooled map. */
   pool?: PoolGeometry;
   /** FF's normalization of the state (config `norm`); backprop does not normalize between layers. */
   norm: LayerNorm;
@@ -59,7 +62,7 @@ export interface NetWiring {
   lateral: boolean;
 }
 
-type SpecConfig = Pick<RunConfig, 'connectivity' | 'window' | 'mapChannels' | 'grid' | 'layers'> & { norm?: 'rms' | 'l2' };
+type SpecConfig = Pick<RunConfig, 'connectivity' | 'window' | 'mapChannels' | 'grid' | 'layers'> & Partial<Pick<RunConfig, 'poolAfter'>> & { norm?: 'rms' | 'l2' | 'group'; normGroups?: number };
 
 /**
  * The per-layer description of the net today's options make on images of the given shape;
@@ -71,6 +74,8 @@ export function netSpecFor(cfg: SpecConfig, image: MapShape, wiring?: Partial<Ne
   const L = cfg.layers.length;
   const maps = localMapsFor(cfg, image);
   const grids = gridMapsFor(cfg, image);
+  const convs = convMapsFor({ ...cfg, poolAfter: cfg.poolAfter ?? null }, image);
+  if (convs) return convSpec(convs, image, w, normFor(cfg));
   if (grids && w.recurrent && w.lateral) throw new Error('grid nets have no lateral connections (--lateral needs dense or local layers)');
   const separateLabel = (maps !== null || grids !== null) && w.extraLabelUnits;
   const sizes = [separateLabel ? imageSize : w.inputSize, ...cfg.layers];
@@ -80,7 +85,7 @@ export function netSpecFor(cfg: SpecConfig, image: MapShape, wiring?: Partial<Ne
   // Grid: layer l's bottom-up mask; top-down into l is the transpose of layer l+1's.
   const gridMask = (l: number) => grids?.mask(l, sizes[l]);
   const topDownMask = (l: number) => (grids ? transpose(grids.mask(l + 1, sizes[l + 1]), sizes[l + 1], sizes[l + 2]) : undefined);
-  const norm: LayerNorm = { name: cfg.norm ?? 'rms' };
+  const norm = normFor(cfg);
   const layers: LayerSpec[] = [];
   for (let l = 0; l < L; l++) {
     const bottomUp: IncomingSpec = { source: l === 0 ? 'input' : 'below', fanIn: sizes[l], local: lc(l === 0 ? image.channels : C), mask: gridMask(l) };
@@ -91,9 +96,39 @@ export function netSpecFor(cfg: SpecConfig, image: MapShape, wiring?: Partial<Ne
       if (w.lateral) incoming.push({ source: 'self', fanIn: sizes[l + 1], local: lc(C) });
     }
     const geometry: LayerGeometry = bottomUp.local ? { kind: 'local', local: bottomUp.local } : grids ? { kind: 'grid', grid: grids.layers[l] } : { kind: 'dense' };
-    layers.push({ kind: geometry.kind, geometry, width: sizes[l + 1], incoming, norm });
+    layers.push({ kind: geometry.kind, geometry, width: sizes[l + 1], outputSize: sizes[l + 1], incoming, norm });
   }
   return { inputSize: sizes[0], separateLabel, layers };
+}
+
+function normFor(cfg: SpecConfig): LayerNorm {
+  const name = cfg.norm ?? 'rms';
+  return name === 'group' ? { name, groups: cfg.normGroups ?? 1 } : { name };
+}
+
+/**
+ * A conv net: each layer a convolution of the (pooled, normalized) map below; the image is
+ * read channels last. Labels cannot enter a conv map as extra units (no dense label
+ * connection into a conv layer yet), and conv nets are feed-forward.
+ */
+function convSpec(convs: NonNullable<ReturnType<typeof convMapsFor>>, image: MapShape, w: NetWiring, norm: LayerNorm): NetSpec {
+  if (w.recurrent) throw new Error('conv nets are feed-forward (--architecture recurrent needs dense or local layers)');
+  if (w.extraLabelUnits) throw new Error("conv nets take no extra label units: use --label-input pixels, or an objective that reads no label in the input (--loss cwc)");
+  const imageSize = image.height * image.width * image.channels;
+  if (w.inputSize !== imageSize) throw new Error(`conv nets read the ${imageSize}-value image, got ${w.inputSize}-value input rows`);
+  const layers: LayerSpec[] = convs.map((c, l) => {
+    if (norm.name === 'group' && c.conv.outChannels % norm.groups !== 0) throw new Error(`--norm-groups ${norm.groups} does not divide layer ${l + 1}'s ${c.conv.outChannels} channels`);
+    return {
+      kind: 'conv',
+      geometry: { kind: 'conv', conv: c.conv },
+      width: c.width,
+      outputSize: c.outputSize,
+      incoming: [{ source: l === 0 ? 'input' : 'below', fanIn: l === 0 ? imageSize : convs[l - 1].outputSize, conv: c.conv }],
+      pool: c.pool,
+      norm,
+    };
+  });
+  return { inputSize: imageSize, separateLabel: false, layers };
 }
 
 /** The cols × rows transpose of a row-major rows × cols matrix. */

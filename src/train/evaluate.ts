@@ -18,7 +18,7 @@ export interface Evaluation {
 
 /** Classifiers whose scores are a probability distribution over the labels. */
 export function scoresAreProbabilities(mode: string): boolean {
-  return mode === 'softmax' || mode === 'output' || mode.startsWith('probe');
+  return mode === 'softmax' || mode === 'output' || mode.startsWith('probe') || mode.startsWith('groups');
 }
 
 export async function evaluate(model: TrainableModel, set: ImageSet, numClasses: number, mode: string, k?: number): Promise<Evaluation> {

@@ -4,7 +4,7 @@
 import type { Centering } from '../data/centering.js';
 
 export type OptimizerKind = 'smooth' | 'adam' | 'momentum';
-export type ScheduleKind = 'hinton' | 'constant' | 'linear';
+export type ScheduleKind = 'hinton' | 'constant' | 'linear' | 'cosine';
 
 export interface OptimizerConfig {
   optimizer: OptimizerKind;
@@ -14,8 +14,10 @@ export interface OptimizerConfig {
   adamBeta1: number;
   adamBeta2: number;
   adamEps: number;
-  /** Learning-rate gain over epochs: Hinton's constant-then-linear, constant, or linear to 0. */
+  /** Learning-rate gain over epochs: Hinton's constant-then-linear, constant, linear to 0, or cosine to lrFloor. */
   schedule: ScheduleKind;
+  /** Cosine schedule only: the gain it decays to at the end of the run (fraction of lr). */
+  lrFloor: number;
 }
 
 /** What every trainable model (FF, backprop) shares: data, architecture, budget, optimizer. */
@@ -31,6 +33,10 @@ export interface RunConfig extends OptimizerConfig {
   weightCost: number;
   /** Training augmentation: shift by up to ±jitter pixels each way (0 = off). */
   jitter: number;
+  /** Training augmentation after jitter: pad by `crop` zero pixels and take a random window of the image's size (0 = off). */
+  crop: number;
+  /** Training augmentation after crop: mirror each image left to right with probability 1/2. */
+  flip: boolean;
   /** Train on all 60,000 MNIST training images (the validation set then overlaps). */
   trainOnAll: boolean;
   /** Text datasets: train on the paper's 217 strings, or on every piece of the book but the held-out ones (data/book-strings.ts). */
@@ -47,13 +53,17 @@ export interface RunConfig extends OptimizerConfig {
    * Fully connected hidden layers, locally-connected maps of the image's H×W (SPEC §5), or
    * coarse grids of local receptive fields (SPEC §3's local net, train/grid-maps.ts).
    */
-  connectivity: 'dense' | 'local' | 'grid';
-  /** Locally connected: K, the side of each unit's square window (odd). */
+  connectivity: 'dense' | 'local' | 'grid' | 'conv';
+  /** Locally connected and conv: K, the side of each unit's square window (odd). */
   window: number;
   /** Locally connected: units per map location (each hidden layer has H·W·C units). */
   mapChannels: number;
   /** Grid: window/stride/channels per hidden layer, e.g. '10/6/128,2/1/220,2/1/512'. */
   grid: string;
+  /** Conv: 2×2 pooling (stride 2) after these 1-based hidden layers (null: none). */
+  poolAfter: number[] | null;
+  /** Conv: what that pooling keeps of each window. */
+  pool: 'max' | 'avg';
 
   // Stages that are not learned (src/stages, SPEC §7): the same for FF and BP on one net.
   /** A black box (fixed random square matrix + ReLU) after this 1-based hidden layer (0 = none). */
@@ -92,7 +102,10 @@ export const RUN_DEFAULTS: RunConfig = {
   adamBeta2: 0.999,
   adamEps: 1e-8,
   schedule: 'hinton',
+  lrFloor: 0.1,
   jitter: 0,
+  crop: 0,
+  flip: false,
   trainOnAll: false,
   textSplit: 'paper',
   center: 'auto',
@@ -103,6 +116,8 @@ export const RUN_DEFAULTS: RunConfig = {
   window: 11,
   mapChannels: 3,
   grid: '',
+  poolAfter: null,
+  pool: 'max',
   boxAfter: 0,
   boxDrift: 0,
   device: 1,
@@ -113,6 +128,9 @@ export const RUN_DEFAULTS: RunConfig = {
   analogWeightNoise: 0,
   analogDrift: 0,
 };
+
+/** Checkpoints from before crop, flip and the cosine schedule: no crop, no flip (lrFloor is read by cosine only). */
+export const BEFORE_CROP_FLIP_COSINE: Pick<RunConfig, 'crop' | 'flip' | 'lrFloor'> = { crop: 0, flip: false, lrFloor: RUN_DEFAULTS.lrFloor };
 
 /** The images a model reads and the classes it tells apart. */
 export interface InputShape {

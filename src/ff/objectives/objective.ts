@@ -9,7 +9,7 @@
 import type { Engine, Mat } from '../../engine/engine.js';
 
 /** The objectives there are (the config's `loss`). */
-export type ObjectiveName = 'logistic' | 'symba';
+export type ObjectiveName = 'logistic' | 'symba' | 'cwc';
 
 export type GoodnessSign = 'max-ssq' | 'min-ssq';
 
@@ -26,6 +26,8 @@ export interface LayerStats {
 export interface ObjectiveRows {
   readonly positives: number;
   readonly negatives: number;
+  /** The positive rows' labels (objectives that score classes need them). */
+  readonly labels?: ArrayLike<number>;
 }
 
 /**
@@ -54,6 +56,10 @@ export interface ObjectiveLayer {
   readonly width: number;
   /** θ. */
   readonly threshold: number;
+  /** Units per position: a conv layer's channels; a dense layer's width (one position). */
+  readonly channels: number;
+  /** Classes of the task (objectives that give each class a group of channels). */
+  readonly numClasses: number;
   /** A matrix of the layer's, kept from one update to the next (its contents are not). */
   scratch(name: string, rows: number, cols: number): Mat;
 }

@@ -1,4 +1,5 @@
 // The objectives by name (the config's `loss`), with what each needs of a training step.
+import { ChannelGroupObjective } from './channel-groups.js';
 import { LogisticObjective } from './logistic.js';
 import type { NegativeUse, Objective, ObjectiveLayer, ObjectiveName, ObjectiveSettings } from './objective.js';
 import { SymbaObjective } from './symba.js';
@@ -11,6 +12,7 @@ interface ObjectiveKind {
 const KINDS: Record<ObjectiveName, ObjectiveKind> = {
   logistic: { negatives: 'per-case', make: (s, l) => new LogisticObjective(s, l) },
   symba: { negatives: 'paired', make: (s, l) => new SymbaObjective(s, l) },
+  cwc: { negatives: 'none', make: (s, l) => new ChannelGroupObjective(s, l) },
 };
 
 /** Every objective's name, in the order options list them. */

@@ -1,0 +1,87 @@
+// The classifier of nets whose layers score classes themselves (--loss cwc): one label-free
+// pass, each layer's class-group goodness as logits, and the prediction from the sum of the
+// layers' log-probabilities over --goodness-layers ('groups'), or over one layer alone
+// ('groups-layerK': per-layer accuracy, how the layer range is chosen on validation).
+// Every layer's logits come from the same pass, so validating all the modes after one another
+// on the same images runs the pass once (a cache that any weight update invalidates).
+import type { FFNet } from './ff-net.js';
+import { ChannelGroupObjective } from './objectives/channel-groups.js';
+import { NEUTRAL } from './labelled-input.js';
+
+export const GROUPS_MODE = 'groups';
+
+/** The net's layers score classes (their objective is cwc). */
+export function scoresClassesPerLayer(net: FFNet): boolean {
+  return net.layers[0].objective instanceof ChannelGroupObjective;
+}
+
+/** 'groups' and one 'groups-layerK' per hidden layer. */
+export function groupModes(net: FFNet): string[] {
+  return [GROUPS_MODE, ...net.layers.map((_, l) => `${GROUPS_MODE}-layer${l + 1}`)];
+}
+
+/** The 0-based layers a groups mode sums (null: not a groups mode). */
+export function groupModeLayers(net: FFNet, mode: string): number[] | null {
+  if (mode === GROUPS_MODE) return net.goodnessLayers;
+  const m = /^groups-layer(\d+)$/.exec(mode);
+  if (!m) return null;
+  const l = Number(m[1]) - 1;
+  return l >= 0 && l < net.numLayers ? [l] : null;
+}
+
+interface Cached {
+  images: Float32Array;
+  count: number;
+  version: number;
+  /** Per layer, count × N log-probabilities. */
+  logProbs: Float32Array[];
+}
+const cache = new WeakMap<FFNet, Cached>();
+
+/** count × N probabilities: softmax of the summed per-layer log-probabilities of `layers`. */
+export async function groupScores(net: FFNet, images: Float32Array, count: number, layers: number[]): Promise<Float32Array> {
+  const N = net.numClasses;
+  let hit = cache.get(net);
+  if (!hit || hit.images !== images || hit.count !== count || hit.version !== net.version) {
+    hit = { images, count, version: net.version, logProbs: await layerLogProbs(net, images, count) };
+    cache.set(net, hit);
+  }
+  const out = new Float32Array(count * N);
+  for (const l of layers) for (let i = 0; i < out.length; i++) out[i] += hit.logProbs[l][i];
+  for (let i = 0; i < count; i++) logSoftmaxInPlace(out.subarray(i * N, (i + 1) * N), true);
+  return out;
+}
+
+/** Chunks of images through every layer: per layer, count × N log-softmax of its logits. */
+async function layerLogProbs(net: FFNet, images: Float32Array, count: number): Promise<Float32Array[]> {
+  const N = net.numClasses;
+  const D = net.input.imageSize;
+  const out = net.layers.map(() => new Float32Array(count * N));
+  for (let start = 0; start < count; start += CHUNK) {
+    const c = Math.min(CHUNK, count - start);
+    const ws = net.workspace(c);
+    for (let i = 0; i < c; i++) net.input.write(ws.host, i, images.subarray(start * D, (start + c) * D), i, NEUTRAL);
+    net.upload(ws, 0, c);
+    net.forward(ws, 0, c);
+    const measured = await Promise.all(net.layers.map((layer, l) => net.engine.read(layer.objective.measurement(ws.y[l], ws.g[l]))));
+    net.layers.forEach((layer, l) => {
+      const logits = (layer.objective as ChannelGroupObjective).logits(measured[l]);
+      for (let i = 0; i < c; i++) logSoftmaxInPlace(logits.subarray(i * N, (i + 1) * N), false);
+      out[l].set(logits, start * N);
+    });
+  }
+  return out;
+}
+
+/** Images per pass: large products without large buffers. */
+const CHUNK = 100;
+
+/** x ← log softmax(x), or softmax(x) when `probabilities`. */
+function logSoftmaxInPlace(x: Float32Array, probabilities: boolean): void {
+  let max = -Infinity;
+  for (const v of x) max = Math.max(max, v);
+  let sum = 0;
+  for (const v of x) sum += Math.exp(v - max);
+  const logSum = Math.log(sum) + max;
+  for (let k = 0; k < x.length; k++) x[k] = probabilities ? Math.exp(x[k] - logSum) : x[k] - logSum;
+}
