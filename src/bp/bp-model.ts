@@ -14,6 +14,7 @@ import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
 import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from './config.js';
 import { BEFORE_STAGES } from '../stages/net-stages.js';
+import { BEFORE_CROP_FLIP_COSINE } from '../train/run-config.js';
 import { netSpecFor } from '../stages/net-spec.js';
 
 /** Images per forward pass when predicting. */
@@ -52,7 +53,7 @@ export class BPModel implements TrainableModel {
   beginEpoch(): void {}
 
   gainAt(epoch: number, f: number): number {
-    return scheduleGain(this.cfg.schedule, (epoch - 1 + f) / this.cfg.epochs);
+    return scheduleGain(this.cfg.schedule, (epoch - 1 + f) / this.cfg.epochs, this.cfg.lrFloor);
   }
 
   async trainBatch(batch: TrainBatch, gain: number): Promise<void> {
@@ -126,7 +127,7 @@ export class BPModel implements TrainableModel {
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
     // Checkpoints from before centring existed were never centred; from before the text split trained on the paper's strings.
-    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr, textSplit: 'paper' });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr, textSplit: 'paper', ...BEFORE_CROP_FLIP_COSINE });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new BPModel(engine, config, shape, mean);

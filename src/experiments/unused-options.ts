@@ -22,6 +22,14 @@ export function unusedOptionProblem(given: Iterable<string>, config: Record<stri
   if (keys.has('jitter') && text && config.jitter !== 0) {
     return `${name('jitter')} shifts images; ${dataset}'s inputs are windows of text, which a shift would scramble (leave ${name('jitter')} out)`;
   }
+  for (const k of ['crop', 'flip'] as const) {
+    if (keys.has(k) && text && config[k] !== 0 && config[k] !== false) {
+      return `${name(k)} ${k === 'crop' ? 'crops' : 'mirrors'} images; ${dataset}'s inputs are windows of text, which it would scramble (leave ${name(k)} out)`;
+    }
+  }
+  if (keys.has('lrFloor') && config.schedule !== 'cosine') {
+    return `${name('lrFloor')} is where ${name('schedule')} cosine ends; this run's schedule is '${String(config.schedule)}' (add ${name('schedule')} cosine or leave ${name('lrFloor')} out)`;
+  }
   if (keys.has('textSplit') && !text && config.textSplit !== 'paper') {
     return `${name('textSplit')} chooses which strings of a text train (${TEXT_DATASETS.join(', ')}); ${dataset} is not a text (leave ${name('textSplit')} out)`;
   }

@@ -141,6 +141,9 @@ export function checkTrainingRun(model: TrainableModel, data: DatasetSplits, opt
   for (const k of ['trainSubset', 'evalSubset', 'evalEvery', 'jitter'] as const) {
     if (!isCount(cfg[k])) throw new Error(`${what}: ${k} must be a non-negative integer, got ${shown(cfg[k])}`);
   }
+  // Newer than some configs (a model rebuilt by hand from an old one): absent means off.
+  if (cfg.crop !== undefined && !isCount(cfg.crop)) throw new Error(`${what}: crop must be a non-negative integer, got ${shown(cfg.crop)}`);
+  if (cfg.flip !== undefined && typeof cfg.flip !== 'boolean') throw new Error(`${what}: flip must be true or false, got ${shown(cfg.flip)}`);
   if (opts.startEpoch !== undefined && !isCount(opts.startEpoch, 1)) throw new Error(`${what}: startEpoch must be an integer ≥ 1, got ${shown(opts.startEpoch)}`);
   if (opts.stopAfter !== undefined && !isCount(opts.stopAfter, 1)) throw new Error(`${what}: stopAfter must be an integer ≥ 1, got ${shown(opts.stopAfter)}`);
   if (opts.elapsedBefore !== undefined && !(opts.elapsedBefore >= 0 && Number.isFinite(opts.elapsedBefore))) {

@@ -165,10 +165,13 @@ export class Param {
 /**
  * Learning-rate gain at fraction `t` ∈ [0, 1) of the run (a function of the step, like
  * nanoGPT's get_lr(it), so one-epoch runs anneal too). Callers pass the middle of the step:
- * averaged over an epoch this equals ffnew.m's per-epoch gain.
+ * averaged over an epoch this equals ffnew.m's per-epoch gain. `floor` is read by cosine only.
  */
-export function scheduleGain(kind: OptimizerConfig['schedule'], t: number): number {
+export function scheduleGain(kind: OptimizerConfig['schedule'], t: number, floor = 0.1): number {
   switch (kind) {
+    case 'cosine':
+      // Half a cosine from 1 down to `floor` (--lr-floor; the DeeperForward recipe: 0.08 → 0.008).
+      return floor + ((1 - floor) * (1 + Math.cos(Math.PI * t))) / 2;
     case 'constant':
       return 1;
     case 'linear':

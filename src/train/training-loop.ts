@@ -1,10 +1,10 @@
 // The one training loop, shared by FF, backprop and every experiment: shuffling, minibatches,
-// jitter, validation, per-epoch metrics, atomic checkpoints and resume. It owns no printing
+// augmentation, validation, per-epoch metrics, atomic checkpoints and resume. It owns no printing
 // (callers watch it through callbacks) and no file system: run output goes to a RunStore, so
 // the loop runs in a browser as in Node (train/trainer.ts maps a run directory to a store).
 import type { DatasetSplits, ImageSet } from '../data/dataset.js';
 import { imageSize, subset } from '../data/dataset.js';
-import { jitterImages } from '../data/augment.js';
+import { augmentBatch } from '../data/augment-batch.js';
 import { yieldToEventLoop } from '../util/yield-to-event-loop.js';
 import { checkTrainingRun } from './api-checks.js';
 import { arithmeticSettings } from './blas-threads.js';
@@ -149,11 +149,8 @@ export class TrainingSession {
       // Soft targets (distillation): this presentation's label drawn from the teacher's outputs.
       this.batchLabels[i] = targets ? model.rng.categorical(targets, idx * classes, classes) : set.labels[idx];
     }
-    let images = this.batchImages.subarray(0, count * D);
-    if (model.cfg.jitter > 0) {
-      jitterImages(images, this.shifted, count, set.height, set.width, set.channels, model.cfg.jitter, model.rng);
-      images = this.shifted.subarray(0, count * D);
-    }
+    // Jitter, then crop, then flip (data/augment-batch.ts); with all off, the images as read.
+    const images = augmentBatch(this.batchImages.subarray(0, count * D), this.shifted, count, set.height, set.width, set.channels, model.cfg, model.rng);
     // The schedule is read at the middle of each step.
     const gain = model.gainAt(this.epoch, (b + 0.5) / this.batches);
     this.gainSum += gain;
