@@ -118,14 +118,27 @@ static inline size_t ffc_argmax(const ffc_pool *g, const float *xi, size_t oy, s
   return best;
 }
 
+// Channels innermost and no branch per tap (a select), so the compiler vectorizes across the
+// channels: a branch per value mispredicts about half the time on real maps. The value is the
+// same as ffc_argmax's (a NaN, if any, is the maximum).
 static inline void ffc_max_pool_forward(const ffc_pool *g, size_t lo, size_t hi, const float *x, float *y) {
   const size_t C = g->channels, fin = g->height * g->width * C, fout = g->out_height * g->out_width * C;
   for (size_t i = lo; i < hi; i++) {
     const float *xi = x + i * fin;
     float *o = y + i * fout;
     for (size_t oy = 0; oy < g->out_height; oy++)
-      for (size_t ox = 0; ox < g->out_width; ox++)
-        for (size_t c = 0; c < C; c++) *o++ = xi[ffc_argmax(g, xi, oy, ox, c)];
+      for (size_t ox = 0; ox < g->out_width; ox++, o += C) {
+        const float *first = xi + ffc_tap(g, oy, ox, 0, 0);
+        for (size_t c = 0; c < C; c++) o[c] = first[c];
+        for (size_t ky = 0; ky < g->window; ky++)
+          for (size_t kx = 0; kx < g->window; kx++) {
+            const float *t = xi + ffc_tap(g, oy, ox, ky, kx);
+            for (size_t c = 0; c < C; c++) {
+              const float v = t[c], m = o[c];
+              o[c] = (v > m || (v != v && m == m)) ? v : m;
+            }
+          }
+      }
   }
 }
 

@@ -268,8 +268,8 @@ export class FFNet {
       this.layers[l].feedForward(input, y, st, pass, !this.recurrent && l === 0 && this.separateLabel ? v(ws.label!) : undefined);
       const pool = this.spec.layers[l].pool;
       if (pool || this.cfg.norm === 'group') {
-        // Conv: the goodness of the map, then the pooled map normalized for the layer above.
-        e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
+        // Conv: the goodness of the map (if the objective reads it), then the pooled map normalized for the layer above.
+        if (this.layers[l].objective.usesPassGoodness) e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
         const pooled = pool ? v(ws.pooled[l]!) : y;
         if (pool) (this.cfg.pool === 'avg' ? e.avgPoolForward(y, pooled, pool) : e.maxPoolForward(y, pooled, pool));
         this.normalize(ws, l + 1, pooled, start, count);

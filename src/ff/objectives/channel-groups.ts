@@ -12,6 +12,7 @@ import type { LayerStats, Objective, ObjectiveLayer, ObjectiveRows, ObjectiveSet
 
 export class ChannelGroupObjective implements Objective {
   readonly name = 'cwc';
+  readonly usesPassGoodness = false;
   private readonly assign: Mat;
   private readonly classes: number;
 

@@ -66,6 +66,8 @@ export interface ObjectiveLayer {
 
 export interface Objective {
   readonly name: ObjectiveName;
+  /** It reads the goodness the pass computes per row (a pass may skip it otherwise). */
+  readonly usesPassGoodness: boolean;
   /**
    * The engine matrix (one row per learned row) whose host copy `gradient` needs, from the
    * learned rows' activities y and the goodness the pass already computed (rows × 1). The

@@ -12,6 +12,7 @@ export function rowGoodness(rawSum: number, reduce: 'sum' | 'mean', width: numbe
 
 export abstract class RowGoodnessObjective implements Objective {
   abstract readonly name: ObjectiveName;
+  readonly usesPassGoodness = true;
   /** +1 when positive rows should have high goodness (max-ssq), −1 for min-ssq. */
   protected readonly sign: number;
   /** dG/d(raw sum): 1/width for a mean, 1 for a sum. */
