@@ -55,6 +55,7 @@ export function formatEpochLine(m: EpochMetrics, total: number, timeLeft?: strin
   if (m.ffLoss !== undefined) parts.push(`ff-loss ${list(m.ffLoss, (x) => x.toFixed(3))}`);
   // Recurrent nets average pair errors over their iterations: not always whole numbers.
   if (m.pairErrors !== undefined) parts.push(`pair-errors ${list(m.pairErrors, (x) => (Number.isInteger(x) ? String(x) : x.toFixed(1)))}`);
+  if (Array.isArray(m.layerTrainError)) parts.push(`train-errors ${list(m.layerTrainError as number[], pct)}`);
   if (typeof m.softmaxLoss === 'number') parts.push(`softmax-loss ${m.softmaxLoss.toFixed(4)}`);
   if (typeof m.probeLoss === 'number') parts.push(`probe-loss ${m.probeLoss.toFixed(4)}`);
   if (typeof m.trainLoss === 'number') parts.push(`train-loss ${m.trainLoss.toFixed(4)}`);

@@ -89,6 +89,36 @@ function cifarVariants(suffix: string, protocol: Partial<FFConfig>, what: string
   return out;
 }
 
+/**
+ * Convolutional FF with the channel-wise competitive objective (issue 32; CwComp, AAAI 2024, and
+ * DeeperForward's mean goodness, ICLR 2025): 3×3 convolutions, each layer's channels split into
+ * one group per class, goodness = the group's mean activity (power 1), softmax cross-entropy of
+ * G/T against the label (no negatives, no label in the input), 2×2 max pooling, GroupNorm
+ * between layers, AdamW with a cosine schedule. Prediction: the layers' log-probabilities summed.
+ * The recipes were chosen on validation error (docs/results.md).
+ */
+const CONV_FF: Partial<FFConfig> = {
+  connectivity: 'conv',
+  window: 3,
+  loss: 'cwc',
+  goodnessPower: 1,
+  temperature: 0.3,
+  norm: 'group',
+  normGroups: 10,
+  peerLambda: 0,
+  optimizer: 'adam',
+  lr: 0.01,
+  weightCost: 0.01,
+  schedule: 'cosine',
+  lrFloor: 0.1,
+  batchSize: 128,
+};
+const CIFAR_CONV: Partial<FFConfig> = { ...CONV_FF, dataset: 'cifar-10', layers: [40, 80, 160, 320], poolAfter: [1, 2, 3], crop: 4, flip: true, goodnessLayers: [1, 2, 3, 4], epochs: 40, evalSubset: 2000 };
+const MNIST_CONV: Partial<FFConfig> = { ...CONV_FF, dataset: 'mnist', layers: [40, 80, 160], poolAfter: [1, 2], goodnessLayers: [1, 2, 3], epochs: 15, evalSubset: 2000 };
+const FASHION_CONV: Partial<FFConfig> = { ...MNIST_CONV, dataset: 'fashion-mnist', epochs: 20 };
+/** Backprop on the same conv nets: the same AdamW and schedule, BP's own rate. */
+const CONV_BP: Partial<BPConfig> = { optimizer: 'adam', lr: 0.001, weightCost: 0.01, schedule: 'cosine', lrFloor: 0.1, batchSize: 128 };
+
 export const PRESETS: Record<string, Preset> = {
   hinton: {
     description: "Hinton's released ffnew.m: 784-1000-1000-1000, batch 100, 100 epochs, hard negatives, label strength 1",
@@ -180,6 +210,36 @@ export const PRESETS: Record<string, Preset> = {
     bp: CIFAR_BP,
     algo: 'bp',
   },
+  'cifar-conv': {
+    description: 'CIFAR-10, convolutional FF (channel-wise competitive goodness, no negatives): 3×3 convs 40-80-160-320 with max pooling after layers 1–3, GroupNorm, random crop + flip, AdamW with cosine decay, 40 epochs',
+    ff: CIFAR_CONV,
+    bp: CONV_BP,
+  },
+  'cifar-conv-quick': {
+    description: 'cifar-conv on the first 5,000 training images, 20-40-80-160 channels, 3 epochs (minutes)',
+    ff: { ...CIFAR_CONV, layers: [20, 40, 80, 160], epochs: 3, trainSubset: 5000, evalSubset: 1000 },
+    bp: CONV_BP,
+  },
+  'mnist-conv': {
+    description: 'MNIST, convolutional FF (channel-wise competitive goodness, no negatives): 3×3 convs 40-80-160 with max pooling after layers 1–2, GroupNorm, AdamW with cosine decay, 15 epochs',
+    ff: MNIST_CONV,
+    bp: CONV_BP,
+  },
+  'mnist-conv-quick': {
+    description: 'mnist-conv on the first 10,000 training images, 20-40-80 channels, 2 epochs (a minute)',
+    ff: { ...MNIST_CONV, layers: [20, 40, 80], epochs: 2, trainSubset: 10000, evalSubset: 1000 },
+    bp: CONV_BP,
+  },
+  'fashion-conv': {
+    description: 'Fashion-MNIST, the mnist-conv net and recipe, 20 epochs',
+    ff: FASHION_CONV,
+    bp: CONV_BP,
+  },
+  'fashion-conv-quick': {
+    description: 'fashion-conv on the first 10,000 training images, 20-40-80 channels, 2 epochs (a minute)',
+    ff: { ...FASHION_CONV, layers: [20, 40, 80], epochs: 2, trainSubset: 10000, evalSubset: 1000 },
+    bp: CONV_BP,
+  },
   ...cifarVariants('quick', QUICK_CIFAR, 'on the first 5,000 training images, 3 epochs (minutes)'),
   ...cifarVariants('short', SHORT_CIFAR, 'on the first 10,000 training images, 3 epochs (the documented shorter protocol)'),
 };
@@ -198,7 +258,7 @@ export function getPreset(name: string): Preset {
 /** Keys a BP run takes from the preset's FF part (same architecture, data and budget). */
 const SHARED_WITH_FF = [
   'dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'crop', 'flip', 'trainOnAll', 'textSplit', 'center', 'evalEvery', 'evalSubset',
-  'trainSubset', 'connectivity', 'window', 'mapChannels', 'grid',
+  'trainSubset', 'connectivity', 'window', 'mapChannels', 'grid', 'poolAfter', 'pool',
   ...STAGE_KEYS,
 ] as const;
 

@@ -19,7 +19,7 @@ export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', '
 
 /** The classifiers a net offers: the three above, or its probes when it was trained without labels. */
 export function classifiersOf(net: FFNet): readonly string[] {
-  if (scoresClassesPerLayer(net)) return [...groupModes(net), 'softmax'];
+  if (scoresClassesPerLayer(net)) return net.softmaxLayers.length > 0 ? [...groupModes(net), 'softmax'] : groupModes(net);
   return net.unsupervised ? probeModes(net) : CLASSIFY_MODES;
 }
 

@@ -162,10 +162,12 @@ export class FFModel implements TrainableModel {
     const head: Record<string, number | number[]> = this.net.unsupervised
       ? { probeLoss: s.softmaxLoss / n, probeTrainError: s.softmaxErrors / n, probeTrainErrorByLayer: this.net.softmaxLayers.map((l) => s.probeErrors[l] / n) }
       : { softmaxLoss: s.softmaxLoss / n, softmaxTrainError: s.softmaxErrors / n };
+    // Layers that score classes: their training errors (as fractions), and a head only if asked for.
+    const perLayer = scoresClassesPerLayer(this.net);
     const out: Record<string, number | number[] | number[][]> = {
       ffLoss: s.ffLoss.map((x) => x / n),
-      pairErrors: s.pairErrors,
-      ...head,
+      ...(perLayer ? { layerTrainError: s.pairErrors.map((x) => x / n) } : { pairErrors: s.pairErrors }),
+      ...(perLayer && this.net.softmaxLayers.length === 0 ? {} : head),
       weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
     };
     if (this.phase !== undefined) out.layerTraining = this.phase + 1;

@@ -24,6 +24,7 @@ import { FFLayer, type SourceKind } from './ff-layer.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
+import { negativeUse } from './objectives/registry.js';
 import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
 import { netSpecFor, type NetSpec } from '../stages/net-spec.js';
@@ -130,9 +131,13 @@ export class FFNet {
     this.unsupervised = cfg.negativeData === 'hybrid';
     if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
     this.negatives = negativeSourceFor(cfg, this.numClasses, this.imageShape);
+    // Layers that score classes themselves (cwc) need no head: one only when asked for.
+    const headless = negativeUse(cfg.loss) === 'none' && cfg.softmaxLayers === null;
     this.softmaxLayers = this.unsupervised
       ? resolveProbeLayers(cfg.probeLayers, cfg.layers.length)
-      : resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
+      : headless
+        ? []
+        : resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
     this.stages = new NetStages(engine, cfg, this.sizes[0]);

@@ -85,6 +85,8 @@ test('netSpecFor: every preset gets the layer kinds and connections its nets had
   for (const name of Object.keys(NOT_DENSE)) assert.ok(presetNames().includes(name), `table names an unknown preset ${name}`);
   for (const name of presetNames()) {
     const cfg: FFConfig = { ...FF_DEFAULTS, ...getPreset(name).ff };
+    // Conv nets came with the description (their own test below).
+    if (cfg.connectivity === 'conv') continue;
     const image = shapeOf(cfg.dataset);
     const { spec, before } = ffSpec(cfg, image);
     const kinds = NOT_DENSE[name] ?? cfg.layers.map(() => 'dense');
@@ -95,6 +97,28 @@ test('netSpecFor: every preset gets the layer kinds and connections its nets had
       assert.deepEqual(l.norm, { name: cfg.norm }, name);
       if (l.geometry.kind === 'local') assert.deepEqual(l.geometry.local, l.incoming[0].local, name);
     }
+  }
+});
+
+test('netSpecFor: the conv presets chain K×K convolutions through their pooled maps', () => {
+  const conv = presetNames().filter((name) => getPreset(name).ff.connectivity === 'conv');
+  assert.ok(conv.length >= 6, `conv presets: ${conv.join(', ')}`);
+  for (const name of conv) {
+    const cfg: FFConfig = { ...FF_DEFAULTS, ...getPreset(name).ff };
+    let map = shapeOf(cfg.dataset);
+    const { spec } = ffSpec(cfg, map);
+    assert.equal(spec.inputSize, map.height * map.width * map.channels, name);
+    spec.layers.forEach((l, i) => {
+      assert.equal(l.kind, 'conv', name);
+      const g = l.incoming[0].conv!;
+      assert.deepEqual({ h: g.height, w: g.width, c: g.channels, k: g.kernel, pad: g.padding, out: g.outChannels }, { h: map.height, w: map.width, c: map.channels, k: cfg.window, pad: (cfg.window - 1) / 2, out: cfg.layers[i] }, `${name} layer ${i + 1}`);
+      assert.equal(l.width, map.height * map.width * cfg.layers[i], name);
+      const pooled = (cfg.poolAfter ?? []).includes(i + 1);
+      assert.equal(Boolean(l.pool), pooled, name);
+      map = pooled ? { height: map.height >> 1, width: map.width >> 1, channels: cfg.layers[i] } : { ...map, channels: cfg.layers[i] };
+      assert.equal(l.outputSize, map.height * map.width * map.channels, name);
+      assert.deepEqual(l.norm, { name: 'group', groups: cfg.normGroups }, name);
+    });
   }
 });
 
@@ -122,8 +146,8 @@ test('netSpecFor: FF and backprop built from one config read the same descriptio
     // Backprop's nets are feed-forward on the image alone: FF's, wired the same way.
     const ffFeedForward = netSpecFor(ff, image);
     const bpSpec = netSpecFor(bp, image);
-    assert.deepEqual(bpSpec.layers.map(({ kind, geometry, width, incoming }) => ({ kind, geometry, width, incoming })),
-      ffFeedForward.layers.map(({ kind, geometry, width, incoming }) => ({ kind, geometry, width, incoming })), name);
+    assert.deepEqual(bpSpec.layers.map(({ kind, geometry, width, incoming, pool, outputSize }) => ({ kind, geometry, width, incoming, pool, outputSize })),
+      ffFeedForward.layers.map(({ kind, geometry, width, incoming, pool, outputSize }) => ({ kind, geometry, width, incoming, pool, outputSize })), name);
     // And the full FF description names the same bottom-up kinds and geometries.
     const { spec } = ffSpec(ff, image);
     assert.deepEqual(spec.layers.map((l) => l.geometry), bpSpec.layers.map((l) => l.geometry), name);
