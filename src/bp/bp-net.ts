@@ -11,7 +11,10 @@
 // hidden layers by the engine's localForward, localWeightGrad and localInputGrad (the layer
 // stage does); the output layer stays dense. Grid nets (train/grid-maps.ts) keep dense hidden
 // weights sparse with a fixed 0/1 mask (Param.restrictTo). A black box between two layers is
-// crossed backward through backprop's model of it (box-model.ts).
+// crossed backward through backprop's model of it (box-model.ts). Conv nets (train/conv-maps.ts)
+// run FF's conv forward — the image channels last and GroupNorm'ed, each conv layer's map
+// pooled and GroupNorm'ed before the layer above reads it — and the output layer reads the
+// last normalized map; those between-layer steps and their backward are conv-between.ts's.
 import type { Engine, Mat } from '../engine/engine.js';
 import type { LocalGeometry } from '../engine/local-geometry.js';
 import { Rng } from '../engine/rng.js';
@@ -24,6 +27,7 @@ import { NetStages } from '../stages/net-stages.js';
 import { netSpecFor, type NetSpec } from '../stages/net-spec.js';
 import { seedFor } from '../stages/stage-seed.js';
 import { boxModelFor, type BoxModel } from './box-model.js';
+import { ConvBetween, type ConvBuffers } from './conv-between.js';
 
 /** Scratch for up to `rows` rows: forward activations and backward deltas. */
 export interface BPWorkspace {
@@ -47,11 +51,19 @@ export interface BPWorkspace {
   /** A black box's output (what the layer after it reads) and the gradient there. */
   boxOut: Mat | null;
   boxDelta: Mat | null;
+  /** Conv nets: the normalized maps between the layers, and their gradients. */
+  conv: ConvBuffers | null;
+  /** Conv nets on colour images: the channel-planar rows before they are read channels last. */
+  planar: Mat | null;
 }
 
 export class BPNet {
-  /** Layer sizes including input and output: [D, h1, …, hL, N]. */
+  /** Layer sizes including input and output: [D, h1, …, hL, N] (a conv layer's: its map before pooling). */
   readonly sizes: number[];
+  /** Values each linear layer reads: [D, …] (a conv layer's pooled map); sizes where nothing pools. */
+  readonly outSizes: number[];
+  /** Conv nets: what happens between the layers (pooling, GroupNorm); null otherwise. */
+  readonly conv: ConvBetween | null;
   /** The hidden layers: learnable stages, as in FF's net. */
   readonly layers: Layer[] = [];
   /** The softmax readout (digital, off the chip). */
@@ -83,13 +95,18 @@ export class BPNet {
   ) {
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
     if (inputMean && inputMean.length !== inputSize) throw new Error(`input mean has ${inputMean.length} values for ${inputSize}-value images`);
-    this.sizes = [inputSize, ...cfg.layers, numClasses];
     this.rng = new Rng(cfg.seed);
     const L = cfg.layers.length;
     if (spec.inputSize !== inputSize || spec.layers.length !== L) throw new Error(`the net description has ${spec.layers.length} layers on ${spec.inputSize} inputs, the config ${L} on ${inputSize}`);
+    this.sizes = [inputSize, ...spec.layers.map((l) => l.width), numClasses];
+    this.outSizes = [inputSize, ...spec.layers.map((l) => l.outputSize)];
+    const first = spec.layers[0].geometry;
+    this.conv = first.kind === 'conv' ? new ConvBetween(engine, spec, first.conv, cfg.pool) : null;
+    if (this.conv && cfg.inputNorm !== 'none') throw new Error('backprop on conv nets GroupNorms the image as FF does: leave --input-norm out');
+    if (!this.conv && (cfg.norm ?? 'rms') !== 'rms') throw new Error(`--norm ${cfg.norm} normalizes between conv layers: use it with --connectivity conv (dense nets: --input-norm)`);
     // As FF (ffnew.m): W ~ N(0,1)/sqrt(fan-in), b = 0, from the model's seeded RNG, layer by layer.
     this.layers.push(...buildLayers(spec, this.rng, (k, width, incoming, rng) => new Layer(engine, cfg, k, width, incoming, rng)));
-    const top = this.sizes[L];
+    const top = this.outSizes[L];
     this.outputWeight = new Param('output.weight', engine.fromArray(this.rng.fillNormal(new Float32Array(top * numClasses), 1 / Math.sqrt(top)), top, numClasses), engine, cfg);
     this.outputBias = new Param('output.bias', engine.zeros(1, numClasses), engine, cfg);
     this.outputGradW = engine.zeros(top, numClasses);
@@ -99,6 +116,12 @@ export class BPNet {
     // Its own RNG: a learned box model does not shift the run's main stream.
     const boxRng = new Rng(seedFor(cfg.seed, 'box-model'));
     this.boxModel = box ? boxModelFor(cfg.boxModel, box, engine, () => boxRng.normal()) : null;
+  }
+
+  /** Channels of the images (conv nets read them channels last). */
+  private get imageChannels(): number {
+    const g = this.layers[0].bottomUp.kind;
+    return g.name === 'conv' ? g.geometry.channels : 1;
   }
 
   /** Number of hidden layers. */
@@ -138,13 +161,15 @@ export class BPNet {
         rows,
         x: e.zeros(rows, this.inputSize),
         xn: this.cfg.inputNorm === 'rms' ? e.zeros(rows, this.inputSize) : null,
-        h: this.cfg.layers.map((w) => e.zeros(rows, w)),
+        h: this.sizes.slice(1, -1).map((w) => e.zeros(rows, w)),
         out: e.zeros(rows, N),
         onehot: e.zeros(rows, N),
-        delta: [...this.cfg.layers.map((w) => e.zeros(rows, w)), e.zeros(rows, N)],
+        delta: [...this.sizes.slice(1, -1).map((w) => e.zeros(rows, w)), e.zeros(rows, N)],
         hostOnehot: new Float32Array(rows * N),
         boxOut: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
         boxDelta: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
+        conv: this.conv?.buffers(rows) ?? null,
+        planar: this.conv && this.imageChannels > 1 ? e.zeros(rows, this.inputSize) : null,
       };
       this.workspaces.set(rows, ws);
     }
@@ -154,6 +179,7 @@ export class BPNet {
   /** What hidden layer k reads (k = L: the output layer) for the first `count` rows of ws, and where the gradient at it goes (null: the input). */
   private layerInput(ws: BPWorkspace, k: number, count: number): { x: Mat; dx: Mat | null } {
     const v = (m: Mat) => this.engine.rowView(m, 0, count);
+    if (ws.conv) return { x: v(ws.conv.n[k]), dx: k === 0 ? null : v(ws.conv.dn[k]!) };
     if (k === 0) return { x: v(ws.xn ?? ws.x), dx: null };
     return k - 1 === this.stages.boxAfter ? { x: v(ws.boxOut!), dx: v(ws.boxDelta!) } : { x: v(ws.h[k - 1]), dx: v(ws.delta[k - 1]) };
   }
@@ -175,16 +201,26 @@ export class BPNet {
       for (let i = 0; i < count; i++) for (let p = 0; p < D; p++) host[i * D + p] = pixels[i * D + p] - m[p];
       pixels = host.subarray(0, count * D);
     }
-    e.write(v(ws.x), pixels);
+    if (ws.planar) {
+      // Conv nets read colour images channels last (as FF's upload does).
+      e.write(v(ws.planar), pixels);
+      e.toChannelsLast(v(ws.planar), v(ws.x), this.imageChannels);
+    } else e.write(v(ws.x), pixels);
     if (ws.xn) e.normalizeRows(v(ws.x), v(ws.xn), 'rms', NORM_EPS);
+    if (ws.conv) this.conv!.normalize(ws.conv, 0, v(ws.x), count);
     const st = this.stages;
     const pass = st.beginPass();
-    let input = v(ws.xn ?? ws.x);
+    let input = this.layerInput(ws, 0, count).x;
     for (const s of st.order) {
       const out = s.kind === 'box' ? v(ws.boxOut!) : v(ws.h[s.index]);
       if (s.kind === 'box') s.box.forward(input, out);
       else this.layers[s.index].feedForward(input, out, st, pass);
       input = out;
+      // Conv: the layer above reads the map pooled and normalized.
+      if (ws.conv && s.kind === 'layer') {
+        this.conv!.afterLayer(ws.conv, s.index, out, count);
+        input = v(ws.conv.n[s.index + 1]);
+      }
     }
     e.gemm(input, this.outputWeight.value, v(ws.out));
     e.addBias(v(ws.out), this.outputBias.value, false);
@@ -228,6 +264,8 @@ export class BPNet {
       }
       const k = s.index;
       const { x, dx } = this.layerInput(ws, k, count);
+      // Conv: from the gradient at the normalized (pooled) map to the one at the ReLU output.
+      if (ws.conv) this.conv!.backAfterLayer(ws.conv, k, v(ws.h[k]), v(ws.delta[k]), count);
       this.layers[k].backward(x, v(ws.h[k]), v(ws.delta[k]), dx);
     }
     return e.read(v(ws.out));

@@ -9,6 +9,10 @@ export interface BPConfig extends RunConfig {
   algo: 'bp';
   /** Input as plain pixels ('none') or divided by each image's root-mean-square ('rms', as FF). */
   inputNorm: 'none' | 'rms';
+  /** Conv nets: the normalization between layers, as FF's (only 'group' is implemented for backprop; dense nets keep 'rms' and use inputNorm). */
+  norm: 'rms' | 'l2' | 'group';
+  /** GroupNorm: channel groups of every hidden map (the image is one group). */
+  normGroups: number;
   /** With a black box (--box-after): what backprop uses for the box's backward (bp/box-model.ts). */
   boxModel: BoxModelKind;
   /** Learning rate of the learned box model (SGD on its squared error). */
@@ -29,6 +33,8 @@ export const BP_DEFAULTS: BPConfig = {
   weightCost: 5e-4,
   optimizer: 'momentum',
   inputNorm: 'none',
+  norm: 'rms',
+  normGroups: 1,
   boxModel: 'oracle',
   boxModelLr: 1,
 };
@@ -37,6 +43,8 @@ export const BP_OPTION_SPECS: Record<keyof Omit<BPConfig, 'algo'>, OptionSpec> =
   ...RUN_OPTION_SPECS,
   optimizer: { kind: 'enum', values: ['smooth', 'adam', 'momentum'], help: "momentum (SGD), smooth (Hinton's smoothed gradient), adam" },
   inputNorm: { kind: 'enum', values: ['none', 'rms'], help: 'plain pixels, or each image divided by its RMS (as FF does)' },
+  norm: { kind: 'enum', values: ['rms', 'l2', 'group'], help: "conv nets: normalization between layers, as FF's (backprop implements group: GroupNorm of the image as one group and of each pooled map)" },
+  normGroups: { kind: 'int', min: 1, max: 100000, help: 'group norm: channel groups of each hidden map' },
   boxModel: { kind: 'enum', values: ['oracle', 'identity', 'stale', 'learned'], help: "black box: backprop through its true derivative (oracle), the identity, the matrix as it was at the start (stale), or a model of it learned online (learned)" },
   boxModelLr: { kind: 'number', min: 0, max: 2, help: 'step of the learned box model toward its least-squares fit (1: all the way)' },
 };
