@@ -1,11 +1,12 @@
 // The explorer page: load a trained run (from `ff serve` or a file), draw or pick a digit and
 // see what the net's goodness and softmax say, layer by layer; train a small net live in a
 // worker. Inference runs here on the WebAssembly engine (one thread: a page may not block).
-import { FFModel, WasmEngine, classify, decodeCheckpoint, decodeSamplePack, labelGoodness, layerActivities, softmaxScores, type SamplePack } from '../src/core.js';
+import { FFModel, WasmEngine, decodeCheckpoint, decodeSamplePack, type SamplePack } from '../src/core.js';
 import { clearFields, renderFields } from './fields.js';
 import { grayCanvas } from './gray-canvas.js';
 import { DrawPad } from './draw-pad.js';
-import { argBest, drawCurve, renderActivities, renderBars, renderGoodness, renderIterations } from './views.js';
+import { drawCurve } from './views.js';
+import { clearDecision, computeDecision, renderDecision, showNetInput } from './decision-view.js';
 import { readState, writeState } from './url-state.js';
 import { ignoredMessage, parseHashField, type PageHash } from './hash-state.js';
 import { listRuns } from './run-list.js';
@@ -90,54 +91,18 @@ function showServerRun(index: string): Promise<void> {
 
 let decideGeneration = 0;
 
-/** Empty every panel that shows a decision. */
-function clearDecision(): void {
-  const pred = $<HTMLOutputElement>('prediction');
-  pred.textContent = '–';
-  delete pred.dataset.label;
-  status('prediction-detail', '');
-  for (const id of ['softmax-bars', 'goodness-bars', 'iterations', 'activity']) $(id).replaceChildren();
-}
-
-/** The goodness classifier's view and the one-pass softmax for the drawing (or test image). */
+/** The decision panels for the drawing (or test image), and beside the pad the 28×28 image the net gets. */
 async function decide(): Promise<void> {
   const gen = ++decideGeneration;
   const image = pad.inked ? pad.image() : testImage;
-  const pred = $<HTMLOutputElement>('prediction');
+  showNetInput($<HTMLCanvasElement>('net-input'), image);
   if (!model || !image) {
     clearDecision();
     return;
   }
-  const net = model.net;
-  const activities = () => Promise.all(net.cfg.layers.map((_, l) => layerActivities(net, image, 1, l)));
-  if (net.unsupervised) {
-    // No label goes in: the linear probe on the hidden layers reads the answer off.
-    const probs = Array.from((await classify(net, image, 1, 'probe')).scores);
-    const acts = await activities();
-    if (gen !== decideGeneration) return; // a newer model or image is being shown
-    const best = argBest(probs, true);
-    pred.textContent = LABELS[best];
-    pred.dataset.label = String(best);
-    status('prediction-detail', '(the linear probe: an unsupervised net has no label input or goodness per label)');
-    renderBars($('softmax-bars'), probs, LABELS, best, (v) => `${(v * 100).toFixed(1)} %`);
-    $('goodness-bars').replaceChildren();
-    $('iterations').replaceChildren();
-    renderActivities($('activity'), acts);
-    return;
-  }
-  const g = await labelGoodness(net, image);
-  const probs = Array.from(await softmaxScores(net, image, 1));
-  const acts = await activities();
-  if (gen !== decideGeneration) return;
-  const total = LABELS.map((_, j) => net.goodnessLayers.reduce((s, l) => s + g.layers[l][j], 0));
-  const best = argBest(total, g.higherIsBetter);
-  pred.textContent = LABELS[best];
-  pred.dataset.label = String(best);
-  status('prediction-detail', `(goodness summed over layers ${net.goodnessLayers.map((l) => l + 1).join(', ')}; softmax says ${LABELS[argBest(probs, true)]})`);
-  renderBars($('softmax-bars'), probs, LABELS, argBest(probs, true), (v) => `${(v * 100).toFixed(1)} %`);
-  renderGoodness($('goodness-bars'), g, LABELS);
-  renderIterations($('iterations'), g, LABELS);
-  renderActivities($('activity'), acts);
+  const d = await computeDecision(model.net, image);
+  if (gen !== decideGeneration) return; // a newer model or image is being shown
+  renderDecision(d, LABELS);
 }
 
 /** The test-image field as typed: an index the sample has, or the status says which are. */

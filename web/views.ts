@@ -1,4 +1,4 @@
-// What the page draws: labelled bars (softmax, goodness per layer), a recurrent net's
+// What the page draws: labelled bars (softmax, the probe), a recurrent net's
 // iterations, the live training curve. Plain DOM and canvas, no framework.
 import type { LabelGoodness } from '../src/core.js';
 
@@ -30,21 +30,6 @@ export function renderBars(el: HTMLElement, values: number[], labels: string[], 
   });
 }
 
-/** Per hidden layer: the goodness each label gets (the best label of that layer highlighted). */
-export function renderGoodness(el: HTMLElement, g: LabelGoodness, labels: string[]): void {
-  el.replaceChildren();
-  g.layers.forEach((values, l) => {
-    const box = document.createElement('div');
-    box.className = 'layer';
-    const title = document.createElement('div');
-    title.textContent = `layer ${l + 1}`;
-    const bars = document.createElement('div');
-    renderBars(bars, values, labels, argBest(values, g.higherIsBetter), (v) => v.toFixed(2));
-    box.append(title, bars);
-    el.append(box);
-  });
-}
-
 /** A recurrent net: per iteration, which label each layer's goodness favours — the states settling. */
 export function renderIterations(el: HTMLElement, g: LabelGoodness, labels: string[]): void {
   el.replaceChildren();
@@ -56,7 +41,8 @@ export function renderIterations(el: HTMLElement, g: LabelGoodness, labels: stri
   g.iterations.forEach((layers, t) => {
     const row = table.insertRow();
     row.insertCell().textContent = String(t + 1);
-    layers.forEach((values) => (row.insertCell().textContent = labels[argBest(values, g.higherIsBetter)]));
+    // At the first iteration every label may give a layer the same goodness: no favourite then.
+    layers.forEach((values) => (row.insertCell().textContent = Math.max(...values) - Math.min(...values) <= 1e-9 * Math.max(1, ...values.map(Math.abs)) ? 'none (all equal)' : labels[argBest(values, g.higherIsBetter)]));
   });
   el.append(table);
 }
