@@ -1,6 +1,7 @@
 // `ff show-fields DIR`: the first layer's receptive fields of a trained run as a PNG grid,
 // with each FF unit's label-pixel weights in a strip under its image; for a locally-connected
-// run, each unit's K×K window drawn at its place on the image grid (viz/local-fields.ts).
+// run, each unit's K×K window drawn at its place on the image grid (viz/local-fields.ts); for a
+// convolutional run, every channel's K×K filter, one class group per row (viz/conv-filters.ts).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -17,7 +18,12 @@ import {
   renderLocalFields,
   unitsAtLocations,
 } from '../viz/local-fields.js';
+import { convFiltersFromCheckpoint, convLearnedChange, isConvCheckpoint, renderConvFilters } from '../viz/conv-filters.js';
+import { classNamesOf } from '../export/class-names.js';
 import { optionalIntOption, parseIntOption } from './int-option.js';
+
+/** The connectivities whose first layer can be drawn (grid is dense with a mask). */
+const DRAWN_CONNECTIVITIES = ['dense', 'grid', 'local', 'conv'];
 
 interface ShowFieldsOptions {
   layer: string;
@@ -39,9 +45,10 @@ export function registerShowFieldsCommand(program: Command): void {
     .option('--units <n>', 'how many units to draw', '100')
     .option('--out <file>', 'PNG file to write (default DIR/fields.png, beside the checkpoint)')
     .option('--sort <how>', `unit order: ${FIELD_SORTS.join(', ')} (largest weight RMS, most active, index)`, 'rms')
-    .option('--scale <k>', 'pixels per weight (default 3 up to 200 units, else 2)')
+    .option('--scale <k>', 'pixels per weight (default 3 up to 200 units, else 2; conv filters 8)')
     .option('--columns <n>', 'tiles per row (default √units)')
     .option('--at <y,x ...>', "locally-connected runs: draw every unit at these map locations (e.g. '16,16 4,28') instead of --units/--sort")
+    .addHelpText('after', '\nConvolutional runs: every output channel\'s K×K filter (colour for RGB images), one class group per row for --loss cwc; --units and --sort do not apply.')
     .option('--minus-init', "draw the change since initialisation (initial weights regenerated from the run's seed)")
     .action(async (dir: string, o: ShowFieldsOptions) => {
       const msg = await showFields(dir, o);
@@ -58,6 +65,9 @@ export async function showFields(dir: string, o: ShowFieldsOptions): Promise<str
   // Default beside the checkpoint, not the current directory: the picture belongs to the run.
   const outFile = o.out ?? path.join(dir, 'fields.png');
   assertWritableTarget(path.resolve(outFile)); // before the fields are drawn
+  const connectivity = String(ck.config.connectivity ?? 'dense');
+  if (!DRAWN_CONNECTIVITIES.includes(connectivity)) throw new Error(`show-fields draws ${DRAWN_CONNECTIVITIES.join(', ')} runs; this run's connectivity is '${connectivity}'`);
+  if (isConvCheckpoint(ck)) return showConvFilters(ck, layer, { ...o, out: outFile });
   if (isLocalCheckpoint(ck)) return showLocalFields(ck, layer, units, { ...o, out: outFile });
   if (o.at !== undefined) throw new Error('--at picks map locations of a locally-connected run; this run is dense (use --units)');
   let fw = fieldWeightsFromCheckpoint(ck, layer);
@@ -93,4 +103,22 @@ async function showLocalFields(ck: Checkpoint, layer: number, count: number, o: 
     `wrote ${o.out}: ${units.length} of ${g.height * g.width * g.outChannels} locally-connected layer-1 units (${ck.algo}${o.minusInit ? ', change since init' : ''}, ${which}), ` +
     `each ${g.window}×${g.window}×${g.inChannels} window at its place on the ${g.height}×${g.width} image (channels side by side), ${layout.imageWidth}×${layout.imageHeight} px`
   );
+}
+
+/** Every output channel's K×K filter, one class group per row (cwc). */
+async function showConvFilters(ck: Checkpoint, layer: number, o: ShowFieldsOptions & { out: string }): Promise<string> {
+  if (o.at !== undefined) throw new Error('--at picks map locations of a locally-connected run; this run is convolutional (its filters are shared by every location)');
+  let f = convFiltersFromCheckpoint(ck, layer);
+  if (o.minusInit) f = await convLearnedChange(ck, f, getEngine());
+  const { png, layout } = renderConvFilters(f, {
+    scale: optionalIntOption('--scale', o.scale, 1, 32),
+    columns: optionalIntOption('--columns', o.columns, 1),
+  });
+  writeFileAtomic(path.resolve(o.out), png);
+  const what = `${f.outChannels} layer-1 conv filters (${ck.algo}${o.minusInit ? ', change since init' : ''}), each ${f.kernel}×${f.kernel}×${f.inChannels} ${f.inChannels === 3 ? 'in colour' : 'in grey'}`;
+  // Rows are labelled by class index; class names that are not the digits are listed.
+  const names = classNamesOf(String(ck.config.dataset ?? ''), f.groups);
+  const legend = names.some((n, k) => n !== String(k)) ? `:\n${names.map((n, k) => `  row ${k}: ${n}`).join('\n')}` : ' (row k: class k)';
+  const rows = f.groups > 0 ? `, one class group of ${f.outChannels / f.groups} channels per row${legend}` : '';
+  return `wrote ${o.out}: ${what}, ${layout.imageWidth}×${layout.imageHeight} px${rows}`;
 }
