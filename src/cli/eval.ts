@@ -1,4 +1,5 @@
-// `ff eval DIR`: error rate, confusion matrix and examples/second of one classifier.
+// `ff eval DIR`: error rate, confusion matrix and examples/second of one classifier; for nets
+// whose layers score the classes (--loss cwc), 'groups' is followed by each layer alone.
 import type { Command } from 'commander';
 import { datasetDir, loadDataset, runDataOptions } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
@@ -8,6 +9,8 @@ import { parseShortlistK } from './shortlist-k.js';
 import { parseIntOption, optionalIntOption } from './int-option.js';
 import { loadAesop, AESOP_NAME } from '../data/aesop.js';
 import { formatBaselines, textBaselines } from '../data/text-baselines.js';
+import type { ImageSet } from '../data/dataset.js';
+import type { TrainableModel } from '../train/model.js';
 
 const SPLITS = ['test', 'valid', 'train'] as const;
 
@@ -15,7 +18,7 @@ export function registerEvalCommand(program: Command): void {
   program
     .command('eval <dir>')
     .description('evaluate a trained run: error rate, confusion matrix, examples/second')
-    .option('--mode <mode>', 'FF: softmax, goodness or shortlist; unsupervised FF: probe or probe-layerK; BP: output')
+    .option('--mode <mode>', "FF: softmax, goodness or shortlist; cwc FF: groups (then each layer) or groups-layerK; unsupervised FF: probe or probe-layerK; BP: output")
     .option('--k <k>', 'shortlist size (labels compared by goodness)', '2')
     .option('--split <split>', 'test, valid or train', 'test')
     .option('--limit <n>', 'only the first N images of the split')
@@ -40,12 +43,14 @@ export function registerEvalCommand(program: Command): void {
       }
       const ev = await evaluate(model, set, data.numClasses, mode, mode === 'shortlist' ? k : undefined);
       const window = config.architecture === 'recurrent' && mode !== 'softmax' ? ` (iterations ${config.testFrom}–${config.testTo})` : '';
-      const what = (mode === 'shortlist' ? `shortlist k=${k}` : mode) + window;
+      const summed = mode === 'groups' && Array.isArray(config.goodnessLayers) ? ` (layers ${config.goodnessLayers.join(', ')} summed)` : '';
+      const what = (mode === 'shortlist' ? `shortlist k=${k}` : mode) + window + summed;
       const unit = data.name === 'aesop' ? 'character' : 'image';
       console.log(`${data.name} ${o.split} (${ev.count} ${unit}s), ${what}: error ${(100 * ev.errorRate).toFixed(2)} % (${ev.errors} wrong), accuracy ${(100 * (1 - ev.errorRate)).toFixed(2)} %`);
       if (ev.bitsPerCase !== undefined) console.log(`cross-entropy ${ev.bitsPerCase.toFixed(3)} bits per ${unit}`);
       console.log(formatConfusion(ev.confusion, data.classNames));
       console.log(`${ev.examplesPerSecond.toFixed(0)} examples/second (${ev.seconds.toFixed(2)} s, engine ${getEngine().name})`);
+      if (mode === 'groups') for (const line of await perLayerTable(model, set, data.numClasses, unit)) console.log(line);
       // A sequence model stands beside the n-grams fitted on the same strings (issue 34).
       if (data.name === AESOP_NAME && o.limit === undefined) {
         const corpus = await loadAesop({ dataDir: datasetDir(AESOP_NAME, o.dataDir), warn: () => {} });
@@ -53,4 +58,22 @@ export function registerEvalCommand(program: Command): void {
         for (const line of formatBaselines(textBaselines(corpus, split, o.split as (typeof SPLITS)[number]))) console.log(line);
       }
     });
+}
+
+/**
+ * Each layer's class groups alone (groups-layerK), as a table: the classifier keeps every
+ * layer's logits of the pass 'groups' just made, so these cost no further pass.
+ */
+async function perLayerTable(model: TrainableModel, set: ImageSet, numClasses: number, unit: string): Promise<string[]> {
+  const modes = model.classifiers.filter((m) => /^groups-layer\d+$/.test(m));
+  if (modes.length === 0) return [];
+  const rows = [['layer', 'classifier', 'error', 'wrong', 'accuracy', `bits/${unit}`]];
+  for (const m of modes) {
+    const ev = await evaluate(model, set, numClasses, m);
+    const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
+    rows.push([m.slice('groups-layer'.length), m, pct(ev.errorRate), String(ev.errors), pct(1 - ev.errorRate), ev.bitsPerCase?.toFixed(3) ?? '']);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`.trimEnd();
+  return ['each layer alone (its class groups, from the same pass):', ...rows.map(line)];
 }
