@@ -45,6 +45,7 @@ export function clearDecision(): void {
   delete pred.dataset.label;
   for (const id of PANELS) $(id).replaceChildren();
   delete $('decision-rule').dataset.rule;
+  $('decision-panels').dataset.kind = 'none';
 }
 
 export function renderDecision(d: Decision, labels: string[]): void {
@@ -56,7 +57,7 @@ export function renderDecision(d: Decision, labels: string[]): void {
   renderActivities($('activity'), d.activities);
   const rule = $('decision-rule');
   // An unsupervised net has no goodness per label: those panels are hidden, the bars are its probe's.
-  $('decision-h').closest('section')!.dataset.kind = d.goodness ? 'goodness' : 'probe';
+  $('decision-panels').dataset.kind = d.goodness ? 'goodness' : 'probe';
   $('softmax-h').textContent = d.goodness ? 'One-pass softmax' : 'Linear probe';
   if (!d.goodness) {
     rule.textContent = 'Highest probability wins.';

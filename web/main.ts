@@ -7,6 +7,7 @@ import { grayCanvas } from './gray-canvas.js';
 import { DrawPad } from './draw-pad.js';
 import { drawCurve } from './views.js';
 import { clearDecision, computeDecision, renderDecision, showNetInput } from './decision-view.js';
+import { clearLiveGoodness, renderLiveGoodness } from './live-goodness-view.js';
 import { readState, writeState } from './url-state.js';
 import { ignoredMessage, parseHashField, type PageHash } from './hash-state.js';
 import { listRuns } from './run-list.js';
@@ -175,6 +176,7 @@ function startTraining(): void {
   worker.onerror = (e) => status('train-status', `Training failed: ${e.message}`);
   const bytes = packBytes!.slice().buffer;
   $('hybrids').replaceChildren();
+  clearLiveGoodness();
   delete $('train-status').dataset.done;
   send({ type: 'start', pack: bytes, layers, trainCount, epochs, seed, negatives }, [bytes]);
   livePaused = false;
@@ -190,6 +192,7 @@ function onWorker(m: FromWorker): void {
     totalSteps = m.total;
     if (m.testError !== undefined) points.push([m.seen, m.testError]);
     if (m.hybrids) showHybrids(m.hybrids);
+    if (m.goodness) renderLiveGoodness(m.goodness);
     drawCurve($<HTMLCanvasElement>('curve'), points, totalSteps);
     const last = points.at(-1);
     el.dataset.threads = String(m.threads);

@@ -17,6 +17,7 @@ import {
   type DatasetSplits,
   type FFModel,
 } from '../src/core.js';
+import { liveGoodness, type LiveGoodness } from './live-goodness.js';
 
 export interface StartMessage {
   type: 'start';
@@ -30,13 +31,16 @@ export interface StartMessage {
 }
 export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
 export type FromWorker =
-  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; seconds: number; testError?: number; hybrids?: Float32Array }
+  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; seconds: number; testError?: number; hybrids?: Float32Array; goodness?: LiveGoodness }
   | { type: 'done' }
   | { type: 'checkpoint'; bytes: ArrayBuffer }
   | { type: 'error'; message: string };
 
 const TEST_IMAGES = 500;
 const HYBRIDS_SHOWN = 4;
+/** Positive and negative cases shown with their goodness, and held-out cases in the histograms. */
+const CASES_SHOWN = 4;
+const HISTOGRAM_CASES = 200;
 /** Threads at most (the page's worker, and helpers it starts, on a shared memory). */
 const MAX_THREADS = 4;
 
@@ -89,6 +93,11 @@ async function testError(): Promise<number> {
   return wrong / n;
 }
 
+/** Positive against negative goodness, per layer, where training is now (live-goodness.ts). */
+function goodnessNow(): Promise<LiveGoodness> {
+  return liveGoodness(model!.net, data!.train, data!.valid, seen * 50, CASES_SHOWN, HISTOGRAM_CASES, model!.cfg.blurPasses);
+}
+
 async function run(): Promise<void> {
   if (running) return;
   running = true;
@@ -99,7 +108,7 @@ async function run(): Promise<void> {
       trainSeconds += (performance.now() - t0) / 1000;
       seen++;
       const report = seen % REPORT_EVERY === 0 || r.done;
-      post({ type: 'progress', seen, total, epoch: r.epoch, threads, seconds: trainSeconds, ...(report ? { testError: await testError(), hybrids: someHybrids() } : {}) });
+      post({ type: 'progress', seen, total, epoch: r.epoch, threads, seconds: trainSeconds, ...(report ? { testError: await testError(), hybrids: someHybrids(), goodness: await goodnessNow() } : {}) });
       // Let pause and checkpoint messages in between minibatches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -136,7 +145,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       paused = false;
       threads = (model.engine as WasmEngine).threadCount;
       trainSeconds = 0;
-      post({ type: 'progress', seen, total, epoch: 1, threads, seconds: 0, testError: await testError(), hybrids: someHybrids() });
+      post({ type: 'progress', seen, total, epoch: 1, threads, seconds: 0, testError: await testError(), hybrids: someHybrids(), goodness: await goodnessNow() });
       await run();
     } else if (m.type === 'pause') {
       paused = true;

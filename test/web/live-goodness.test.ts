@@ -1,0 +1,98 @@
+// Live training shows what FF pushes apart (issue 36, item 4): before, supervised live training
+// showed no negatives at all and nothing of goodness — a test-error curve only. Here, as it
+// trains, a few positive cases of the minibatch are shown over their negatives (the image with
+// a wrong label drawn from the softmax, or a hybrid image), each with its goodness per layer,
+// and per layer the histograms of positive and negative goodness on held-out images with the
+// threshold θ; case by case, positives beat their own negatives more often as the net trains.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { buildWeb } from '../../scripts/build-web.js';
+import { launchChromium, openExplorer, screenshot, startStaticHost, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { NO_BROWSER } from '../helpers/optional.js';
+
+let host: Host | null = null;
+
+before(async () => {
+  if (NO_BROWSER) return;
+  await buildWeb(true);
+  host = await startStaticHost();
+});
+
+after(() => host?.close());
+
+/** The live panels as values: each case's name, each histogram's numbers. */
+const live = (page: Page) =>
+  page.evaluate(() => ({
+    shown: !(document.getElementById('live-goodness') as HTMLElement).hidden,
+    positives: [...document.querySelectorAll('#live-examples .case.positive canvas')].map((c) => c.getAttribute('aria-label') ?? ''),
+    negatives: [...document.querySelectorAll('#live-examples .case.negative canvas')].map((c) => c.getAttribute('aria-label') ?? ''),
+    captions: [...document.querySelectorAll('#live-examples figcaption')].map((c) => c.textContent ?? ''),
+    histograms: [...document.querySelectorAll<HTMLCanvasElement>('#live-histograms canvas')].map((c) => ({ name: c.getAttribute('aria-label') ?? '', separated: Number(c.dataset.separated), ordered: Number(c.dataset.ordered), gap: Number(c.dataset.gap), url: c.toDataURL() })),
+  }));
+
+/** Start a live run with these settings; the panels as first seen, then at its end. */
+async function train(page: Page, negatives: 'labels' | 'hybrid', epochs: number): Promise<[Awaited<ReturnType<typeof live>>, Awaited<ReturnType<typeof live>>]> {
+  await page.fill('#t-layers', '100,100');
+  await page.fill('#t-train', '1000');
+  await page.fill('#t-epochs', String(epochs));
+  await page.selectOption('#t-negatives', negatives);
+  await page.click('#t-start');
+  await page.waitForSelector('#live-histograms canvas', { timeout: 120_000 });
+  const first = await live(page);
+  await page.waitForSelector('#train-status[data-done="1"]', { timeout: 300_000 });
+  return [first, await live(page)];
+}
+
+test('desktop: supervised live training shows positives over wrong-label negatives with their goodness, and per-layer histograms moving apart', { skip: NO_BROWSER, timeout: 420_000 }, async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    await openExplorer(page, host!.url);
+    assert.equal((await live(page)).shown, false, 'the panels are shown before training');
+    const [first, last] = await train(page, 'labels', 3);
+    for (const p of [first, last]) {
+      assert.ok(p.shown);
+      assert.equal(p.positives.length, 4);
+      assert.equal(p.negatives.length, 4);
+      assert.equal(p.histograms.length, 2, 'one histogram per hidden layer');
+      // Each negative is its positive's image with another label: the right one ≠ the wrong one.
+      p.positives.forEach((pos, i) => {
+        const right = /^positive: the image with label (\d) \(right\), goodness per layer -?[\d.]+ \| -?[\d.]+$/.exec(pos);
+        const wrong = /^negative: the image with label (\d) \(wrong\), goodness per layer -?[\d.]+ \| -?[\d.]+$/.exec(p.negatives[i]);
+        assert.ok(right && wrong, `case ${i}: ${pos} / ${p.negatives[i]}`);
+        assert.notEqual(right[1], wrong[1], `case ${i}: the negative has the right label`);
+      });
+      for (const h of p.histograms) assert.match(h.name, /^layer \d goodness on 200 held-out images: positive median [\d.]+, negative median [\d.]+, θ 100\.00; \d+ positives above θ, \d+ negatives below it; the positive beats its own negative in \d+ of 200$/);
+    }
+    assert.notDeepEqual(last.captions, first.captions, 'the cases did not change as training went on');
+    // Training moves positives above θ and negatives below it (layer 1 learns most in 3 epochs).
+    // Training moves them apart: case by case, the positive's goodness beats its own negative's
+    // (the same image with a wrong label) more often — layer 1, which learns most in 3 epochs.
+    const [before, after] = [first.histograms[0].ordered, last.histograms[0].ordered];
+    assert.ok(after > before && after > 0.75, `layer 1 orders ${before} of the pairs right when first seen, ${after} at the end`);
+    await screenshot(page, 'live-goodness-desktop');
+    assert.deepEqual(errors, [], 'the page reported errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('phone: unsupervised live training shows real images over hybrid negatives, and the histograms', { skip: NO_BROWSER, timeout: 300_000 }, async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const errors = watchErrors(page);
+    await openExplorer(page, host!.url);
+    const [, last] = await train(page, 'hybrid', 1);
+    assert.equal(last.positives.length, 4);
+    for (const name of last.positives) assert.match(name, /^positive: a real image, goodness per layer -?[\d.]+ \| -?[\d.]+$/);
+    for (const name of last.negatives) assert.match(name, /^negative: a hybrid image, goodness per layer -?[\d.]+ \| -?[\d.]+$/);
+    assert.equal(last.histograms.length, 2);
+    await screenshot(page, 'live-goodness-phone');
+    assert.deepEqual(errors, [], 'the page reported errors');
+  } finally {
+    await browser.close();
+  }
+});
