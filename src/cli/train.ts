@@ -13,7 +13,9 @@ import { blasThreadsOf, resumeSettingsWarning } from '../train/blas-threads.js';
 import { CHECKPOINT_FILE, checkpointWarnings, readCheckpoint } from '../train/checkpoint-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { chanceWarnings } from '../train/health.js';
-import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type NetSize } from '../train/memory-estimate.js';
+import { convMapsFor } from '../train/conv-maps.js';
+import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type ConvLayerSize, type NetSize } from '../train/memory-estimate.js';
+import type { RunConfig } from '../train/run-config.js';
 import type { TrainableModel } from '../train/model.js';
 import { applyOptions, kebab, optionHelp, parseOverrideArgs } from '../train/options.js';
 import { getPreset, PRESETS } from '../experiments/presets.js';
@@ -233,6 +235,21 @@ export function finishedEpochs(dir: string): number | string | undefined {
   return Number.isInteger(epochs) && (epochs as number) > 0 ? (epochs as number) : '?';
 }
 
+/** A conv net's layer sizes for the estimate (undefined for other nets; a bad conv config is the model's to report). */
+function convSizes(config: Record<string, unknown>, data: DatasetSplits): ConvLayerSize[] | undefined {
+  if (config.connectivity !== 'conv') return undefined;
+  try {
+    const image = { height: data.train.height, width: data.train.width, channels: data.train.channels };
+    const maps = convMapsFor(config as unknown as RunConfig, image) ?? [];
+    return maps.map(({ conv: g, width, outputSize }) => {
+      const taps = g.kernel * g.kernel * g.channels;
+      return { weights: taps * g.outChannels, channels: g.outChannels, map: width, output: outputSize, patches: taps * (width / g.outChannels) };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Refuse (one line) a net this machine cannot hold, before a byte of it is allocated. */
 function checkMemory(algo: string, config: Record<string, unknown>, data: DatasetSplits): void {
   const { layers, optimizer, batchSize } = config;
@@ -246,6 +263,7 @@ function checkMemory(algo: string, config: Record<string, unknown>, data: Datase
     inputSize: data.train.height * data.train.width * data.train.channels,
     numClasses: data.numClasses,
     masked: config.connectivity === 'grid',
+    conv: convSizes(config, data),
   };
   const est = estimateTrainingMemory(net);
   const machine = machineMemory();

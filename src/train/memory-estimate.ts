@@ -21,6 +21,17 @@ export interface NetSize {
   numClasses: number;
   /** Grid nets: every hidden layer's weights also have a 0/1 mask of their size. */
   masked?: boolean;
+  /** Conv nets: per layer its weights, its map and what the layer above reads (values per row), and its patch matrix. */
+  conv?: ConvLayerSize[];
+}
+
+export interface ConvLayerSize {
+  weights: number;
+  channels: number;
+  map: number;
+  output: number;
+  /** im2col's patch values per row (K²·C_in·H·W). */
+  patches: number;
 }
 
 export interface MemoryEstimate {
@@ -46,6 +57,7 @@ const FF_EVAL_IMAGES = 100;
 const BP_EVAL_ROWS = 500;
 
 export function estimateTrainingMemory(net: NetSize): MemoryEstimate {
+  if (net.conv) return estimateConvMemory(net, net.conv);
   const { layers, inputSize: D, numClasses: N, batchSize: B } = net;
   const sizes = [D, ...layers];
   const tensors: { name: string; rows: number; cols: number }[] = [];
@@ -81,6 +93,29 @@ export function estimateTrainingMemory(net: NetSize): MemoryEstimate {
     scratch = rows * (2 * D + 2 * hidden + 4 * N);
   }
   return { peakBytes: paramBytes + 4 * scratch, parameters, checkpointBytes, largest };
+}
+
+/**
+ * Conv nets: few weights, large maps. Per row of a workspace: the input and its normalized
+ * copy, per layer its map, the gradient there, the pooled and normalized maps, and the patch
+ * matrix (kept per layer by its connection). Workspaces as for dense FF nets.
+ */
+function estimateConvMemory(net: NetSize, conv: ConvLayerSize[]): MemoryEstimate {
+  const { inputSize: D, numClasses: N, batchSize: B } = net;
+  const tensors = conv.flatMap((c, l) => [
+    { name: `layer ${l + 1} weights`, rows: c.weights / c.channels, cols: c.channels },
+    { name: `layer ${l + 1} biases`, rows: 1, cols: c.channels },
+    ...(net.algo === 'ff' ? [{ name: `softmax head ${l + 1}`, rows: c.output, cols: N }] : []),
+  ]);
+  if (net.algo !== 'ff') tensors.push({ name: 'output weights', rows: conv[conv.length - 1].output, cols: N });
+  const parameters = tensors.reduce((a, t) => a + t.rows * t.cols, 0);
+  const largest = tensors.reduce((a, t) => (t.rows * t.cols > a.rows * a.cols ? t : a));
+  const states = net.optimizer === 'adam' ? 2 : 1;
+  const checkpointBytes = 4 * parameters * (1 + states);
+  const paramBytes = 4 * parameters * (2 + states) + 2 * checkpointBytes;
+  const perRow = 3 * D + conv.reduce((a, c) => a + 2 * c.map + 2 * c.output + c.patches, 0);
+  const rows = net.algo === 'ff' ? 3 * B + FF_EVAL_IMAGES : B + BP_EVAL_ROWS;
+  return { peakBytes: paramBytes + 4 * rows * perRow, parameters, checkpointBytes, largest };
 }
 
 /** This machine's memory as Node sees it (a cgroup limit counts as the total). */

@@ -89,3 +89,24 @@ for (const [algo, optimizer] of [['ff', 'smooth'], ['ff', 'adam'], ['bp', 'momen
     assert.ok(est.checkpointBytes <= 1.1 * bytes, `estimate ${est.checkpointBytes} ≫ checkpoint ${bytes}`);
   });
 }
+
+test('conv nets: a small estimate for cifar-conv from its maps and patch matrices; a huge map is refused', () => {
+  // cifar-conv's four layers (3×3, 40-80-160-320, pooling after 1–3) as train.ts sizes them.
+  const layer = (cin: number, cout: number, side: number, pooled: boolean) => ({
+    weights: 9 * cin * cout,
+    channels: cout,
+    map: side * side * cout,
+    output: (pooled ? (side / 2) ** 2 : side * side) * cout,
+    patches: 9 * cin * side * side,
+  });
+  const cifar = { inputSize: 3072, numClasses: 10, batchSize: 128 };
+  const conv = [layer(3, 40, 32, true), layer(40, 80, 16, true), layer(80, 160, 8, true), layer(160, 320, 4, false)];
+  const net: NetSize = { algo: 'ff', layers: [40, 80, 160, 320], optimizer: 'adam', ...cifar, conv };
+  const est = estimateTrainingMemory(net);
+  // 484 rows × ~398k values per row × 4 bytes ≈ 0.77 GB of maps; weights are a few MB.
+  assert.ok(est.peakBytes > 0.6 * GB && est.peakBytes < 1 * GB, `${est.peakBytes}`);
+  assert.ok(est.parameters < 1e6, `${est.parameters}`);
+  assert.equal(refusal(net, laptop), undefined);
+  const huge: NetSize = { ...net, layers: [3000, 3000], conv: [layer(3, 3000, 32, false), layer(3000, 3000, 32, false)] };
+  assert.match(refusal(huge, laptop) ?? '', /needs about \d+/);
+});
