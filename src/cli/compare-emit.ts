@@ -7,6 +7,7 @@ import type { JobArray, JobTask } from '../experiments/job-array.js';
 import { getPreset, PRESETS } from '../experiments/presets.js';
 import { refuseControlCharacters } from '../util/control-characters.js';
 import { CIFAR_SUITES, cifarSuiteEntries, isCifarSuite } from './compare-cifar.js';
+import { CONV_SUITES, convSuiteEntries, isConvSuite } from './compare-conv.js';
 import { arrayDir, jobPath } from './job-files.js';
 
 export interface CompareEmitOptions {
@@ -28,8 +29,10 @@ export function compareArray(o: CompareEmitOptions): JobArray {
       dir: path.join(dir, e.key),
       trainArgs: ['--preset', String(e.config.preset), '--algo', e.algo, ...(e.algo === 'ff' ? ['--goodness', String(e.config.goodness)] : []), ...epochs],
     }));
+  } else if (isConvSuite(o.preset)) {
+    tasks = convSuiteEntries(o.preset, o.epochs).map((e) => ({ name: e.key, dir: path.join(dir, e.key), trainArgs: ['--preset', String(e.config.preset), '--algo', e.algo, ...epochs] }));
   } else {
-    if (!(o.preset in PRESETS)) throw new Error(`unknown preset '${o.preset}' (choose ${[...Object.keys(PRESETS), ...CIFAR_SUITES].join(', ')})`);
+    if (!(o.preset in PRESETS)) throw new Error(`unknown preset '${o.preset}' (choose ${[...Object.keys(PRESETS), ...CIFAR_SUITES, ...CONV_SUITES].join(', ')})`);
     if (getPreset(o.preset).ff.negativeData === 'hybrid') {
       throw new Error(`compare: preset '${o.preset}' trains without labels (its classifiers are probes, not goodness/softmax); compare a supervised preset`);
     }

@@ -20,6 +20,8 @@ import { inClaimedDir } from './claimed-dir.js';
 import { addClusterOptions, clusterOptions, JOB_FILES, parseEmitKind, submitHelp, writeJobFiles, type ClusterCliOptions, type EmitKind } from './job-files.js';
 import { compareArray } from './compare-emit.js';
 import { runToFinish } from './compare-run.js';
+import { CONV_SUITES, isConvSuite, runConvCompare } from './compare-conv.js';
+import { tableClassifiers } from './table-classifiers.js';
 import { intArg } from './int-option.js';
 
 interface CompareOptions extends ClusterCliOptions {
@@ -31,8 +33,8 @@ interface CompareOptions extends ClusterCliOptions {
   emit?: EmitKind;
 }
 
-/** The classifiers of an algorithm in the table, labelled "FF (goodness)", "BP (output)". */
-const rowsOf = (algo: string) => getAlgorithm(algo).classifiers.map(({ mode }) => ({ mode, label: `${algo.toUpperCase()} (${mode})` }));
+/** A classifier's row label: "FF (goodness)", "FF (groups-layer2)", "BP (output)". */
+const labelOf = (algo: string, mode: string) => `${algo.toUpperCase()} (${mode})`;
 
 export interface CompareRun {
   algo: string;
@@ -43,6 +45,7 @@ export interface CompareRun {
   wallSeconds: number;
   /** Mean training seconds per epoch (validation excluded). */
   secondsPerEpoch: number;
+  /** Test error per classifier of the trained model, in table order (tableClassifiers). */
   test: Record<string, number>;
   testCount: number;
 }
@@ -61,7 +64,7 @@ export function registerCompareCommand(program: Command): void {
   const cmd = program
     .command('compare')
     .description('train FF and backprop on the same net, data and epoch budget, and tabulate their test errors and times')
-    .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}; or ${CIFAR_SUITES.join(', ')} for the talk's CIFAR-10 table (BP, FF min-ssq and max-ssq on 2 and 3 LC maps)`, 'quick')
+    .option('--preset <name>', `experiment preset: ${Object.keys(PRESETS).join(', ')}; or ${CIFAR_SUITES.join(', ')} for the talk's CIFAR-10 table (BP, FF min-ssq and max-ssq on 2 and 3 LC maps); or ${CONV_SUITES.join(', ')} for FF (cwc) and BP on the conv nets of MNIST, Fashion-MNIST and CIFAR-10`, 'quick')
     .option('--epochs <n>', 'epochs for both algorithms (default: the preset’s)', intArg(1, 100000))
     .option('--out <dir>', 'directory for the two runs and the table (default runs/compare-<preset>)')
     .option('--data-dir <dir>', 'where dataset files are (env FF_DATA_DIR)')
@@ -70,6 +73,7 @@ export function registerCompareCommand(program: Command): void {
   addClusterOptions(cmd).action(async (o: CompareOptions) => {
     if (o.emit) await emitCompare(o, o.emit);
     else if (isCifarSuite(o.preset)) await runCifarCompare(o);
+    else if (isConvSuite(o.preset)) await runConvCompare(o);
     else await runCompare(o);
   });
 }
@@ -87,7 +91,7 @@ async function emitCompare(o: CompareOptions, emit: EmitKind): Promise<void> {
 
 export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[]; rows: CompareRow[] }> {
   // One-line errors for an unknown or unsupervised preset, before anything is trained.
-  if (!(o.preset in PRESETS)) throw new Error(`unknown preset '${o.preset}' (choose ${[...Object.keys(PRESETS), ...CIFAR_SUITES].join(', ')})`);
+  if (!(o.preset in PRESETS)) throw new Error(`unknown preset '${o.preset}' (choose ${[...Object.keys(PRESETS), ...CIFAR_SUITES, ...CONV_SUITES].join(', ')})`);
   if (getPreset(o.preset).ff.negativeData === 'hybrid') {
     throw new Error(`compare: preset '${o.preset}' trains without labels (its classifiers are probes, not goodness/softmax); compare a supervised preset`);
   }
@@ -115,8 +119,9 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
       engine, algo: algoName, config, dir, data, name: algoName, progress: o.progress, log,
     });
 
+    // The trained model's own classifiers: a cwc net is read by its class groups, not goodness.
     const test: Record<string, number> = {};
-    for (const { mode } of rowsOf(algoName)) {
+    for (const { mode } of tableClassifiers(algoName, model)) {
       test[mode] = (await evaluate(model, data.test, data.numClasses, mode)).errorRate;
     }
     const run: CompareRun = {
@@ -136,8 +141,8 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
   }
 
   const rows: CompareRow[] = runs.flatMap((r) =>
-    rowsOf(r.algo).map(({ mode, label }) => ({
-      algorithm: label,
+    Object.keys(r.test).map((mode) => ({
+      algorithm: labelOf(r.algo, mode),
       algo: r.algo,
       classifier: mode,
       testError: r.test[mode],
@@ -147,8 +152,9 @@ async function compareInDir(o: CompareOptions, outDir: string, engine: ReturnTyp
     })),
   );
   const d = data!;
+  const conv = getPreset(o.preset).ff.connectivity === 'conv';
   const heading =
-    `FF vs BP, preset ${o.preset}: ${runs[0].layers.join('-')} ReLU on ${d.name}, ` +
+    `FF vs BP, preset ${o.preset}: ${conv ? 'conv ' : ''}${runs[0].layers.join('-')} ReLU on ${d.name}, ` +
     `test error on the ${d.testDescription}, engine ${engine.name}`;
   log('');
   log(heading);
