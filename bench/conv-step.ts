@@ -17,13 +17,18 @@ import { convMacs, patchPositions, patchSize, type ConvGeometry } from '../src/e
 import type { Engine } from '../src/engine/engine.js';
 import { Rng } from '../src/engine/rng.js';
 import { getEngine } from '../src/engine/select.js';
+import { getPreset } from '../src/experiments/presets.js';
+import { FF_DEFAULTS } from '../src/ff/config.js';
+import { convMapsFor } from '../src/train/conv-maps.js';
 import { TorchServer, torchImportable } from './torch-server.js';
 
 const TORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'conv_step_torch.py');
 
-const layer = (height: number, channels: number, outChannels: number): ConvGeometry => ({ height, width: height, channels, outChannels, kernel: 3, stride: 1, padding: 1 });
-/** The conv layers of a CIFAR net with 2×2 pooling between them (VGG-like widths). */
-export const CIFAR_CONV_LAYERS: ConvGeometry[] = [layer(32, 3, 64), layer(16, 64, 128), layer(8, 128, 256), layer(4, 256, 512)];
+/** The conv layers of the cifar-conv preset (its widths, kernels and pooling). */
+export const CIFAR_CONV_LAYERS: ConvGeometry[] = (() => {
+  const cfg = { ...FF_DEFAULTS, ...getPreset('cifar-conv').ff };
+  return (convMapsFor(cfg, { height: 32, width: 32, channels: 3 }) ?? []).map((m) => m.conv);
+})();
 
 interface Timing {
   ms: number[];
