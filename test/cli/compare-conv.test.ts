@@ -13,6 +13,7 @@ import { tableClassifiers } from '../../src/cli/table-classifiers.js';
 import type { DatasetSplits } from '../../src/data/dataset.js';
 import { getEngine } from '../../src/engine/select.js';
 import { getAlgorithm } from '../../src/experiments/algorithms.js';
+import { getPreset } from '../../src/experiments/presets.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
@@ -36,7 +37,7 @@ test('conv suites: FF and BP on cifar-conv, mnist-conv, fashion-conv (their -qui
   assert.deepEqual(quick.map((e) => e.config.dataset), ['cifar-10', 'cifar-10', 'mnist', 'mnist', 'fashion-mnist', 'fashion-mnist']);
   const full = convSuiteEntries('conv');
   assert.deepEqual(full.map((e) => e.config.preset), ['cifar-conv', 'cifar-conv', 'mnist-conv', 'mnist-conv', 'fashion-conv', 'fashion-conv']);
-  assert.equal(full[0].config.epochs, 40);
+  assert.equal(full[0].config.epochs, getPreset('cifar-conv').ff.epochs, 'the preset’s epochs');
   assert.equal(full[0].hidden, 4);
   assert.throws(() => convSuiteEntries('cifar'), /^Error: unknown conv suite 'cifar'/);
 });
