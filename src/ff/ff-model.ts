@@ -107,7 +107,7 @@ export class FFModel implements TrainableModel {
     this.classifiers = classifiersOf(this.net);
     // Supervised: the two cheap classifiers; unsupervised: every probe (they share one pass).
     // Layers that score classes: their sum and each layer alone (one pass for all of them).
-    this.validationModes = this.net.unsupervised || scoresClassesPerLayer(this.net) ? this.classifiers.filter((m) => m !== 'softmax') : ['softmax', 'goodness'];
+    this.validationModes = this.net.unsupervised || scoresClassesPerLayer(this.net) ? this.classifiers : ['softmax', 'goodness'];
     this.stats = emptyStats(cfg.layers.length);
     this.byIteration = emptyIterationStats(cfg.iterations, cfg.layers.length);
   }
