@@ -20,7 +20,7 @@ import { evaluate } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/trainer.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 
-const TINY_CONV: Partial<FFConfig> = { ...getPreset('mnist-conv').ff, layers: [10, 20], poolAfter: [1], goodnessLayers: null, epochs: 2, batchSize: 50, evalSubset: 0, dataset: 'synthetic' };
+const TINY_CONV: Partial<FFConfig> = { ...getPreset('mnist-conv').ff, layers: [10, 20], poolAfter: [1], goodnessLayers: null, softmaxLayers: null, epochs: 2, batchSize: 50, evalSubset: 0, dataset: 'synthetic' };
 
 test('conv FF (cwc) learns MNIST: 5,000 images, one epoch, groups test error below the bar', async () => {
   const engine = getEngine();
