@@ -22,7 +22,8 @@ import { CHART_CSS, DASHES, escapeHtml, lineChart, PALETTE, type Series } from '
 import { comparisonSection, isComparisonDir, loadComparison } from './comparison.js';
 import { ffLayerStats, type LayerStats } from './layer-stats.js';
 import { isLocalCheckpoint } from './local-fields.js';
-import { DENSE_FIELDS, fieldFigures, LOCAL_FIELDS } from './report-fields.js';
+import { CONV_FIELDS, DENSE_FIELDS, fieldFigures, LOCAL_FIELDS } from './report-fields.js';
+import { isConvCheckpoint } from './conv-filters.js';
 import {
   activityChart,
   configTable,
@@ -332,7 +333,9 @@ async function runSection(
   // Receptive fields (any algorithm whose first layer reads pixels).
   try {
     const units = opts.units ?? 100;
-    const figs = isLocalCheckpoint(ck) ? await fieldFigures(LOCAL_FIELDS, ck, engine, units, note) : await fieldFigures(DENSE_FIELDS, ck, engine, units, note);
+    const figs = isConvCheckpoint(ck)
+      ? await fieldFigures(CONV_FIELDS, ck, engine, units, note)
+      : isLocalCheckpoint(ck) ? await fieldFigures(LOCAL_FIELDS, ck, engine, units, note) : await fieldFigures(DENSE_FIELDS, ck, engine, units, note);
     parts.push(`<h3>Receptive fields</h3>
 <div class="grid fields">${figs.join('\n')}</div>`);
   } catch (e) {

@@ -1,6 +1,6 @@
 // `ff compare --preset conv`: the suite's entries come from the conv presets (FF cwc and BP on
 // each); a tiny suite of conv nets on two data sets tabulates FF's class-group classifiers
-// ('groups' and each layer alone, the trained model's own) and BP's output layer, with a data
+// ('groups', each layer alone, then its softmax head: the trained model's own) and BP's output layer, with a data
 // column; the tables of other nets keep the algorithm's classifiers.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -76,7 +76,7 @@ function tinyConvEntries(dataset: string): SuiteEntry[] {
     algo,
     procedure: algo === 'ff' ? 'FF cwc' : 'BP',
     hidden: 2,
-    config: { ...getAlgorithm(algo).presetConfig('mnist-conv-quick'), ...net, ...(algo === 'ff' ? { goodnessLayers: [1, 2] } : {}) },
+    config: { ...getAlgorithm(algo).presetConfig('mnist-conv-quick'), ...net, ...(algo === 'ff' ? { goodnessLayers: [1, 2], softmaxLayers: [2] } : {}) },
   }));
 }
 
@@ -89,24 +89,24 @@ test('compare suite of conv nets on two data sets: FF rows are groups and each l
     const result = await runSuite({
       name: 'tiny-conv', entries, data: async (e) => sets[String(e.config.dataset)], engine: getEngine(), outDir, trainEvalCount: 50, progress: false, log: (s) => lines.push(s),
     });
-    const perSet = ['FF cwc / class groups, layers summed', 'FF cwc / class groups of layer 1', 'FF cwc / class groups of layer 2', 'BP / output layer'];
+    const perSet = ['FF cwc / class groups, layers summed', 'FF cwc / class groups of layer 1', 'FF cwc / class groups of layer 2', 'FF cwc / one-pass softmax', 'BP / output layer'];
     assert.deepEqual(result.rows.map((r) => `${r.dataset} ${r.procedure} / ${r.testing}`), ['maps-a', 'maps-b'].flatMap((d) => perSet.map((p) => `${d} ${p}`)));
     for (const r of result.rows) for (const e of [r.trainError, r.testError]) assert.ok(e >= 0 && e <= 1, JSON.stringify(r));
     // Each FF test error is the trained model's own classifier on the test images.
     const ffRun = result.runs.find((r) => r.key === 'maps-b-ff')!;
     const model = getAlgorithm('ff').fromCheckpoint(getEngine(), loadCheckpoint(ffRun.dir));
-    for (const mode of ['groups', 'groups-layer1', 'groups-layer2']) {
+    for (const mode of ['groups', 'groups-layer1', 'groups-layer2', 'softmax']) {
       assert.equal(ffRun.test[mode], (await evaluate(model, sets['maps-b'].test, 4, mode)).errorRate, mode);
     }
     assert.deepEqual(Object.keys(result.runs.find((r) => r.key === 'maps-a-bp')!.test), ['output']);
     assert.match(result.caption, /^tiny-conv on maps-a, maps-b: .* test error on maps-a: the synthetic; maps-b: the synthetic; engine /);
     const md = readFileSync(path.join(outDir, 'compare.md'), 'utf8').trim().split('\n');
     assert.equal(md[2], '| data | learning procedure | testing procedure | hidden layers | train error | test error | epochs | wall time |');
-    assert.equal(md.length, 2 + 2 + 8);
+    assert.equal(md.length, 2 + 2 + 10);
     assert.match(md[4], /^\| maps-a \| FF cwc \| class groups, layers summed \| 2 \| [\d.]+ % \| [\d.]+ % \| 1 \| \d+ s \|$/);
     const json = JSON.parse(readFileSync(path.join(outDir, 'compare.json'), 'utf8'));
     assert.equal(json.dataset, 'maps-a, maps-b');
-    assert.equal(json.rows.length, 8);
+    assert.equal(json.rows.length, 10);
     const text = lines.slice(lines.indexOf(result.caption) + 1).filter((l) => l.length > 0 && !l.includes('wrote'));
     assert.match(text[0], /^data\s+learning procedure\s+testing procedure/);
     assert.equal(new Set(text.map((l) => l.length)).size, 1, text.join('\n'));

@@ -17,7 +17,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 test('ff eval on a cwc conv run: groups, then every layer alone from the same pass', () => {
   const run = path.join(root, 'run');
-  const tr = ff('train', '--preset', 'mnist-conv-quick', '--layers', '10,20', '--goodness-layers', '1,2', '--pool-after', '1', '--epochs', '1', '--train-subset', '300', '--eval-subset', '100', '--no-progress', '--out', run);
+  const tr = ff('train', '--preset', 'mnist-conv-quick', '--layers', '10,20', '--goodness-layers', '1,2', '--softmax-layers', '2', '--pool-after', '1', '--epochs', '1', '--train-subset', '300', '--eval-subset', '100', '--no-progress', '--out', run);
   assert.equal(tr.status, 0, tr.stderr);
   const ev = ff('eval', run, '--limit', '300');
   assert.equal(ev.status, 0, ev.stderr);
@@ -39,5 +39,5 @@ test('ff eval on a cwc conv run: groups, then every layer alone from the same pa
   }
   const bad = ff('eval', run, '--mode', 'goodness');
   assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr.trim(), /^ff: --mode must be one of groups, groups-layer1, groups-layer2 for this ff run, got 'goodness'$/);
+  assert.match(bad.stderr.trim(), /^ff: --mode must be one of groups, groups-layer1, groups-layer2, softmax for this ff run, got 'goodness'$/);
 });

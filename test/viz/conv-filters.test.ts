@@ -1,7 +1,7 @@
 // `ff show-fields` on convolutional runs: one K×K tile per output channel, each tap's colour
 // 128 + 127·w/max|w| per image channel (grey for 1 channel), the channels of class group k in
 // row k for a cwc net; a real tiny conv run draws a PNG of the expected size whose tiles follow
-// its weights; other kinds and options are one-line refusals.
+// its weights, and `ff report` draws them too; other kinds and options are one-line refusals.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { getEngine } from '../../src/engine/select.js';
 import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/train/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
+import { buildReport } from '../../src/viz/report.js';
 import { convFiltersFromCheckpoint, filterWeight, renderConvFilters } from '../../src/viz/conv-filters.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 
@@ -78,7 +79,7 @@ test('ff show-fields on a trained tiny conv cwc run: PNG size, tiles follow the 
   const algo = getAlgorithm('ff');
   const cfg = {
     ...algo.presetConfig('mnist-conv-quick'),
-    dataset: 'synthetic-maps', layers: [8, 8], poolAfter: [1], goodnessLayers: [1, 2], normGroups: 4, epochs: 1, batchSize: 50, evalEvery: 1, trainSubset: 200, evalSubset: 100,
+    dataset: 'synthetic-maps', layers: [8, 8], poolAfter: [1], goodnessLayers: [1, 2], softmaxLayers: [2], normGroups: 4, epochs: 1, batchSize: 50, evalEvery: 1, trainSubset: 200, evalSubset: 100,
   };
   const dir = path.join(tmp, 'run');
   await train(algo.create(getEngine(), cfg, data), data, { outDir: dir });
@@ -111,6 +112,10 @@ test('ff show-fields on a trained tiny conv cwc run: PNG size, tiles follow the 
   assert.match(minusInit, /change since init/);
   await assert.rejects(showFields(dir, { ...base, layer: '2' }), /^Error: only layer 1's filters read the image \(layer 2 reads a hidden map\); use --layer 1$/);
   await assert.rejects(showFields(dir, { ...base, at: '1,1' }), /^Error: --at picks map locations of a locally-connected run; this run is convolutional/);
+  // ff report draws the same filters (weights and change since init), not a 'fields unavailable' note.
+  const report = await buildReport([dir], { units: 10, samples: 50, testCount: 50 });
+  assert.equal((report.html.match(/All 8 3×3 filters; .*, one class group of 2 channels per row/g) ?? []).length, 2);
+  assert.ok(!report.warnings.some((w) => /receptive fields|change since/.test(w)), report.warnings.join('; '));
   const odd = path.join(tmp, 'odd');
   saveCheckpoint(odd, { ...convCheckpoint(3, 8), config: { connectivity: 'hexagonal', dataset: 'mnist' } });
   await assert.rejects(showFields(odd, base), /^Error: show-fields draws dense, grid, local, conv runs; this run's connectivity is 'hexagonal'$/);
