@@ -25,6 +25,7 @@ import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
 import { negativeUse } from './objectives/registry.js';
+import { planarToChannelsLast } from '../data/channels-last.js';
 import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
 import { netSpecFor, type NetSpec } from '../stages/net-spec.js';
@@ -226,7 +227,7 @@ export class FFNet {
     const e = this.engine;
     const W = this.inputSize;
     if (this.channelsLast) {
-      e.write(e.rowView(ws.x, start, count), toChannelsLast(ws.host.subarray(start * W, (start + count) * W), this.imageShape, this.cached(`channels-last:${ws.rows}`, () => new Float32Array(ws.rows * W))));
+      e.write(e.rowView(ws.x, start, count), planarToChannelsLast(ws.host.subarray(start * W, (start + count) * W), this.imageShape, this.cached(`channels-last:${ws.rows}`, () => new Float32Array(ws.rows * W))));
       return;
     }
     if (!this.separateLabel) {
@@ -386,16 +387,3 @@ export class FFNet {
 export const NORM_EPS = Math.exp(-50);
 /** GroupNorm's ε (PyTorch's default): a constant map stays finite. */
 export const GROUP_NORM_EPS = 1e-5;
-
-/** Channel-planar image rows (C·H·W) → channels last (H·W·C), into `out` (at least as long). */
-function toChannelsLast(rows: Float32Array, shape: ImageShape, out: Float32Array): Float32Array {
-  const { height, width, channels: C } = shape;
-  const plane = height * width;
-  const size = plane * C;
-  const n = rows.length / size;
-  for (let r = 0; r < n; r++) {
-    const o = r * size;
-    for (let c = 0; c < C; c++) for (let p = 0; p < plane; p++) out[o + p * C + c] = rows[o + c * plane + p];
-  }
-  return out.subarray(0, rows.length);
-}
