@@ -4,7 +4,7 @@
 // against its threshold, the summed goodness, the recurrent iterations, the one-pass softmax
 // and the hidden activity. An unsupervised net shows its linear probe instead of goodness.
 import { classify, labelGoodness, layerActivities, softmaxScores, type FFNet, type LabelGoodness } from '../src/core.js';
-import { renderCandidates, renderGoodnessLayers, renderSummedGoodness, explainerText } from './explain-panel.js';
+import { differenceBase, explainerText, renderCandidates, renderGoodnessLayers, renderSummedGoodness } from './explain-panel.js';
 import { argBest, renderActivities, renderBars, renderIterations } from './views.js';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -83,10 +83,12 @@ export function renderDecision(d: Decision, labels: string[]): void {
 /**
  * The verdict beside the pad, small enough for a phone: one column per label, its height the
  * score that decides (the winner in colour); each column is read as its label and value.
+ * Column heights of goodness sums are measured from a little below the lowest sum.
  */
 function renderSumChart(el: HTMLElement, d: Decision, labels: string[]): void {
   el.replaceChildren();
-  const lo = Math.min(0, ...d.scores);
+  // Goodness sums start a little below the lowest (their differences are small beside them); probabilities at 0.
+  const lo = d.goodness ? differenceBase(d.scores) : 0;
   const hi = Math.max(1e-12, ...d.scores.map((v) => v - lo));
   const format = (v: number) => (d.goodness ? v.toFixed(2) : `${(v * 100).toFixed(1)} %`);
   d.scores.forEach((v, j) => {

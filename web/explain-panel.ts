@@ -85,9 +85,9 @@ export function renderCandidates(el: HTMLElement, net: FFNet, image: Float32Arra
  * Bars for `values` with a line at `theta` (scaled together), `best` in colour; each row is read
  * once, as its label and value.
  */
-function thresholdBars(el: HTMLElement, values: number[], labels: string[], best: number, theta: number | null, note: (j: number) => string): void {
+function thresholdBars(el: HTMLElement, values: number[], labels: string[], best: number, theta: number | null, note: (j: number) => string, base = Math.min(0, ...values, theta ?? 0)): void {
   el.className = 'bars';
-  const lo = Math.min(0, ...values, theta ?? 0);
+  const lo = base;
   const span = Math.max(1e-12, ...values.map((v) => v - lo), theta === null ? 0 : theta - lo);
   const pct = (v: number) => `${(100 * (v - lo)) / span}%`;
   values.forEach((v, j) => {
@@ -137,13 +137,24 @@ export function renderGoodnessLayers(el: HTMLElement, net: FFNet, g: LabelGoodne
   });
 }
 
+/**
+ * Where bars of close values start so that their differences show: a little below the lowest
+ * (the sums of all labels are often within a few per cent of each other).
+ */
+export function differenceBase(values: number[]): number {
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  return lo - Math.max(0.15 * (hi - lo), 1e-6 * Math.abs(lo), 1e-9);
+}
+
 /** The sum over the counted layers, per label: what decides, and which way. */
 export function renderSummedGoodness(el: HTMLElement, scores: number[], best: number, higherIsBetter: boolean, labels: string[]): void {
   el.replaceChildren();
   const bars = document.createElement('div');
-  thresholdBars(bars, scores, labels, best, null, (j) => (j === best ? ' (wins)' : ''));
+  const base = differenceBase(scores);
+  thresholdBars(bars, scores, labels, best, null, (j) => (j === best ? ' (wins)' : ''), base);
   const note = document.createElement('p');
   note.className = 'note';
-  note.textContent = higherIsBetter ? 'The highest sum wins.' : 'Lower wins: this net was trained to give positive data low goodness (min-ssq), so the shortest bar is its answer.';
+  const from = `The bars start at ${base.toFixed(2)}, not 0, so that the differences show.`;
+  note.textContent = `${higherIsBetter ? 'The highest sum wins.' : 'Lower wins: this net was trained to give positive data low goodness (min-ssq), so the shortest bar is its answer.'} ${from}`;
   el.append(bars, note);
 }
