@@ -37,7 +37,7 @@ function convRef(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b:
       for (let ox = 0; ox < Wo; ox++)
         for (let co = 0; co < Co; co++) {
           const o = (oy * Wo + ox) * Co + co;
-          let s = b[o];
+          let s = b[co]; // one bias per output channel
           for (let ky = 0; ky < g.kernel; ky++)
             for (let kx = 0; kx < g.kernel; kx++) {
               const y = oy * g.stride + ky - g.padding;
@@ -75,7 +75,9 @@ for (const engine of engines()) {
       const c = layer.bottomUp;
       assert.equal(c.kind.name, 'conv');
       const rng = new Rng(11);
-      const bias = Float32Array.from({ length: U }, () => 0.2 * rng.normal());
+      // One bias per output channel, shared by every position (Layer.biasWidth).
+      assert.equal(layer.bias.value.cols, g.outChannels);
+      const bias = Float32Array.from({ length: g.outChannels }, () => 0.2 * rng.normal());
       engine.write(layer.bias.value, bias);
       const xHost = rng.fillNormal(new Float32Array(N * F));
       const r = Float32Array.from({ length: N * U }, () => rng.uniform() - 0.3);
@@ -85,7 +87,7 @@ for (const engine of engines()) {
       // Forward, as the layer's stage (an ideal chip) and into a row view (one fewer row).
       const y = engine.zeros(N, U);
       layer.project(c, x, y, 0);
-      engine.addBias(y, layer.bias.value, true);
+      engine.addBias(layer.perChannel(y), layer.bias.value, true);
       const yHost = await engine.read(y);
       const want = convRef(g, xHost, w, bias, N);
       want.forEach((z, k) => assert.ok(Math.abs(yHost[k] - Math.max(0, z)) <= 1e-5 * (1 + Math.abs(z)), `y[${k}]: layer ${yHost[k]}, float64 ${Math.max(0, z)}`));
@@ -93,7 +95,7 @@ for (const engine of engines()) {
       layer.project(c, engine.rowView(x, 1, N - 1), engine.rowView(tail, 1, N - 1), 0);
       const tailHost = await engine.read(tail);
       for (let k = 0; k < U; k++) assert.equal(tailHost[k], 0, 'a row view writes only its rows');
-      for (let k = U; k < N * U; k++) assert.ok(Math.abs(tailHost[k] - (want[k] - bias[k % U])) <= 1e-5 * (1 + Math.abs(want[k])), `row view y[${k}]`);
+      for (let k = U; k < N * U; k++) assert.ok(Math.abs(tailHost[k] - (want[k] - bias[k % g.outChannels])) <= 1e-5 * (1 + Math.abs(want[k])), `row view y[${k}]`);
 
       // Backprop: dy = ∂L/∂y = 2·r·y; backward gates it by the ReLU and gives dw, db, dx.
       const dyHost = Float32Array.from(yHost, (v, k) => 2 * r[k] * v);
