@@ -1,6 +1,7 @@
 // Convolutional FF with the channel-wise competitive objective (issue 32): a small conv net
-// learns real MNIST digits from 5,000 images in one epoch (chance: 90 %; seeds 1–4 gave 18–21 %
-// on OpenBLAS's Zen kernels, docs/results.md: the bar is 30 %); a colour run with crop + flip stopped after epoch 1
+// learns real MNIST digits from 5,000 images in one epoch (chance: 90 %; seeds 1–4 gave
+// 17.9–21.4 % on OpenBLAS's Zen and Haswell kernels, seeds 1–2 21.3 / 18.2 % on its Sandybridge
+// kernels, docs/results.md: the bar is 30 %); a colour run with crop + flip stopped after epoch 1
 // and resumed ends bit-identical; the net reads the image channels last with a per-channel bias;
 // options that do not describe a conv net are one-line errors.
 import assert from 'node:assert/strict';
