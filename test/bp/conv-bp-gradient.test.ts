@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BPNet } from '../../src/bp/bp-net.js';
 import { BP_DEFAULTS, type BPConfig } from '../../src/bp/config.js';
-import type { ConvGeometry } from '../../src/engine/conv-geometry.js';
 import { Rng } from '../../src/engine/rng.js';
 import { GROUP_NORM_EPS } from '../../src/ff/ff-net.js';
 import { netSpecFor } from '../../src/stages/net-spec.js';
-import { forEachWindow, firstMax, refGroupNorm } from '../helpers/conv-reference.js';
+import { forEachWindow, firstMax, refConvRelu, refGroupNorm } from '../helpers/conv-reference.js';
 import { engines } from '../helpers/engines.js';
 
 const H = 6;
@@ -23,27 +22,6 @@ const N = 3;
 const ROWS = 3;
 const GROUPS = 2;
 const image = { height: H, width: W, channels: C };
-
-/** relu(conv(x) + b) by definition: K×K, stride 1, zero padding K//2, channels last. */
-function convRelu(g: ConvGeometry, n: number, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const { height: Hh, width: Ww, channels: Ci, kernel: K, outChannels: Co, padding: P } = g;
-  const out = new Float64Array(n * Hh * Ww * Co);
-  for (let i = 0; i < n; i++)
-    for (let y = 0; y < Hh; y++)
-      for (let xx = 0; xx < Ww; xx++)
-        for (let co = 0; co < Co; co++) {
-          let s = b[co];
-          for (let ky = 0; ky < K; ky++)
-            for (let kx = 0; kx < K; kx++) {
-              const iy = y + ky - P;
-              const ix = xx + kx - P;
-              if (iy < 0 || iy >= Hh || ix < 0 || ix >= Ww) continue;
-              for (let ci = 0; ci < Ci; ci++) s += w[((ky * K + kx) * Ci + ci) * Co + co] * x[i * Hh * Ww * Ci + (iy * Ww + ix) * Ci + ci];
-            }
-          out[((i * Hh + y) * Ww + xx) * Co + co] = Math.max(0, s);
-        }
-  return out;
-}
 
 for (const pool of ['max', 'avg'] as const) {
   const cfg: BPConfig = { ...BP_DEFAULTS, connectivity: 'conv', window: 3, layers: [4, 6], poolAfter: [1], pool, norm: 'group', normGroups: GROUPS };
@@ -69,11 +47,11 @@ for (const pool of ['max', 'avg'] as const) {
       const n0 = refGroupNorm({ positions: H * W, channels: C, groups: 1 }, ROWS, x0, GROUP_NORM_EPS).y;
       const forward = (p: Float64Array[]): Float64Array => {
         const [w1, w2, wo, b1, b2, bo] = p;
-        const y1 = convRelu(g1, ROWS, n0, w1, b1);
+        const y1 = refConvRelu(g1, ROWS, n0, w1, b1);
         const pooled = new Float64Array(ROWS * (H / 2) * (W / 2) * 4);
         forEachWindow(pg, ROWS, (o, taps) => (pooled[o] = pool === 'max' ? y1[firstMax(y1, taps)] : taps.reduce((s, t) => s + y1[t], 0) / taps.length));
         const n1 = refGroupNorm({ positions: 9, channels: 4, groups: GROUPS }, ROWS, pooled, GROUP_NORM_EPS).y;
-        const n2 = refGroupNorm({ positions: 9, channels: 6, groups: GROUPS }, ROWS, convRelu(g2, ROWS, n1, w2, b2), GROUP_NORM_EPS).y;
+        const n2 = refGroupNorm({ positions: 9, channels: 6, groups: GROUPS }, ROWS, refConvRelu(g2, ROWS, n1, w2, b2), GROUP_NORM_EPS).y;
         const top = n2.length / ROWS;
         const z = new Float64Array(ROWS * N);
         for (let i = 0; i < ROWS; i++) for (let j = 0; j < N; j++) {

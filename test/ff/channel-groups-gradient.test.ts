@@ -9,6 +9,7 @@ import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFLayer } from '../../src/ff/ff-layer.js';
 import { FD_UPDATE } from '../helpers/fd-config.js';
+import { refConvRelu } from '../helpers/conv-reference.js';
 import { engines } from '../helpers/engines.js';
 
 // 4×4×2 maps, 3×3 kernels, pad 1 → 4×4×4; 2 classes of 2 channels each.
@@ -18,31 +19,12 @@ const B = 3;
 const F = 4 * 4 * 2;
 const W = 4 * 4 * 4;
 
-/** z at (y, x, co) of one channels-last row, by the definition of a convolution. */
-function conv(x: Float64Array, w: Float64Array, b: Float64Array): Float64Array {
-  const z = new Float64Array(W);
-  for (let y = 0; y < 4; y++)
-    for (let xx = 0; xx < 4; xx++)
-      for (let co = 0; co < 4; co++) {
-        let s = b[co];
-        for (let ky = 0; ky < 3; ky++)
-          for (let kx = 0; kx < 3; kx++) {
-            const iy = y + ky - 1;
-            const ix = xx + kx - 1;
-            if (iy < 0 || iy >= 4 || ix < 0 || ix >= 4) continue;
-            for (let ci = 0; ci < 2; ci++) s += x[(iy * 4 + ix) * 2 + ci] * w[((ky * 3 + kx) * 2 + ci) * 4 + co];
-          }
-        z[(y * 4 + xx) * 4 + co] = s;
-      }
-  return z;
-}
-
 function loss(power: 1 | 2, T: number, w: Float64Array, b: Float64Array, xs: Float64Array[], labels: number[]): number {
   let L = 0;
   xs.forEach((x, i) => {
-    const z = conv(x, w, b);
+    const y = refConvRelu(g, 1, x, w, b);
     const G = new Float64Array(N);
-    for (let j = 0; j < W; j++) G[Math.floor((j % 4) / 2)] += Math.max(0, z[j]) ** power / (2 * 16);
+    for (let j = 0; j < W; j++) G[Math.floor((j % 4) / 2)] += y[j] ** power / (2 * 16);
     const logits = Array.from(G, (v) => v / T);
     const max = Math.max(...logits);
     const lse = max + Math.log(logits.reduce((s, v) => s + Math.exp(v - max), 0));

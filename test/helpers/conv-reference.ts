@@ -119,14 +119,10 @@ export interface RefLayer {
   groups: number | null;
 }
 
-/**
- * The float64 loss of a whole conv layer, by definition: z = conv(x, w) + b, a = ReLU(z),
- * p = pool(a), q = GroupNorm(p) (each optional), loss = Σ r·q². w is (K·K·C_in) × C_out.
- */
-export function refLayerLoss(L: RefLayer, n: number, x: Arr, w: Arr, b: Arr, r: Arr, eps: number): number {
-  const g = L.conv;
+/** relu(conv(x, w) + b) by definition, one bias per output channel: n × (Ho·Wo·C_out), channels last. */
+export function refConvRelu(g: ConvGeometry, n: number, x: Arr, w: Arr, b: Arr): Float64Array {
   const Ho = patchOutHeight(g), Wo = patchOutWidth(g), Co = g.outChannels, K = g.kernel;
-  let a: Float64Array = new Float64Array(n * Ho * Wo * Co);
+  const a = new Float64Array(n * Ho * Wo * Co);
   for (let i = 0; i < n; i++)
     for (let oy = 0; oy < Ho; oy++)
       for (let ox = 0; ox < Wo; ox++)
@@ -140,6 +136,17 @@ export function refLayerLoss(L: RefLayer, n: number, x: Arr, w: Arr, b: Arr, r: 
             }
           a[((i * Ho + oy) * Wo + ox) * Co + co] = Math.max(0, s);
         }
+  return a;
+}
+
+/**
+ * The float64 loss of a whole conv layer, by definition: z = conv(x, w) + b, a = ReLU(z),
+ * p = pool(a), q = GroupNorm(p) (each optional), loss = Σ r·q². w is (K·K·C_in) × C_out.
+ */
+export function refLayerLoss(L: RefLayer, n: number, x: Arr, w: Arr, b: Arr, r: Arr, eps: number): number {
+  const g = L.conv;
+  const Ho = patchOutHeight(g), Wo = patchOutWidth(g), Co = g.outChannels;
+  let a: Float64Array = refConvRelu(g, n, x, w, b);
   let positions = Ho * Wo;
   if (L.pool) {
     const pg: PoolGeometry = { height: Ho, width: Wo, channels: Co, window: L.pool.window, stride: L.pool.stride };
