@@ -16,9 +16,9 @@ import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { createFFModel } from '../../src/ff/ff-model.js';
 import { getAlgorithm } from '../../src/experiments/algorithms.js';
 import { getPreset } from '../../src/experiments/presets.js';
-import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/trainer.js';
+import { assertResumeBitIdentical } from '../helpers/resume-check.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 
 const TINY_CONV: Partial<FFConfig> = { ...getPreset('mnist-conv').ff, layers: [10, 20], poolAfter: [1], goodnessLayers: null, softmaxLayers: null, epochs: 2, batchSize: 50, evalSubset: 0, dataset: 'synthetic' };
@@ -49,15 +49,8 @@ test('conv FF on colour maps with crop + flip: above chance, and stop + resume i
   const cfg = { ...algo.defaults, ...TINY_CONV, crop: 1, flip: true, evalEvery: 1 };
   const dir = mkdtempSync(path.join(tmpdir(), 'conv-net-'));
   try {
-    const whole = await train(algo.create(engine, cfg, data), data, { outDir: path.join(dir, 'whole') });
-    const parts = path.join(dir, 'parts');
-    await train(algo.create(engine, cfg, data), data, { outDir: parts, stopAfter: 1 });
-    const ck1 = loadCheckpoint(parts);
-    await train(algo.fromCheckpoint(engine, ck1), data, { outDir: parts, startEpoch: 2, elapsedBefore: Number(ck1.state.elapsed) });
-    const a = loadCheckpoint(path.join(dir, 'whole'));
-    const b = loadCheckpoint(parts);
-    for (const [name, t] of a.tensors) assert.deepEqual(b.tensors.get(name)!.data, t.data, `tensor ${name} differs after resume`);
-    assert.deepEqual(a.tensors.get('layer1.bias')!.shape, [1, 10], 'one bias per channel');
+    const { whole, checkpoint } = await assertResumeBitIdentical(algo, engine, cfg, data, dir);
+    assert.deepEqual(checkpoint.tensors.get('layer1.bias')!.shape, [1, 10], 'one bias per channel');
     const valid = whole.metrics.at(-1)!.valid!;
     assert.ok(valid.groups < 0.6, `chance is 90 %: validation errors ${JSON.stringify(valid)}`);
   } finally {

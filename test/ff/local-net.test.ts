@@ -12,10 +12,10 @@ import { getEngine } from '../../src/engine/select.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
 import { getAlgorithm } from '../../src/experiments/algorithms.js';
-import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
+import { assertResumeBitIdentical } from '../helpers/resume-check.js';
 import { syntheticMaps } from '../helpers/synthetic-maps.js';
 
 const TINY_MAPS = { connectivity: 'local', window: 3, mapChannels: 2, layers: [72, 72] } as const;
@@ -34,15 +34,7 @@ for (const v of variants) {
     const cfg = { ...algo.defaults, ...v.cfg, evalEvery: 1 };
     const dir = mkdtempSync(path.join(tmpdir(), 'lc-net-'));
     try {
-      const whole = await train(algo.create(engine, cfg, data), data, { outDir: path.join(dir, 'whole') });
-      const parts = path.join(dir, 'parts');
-      await train(algo.create(engine, cfg, data), data, { outDir: parts, stopAfter: 1 });
-      const ck1 = loadCheckpoint(parts);
-      await train(algo.fromCheckpoint(engine, ck1), data, { outDir: parts, startEpoch: 2, elapsedBefore: Number(ck1.state.elapsed) });
-      const a = loadCheckpoint(path.join(dir, 'whole'));
-      const b = loadCheckpoint(parts);
-      assert.deepEqual([...b.tensors.keys()].sort(), [...a.tensors.keys()].sort());
-      for (const [name, t] of a.tensors) assert.deepEqual(b.tensors.get(name)!.data, t.data, `tensor ${name} differs after resume`);
+      const { whole } = await assertResumeBitIdentical(algo, engine, cfg, data, dir);
       // Chance is 75 % on 4 classes.
       const valid = whole.metrics.at(-1)!.valid!;
       const best = Math.min(...Object.values(valid));
