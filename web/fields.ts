@@ -10,7 +10,8 @@ import { grayCanvas } from './gray-canvas.js';
 const SHOWN = 64;
 const TOP = 8;
 
-function paint(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, w: number, h: number, scale: number): void {
+/** Weights as red (positive) and blue (negative) pixels, ±scale at full colour. */
+export function paint(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, w: number, h: number, scale: number): void {
   const img = ctx.createImageData(w, h);
   for (let i = 0; i < w * h; i++) {
     const v = Math.max(-1, Math.min(1, values[i] / scale));

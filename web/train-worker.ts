@@ -1,7 +1,9 @@
 // Live training in a Web Worker on the WebAssembly engine: the same FF model, rule and loop
 // as `ff train`, driven one minibatch at a time so the page sees every step and can pause.
 // Every few minibatches the one-pass softmax's error (unsupervised runs: the linear probe's) on
-// the sample's test images is reported, and, for unsupervised runs, a few hybrid negatives.
+// the sample's test images is reported, with the first layer's receptive fields as they are
+// now, and, for unsupervised runs, a few hybrid negatives; at the end, the confusion matrix on
+// those test images.
 import {
   FF_DEFAULTS,
   MemoryRunStore,
@@ -30,9 +32,24 @@ export interface StartMessage {
   negatives: 'labels' | 'hybrid';
 }
 export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
+/** Where training is; every few minibatches also what it measured (the optional fields). */
+export interface ProgressMessage {
+  type: 'progress';
+  seen: number;
+  total: number;
+  epoch: number;
+  perEpoch: number;
+  threads: number;
+  seconds: number;
+  testError?: number;
+  hybrids?: Float32Array;
+  goodness?: LiveGoodness;
+  /** The first layer's receptive fields now: units × 784 weights from the image. */
+  fields?: Float32Array;
+}
 export type FromWorker =
-  | { type: 'progress'; seen: number; total: number; epoch: number; threads: number; seconds: number; testError?: number; hybrids?: Float32Array; goodness?: LiveGoodness }
-  | { type: 'done' }
+  | ProgressMessage
+  | { type: 'done'; confusion: number[][] }
   | { type: 'checkpoint'; bytes: ArrayBuffer }
   | { type: 'error'; message: string };
 
@@ -41,6 +58,8 @@ const HYBRIDS_SHOWN = 4;
 /** Positive and negative cases shown with their goodness, and held-out cases in the histograms. */
 const CASES_SHOWN = 4;
 const HISTOGRAM_CASES = 200;
+/** First-layer units whose receptive fields are sent with each report. */
+const FIELD_UNITS = 16;
 /** Threads at most (the page's worker, and helpers it starts, on a shared memory). */
 const MAX_THREADS = 4;
 
@@ -84,13 +103,46 @@ function someHybrids(): Float32Array | undefined {
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
-async function testError(): Promise<number> {
+/** The first TEST_IMAGES test images' predicted labels (unsupervised runs: the linear probe's). */
+async function testPredictions(): Promise<ArrayLike<number>> {
   const t = data!.test;
-  const n = Math.min(TEST_IMAGES, t.count);
-  const { predictions } = await classify(model!.net, t.images, n, model!.net.unsupervised ? 'probe' : 'softmax');
+  const { predictions } = await classify(model!.net, t.images, Math.min(TEST_IMAGES, t.count), model!.net.unsupervised ? 'probe' : 'softmax');
+  return predictions;
+}
+
+async function testError(): Promise<number> {
+  const predictions = await testPredictions();
   let wrong = 0;
-  for (let i = 0; i < n; i++) if (predictions[i] !== t.labels[i]) wrong++;
-  return wrong / n;
+  for (let i = 0; i < predictions.length; i++) if (predictions[i] !== data!.test.labels[i]) wrong++;
+  return wrong / predictions.length;
+}
+
+/** confusion[true label][predicted label]: counts over the same test images. */
+async function confusion(): Promise<number[][]> {
+  const predictions = await testPredictions();
+  const N = data!.numClasses;
+  const m = Array.from({ length: N }, () => new Array<number>(N).fill(0));
+  for (let i = 0; i < predictions.length; i++) m[data!.test.labels[i]][predictions[i]]++;
+  return m;
+}
+
+/** The first FIELD_UNITS first-layer units' weights from the image (units × 784; label pixels zeroed). */
+async function firstLayerFields(): Promise<Float32Array | undefined> {
+  const net = model!.net;
+  const conn = net.layers[0].connections[0];
+  if (conn.kind.name !== 'dense' || net.input.imageSize !== 784) return undefined;
+  const W = await net.engine.read(conn.weight.value); // fanIn × width
+  const width = net.cfg.layers[0];
+  const units = Math.min(FIELD_UNITS, width);
+  const out = new Float32Array(units * 784);
+  for (let u = 0; u < units; u++) for (let p = 0; p < 784; p++) out[u * 784 + p] = W[p * width + u];
+  if (net.input.placement === 'pixels') for (let u = 0; u < units; u++) out.fill(0, u * 784, u * 784 + net.numClasses);
+  return out;
+}
+
+/** What every few minibatches reports besides the position: error, fields, negatives, goodness. */
+async function measurements(): Promise<Pick<ProgressMessage, 'testError' | 'fields' | 'hybrids' | 'goodness'>> {
+  return { testError: await testError(), fields: await firstLayerFields(), hybrids: someHybrids(), goodness: await goodnessNow() };
 }
 
 /** Positive against negative goodness, per layer, where training is now (live-goodness.ts). */
@@ -108,11 +160,11 @@ async function run(): Promise<void> {
       trainSeconds += (performance.now() - t0) / 1000;
       seen++;
       const report = seen % REPORT_EVERY === 0 || r.done;
-      post({ type: 'progress', seen, total, epoch: r.epoch, threads, seconds: trainSeconds, ...(report ? { testError: await testError(), hybrids: someHybrids(), goodness: await goodnessNow() } : {}) });
+      post({ type: 'progress', seen, total, epoch: r.epoch, perEpoch, threads, seconds: trainSeconds, ...(report ? await measurements() : {}) });
       // Let pause and checkpoint messages in between minibatches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    if (session?.done) post({ type: 'done' });
+    if (session?.done) post({ type: 'done', confusion: await confusion() });
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   } finally {
@@ -145,7 +197,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       paused = false;
       threads = (model.engine as WasmEngine).threadCount;
       trainSeconds = 0;
-      post({ type: 'progress', seen, total, epoch: 1, threads, seconds: 0, testError: await testError(), hybrids: someHybrids(), goodness: await goodnessNow() });
+      post({ type: 'progress', seen, total, epoch: 1, perEpoch, threads, seconds: 0, ...(await measurements()) });
       await run();
     } else if (m.type === 'pause') {
       paused = true;

@@ -4,6 +4,10 @@
 // a wrong label drawn from the softmax, or a hybrid image), each with its goodness per layer,
 // and per layer the histograms of positive and negative goodness on held-out images with the
 // threshold θ; case by case, positives beat their own negatives more often as the net trains.
+// Before, the curve had no axes in epochs and no values as text, nothing showed the receptive
+// fields changing, and nothing said which digits the net confused: here the curve is drawn
+// against epochs with its values listed, the first layer's fields are redrawn with every report
+// (the test checks they change), and a 10×10 confusion matrix ends the run.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -29,7 +33,43 @@ const live = (page: Page) =>
     negatives: [...document.querySelectorAll('#live-examples .case.negative canvas')].map((c) => c.getAttribute('aria-label') ?? ''),
     captions: [...document.querySelectorAll('#live-examples figcaption')].map((c) => c.textContent ?? ''),
     histograms: [...document.querySelectorAll<HTMLCanvasElement>('#live-histograms canvas')].map((c) => ({ name: c.getAttribute('aria-label') ?? '', separated: Number(c.dataset.separated), ordered: Number(c.dataset.ordered), gap: Number(c.dataset.gap), url: c.toDataURL() })),
+    fields: [...document.querySelectorAll<HTMLCanvasElement>('#live-fields canvas')].map((c) => ({ name: c.getAttribute('aria-label') ?? '', url: c.toDataURL() })),
+    fieldsShown: !(document.querySelector('.live-fields') as HTMLElement).hidden,
+    curveValues: document.getElementById('curve-values')!.textContent ?? '',
+    status: document.getElementById('train-status')!.textContent ?? '',
+    confusionShown: !(document.querySelector('.live-confusion') as HTMLElement).hidden,
+    confusion: {
+      caption: document.querySelector('#confusion caption')?.textContent ?? '',
+      columns: [...document.querySelectorAll('#confusion thead th[scope="col"]')].map((th) => th.textContent ?? ''),
+      rows: [...document.querySelectorAll('#confusion tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => ({ text: td.textContent ?? '', diag: td.classList.contains('diag') }))),
+    },
   }));
+
+/**
+ * The confusion matrix at the end: 10×10 counts whose diagonal is marked and read as "(right)",
+ * summing to the 500 test images, with as many right as the last test error says.
+ */
+async function confusionChecks(p: Awaited<ReturnType<typeof live>>, errorPct: number): Promise<void> {
+  assert.ok(p.confusionShown, 'no confusion matrix at the end');
+  assert.deepEqual(p.confusion.columns, [...'0123456789']);
+  assert.equal(p.confusion.rows.length, 10);
+  let total = 0;
+  let right = 0;
+  p.confusion.rows.forEach((row, i) => {
+    assert.equal(row.length, 10);
+    row.forEach((cell, j) => {
+      assert.equal(cell.diag, i === j, `cell ${i},${j}: diagonal marked wrong`);
+      const n = Number(i === j ? cell.text.replace(/ \(right\)$/, '') : cell.text);
+      assert.ok(Number.isInteger(n) && n >= 0, `cell ${i},${j}: ${cell.text}`);
+      if (i === j) assert.match(cell.text, / \(right\)$/);
+      total += n;
+      if (i === j) right += n;
+    });
+  });
+  assert.equal(total, 500);
+  assert.ok(Math.abs(100 * (1 - right / total) - errorPct) < 0.051, `${right} of ${total} right, but the status says ${errorPct} % test error`);
+  assert.match(p.confusion.caption, new RegExp(`^The 500 sample test images: ${right} of 500 right`));
+}
 
 /** Start a live run with these settings; the panels as first seen, then at its end. */
 async function train(page: Page, negatives: 'labels' | 'hybrid', epochs: number): Promise<[Awaited<ReturnType<typeof live>>, Awaited<ReturnType<typeof live>>]> {
@@ -73,6 +113,20 @@ test('desktop: supervised live training shows positives over wrong-label negativ
     const [before, after] = [first.histograms[0].ordered, last.histograms[0].ordered];
     assert.ok(after > before && after > 0.75, `layer 1 orders ${before} of the pairs right when first seen, ${after} at the end`);
     await screenshot(page, 'live-goodness-desktop');
+
+    // The first layer's receptive fields change as it trains: 16 units, named with the moment.
+    assert.equal(first.fields.length, 16);
+    assert.equal(last.fields.length, 16);
+    const when = (name: string) => Number(/^unit 1's receptive field at epoch ([\d.]+) \(largest weight [\d.]+\)$/.exec(name)?.[1]);
+    assert.ok(when(first.fields[0].name) < 3, `first seen: ${first.fields[0].name}`);
+    assert.equal(when(last.fields[0].name), 3, `at the end: ${last.fields[0].name}`);
+    last.fields.forEach((f, u) => assert.notEqual(f.url, first.fields[u].url, `unit ${u + 1}'s field did not change in training`));
+    // The curve's values as text, by epoch, ending at epoch 3 with the error the status reports.
+    const lastError = /test error ([\d.]+) %/.exec(last.status)![1];
+    assert.match(last.curveValues, new RegExp(`^Test error after epoch 0: [\\d.]+ %; 0\\.25: .*; 3: ${lastError.replace('.', '\\.')} %\\.$`));
+    assert.equal(first.confusionShown, false, 'a confusion matrix before the end');
+    await confusionChecks(last, Number(lastError));
+    await screenshot(page, 'explorer-live-desktop');
     assert.deepEqual(errors, [], 'the page reported errors');
   } finally {
     await browser.close();
@@ -90,7 +144,9 @@ test('phone: unsupervised live training shows real images over hybrid negatives,
     for (const name of last.positives) assert.match(name, /^positive: a real image, goodness per layer -?[\d.]+ \| -?[\d.]+$/);
     for (const name of last.negatives) assert.match(name, /^negative: a hybrid image, goodness per layer -?[\d.]+ \| -?[\d.]+$/);
     assert.equal(last.histograms.length, 2);
+    await confusionChecks(last, Number(/test error ([\d.]+) %/.exec(last.status)![1]));
     await screenshot(page, 'live-goodness-phone');
+    await screenshot(page, 'explorer-live-phone');
     assert.deepEqual(errors, [], 'the page reported errors');
   } finally {
     await browser.close();
