@@ -5,7 +5,9 @@ import { FFModel, WasmEngine, decodeCheckpoint, decodeSamplePack, type SamplePac
 import { clearFields, renderFields } from './fields.js';
 import { grayCanvas } from './gray-canvas.js';
 import { DrawPad } from './draw-pad.js';
-import { drawCurve } from './views.js';
+import { drawCurve } from './learning-curve.js';
+import { clearLiveFields, renderLiveFields } from './live-fields.js';
+import { clearConfusion, renderConfusion } from './confusion-view.js';
 import { clearDecision, computeDecision, renderDecision, showNetInput } from './decision-view.js';
 import { clearLiveGoodness, renderLiveGoodness } from './live-goodness-view.js';
 import { readState, writeState } from './url-state.js';
@@ -177,6 +179,8 @@ function startTraining(): void {
   const bytes = packBytes!.slice().buffer;
   $('hybrids').replaceChildren();
   clearLiveGoodness();
+  clearLiveFields($('live-fields'));
+  clearConfusion($('confusion'));
   delete $('train-status').dataset.done;
   send({ type: 'start', pack: bytes, layers, trainCount, epochs, seed, negatives }, [bytes]);
   livePaused = false;
@@ -193,7 +197,8 @@ function onWorker(m: FromWorker): void {
     if (m.testError !== undefined) points.push([m.seen, m.testError]);
     if (m.hybrids) showHybrids(m.hybrids);
     if (m.goodness) renderLiveGoodness(m.goodness);
-    drawCurve($<HTMLCanvasElement>('curve'), points, totalSteps);
+    if (m.fields) renderLiveFields($('live-fields'), m.fields, `epoch ${(m.seen / m.perEpoch).toFixed(2)}`);
+    drawCurve($<HTMLCanvasElement>('curve'), $('curve-values'), points, totalSteps, m.perEpoch);
     const last = points.at(-1);
     el.dataset.threads = String(m.threads);
     el.dataset.seconds = m.seconds.toFixed(2);
@@ -203,6 +208,7 @@ function onWorker(m: FromWorker): void {
     $<HTMLButtonElement>('t-download').disabled = false;
   } else if (m.type === 'done') {
     el.textContent += ' — done.';
+    renderConfusion($('confusion'), m.confusion, LABELS, `The ${Math.min(500, pack!.test.count)} sample test images`);
     el.dataset.done = '1';
     $<HTMLButtonElement>('t-pause').disabled = true;
   } else if (m.type === 'checkpoint') {
