@@ -3,14 +3,14 @@
 // output layer — is sampled one symbol at a time at a temperature (default 1: an argmax
 // rollout collapses to spaces), each sample shifted into the 10-symbol context.
 import { InvalidArgumentError, type Command } from 'commander';
-import { decodeSymbols, encodeText, normaliseText, SPACE_SYMBOL, TEXT_ALPHABET_SIZE } from '../data/text-alphabet.js';
+import { TEXT_ALPHABET_SIZE } from '../data/text-alphabet.js';
 import { Rng } from '../engine/rng.js';
 import { getEngine } from '../engine/select.js';
 import { loadRun } from '../experiments/load-run.js';
-import { sampleAtTemperature } from '../ff/sample-at-temperature.js';
-import { shiftStrip } from '../ff/sleep-phase.js';
-import type { TrainableModel } from '../train/model.js';
+import { generateText } from '../ff/generate-text.js';
 import { intArg } from './int-option.js';
+
+export { generateText };
 
 interface GenerateOptions {
   prime: string;
@@ -44,26 +44,4 @@ export function registerGenerateCommand(program: Command): void {
       const text = await generateText(model, o.prime, shape.width, o.length, o.temperature, new Rng(o.seed));
       process.stdout.write(`${text.prime}[${text.generated}]\n`);
     });
-}
-
-/** The prime as the model reads it (normalised), and `length` sampled characters after it. */
-export async function generateText(model: TrainableModel, prime: string, L: number, length: number, temperature: number, rng: Rng): Promise<{ prime: string; generated: string }> {
-  const S = TEXT_ALPHABET_SIZE;
-  const normalised = normaliseText(prime);
-  const symbols = encodeText(normalised);
-  const context = [...new Array(Math.max(0, L - symbols.length)).fill(SPACE_SYMBOL), ...symbols].slice(-L);
-  let ctx = new Float32Array(L * S);
-  context.forEach((c, t) => (ctx[c * L + t] = 1));
-  let next = new Float32Array(L * S);
-  const mode = model.classifiers.includes('softmax') ? 'softmax' : 'output';
-  const out: number[] = [];
-  const w = new Float64Array(S);
-  for (let k = 0; k < length; k++) {
-    const { scores } = await model.predict(ctx, 1, mode);
-    const c = sampleAtTemperature(scores, 0, S, temperature, rng, w);
-    out.push(c);
-    shiftStrip(ctx, 0, next, 0, L, S, c);
-    [ctx, next] = [next, ctx];
-  }
-  return { prime: normalised, generated: decodeSymbols(out) };
 }

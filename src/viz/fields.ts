@@ -20,12 +20,12 @@ import { getAlgorithm } from '../experiments/algorithms.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import { colorFor, symmetricScale, type Rgb } from './colormap.js';
 import { encodePng, Raster } from './png.js';
+import { checkpointInputShape, GAP_COLOR, type InputShape } from './checkpoint-shape.js';
 
 export type FieldSort = 'peer' | 'rms' | 'index';
 export const FIELD_SORTS: readonly FieldSort[] = ['rms', 'peer', 'index'];
 
-/** Background, gaps and blanked label pixels. */
-export const GAP_COLOR: Rgb = [150, 150, 150];
+export { checkpointInputShape, GAP_COLOR, type InputShape };
 /** The separator after every 5th label cell. */
 export const GROUP_COLOR: Rgb = [40, 40, 40];
 
@@ -196,29 +196,6 @@ export function orderUnits(fw: FieldWeights, sort: FieldSort): number[] {
     for (let i = 0; i < D; i++) for (let j = 0; j < U; j++) key[j] += fw.data[i * U + j] ** 2;
   }
   return idx.sort((a, b) => key[b] - key[a] || a - b);
-}
-
-export interface InputShape {
-  height: number;
-  width: number;
-  channels: number;
-  numClasses: number;
-}
-
-const DATASET_SHAPES: Record<string, InputShape> = {
-  mnist: { height: 28, width: 28, channels: 1, numClasses: 10 },
-  'fashion-mnist': { height: 28, width: 28, channels: 1, numClasses: 10 },
-  'cifar-10': { height: 32, width: 32, channels: 3, numClasses: 10 },
-};
-
-/** The image shape a checkpoint's model reads: its saved state, else its dataset's. */
-export function checkpointInputShape(ck: Checkpoint): InputShape | null {
-  const st = ck.state.shape as Partial<InputShape> | undefined;
-  if (st && [st.height, st.width, st.channels, st.numClasses].every((v) => Number.isInteger(v) && (v as number) > 0)) {
-    return st as InputShape;
-  }
-  const name = String(ck.config.dataset ?? ck.state.dataset ?? '');
-  return DATASET_SHAPES[name] ?? null;
 }
 
 /**
