@@ -14,7 +14,7 @@ import { scheduleGain } from '../train/optimizer.js';
 import { BPNet } from './bp-net.js';
 import { BP_DEFAULTS, BP_OPTION_SPECS, type BPConfig } from './config.js';
 import { BEFORE_STAGES } from '../stages/net-stages.js';
-import { BEFORE_CROP_FLIP_COSINE } from '../train/run-config.js';
+import { BEFORE_CROP_FLIP_COSINE, BEFORE_REGULARISATION } from '../train/run-config.js';
 import { netSpecFor } from '../stages/net-spec.js';
 
 /** Checkpoints from before conv nets: no GroupNorm between layers (dense nets ignore norm). */
@@ -130,7 +130,7 @@ export class BPModel implements TrainableModel {
   /** Rebuild a model from a checkpoint (weights, optimizer state, RNG). */
   static fromCheckpoint(engine: Engine, ck: Checkpoint): BPModel {
     // Checkpoints from before centring existed were never centred; from before the text split trained on the paper's strings.
-    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr, textSplit: 'paper', ...BEFORE_CROP_FLIP_COSINE, ...BEFORE_CONV });
+    const { config, shape, rng, adamSteps } = checkCheckpoint<BPConfig>(ck, 'bp', BP_OPTION_SPECS, { center: 'none', ...BEFORE_LOCAL_MAPS, ...BEFORE_STAGES, boxModel: BP_DEFAULTS.boxModel, boxModelLr: BP_DEFAULTS.boxModelLr, textSplit: 'paper', ...BEFORE_CROP_FLIP_COSINE, ...BEFORE_REGULARISATION, ...BEFORE_CONV });
     const D = shape.height * shape.width * shape.channels;
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new BPModel(engine, config, shape, mean);

@@ -169,7 +169,8 @@ async function trainInRunDir(
     data = await loadDataset(String(ck.config.dataset), runDataOptions(ck.config, o.dataDir));
     checkMemory(ck.algo, ck.config, data);
     model = getAlgorithm(ck.algo).fromCheckpoint(engine, ck);
-    startEpoch = Number(ck.state.epoch) + 1;
+    // An early-stopped run ended before its last epoch: only the test is left.
+    startEpoch = ck.state.earlyStopped === true ? Infinity : Number(ck.state.epoch) + 1;
     elapsedBefore = Number(ck.state.elapsed ?? 0);
     truncateMetricsLog(store, startEpoch - 1);
   }
@@ -198,12 +199,17 @@ async function trainInRunDir(
       log(formatEpochLine(m, model.totalEpochs, timeLeft(m)));
     },
   });
-  if (result.epochs < model.totalEpochs) {
+  if (result.epochs < model.totalEpochs && !result.stoppedEarly && startEpoch <= model.totalEpochs) {
     log(`stopped after epoch ${result.epochs} of ${model.totalEpochs}; continue with: ff train --resume ${outDir}`);
     return;
   }
+  // Early stopping: the test reads the best validation's weights (the run's checkpoint holds them too).
+  if (result.best) {
+    model = getAlgorithm(result.best.algo).fromCheckpoint(engine, result.best);
+    log(`early stopping: the weights of epoch ${result.bestEpoch} (best validation)${result.stoppedEarly ? `, stopped after epoch ${result.epochs}` : ''}`);
+  }
   // The main job ends with the test error of every cheap classifier.
-  const final: Record<string, unknown> = { epochs: model.totalEpochs, trainSeconds: result.seconds, engine: engine.name, blasThreads: blasThreadsOf(engine), test: {} };
+  const final: Record<string, unknown> = { epochs: result.stoppedEarly ? result.epochs : model.totalEpochs, ...(result.bestEpoch ? { bestEpoch: result.bestEpoch } : {}), trainSeconds: result.seconds, engine: engine.name, blasThreads: blasThreadsOf(engine), test: {} };
   for (const mode of model.classifiers.filter((c) => c !== 'shortlist')) {
     const ev = await evaluate(model, data.test, data.numClasses, mode);
     (final.test as Record<string, number>)[mode] = ev.errorRate;

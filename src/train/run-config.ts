@@ -50,6 +50,13 @@ export interface RunConfig extends OptimizerConfig {
   /** Train on the first N training images only (0 = all): quick runs of slow nets. */
   trainSubset: number;
   /**
+   * Early stopping (0 = off): end the run when the first validation classifier's error has not
+   * improved for this many validations, and keep the weights of the best one (train/early-stopping.ts).
+   */
+  earlyStop: number;
+  /** Training augmentation after flip: zero each input value with this probability, scale the rest by 1/(1−p) (0 = off). */
+  inputDropout: number;
+  /**
    * Fully connected hidden layers, locally-connected maps of the image's H×W (SPEC §5), or
    * coarse grids of local receptive fields (SPEC §3's local net, train/grid-maps.ts).
    */
@@ -112,6 +119,8 @@ export const RUN_DEFAULTS: RunConfig = {
   evalEvery: 1,
   evalSubset: 0,
   trainSubset: 0,
+  earlyStop: 0,
+  inputDropout: 0,
   connectivity: 'dense',
   window: 11,
   mapChannels: 3,
@@ -131,6 +140,9 @@ export const RUN_DEFAULTS: RunConfig = {
 
 /** Checkpoints from before crop, flip and the cosine schedule: no crop, no flip (lrFloor is read by cosine only). */
 export const BEFORE_CROP_FLIP_COSINE: Pick<RunConfig, 'crop' | 'flip' | 'lrFloor'> = { crop: 0, flip: false, lrFloor: RUN_DEFAULTS.lrFloor };
+
+/** Checkpoints from before early stopping and input dropout: neither. */
+export const BEFORE_REGULARISATION: Pick<RunConfig, 'earlyStop' | 'inputDropout'> = { earlyStop: 0, inputDropout: 0 };
 
 /** The images a model reads and the classes it tells apart. */
 export interface InputShape {

@@ -8,7 +8,8 @@ import { augmentBatch } from '../data/augment-batch.js';
 import { yieldToEventLoop } from '../util/yield-to-event-loop.js';
 import { checkTrainingRun } from './api-checks.js';
 import { arithmeticSettings } from './blas-threads.js';
-import { writeCheckpoint } from './checkpoint-format.js';
+import { CHECKPOINT_FILE, writeCheckpoint, type Checkpoint } from './checkpoint-format.js';
+import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
 import { chanceWarnings, lossWarnings } from './health.js';
 import { appendMetricsLog, readMetricsLog, type EpochMetrics } from './metrics-log.js';
@@ -40,6 +41,11 @@ export interface TrainResult {
   epochs: number;
   seconds: number;
   metrics: EpochMetrics[];
+  /** Early stopping (--early-stop): the best validation's epoch and checkpoint, whose weights the run keeps. */
+  bestEpoch?: number;
+  best?: Checkpoint;
+  /** True when early stopping ended the run before its last epoch. */
+  stoppedEarly?: boolean;
 }
 
 /** What one call of TrainingSession.step() did. */
@@ -67,7 +73,11 @@ export class TrainingSession {
   private readonly batchImages: Float32Array;
   private readonly shifted: Float32Array;
   private readonly batchLabels: Uint8Array;
-  private readonly last: number;
+  private last: number;
+  /** Early stopping, when the config asks for it (cfg.earlyStop > 0). */
+  readonly early: EarlyStopping | undefined;
+  /** True once early stopping has ended the run. */
+  stoppedEarly = false;
   private readonly validCount: number;
   private readonly previous: EpochMetrics | undefined;
   private epoch: number;
@@ -101,7 +111,11 @@ export class TrainingSession {
     const n = model.cfg.evalSubset;
     this.validCount = n > 0 ? Math.min(n, data.valid.count) : data.valid.count;
     // After a resume, the last epoch before it (for the loss-jump check).
-    this.previous = opts.store && this.epoch > 1 ? readMetricsLog(opts.store).at(-1) : undefined;
+    const logged = opts.store && this.epoch > 1 ? readMetricsLog(opts.store) : [];
+    this.previous = logged.at(-1);
+    const patience = model.cfg.earlyStop ?? 0;
+    this.early = patience > 0 ? new EarlyStopping(patience, model.validationModes[0]) : undefined;
+    this.early?.resume(logged, opts.store, this.epoch - 1, CHECKPOINT_FILE);
   }
 
   /** The training images this run learns from (the first --train-subset of them, if set). */
@@ -190,16 +204,33 @@ export class TrainingSession {
       ...(m.valid ? chanceWarnings('valid', m.valid, data.numClasses, this.validCount) : []),
     ];
     if (warnings.length) m.warnings = warnings;
+    const verdict = this.early?.judge(m);
+    if (this.early) m.bestEpoch = this.early.bestEpoch;
+    if (verdict === 'stop') {
+      this.last = epoch;
+      this.stoppedEarly = true;
+    }
     this.metrics.push(m);
+    const stamp = (ck: Checkpoint): Checkpoint => ({ ...ck, state: { ...ck.state, epoch, elapsed: this.elapsed, dataset: data.name, ...arithmeticSettings(model.engine) } });
+    let ck: Checkpoint | undefined;
+    if (verdict === 'best') this.early!.keep(stamp((ck = await model.toCheckpoint())));
     if (opts.store) {
       // The metrics line first (appended and synced), then the checkpoint's atomic rename: a
       // crash or full disk between the two leaves a line of an epoch the checkpoint does not
       // hold, which a resume drops (truncateMetricsLog) and writes again; never a checkpoint
       // whose epoch has no line.
-      const ck = await model.toCheckpoint();
+      ck ??= await model.toCheckpoint();
       appendMetricsLog(opts.store, m);
       // The engine and BLAS thread count: a resume under others is not bit-identical (blas-threads.ts).
-      writeCheckpoint(opts.store, { ...ck, state: { ...ck.state, epoch, elapsed: this.elapsed, dataset: data.name, ...arithmeticSettings(model.engine) } });
+      writeCheckpoint(opts.store, stamp(ck));
+      // After the checkpoint: a crash between the two leaves the checkpoint as the best (early-stopping.ts).
+      if (verdict === 'best') this.early!.save(opts.store);
+      // The finished run's checkpoint holds the best validation's weights (ff eval, ff generate
+      // read it); a run paused by stopAfter keeps its own, to resume from.
+      if (this.early && (this.stoppedEarly || epoch === model.totalEpochs) && this.early.bestEpoch !== epoch) {
+        const best = this.early.best();
+        if (best) writeCheckpoint(opts.store, { ...best, state: { ...best.state, epoch, elapsed: this.elapsed, bestEpoch: this.early.bestEpoch, earlyStopped: this.stoppedEarly } });
+      }
     }
     await opts.onEpochEnd?.(m);
     return m;
@@ -213,7 +244,14 @@ export async function train(model: TrainableModel, data: DatasetSplits, opts: Tr
     await session.step();
     await pause();
   }
-  return { epochs: session.lastEpoch, seconds: session.seconds, metrics: session.metrics };
+  const early = session.early;
+  const best = early?.best();
+  return {
+    epochs: session.lastEpoch,
+    seconds: session.seconds,
+    metrics: session.metrics,
+    ...(early && best ? { bestEpoch: early.bestEpoch, best, stoppedEarly: session.stoppedEarly } : {}),
+  };
 }
 
 /** A diverged run must stop loudly, not continue silently with NaN weights. */
