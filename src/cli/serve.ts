@@ -7,6 +7,7 @@ import { closeSync, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { servedSamples } from '../serve/image-sample.js';
 import { openServedFile } from '../serve/served-file.js';
 import { startServer } from '../serve/start-server.js';
 import { CHECKPOINT_FILE } from '../train/checkpoint-format.js';
@@ -48,14 +49,14 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('serve the browser explorer on 127.0.0.1, with these runs to load')
-    .argument('[runs...]', 'FF run directories (each with a checkpoint)')
+    .argument('[runs...]', 'run directories (each with a checkpoint)')
     .option('--port <n>', 'port (0: any free one)', '8080')
     .option('--host <host>', 'interface: 127.0.0.1 (or localhost, ::1) only', '127.0.0.1')
     .action(async (runs: string[], o: ServeOptions) => {
       if (!LOOPBACK.has(o.host)) throw new Error(`ff serve listens on the loopback interface only (127.0.0.1, localhost, ::1), got --host ${o.host}`);
       const port = parseIntOption('--port', o.port, 0, 65535);
       const served = runs.map(servedRun);
-      const { url } = await startServer({ web: explorerDir(), runs: served, host: o.host, port });
+      const { url } = await startServer({ web: explorerDir(), runs: served, host: o.host, port, samples: await servedSamples() });
       process.stdout.write(`ff serve: the explorer is at ${url} (${served.length} run${served.length === 1 ? '' : 's'}; Ctrl-C stops)\n`);
     });
 }

@@ -8,6 +8,7 @@
 // Default directory: $FF_CIFAR_DIR, else the per-user data cache (data/data-home.ts).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CIFAR10_CLASS_NAMES } from './class-name-lists.js';
 import { cachedDatasetDir } from './data-home.js';
 import { readFileBoundedAsync, READ_LIMITS } from '../util/read-bounded.js';
 import { bytesToUnitFloats, makeSplits, type DatasetSplits, type ImageSet, type LoadedDataset } from './dataset.js';
@@ -18,9 +19,7 @@ export const CIFAR_BATCH_RECORDS = 10000;
 export const CIFAR_TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
 export const CIFAR_TEST_FILE = 'test_batch.bin';
 export const CIFAR_TEST_PARTIAL_FILE = 'test_batch.first1000.bin';
-export const CIFAR10_CLASS_NAMES = [
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
-];
+export { CIFAR10_CLASS_NAMES };
 const VALID_COUNT = 5000;
 const HINT = 'run ff data download cifar-10, or set FF_CIFAR_DIR or pass --data-dir D';
 

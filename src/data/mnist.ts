@@ -9,6 +9,7 @@
 // raw name is preferred when both exist, and gzip is recognised by content, not by name.
 // Splits: train = first 50,000 official training images, valid = last 10,000, test = the
 // official 10,000 (see makeSplits for trainOnAll).
+import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from './class-name-lists.js';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -27,10 +28,7 @@ export const MNIST_FILES = {
 
 export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 
-export const MNIST_CLASS_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-export const FASHION_MNIST_CLASS_NAMES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-];
+export { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES };
 
 const TRAIN_COUNT = 60000;
 const TEST_COUNT = 10000;

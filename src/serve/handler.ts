@@ -3,13 +3,15 @@
 // fstat size as Content-Length: memory stays flat however big a checkpoint is and however
 // slowly it is read, and a HEAD request reads nothing. The explorer's own files may be cached
 // if revalidated (ETag, 304) and come gzipped where the build left a .gz beside them (the 4.7 MB
-// MNIST sample goes as 1 MB); checkpoints, which training rewrites, are never stored.
+// MNIST sample goes as 1 MB), as may the CIFAR-10 test sample held in memory (image-sample.ts);
+// checkpoints, which training rewrites, are never stored.
 import { closeSync, createReadStream } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CHECKPOINT_FILE } from '../train/checkpoint-format.js';
 import { acceptsGzip, entityTag, notModified } from './conditional-get.js';
 import { routeRequest } from './request-route.js';
+import type { ImageSample, ServedSamples } from './image-sample.js';
 import { openServedFile } from './served-file.js';
 
 /** A run in the list: its name for the page and its directory (a real path). */
@@ -24,6 +26,8 @@ export interface ServedSite {
   runs: readonly ServedRun[];
   /** Host header values this server answers (allowed-hosts.ts). */
   allowedHosts: ReadonlySet<string>;
+  /** Test-image samples by name (CIFAR-10's), or why each is absent. */
+  samples?: ServedSamples;
 }
 
 const TYPES: Record<string, string> = {
@@ -65,6 +69,8 @@ export function createServeHandler(site: ServedSite): RequestListener {
         return sendFile(req, res, site.runs[route.run].dir, [CHECKPOINT_FILE], false);
       case 'file':
         return sendFile(req, res, site.web, route.segments, true);
+      case 'sample':
+        return sendSample(req, res, site.samples?.get(route.name));
     }
   };
 }
@@ -115,4 +121,23 @@ function sendFile(req: IncomingMessage, res: ServerResponse, root: string, segme
   stream.on('end', () => (sent === size ? res.end() : res.destroy()));
   stream.on('error', () => res.destroy());
   res.on('close', () => stream.destroy()); // a reader that left: the descriptor closes
+}
+
+/** A sample held in memory, gzipped when the client takes it, with an ETag; absent: 404 with the reason. */
+function sendSample(req: IncomingMessage, res: ServerResponse, sample: ImageSample | string | undefined): void {
+  if (sample === undefined) return sendText(res, 404, TEXT, 'no such sample');
+  if (typeof sample === 'string') return sendText(res, 404, TEXT, sample.slice(0, 200));
+  const gzip = acceptsGzip(req.headers['accept-encoding']);
+  const body = gzip ? sample.gzip : sample.bytes;
+  const etag = entityTag(body.length, sample.madeMs, gzip ? 'gzip' : 'identity');
+  const extra: Record<string, string> = { 'Cache-Control': 'no-cache', ETag: etag, Vary: 'Accept-Encoding', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) };
+  if (notModified(req.headers['if-none-match'], etag)) {
+    const head = headers(TYPES['.bin'], 0, extra);
+    delete head['Content-Length'];
+    res.writeHead(304, head);
+    res.end();
+    return;
+  }
+  res.writeHead(200, headers(TYPES['.bin'], body.length, extra));
+  res.end(body); // Node sends no body for HEAD
 }

@@ -1,6 +1,6 @@
 // What a request to ff serve asks for, decided from its method, target and headers alone (no
 // file system): a refusal with its status, the run list, a run's checkpoint, or a file of the
-// explorer named by path segments that cannot leave its directory. Pure, so the fuzzer and the
+// explorer named by path segments (or a test-image sample by name) that cannot leave its directory. Pure, so the fuzzer and the
 // tests can call it on anything.
 import { foreignRequest } from './allowed-hosts.js';
 
@@ -16,11 +16,15 @@ export type Route =
   | { kind: 'refused'; status: number; body: string; headers?: Record<string, string> }
   | { kind: 'runs' }
   | { kind: 'checkpoint'; run: number }
+  | { kind: 'sample'; name: string }
   | { kind: 'file'; segments: string[] };
 
 export const ALLOWED_METHODS = 'GET, HEAD';
 
 const notFound: Route = { kind: 'refused', status: 404, body: 'not found' };
+
+/** A sample's name (image-sample.ts): lower-case letters, digits and dashes. */
+const SAMPLE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** A run index as the explorer writes it: decimal digits, no sign, no leading zero. */
 const RUN_INDEX = /^(0|[1-9]\d{0,8})$/;
@@ -39,6 +43,7 @@ export function routeRequest(head: RequestHead, allowedHosts: ReadonlySet<string
       const run = Number(segments[2]);
       return run < runCount ? { kind: 'checkpoint', run } : { kind: 'refused', status: 404, body: 'no such run' };
     }
+    if (segments.length === 3 && segments[1] === 'samples' && SAMPLE_NAME.test(segments[2])) return { kind: 'sample', name: segments[2] };
     return notFound;
   }
   if (segments.length === 1 && segments[0] === '') return { kind: 'file', segments: ['index.html'] };

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allowedHosts, urlHost } from './allowed-hosts.js';
 import { createServeHandler, type ServedRun } from './handler.js';
+import type { ServedSamples } from './image-sample.js';
 import { ALLOWED_METHODS } from './request-route.js';
 
 export interface ServeSetup {
@@ -14,6 +15,8 @@ export interface ServeSetup {
   host: string;
   /** 0: any free port. */
   port: number;
+  /** Test-image samples (image-sample.ts), or why each is absent. */
+  samples?: ServedSamples;
 }
 
 /** The listening server and its address (http://HOST:PORT/), or a one-line error (port in use…). */
@@ -31,6 +34,6 @@ export async function startServer(setup: ServeSetup): Promise<{ server: Server; 
   });
   const { port } = server.address() as AddressInfo;
   // Attached once the port is known (no connection is read before the listen callback has run).
-  server.on('request', createServeHandler({ web: setup.web, runs: setup.runs, allowedHosts: allowedHosts(setup.host, port) }));
+  server.on('request', createServeHandler({ web: setup.web, runs: setup.runs, allowedHosts: allowedHosts(setup.host, port), samples: setup.samples }));
   return { server, url: `http://${urlHost(setup.host)}:${port}/`, port };
 }
