@@ -1,11 +1,13 @@
 // What the net decides for one image, computed (engine work, async) and then drawn: the
 // verdict beside the pad (prediction, the score per label that decides, which way it wins),
 // and below it the explanation — the input for every candidate label, each layer's goodness
-// against its threshold, the summed goodness, the recurrent iterations, the one-pass softmax
+// against its threshold, the summed goodness, the recurrent net settling (an animation:
+// recurrent-animation.ts), the one-pass softmax
 // and the hidden activity. An unsupervised net shows its linear probe instead of goodness.
 import { classify, labelGoodness, layerActivities, softmaxScores, type FFNet, type LabelGoodness } from '../src/core.js';
 import { differenceBase, explainerText, renderCandidates, renderGoodnessLayers, renderSummedGoodness } from './explain-panel.js';
-import { argBest, renderActivities, renderBars, renderIterations } from './views.js';
+import { argBest, renderActivities, renderBars } from './views.js';
+import { renderRecurrentAnimation, stopAnimation } from './recurrent-animation.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -30,7 +32,7 @@ export async function computeDecision(net: FFNet, image: Float32Array): Promise<
     const scores = Array.from((await classify(net, image, 1, 'probe')).scores);
     return { net, image, scores, best: argBest(scores, true), higherIsBetter: true, goodness: null, softmax: null, activities };
   }
-  const g = await labelGoodness(net, image);
+  const g = await labelGoodness(net, image, { activities: net.recurrent });
   const softmax = Array.from(await softmaxScores(net, image, 1));
   const scores = g.layers[0].map((_, j) => net.goodnessLayers.reduce((s, l) => s + g.layers[l][j], 0));
   return { net, image, scores, best: argBest(scores, g.higherIsBetter), higherIsBetter: g.higherIsBetter, goodness: g, softmax, activities };
@@ -43,6 +45,7 @@ export function clearDecision(): void {
   const pred = $('prediction');
   pred.textContent = '–';
   delete pred.dataset.label;
+  stopAnimation();
   for (const id of PANELS) $(id).replaceChildren();
   delete $('decision-rule').dataset.rule;
   $('decision-panels').dataset.kind = 'none';
@@ -64,6 +67,7 @@ export function renderDecision(d: Decision, labels: string[]): void {
     rule.dataset.rule = 'probe';
     $('prediction-detail').textContent = '(the linear probe: an unsupervised net has no label input or goodness per label)';
     renderBars($('softmax-bars'), d.scores, labels, d.best, (v) => `${(v * 100).toFixed(1)} %`);
+    stopAnimation();
     for (const id of ['goodness-bars', 'goodness-sum', 'candidates', 'iterations']) $(id).replaceChildren();
     return;
   }
@@ -77,7 +81,7 @@ export function renderDecision(d: Decision, labels: string[]): void {
   renderCandidates($('candidates'), net, d.image, d.scores, d.best, labels);
   renderSummedGoodness($('goodness-sum'), d.scores, d.best, d.higherIsBetter, labels);
   renderGoodnessLayers($('goodness-bars'), net, d.goodness, labels);
-  renderIterations($('iterations'), d.goodness, labels);
+  renderRecurrentAnimation($('iterations'), net, d.goodness, labels);
 }
 
 /**

@@ -12,10 +12,15 @@ export interface LabelGoodness {
   iterations: number[][][];
   /** Whether high goodness means "positive" (max-ssq) or low (min-ssq). */
   higherIsBetter: boolean;
+  /**
+   * Recurrent nets, when asked for: activities[t][l] is hidden layer l's ReLU activities at
+   * iteration t+1, one row per label (numClasses × width).
+   */
+  activities?: Float32Array[][];
 }
 
 /** Goodness per hidden layer per label for one image (imageSize values). */
-export async function labelGoodness(net: FFNet, image: Float32Array): Promise<LabelGoodness> {
+export async function labelGoodness(net: FFNet, image: Float32Array, opts: { activities?: boolean } = {}): Promise<LabelGoodness> {
   const e = net.engine;
   const N = net.numClasses;
   const L = net.numLayers;
@@ -35,13 +40,15 @@ export async function labelGoodness(net: FFNet, image: Float32Array): Promise<La
   net.clampLabels(ws, 0, Array.from({ length: N }, (_, j) => j));
   const { testFrom, testTo } = net.cfg;
   const iterations: number[][][] = [];
+  const activities: Float32Array[][] = [];
   const mean = Array.from({ length: L }, () => new Array<number>(N).fill(0));
   for (let t = 1; t <= testTo; t++) {
     net.computeActivities(ws, 0, N);
     const g = await read();
     iterations.push(g);
+    if (opts.activities) activities.push(await Promise.all(Array.from({ length: L }, (_, l) => e.read(e.rowView(ws.y[l], 0, N)))));
     if (t >= testFrom) for (let l = 0; l < L; l++) for (let j = 0; j < N; j++) mean[l][j] += g[l][j] / (testTo - testFrom + 1);
     if (t < testTo) net.advanceStates(ws, 0, N);
   }
-  return { layers: mean, iterations, higherIsBetter };
+  return { layers: mean, iterations, higherIsBetter, ...(opts.activities ? { activities } : {}) };
 }

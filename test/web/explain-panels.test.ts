@@ -7,6 +7,9 @@
 // sentences fitted to the net; the input once per candidate label with the label's pixel lit;
 // each layer's goodness against θ, marked when it does not count; the summed goodness that
 // decides — all changing as the drawing does — and "lower wins" only for the min-ssq run.
+// A recurrent run's iterations were a table of favourites; now they are an animation of each
+// layer's state settling (activity per clamped label, goodness per label, per iteration), with
+// Play/Pause and a slider reached by keyboard: the test steps through it and checks the frames differ.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,7 @@ import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ff, launchChromium, openExplorer, screenshot, startServe, watchErrors, type Host } from '../helpers/explorer-page.js';
 import { NO_BROWSER } from '../helpers/optional.js';
+import { seriousViolations } from '../helpers/axe-check.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-explain-'));
 const TINY = ['--layers', '50,50', '--epochs', '1', '--train-subset', '500', '--eval-subset', '100', '--no-progress'];
@@ -38,6 +42,36 @@ after(() => {
   host?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
+
+/** The recurrent animation's frame on screen: which iteration, its words, its pictures and values. */
+const frame = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.getElementById('iterations')!;
+    const slider = document.getElementById('iter-slider') as HTMLInputElement | null;
+    return {
+      iteration: Number(el.dataset.iteration),
+      playing: el.dataset.playing === '1',
+      frames: Number(slider?.max),
+      sliderText: slider?.getAttribute('aria-valuetext') ?? '',
+      summary: document.getElementById('iter-summary')?.textContent ?? '',
+      titles: [...el.querySelectorAll('.settle-layer .layer-title')].map((e) => e.textContent ?? ''),
+      pictures: [...el.querySelectorAll<HTMLCanvasElement>('canvas.settle-activity')].map((c) => c.toDataURL()),
+      pictureNames: [...el.querySelectorAll('canvas.settle-activity')].map((c) => c.getAttribute('aria-label') ?? ''),
+      values: [...el.querySelectorAll('.settle-layer .bars')].map((b) => b.textContent ?? ''),
+      widths: [...el.querySelectorAll<HTMLElement>('.settle-layer .bar')].map((b) => b.style.width),
+      hasTable: el.querySelector('table') !== null,
+    };
+  });
+
+/** Tab from the run list until `id` has focus (at most `limit` presses); whether it got there. */
+async function tabTo(page: Page, id: string, limit = 80): Promise<boolean> {
+  await page.focus('#run-select');
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((want) => document.activeElement?.id === want, id)) return true;
+  }
+  return false;
+}
 
 async function stroke(page: Page, points: [number, number][]): Promise<void> {
   const box = (await page.locator('#pad').boundingBox())!;
@@ -69,7 +103,6 @@ const panels = (page: Page) =>
         const px = c.getContext('2d')!.getImageData(0, 0, 10, 1).data;
         return Array.from({ length: 10 }, (_, j) => j).filter((j) => px[j * 4] > 200 && px[j * 4 + 1] > 100 && px[j * 4 + 1] < 200 && px[j * 4 + 2] < 80);
       }),
-      iterations: [...document.querySelectorAll('#iterations tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
       body: document.body.innerText,
     };
   });
@@ -124,8 +157,40 @@ for (const [size, options] of [
       assert.equal(rec.notCounted, 0);
       assert.equal(rec.candidates.length, 10);
       assert.deepEqual(rec.litLabelPixels, Array.from({ length: 10 }, () => []), 'no label pixels in a recurrent net’s input');
-      assert.equal(rec.iterations[1][1], 'none (all equal)', `iteration 1, layer 1: ${JSON.stringify(rec.iterations)}`);
-      assert.match(rec.iterations[1][2], /^\d$/);
+
+      // The iterations as an animation of the layers settling, not a table: it opens on the last
+      // iteration (settled); the slider, reached by Tab, steps back to the first, where every
+      // label gives layer 1 the same goodness (no favourite), and every picture and bar differs.
+      const last = await frame(page);
+      assert.equal(last.hasTable, false, 'the iterations are still a table');
+      assert.ok(last.frames >= 3, `${last.frames} iterations`);
+      assert.equal(last.iteration, last.frames);
+      assert.equal(last.pictures.length, 2, 'one activity picture per hidden layer');
+      assert.equal(last.widths.length, 20, 'a goodness bar per label per layer');
+      assert.match(last.pictureNames[0], new RegExp(`^layer 1 at iteration ${last.frames}: \\d+ of 500 unit activities above 0 over the 10 clamped labels$`));
+      assert.ok(await tabTo(page, 'iter-play'), 'Tab never reaches the Play button');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'iter-slider', 'Tab does not go from Play to the slider');
+      await page.keyboard.press('Home');
+      const one = await frame(page);
+      assert.equal(one.iteration, 1);
+      assert.equal(one.sliderText, `iteration 1 of ${last.frames}`);
+      assert.match(one.summary, /^Iteration 1: layer 1 favours none \(all equal\); layer 2 favours \d\.$/);
+      assert.equal(one.titles[0], 'layer 1: favours none (all equal)');
+      for (const k of ['pictures', 'values', 'widths', 'summary'] as const) assert.notDeepEqual(one[k], last[k], `${k}: iteration 1 looks like iteration ${last.frames}`);
+      await page.keyboard.press('ArrowRight');
+      const two = await frame(page);
+      assert.equal(two.iteration, 2);
+      assert.notDeepEqual(two.pictures, one.pictures, 'iterations 1 and 2 look the same');
+      // Play (by keyboard) steps through the rest of the frames and stops at the last.
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'iter-play');
+      await page.keyboard.press('Enter');
+      assert.equal((await frame(page)).playing, true, 'Enter on Play did not start the animation');
+      await page.waitForFunction((n) => document.getElementById('iterations')!.dataset.iteration === String(n) && document.getElementById('iterations')!.dataset.playing === '0', last.frames, { timeout: 20_000 });
+      assert.deepEqual((await frame(page)).pictures, last.pictures, 'the last frame after playing differs from the settled one');
+      assert.deepEqual(await seriousViolations(page), [], 'the recurrent animation has serious accessibility violations');
+      await screenshot(page, `recurrent-${size}`);
       assert.deepEqual(errors, [], 'the page reported errors');
     } finally {
       await browser.close();
