@@ -10,6 +10,8 @@ import { checkLocalGeometry, localInputSize, localOutputSize, localWeightShape, 
 export type { LocalGeometry } from './local-geometry.js';
 import type { GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
 export type { ConvGeometry, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
+import type { DrawLabelsOptions, LabelUnits, PeerOptions, RowObjectiveOptions } from './step-maths.js';
+export type { DrawLabelsOptions, LabelUnits, PeerOptions, RowObjectiveOptions } from './step-maths.js';
 
 /** A row-major float32 matrix owned by an engine. Vectors are 1×n or n×1 matrices. */
 export interface Mat {
@@ -181,6 +183,36 @@ export interface Engine {
   smoothApply(w: Mat, state: Mat, lr: number, weightCost: number): void;
   momentumStep(w: Mat, velocity: Mat, grad: Mat, o: MomentumStepOptions): void;
   adamStep(w: Mat, m: Mat, v: Mat, grad: Mat, o: AdamStepOptions): void;
+
+  // FF's per-minibatch maths (step-maths.ts has each one's reference and contract): nothing a
+  // training step computes needs a read before the epoch ends. Labels are matrices of one
+  // column holding whole numbers. Loss and error sums go to a Tally at the given slot.
+
+  /** A Tally of `size` sums, all 0. CPU engines add in double, in row order. */
+  tally(size: number): Tally;
+  /** Its sums (the one read a training epoch needs). */
+  readTally(t: Tally): Promise<Float64Array>;
+  /** t[to + k] += t[from + k] / divisor for k < count (a step's own sums into the epoch's). */
+  addTally(t: Tally, from: number, to: number, count: number, divisor: number): void;
+  /** t[at .. at + count) = 0. */
+  clearTally(t: Tally, at: number, count: number): void;
+  /** grad = probs − onehot(labels); t[at] += Σ −log p(label), t[at+1] += misclassified rows. */
+  crossEntropyGrad(probs: Mat, labels: Mat, grad: Mat, t: Tally, at: number): void;
+  /** A label per row of probs into out (rows × 1), row i from draws[i] (a 32-bit number drawn by the host). */
+  drawLabels(probs: Mat, truth: Mat, draws: Uint32Array, out: Mat, o: DrawLabelsOptions): void;
+  /** Row i of x gets label labels[i] in its label units. */
+  setLabelUnits(x: Mat, labels: Mat, u: LabelUnits): void;
+  /** A row objective's coefficients (rows × 1) from the rows' raw goodness; loss at t[at], pair errors at t[at+1]. */
+  rowCoefficients(g: Mat, coef: Mat, o: RowObjectiveOptions, t: Tally, at: number): void;
+  /** The channel-group objective's coefficients (rows × N) from its group goodness and the labels. */
+  groupCoefficients(G: Mat, labels: Mat, coef: Mat, temperature: number, dGdy: number, t: Tally, at: number): void;
+  /** Peer normalization: the running means (1 × width) updated from colSum, the push (1 × width) from them. */
+  peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void;
+}
+
+/** Sums kept on an engine across a training epoch (losses, error counts). */
+export interface Tally {
+  readonly size: number;
 }
 
 /**

@@ -19,7 +19,13 @@ import {
   type RowNorm,
   type ScaleOptions,
   type SmoothStepOptions,
+  type DrawLabelsOptions,
+  type LabelUnits,
+  type PeerOptions,
+  type RowObjectiveOptions,
+  type Tally,
 } from './engine.js';
+import * as step from './js-step-kernels.js';
 import { allocCpuMat, cpu, CpuMat } from './cpu-mat.js';
 import { sgemm } from './js-gemm.js';
 import { jsLocalForward, jsLocalInputGrad, jsLocalWeightGrad } from './js-local.js';
@@ -326,6 +332,47 @@ export class JsEngine implements Engine {
     checkShape(`${what} grad`, grad, w.rows, w.cols);
     for (const s of state) checkShape(`${what} state`, s, w.rows, w.cols);
     return [cpu(w).data, cpu(grad).data, ...state.map((s) => cpu(s).data)];
+  }
+
+  // FF's per-minibatch maths (js-step-kernels.ts): the reference, on this engine's memory.
+  tally(size: number): Tally {
+    return new step.CpuTally(size);
+  }
+
+  readTally(t: Tally): Promise<Float64Array> {
+    return Promise.resolve(step.cpuTally(t).sums.slice());
+  }
+
+  addTally(t: Tally, from: number, to: number, count: number, divisor: number): void {
+    step.addTally(t, from, to, count, divisor);
+  }
+
+  clearTally(t: Tally, at: number, count: number): void {
+    step.clearTally(t, at, count);
+  }
+
+  crossEntropyGrad(probs: Mat, labels: Mat, grad: Mat, t: Tally, at: number): void {
+    step.crossEntropyGrad(probs, labels, grad, t, at);
+  }
+
+  drawLabels(probs: Mat, truth: Mat, draws: Uint32Array, out: Mat, o: DrawLabelsOptions): void {
+    step.drawLabels(probs, truth, draws, out, o);
+  }
+
+  setLabelUnits(x: Mat, labels: Mat, u: LabelUnits): void {
+    step.setLabelUnits(x, labels, u);
+  }
+
+  rowCoefficients(g: Mat, coef: Mat, o: RowObjectiveOptions, t: Tally, at: number): void {
+    step.rowCoefficients(g, coef, o, t, at);
+  }
+
+  groupCoefficients(G: Mat, labels: Mat, coef: Mat, temperature: number, dGdy: number, t: Tally, at: number): void {
+    step.groupCoefficients(G, labels, coef, temperature, dGdy, t, at);
+  }
+
+  peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void {
+    step.peerPush(colSum, means, push, o);
   }
 }
 

@@ -1,5 +1,6 @@
 // Seeded PRNG (xoshiro128**) in plain TypeScript, so that a run is reproducible on every
 // backend and its whole state fits in a checkpoint.
+import { categoricalWith } from './step-maths.js';
 
 export interface RngState {
   s: [number, number, number, number];
@@ -69,19 +70,9 @@ export class Rng {
     return out;
   }
 
-  /** Sample an index with probability proportional to weights[offset .. offset+n). */
+  /** Sample an index with probability proportional to weights[offset .. offset+n) (one uniform drawn). */
   categorical(weights: ArrayLike<number>, offset = 0, n = weights.length - offset): number {
-    let total = 0;
-    for (let i = 0; i < n; i++) total += weights[offset + i];
-    if (!(total > 0)) return this.int(n);
-    let r = this.uniform() * total;
-    for (let i = 0; i < n; i++) {
-      r -= weights[offset + i];
-      if (r < 0) return i;
-    }
-    // Rounding left r ≥ 0: return the last index with non-zero weight.
-    for (let i = n - 1; i >= 0; i--) if (weights[offset + i] > 0) return i;
-    return n - 1;
+    return categoricalWith(this.uniform(), weights, offset, n);
   }
 
   /** In-place Fisher–Yates shuffle. */

@@ -12,6 +12,11 @@
 //   softmaxRows  WGSL's f32 exp is within (3 + 2|x|) ulp: |got − ref| ≤ (1e-6 + (4 + 2|x − max|)·2⁻²³)·|ref|
 //   reductions   (rowPowerSum, normalizeRows, colSum, GroupNorm, the LC kernels) f32 sums in
 //                another order: within the conformance suite's 1e-6·Σ|terms| on these sizes.
+//   step maths   (crossEntropyGrad, rowCoefficients, groupCoefficients, peerPush; step-wgsl.ts)
+//                the same operations in f32, exp/log to WGSL's accuracy; a tally sums in f32.
+//   drawLabels   the same host-drawn 32-bit numbers, u = f32(draw)/2³² (24 bits): a label may
+//                differ from the CPU engines' where u·total lands within f32 rounding of a
+//                boundary between two labels' weights.
 // col2im and the pooling kernels add in the CPU engines' order and give their bits.
 import {
   checkLocalShapes,
@@ -31,7 +36,13 @@ import {
   type RowNorm,
   type ScaleOptions,
   type SmoothStepOptions,
+  type DrawLabelsOptions,
+  type LabelUnits,
+  type PeerOptions,
+  type RowObjectiveOptions,
+  type Tally,
 } from './engine.js';
+import { checkTallySlots } from './js-step-kernels.js';
 import { checkMatShape } from './cpu-mat.js';
 import { checkChannelShapes, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
 import { patchOutHeight, patchOutWidth, poolOutHeight, poolOutWidth } from './conv-geometry.js';
@@ -42,6 +53,7 @@ import * as R from './webgpu/rows-wgsl.js';
 import * as L from './webgpu/local-wgsl.js';
 import * as C from './webgpu/conv-wgsl.js';
 import { GEMM, TILE } from './webgpu/gemm-wgsl.js';
+import * as S from './webgpu/step-wgsl.js';
 
 /** perturb on this engine against the js engine's double-precision bits: relative to |x|·(1 + |mul·n1|) + |add·n2|. */
 export const PERTURB_TOLERANCE = 4 * 2 ** -24;
@@ -367,4 +379,103 @@ export class WebGpuEngine implements Engine {
     for (const s of state) checkShape(`${what} state`, s, w.rows, w.cols);
     return w.rows * w.cols;
   }
+
+  // FF's per-minibatch maths (step-wgsl.ts; the reference is step-maths.ts).
+  tally(size: number): Tally {
+    if (!Number.isInteger(size) || size < 0) throw new Error(`tally: bad size ${size}`);
+    return new GpuTally(size, this.run.storage(size));
+  }
+
+  async readTally(t: Tally): Promise<Float64Array> {
+    return Float64Array.from(await this.run.read(gpuTally(t)));
+  }
+
+  addTally(t: Tally, from: number, to: number, count: number, divisor: number): void {
+    checkTallySlots('addTally', t, from, count);
+    checkTallySlots('addTally', t, to, count);
+    this.run.run('addTally', S.TALLY_ADD, [], [gpuTally(t)], [1, 1], ([o]) => [u(count), u(from), u(to), u(o), f(divisor)]);
+  }
+
+  clearTally(t: Tally, at: number, count: number): void {
+    checkTallySlots('clearTally', t, at, count);
+    const g = gpuTally(t);
+    this.run.run('fill', E.FILL, [], [{ buffer: g.buffer, offset: at, length: count }], grid1d(count), ([o]) => [u(count), u(o), f(0)]);
+  }
+
+  crossEntropyGrad(probs: Mat, labels: Mat, grad: Mat, t: Tally, at: number): void {
+    checkShape('crossEntropyGrad labels', labels, probs.rows, 1);
+    checkShape('crossEntropyGrad grad', grad, probs.rows, probs.cols);
+    checkTallySlots('crossEntropyGrad', t, at);
+    this.run.run('crossEntropyGrad', S.CROSS_ENTROPY_GRAD, [gpu(probs), gpu(labels)], [gpu(grad), gpuTally(t)], [1, 1], ([a, b, c, d]) => [u(probs.rows), u(probs.cols), u(a), u(b), u(c), u(d), u(at)]);
+  }
+
+  drawLabels(probs: Mat, truth: Mat, draws: Uint32Array, out: Mat, o: DrawLabelsOptions): void {
+    checkShape('drawLabels truth', truth, probs.rows, 1);
+    checkShape('drawLabels out', out, probs.rows, 1);
+    if (draws.length !== probs.rows) throw new Error(`drawLabels: ${draws.length} draws for ${probs.rows} rows`);
+    if (!(o.temperature > 0)) throw new Error(`drawLabels: temperature must be > 0, got ${o.temperature}`);
+    // The draws' bits go up as they are (bound as array<u32>).
+    const d = this.drawBuffer(draws.length);
+    this.run.write(d, new Float32Array(draws.buffer, draws.byteOffset, draws.length));
+    this.run.run('drawLabels', S.DRAW_LABELS, [gpu(probs), gpu(truth), d], [gpu(out)], [1, 1], ([a, b, , c]) => [u(probs.rows), u(probs.cols), u(a), u(b), u(c), u(o.rule === 'hard' ? 1 : 0), f(o.temperature)]);
+  }
+
+  setLabelUnits(x: Mat, labels: Mat, lu: LabelUnits): void {
+    checkShape('setLabelUnits labels', labels, x.rows, 1);
+    const last = lu.offset + (lu.count - 1) * lu.stride;
+    if (!(lu.count > 0 && lu.offset >= 0 && lu.stride > 0 && last < x.cols)) throw new Error(`setLabelUnits: ${lu.count} label units from ${lu.offset} every ${lu.stride} do not fit rows of ${x.cols}`);
+    this.run.run('setLabelUnits', S.SET_LABEL_UNITS, [gpu(labels)], [gpu(x)], grid1d(x.rows), ([a, b]) => [u(x.rows), u(x.cols), u(b), u(a), u(lu.offset), u(lu.stride), u(lu.count), f(lu.strength)]);
+  }
+
+  rowCoefficients(g: Mat, coef: Mat, o: RowObjectiveOptions, t: Tally, at: number): void {
+    const rows = o.positives + o.negatives;
+    checkShape('rowCoefficients goodness', g, rows, 1);
+    checkShape('rowCoefficients output', coef, rows, 1);
+    checkTallySlots('rowCoefficients', t, at);
+    if (o.loss === 'symba' && o.positives !== o.negatives) throw new Error(`--loss symba needs as many positive as negative rows (got ${o.positives} positive, ${o.negatives} negative): its loss is on pairs`);
+    this.run.run('rowCoefficients', S.ROW_COEFFICIENTS, [gpu(g)], [gpu(coef), gpuTally(t)], [1, 1], ([a, b, c]) => [
+      u(o.positives), u(o.negatives), u(a), u(b), u(c), u(at), u(o.loss === 'symba' ? 1 : 0),
+      f(o.sign), f(o.temperature), f(o.threshold), f(o.alpha), f(o.goodnessDivisor), f(o.goodnessScale), f(o.dGdy),
+    ]);
+  }
+
+  groupCoefficients(G: Mat, labels: Mat, coef: Mat, temperature: number, dGdy: number, t: Tally, at: number): void {
+    checkShape('groupCoefficients labels', labels, G.rows, 1);
+    checkShape('groupCoefficients output', coef, G.rows, G.cols);
+    checkTallySlots('groupCoefficients', t, at);
+    this.run.run('groupCoefficients', S.GROUP_COEFFICIENTS, [gpu(G), gpu(labels)], [gpu(coef), gpuTally(t)], [1, 1], ([a, b, c, d]) => [u(G.rows), u(G.cols), u(a), u(b), u(c), u(d), u(at), f(temperature), f(dGdy)]);
+  }
+
+  peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void {
+    checkShape('peerPush means', means, 1, colSum.cols);
+    checkShape('peerPush output', push, 1, colSum.cols);
+    checkShape('peerPush column sums', colSum, 1, colSum.cols);
+    if (!(o.rows > 0)) throw new Error(`peerPush: rows must be > 0, got ${o.rows}`);
+    this.run.run('peerPush', S.PEER_PUSH, [gpu(colSum)], [gpu(means), gpu(push)], [1, 1], ([a, b, c]) => [u(colSum.cols), u(a), u(b), u(c), f(o.rows), f(o.decay), f(o.lambda)]);
+  }
+
+  private readonly drawBuffers = new Map<number, Region>();
+  /** A buffer for `n` draws, kept per size (a write lands in queue order, after earlier kernels). */
+  private drawBuffer(n: number): Region {
+    let r = this.drawBuffers.get(n);
+    if (!r) this.drawBuffers.set(n, (r = { buffer: this.run.storage(n), offset: 0, length: n }));
+    return r;
+  }
+}
+
+/** A tally on the GPU: f32 sums in a storage buffer. */
+class GpuTally implements Tally, Region {
+  readonly offset = 0;
+  constructor(
+    readonly size: number,
+    readonly buffer: GPUBuffer,
+  ) {}
+  get length(): number {
+    return this.size;
+  }
+}
+
+function gpuTally(t: Tally): GpuTally {
+  if (!(t instanceof GpuTally)) throw new Error('tally belongs to a different engine');
+  return t;
 }

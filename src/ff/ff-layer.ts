@@ -15,8 +15,8 @@ export type { Connection, IncomingSpec, SourceKind } from '../stages/layer.js';
 export type { LayerStats } from './objectives/objective.js';
 
 export class FFLayer extends Layer {
-  /** Peer normalization: running mean activity of each unit on positive data. */
-  readonly peerMeans: Float32Array;
+  /** Peer normalization: running mean activity of each unit on positive data (1 × width, on the engine). */
+  readonly peerMeans: Mat;
   readonly threshold: number;
   /** What the layer learns to do with its activities (the config's `loss`). */
   readonly objective: Objective;
@@ -32,7 +32,7 @@ export class FFLayer extends Layer {
     numClasses = 10,
   ) {
     super(engine, cfg, index, width, incoming, rng);
-    this.peerMeans = new Float32Array(width).fill(cfg.peerInit);
+    this.peerMeans = engine.fromArray(new Float32Array(width).fill(cfg.peerInit), 1, width);
     this.threshold = thresholdFor(cfg, width);
     const scratch = (name: string, rows: number, cols: number) => this.scratch(name, rows, cols);
     this.objective = objectiveFor(cfg, { engine, width, channels: this.biasWidth, numClasses, threshold: this.threshold, scratch });
@@ -45,11 +45,11 @@ export class FFLayer extends Layer {
 
   /**
    * Descent gradient w.r.t. the total input for the learned rows' activities y (positives
-   * first): the objective's, from `measured` (the host copy of its measurement), its loss and
-   * errors into `stats`; plus the peer-normalization push on the positive rows when
-   * `positiveColSum` (Σ_i y_ij over them, read from the engine) is given — none without them.
+   * first): the objective's, from `measured` (its measurement, on the engine), its loss and
+   * errors into the tally; plus the peer-normalization push on the positive rows when
+   * `positiveColSum` (Σ_i y_ij over them) is given — none without them.
    */
-  inputGradient(y: Mat, measured: Float32Array, rows: ObjectiveRows, positiveColSum: Float32Array | null, stats: LayerStats): Mat {
+  inputGradient(y: Mat, measured: Mat, rows: ObjectiveRows, positiveColSum: Mat | null, stats: LayerStats): Mat {
     const e = this.engine;
     const cfg = this.cfg;
     const P = rows.positives;
@@ -57,17 +57,8 @@ export class FFLayer extends Layer {
     if (positiveColSum && P > 0) {
       // Pull each unit's running mean activity on positive data toward the layer's average.
       // Not gated by the ReLU, so it can revive units that are always off.
-      const pm = this.peerMeans;
-      let avg = 0;
-      for (let j = 0; j < this.width; j++) {
-        pm[j] = cfg.peerDecay * pm[j] + (1 - cfg.peerDecay) * (positiveColSum[j] / P);
-        avg += pm[j];
-      }
-      avg /= this.width;
-      const push = new Float32Array(this.width);
-      for (let j = 0; j < this.width; j++) push[j] = -cfg.peerLambda * (avg - pm[j]); // descent sign
       const pv = this.scratch('peer', 1, this.width);
-      e.write(pv, push);
+      e.peerPush(positiveColSum, this.peerMeans, pv, { rows: P, decay: cfg.peerDecay, lambda: cfg.peerLambda });
       e.addRowVector(e.rowView(dz, 0, P), pv, 1);
     }
     return dz;

@@ -14,8 +14,9 @@ import { scheduleGain } from '../train/optimizer.js';
 import { classifiersOf, classify, type ClassifyMode, type Scores } from './classify.js';
 import { FF_DEFAULTS, type FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
-import { emptyStats, ffTrainStep, type FFEpochStats } from './ff-step.js';
-import { emptyIterationStats, recurrentTrainStep, type IterationStats } from './recurrent-step.js';
+import { emptyStats, readEpochSums, type FFEpochStats } from './epoch-tally.js';
+import { ffTrainStep } from './ff-step.js';
+import { recurrentTrainStep } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { scoresClassesPerLayer } from './group-classifier.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
@@ -83,7 +84,6 @@ export class FFModel implements TrainableModel {
   readonly net: FFNet;
   private stats: FFEpochStats;
   private phase: number | undefined;
-  private byIteration: IterationStats;
 
   /**
    * `inputMean`: per-pixel values to subtract from images, required when the config centres
@@ -108,8 +108,7 @@ export class FFModel implements TrainableModel {
     // Supervised: the two cheap classifiers; unsupervised: every probe (they share one pass).
     // Layers that score classes: their sum and each layer alone (one pass for all of them).
     this.validationModes = this.net.unsupervised || scoresClassesPerLayer(this.net) ? this.classifiers : ['softmax', 'goodness'];
-    this.stats = emptyStats(cfg.layers.length);
-    this.byIteration = emptyIterationStats(cfg.iterations, cfg.layers.length);
+    this.stats = this.emptyStats();
   }
 
   get rng() {
@@ -147,17 +146,16 @@ export class FFModel implements TrainableModel {
   }
 
   async trainBatch(batch: TrainBatch, gain: number): Promise<void> {
-    if (this.net.recurrent) await recurrentTrainStep(this.net, batch, gain, this.stats, this.byIteration);
-    else await ffTrainStep(this.net, batch, gain, this.stats, this.phase);
+    if (this.net.recurrent) recurrentTrainStep(this.net, batch, gain, this.stats);
+    else ffTrainStep(this.net, batch, gain, this.stats, this.phase);
     this.net.stages.endStep();
   }
 
   async endEpoch(): Promise<Record<string, number | number[] | number[][]>> {
-    const s = this.stats;
+    // The epoch's sums: the one read of them (epoch-tally.ts).
+    const s = await readEpochSums(this.engine, this.stats);
     const n = Math.max(1, s.cases);
-    this.stats = emptyStats(this.cfg.layers.length);
-    const it = this.byIteration;
-    this.byIteration = emptyIterationStats(this.cfg.iterations, this.cfg.layers.length);
+    this.stats = this.emptyStats();
     // Unsupervised runs: the online head is the probe (linear-probe.ts).
     const head: Record<string, number | number[]> = this.net.unsupervised
       ? { probeLoss: s.softmaxLoss / n, probeTrainError: s.softmaxErrors / n, probeTrainErrorByLayer: this.net.softmaxLayers.map((l) => s.probeErrors[l] / n) }
@@ -173,11 +171,16 @@ export class FFModel implements TrainableModel {
     if (this.phase !== undefined) out.layerTraining = this.phase + 1;
     if (this.net.recurrent) {
       // Per iteration (rows) and layer (columns), from gradientFrom on: how settling helps.
-      const used = it.ffLoss.slice(this.cfg.gradientFrom - 1);
+      const used = s.iterationLoss.slice(this.cfg.gradientFrom - 1);
       out.ffLossByIteration = used.map((row) => row.map((x) => x / n));
-      out.pairErrorsByIteration = it.pairErrors.slice(this.cfg.gradientFrom - 1);
+      out.pairErrorsByIteration = s.iterationPairErrors.slice(this.cfg.gradientFrom - 1);
     }
     return out;
+  }
+
+  /** An epoch's sums, all 0, on the engine. */
+  private emptyStats(): FFEpochStats {
+    return emptyStats(this.engine, this.cfg.layers.length, this.net.recurrent ? this.cfg.iterations : 0);
   }
 
   readonly classifiers: readonly string[];
@@ -203,7 +206,8 @@ export class FFModel implements TrainableModel {
 
   async toCheckpoint(): Promise<Checkpoint> {
     return netCheckpoint(this.engine, this, this.net, async (tensors) => {
-      this.net.peerMeans.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
+      const means = await Promise.all(this.net.peerMeans.map((m) => this.engine.read(m)));
+      means.forEach((m, l) => tensors.set(`layer${l + 1}.peer_mean`, { shape: [1, m.length], data: m }));
       const mean = this.net.input.mean;
       if (mean) tensors.set(INPUT_MEAN_TENSOR, { shape: [1, mean.length], data: mean });
       if (this.net.stages.any) await this.net.stages.saveTensors(tensors);
@@ -217,7 +221,7 @@ export class FFModel implements TrainableModel {
     const mean = resolveCentering(config.center, shape.channels) ? tensorData(ck, INPUT_MEAN_TENSOR, 1, D) : undefined;
     const model = new FFModel(engine, config, shape, mean);
     tensorsToParams(engine, model.net.params(), ck, adamSteps);
-    model.net.peerMeans.forEach((m, l) => m.set(tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.length)));
+    model.net.peerMeans.forEach((m, l) => engine.write(m, tensorData(ck, `layer${l + 1}.peer_mean`, 1, m.cols)));
     model.net.rng.setState(rng);
     model.net.stages.load((name, rows, cols) => tensorData(ck, name, rows, cols), ck.state.stages);
     return model;

@@ -169,7 +169,8 @@ export class FFNet {
     return this.layers.map((layer) => layer.bottomUp.weight);
   }
 
-  get peerMeans(): Float32Array[] {
+  /** Each layer's peer-normalization means (1 × width, on the engine). */
+  get peerMeans(): Mat[] {
     return this.layers.map((layer) => layer.peerMeans);
   }
 
@@ -312,14 +313,33 @@ export class FFNet {
     return l > 0 && l - 1 === this.stages.boxAfter ? ws.boxN! : ws.n[l];
   }
 
-  /** Clamp the label layer of rows [start, start+labels.length) to one-of-N codes of value labelStrength. */
-  clampLabels(ws: Workspace, start: number, labels: ArrayLike<number>): void {
-    const N = this.numClasses;
-    const host = ws.labelHost!;
-    const count = labels.length;
-    host.fill(0, 0, count * N);
-    for (let i = 0; i < count; i++) host[i * N + labels[i]] = this.cfg.labelStrength;
-    this.engine.write(this.engine.rowView(ws.label!, start, count), host.subarray(0, count * N));
+  /** Clamp the label layer of rows [start, start + count) to one-of-N codes of value labelStrength (labels on the host or the engine). */
+  clampLabels(ws: Workspace, start: number, labels: ArrayLike<number> | Mat): void {
+    const m = this.labelsMat(labels);
+    this.engine.setLabelUnits(this.engine.rowView(ws.label!, start, m.rows), m, { offset: 0, stride: 1, count: this.numClasses, strength: this.cfg.labelStrength });
+  }
+
+  /**
+   * Input rows [start, start + labels.rows), already uploaded, get the labels (on the engine) in
+   * their label units: wherever upload put them (the label part, or the first pixels of a
+   * channels-last map).
+   */
+  setInputLabels(ws: Workspace, start: number, labels: Mat): void {
+    const e = this.engine;
+    const { placement, labelOffset, strength } = this.input;
+    if (placement === 'none') throw new Error('setInputLabels: this net has no label in its input');
+    const units = { offset: 0, stride: 1, count: this.numClasses, strength };
+    if (this.separateLabel) e.setLabelUnits(e.rowView(ws.label!, start, labels.rows), labels, units);
+    else if (this.channelsLast) e.setLabelUnits(e.rowView(ws.x, start, labels.rows), labels, { ...units, stride: this.imageShape.channels });
+    else e.setLabelUnits(e.rowView(ws.x, start, labels.rows), labels, { ...units, offset: labelOffset });
+  }
+
+  /** Labels as an engine matrix (count × 1): given, or host labels uploaded to a scratch one. */
+  private labelsMat(labels: ArrayLike<number> | Mat): Mat {
+    if (isMat(labels)) return labels;
+    const m = this.cached(`host-labels:${labels.length}`, () => this.engine.zeros(labels.length, 1));
+    this.engine.write(m, Float32Array.from(labels));
+    return m;
   }
 
   /** Rows [start, start+count) of every source a layer's connections read, as of now. */
@@ -387,3 +407,8 @@ export class FFNet {
 export const NORM_EPS = Math.exp(-50);
 /** GroupNorm's ε (PyTorch's default): a constant map stays finite. */
 export const GROUP_NORM_EPS = 1e-5;
+
+function isMat(x: ArrayLike<number> | Mat): x is Mat {
+  // Host labels are arrays or typed arrays; an engine's matrix may have a length of its own.
+  return !Array.isArray(x) && !ArrayBuffer.isView(x);
+}

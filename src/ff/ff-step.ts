@@ -10,12 +10,17 @@
 // rows hold what, a RowLayout (row-layout.ts); step 4 is learnFromRows (learn-from-rows.ts).
 // An objective that learns from positive rows alone (cwc: the classes compete inside the layer)
 // gets [positive] rows without a label in the input, and their labels beside them.
+import type { Mat } from '../engine/engine.js';
+import type { FFEpochStats } from './epoch-tally.js';
 import type { FFNet, Workspace } from './ff-net.js';
+import type { NegativeCases } from './negative-source.js';
 import { learnFromRows } from './learn-from-rows.js';
 import { probeStep } from './linear-probe.js';
 import { negativeUse } from './objectives/registry.js';
 import { headRows, labelledLayout, pairLayout, rowLayout, span, writeCases, type RowRange } from './row-layout.js';
-import { softmaxStep } from './softmax-step.js';
+import { labelsOnEngine, softmaxStep } from './softmax-step.js';
+
+export { emptyStats, type FFEpochStats } from './epoch-tally.js';
 
 export interface Batch {
   /** count × D pixels (already augmented). */
@@ -24,29 +29,11 @@ export interface Batch {
   count: number;
 }
 
-/** Sums over an epoch; the trainer turns them into means. */
-export interface FFEpochStats {
-  cases: number;
-  /** Per layer: Σ of the FF loss (−log p⁺ − log(1−p⁻), or SymBa's pair loss). */
-  ffLoss: number[];
-  /** Per layer: pairs where the negative case looked more positive than its positive case. */
-  pairErrors: number[];
-  /** The online softmax (neutral label): Σ −log p(correct), and errors. */
-  softmaxLoss: number;
-  softmaxErrors: number;
-  /** Unsupervised runs: per layer, training errors of the probe on that layer alone. */
-  probeErrors: number[];
-}
-
-export function emptyStats(layers: number): FFEpochStats {
-  return { cases: 0, ffLoss: new Array(layers).fill(0), pairErrors: new Array(layers).fill(0), softmaxLoss: 0, softmaxErrors: 0, probeErrors: new Array(layers).fill(0) };
-}
-
 /**
  * Train on one minibatch. `gain` scales every learning rate (the schedule). In greedy mode
  * only layer `only` learns (and the layers above it are not run).
  */
-export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats, only?: number): Promise<void> {
+export function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats, only?: number): void {
   const upTo = only === undefined ? net.numLayers : only + 1;
   const learning = only === undefined ? [...Array(net.numLayers).keys()] : [only];
   const { input, negatives: source } = net;
@@ -65,27 +52,41 @@ export async function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats:
   writeCases(input, ws.host, layout.positive, batch.images, batch.labels);
   // Negatives from the images alone are drawn now and run in the same pass (one product).
   let negatives = source.readsHead || alone ? null : source.draw(batch, null, net.rng);
-  if (negatives) writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
+  if (negatives) writeNegatives(net, ws, layout.negative, negatives);
   pass(net, ws, span(headRows(layout), negatives ? layout.negative : layout.positive), upTo);
 
   // 2. The head reads the normalized label-free states of the layers above the first ("it
-  //    works better without predicting the label from the first hidden layer").
+  //    works better without predicting the label from the first hidden layer"). Everything
+  //    from here on stays on the engine: no read until the epoch ends.
+  const truth = labelsOnEngine(net, batch.labels);
   const headStep = net.unsupervised ? probeStep : softmaxStep;
-  const probs = await headStep(net, ws, headRows(layout).start, batch.labels, gain, stats, upTo);
+  const probs = headStep(net, ws, headRows(layout).start, truth, gain, stats, upTo);
 
   // 3. Negatives that read the head: the same image with the label the source draws from it.
   if (!negatives && !source.offline && !alone) {
-    negatives = source.draw(batch, probs, net.rng);
-    writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
-    pass(net, ws, layout.negative, upTo);
+    const head = probs ? { engine: net.engine, probs, truth, out: negativeLabels(net, B) } : null;
+    negatives = source.draw(batch, head, net.rng);
+    writeNegatives(net, ws, layout.negative, negatives);
+    pass(net, ws, layout.negative, upTo, negatives.onEngine);
   }
 
   // 4. The layer rule on the positive and negative rows.
-  await learnFromRows(net, ws, layout, learning, gain, stats, batch.labels);
+  learnFromRows(net, ws, layout, learning, gain, stats, truth);
 }
 
-/** Rows `r` of ws.host to the engine and through hidden layers 0..upTo−1. */
-function pass(net: FFNet, ws: Workspace, r: RowRange, upTo: number): void {
+/** Negative cases into their rows of ws.host (labels drawn on the engine are set after the upload). */
+function writeNegatives(net: FFNet, ws: Workspace, r: RowRange, negatives: NegativeCases): void {
+  writeCases(net.input, ws.host, r, negatives.images, negatives.labels);
+}
+
+/** Where a minibatch's negative labels are drawn on the engine. */
+function negativeLabels(net: FFNet, B: number): Mat {
+  return net.cached(`negative-labels:${B}`, () => net.engine.zeros(B, 1));
+}
+
+/** Rows `r` of ws.host to the engine (labels on the engine into their label units) and through hidden layers 0..upTo−1. */
+function pass(net: FFNet, ws: Workspace, r: RowRange, upTo: number, labels?: Mat): void {
   net.upload(ws, r.start, r.count);
+  if (labels) net.setInputLabels(ws, r.start, labels);
   net.forward(ws, r.start, r.count, upTo);
 }

@@ -11,7 +11,7 @@
 import type { Rng } from '../engine/rng.js';
 import type { Batch } from './ff-step.js';
 import { NEUTRAL } from './labelled-input.js';
-import type { NegativeSource } from './negative-source.js';
+import type { HeadOutput, NegativeSource } from './negative-source.js';
 
 export interface ImageShape {
   height: number;
@@ -102,7 +102,7 @@ export function hybridNegatives(shape: ImageShape, passes: number): NegativeSour
     name: 'hybrid',
     readsHead: false,
     minCases: 2,
-    draw(batch: Batch, _probs: Float32Array | null, rng: Rng) {
+    draw(batch: Batch, _head: HeadOutput | null, rng: Rng) {
       const made = makeHybrids(batch.images, batch.count, shape, passes, rng, buffers.get(batch.count));
       buffers.set(batch.count, made);
       return { images: made.images, labels: new Int32Array(batch.count).fill(NEUTRAL) };

@@ -3,20 +3,28 @@
 // its update. When no layer feeds the softmax yet (greedy training of layer 1) there are no
 // probabilities: hard negatives then fall back to random wrong labels, teacher-forced ones to
 // uniform labels.
+import type { DrawLabelsOptions } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
 import type { Batch } from './ff-step.js';
-import { sampleHardNegatives, sampleRandomNegatives, sampleTeacherForced, sampleUniformLabels } from './labels.js';
-import type { NegativeSource } from './negative-source.js';
+import { sampleRandomNegatives, sampleUniformLabels } from './labels.js';
+import type { HeadOutput, NegativeSource } from './negative-source.js';
 
 /** A source whose negatives are the batch's images with labels from `pick` (probs null: no head yet). */
-function labelSource(name: string, pick: (probs: Float32Array | null, labels: Uint8Array, rng: Rng, out: Int32Array) => void): NegativeSource {
+function labelSource(name: string, fromHead: DrawLabelsOptions | null, fallback: (labels: Uint8Array, rng: Rng, out: Int32Array) => void): NegativeSource {
   return {
     name,
     readsHead: true,
     minCases: 1,
-    draw(batch: Batch, probs: Float32Array | null, rng: Rng) {
+    draw(batch: Batch, head: HeadOutput | null, rng: Rng) {
+      if (head && fromHead) {
+        // One 32-bit number per case, as the host draw took (Rng.uniform), so runs draw the same labels.
+        const draws = new Uint32Array(batch.count);
+        for (let i = 0; i < draws.length; i++) draws[i] = rng.nextU32();
+        head.engine.drawLabels(head.probs, head.truth, draws, head.out, fromHead);
+        return { images: batch.images, labels: null, onEngine: head.out };
+      }
       const labels = new Int32Array(batch.labels.length);
-      pick(probs, batch.labels, rng, labels);
+      fallback(batch.labels, rng, labels);
       return { images: batch.images, labels };
     },
   };
@@ -24,15 +32,12 @@ function labelSource(name: string, pick: (probs: Float32Array | null, labels: Ui
 
 /** Hard: from the softmax's probabilities over the wrong labels (ffnew.m; never the true one). */
 export function hardNegatives(numClasses: number): NegativeSource {
-  return labelSource('hard', (probs, labels, rng, out) => {
-    if (probs) sampleHardNegatives(probs, labels, numClasses, rng, out);
-    else sampleRandomNegatives(labels, numClasses, rng, out);
-  });
+  return labelSource('hard', { rule: 'hard', temperature: 1 }, (labels, rng, out) => sampleRandomNegatives(labels, numClasses, rng, out));
 }
 
 /** Random: uniform over the wrong labels (the softmax still learns, for the one-pass classifier). */
 export function randomNegatives(numClasses: number): NegativeSource {
-  return labelSource('random', (_probs, labels, rng, out) => sampleRandomNegatives(labels, numClasses, rng, out));
+  return labelSource('random', null, (labels, rng, out) => sampleRandomNegatives(labels, numClasses, rng, out));
 }
 
 /**
@@ -43,10 +48,7 @@ export function randomNegatives(numClasses: number): NegativeSource {
  */
 export function teacherForcedNegatives(numClasses: number, temperature = 1): NegativeSource {
   if (!(temperature > 0)) throw new Error(`teacher-forced negatives need a temperature > 0, got ${temperature}`);
-  return labelSource('teacher-forced', (probs, _labels, rng, out) => {
-    if (probs) sampleTeacherForced(probs, numClasses, temperature, rng, out);
-    else sampleUniformLabels(numClasses, rng, out);
-  });
+  return labelSource('teacher-forced', { rule: 'teacher-forced', temperature }, (_labels, rng, out) => sampleUniformLabels(numClasses, rng, out));
 }
 
 /**

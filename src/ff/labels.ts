@@ -2,22 +2,16 @@
 // with the model's own guess, which may be the true label (teacher-forced). The label enters
 // the input through labelled-input.ts; label-negatives.ts makes these negative sources.
 import type { Rng } from '../engine/rng.js';
+import { hardLabelWith, wrongLabelWith } from '../engine/step-maths.js';
 import { sampleAtTemperature } from './sample-at-temperature.js';
 
 /**
- * Hard negatives: sample a label from the softmax's probabilities over the INCORRECT classes
- * (the true class gets weight 0, like ffnew.m's "−1000 on the target logit").
+ * Hard negatives on the host: a label from the softmax's probabilities over the INCORRECT
+ * classes (the engine's drawLabels makes the same draw from the same numbers).
  */
 export function sampleHardNegatives(probs: Float32Array, labels: Uint8Array, numClasses: number, rng: Rng, out: Int32Array): void {
   const w = new Float64Array(numClasses);
-  for (let i = 0; i < labels.length; i++) {
-    for (let j = 0; j < numClasses; j++) w[j] = probs[i * numClasses + j];
-    w[labels[i]] = 0;
-    let total = 0;
-    for (let j = 0; j < numClasses; j++) total += w[j];
-    // A softmax that is certain of the true class leaves nothing: fall back to uniform.
-    out[i] = total > 0 ? rng.categorical(w) : randomWrongLabel(labels[i], numClasses, rng);
-  }
+  for (let i = 0; i < labels.length; i++) out[i] = hardLabelWith(rng.uniform(), probs, i * numClasses, labels[i], numClasses, w);
 }
 
 /** Uniform over the incorrect labels — never the true one. */
@@ -41,6 +35,5 @@ export function sampleUniformLabels(numClasses: number, rng: Rng, out: Int32Arra
 }
 
 function randomWrongLabel(label: number, numClasses: number, rng: Rng): number {
-  const k = rng.int(numClasses - 1);
-  return k >= label ? k + 1 : k;
+  return wrongLabelWith(rng.uniform(), label, numClasses);
 }

@@ -4,7 +4,7 @@
 // ones, and since the logistic loss is per case each update is the same rule on fewer rows.
 // No gradient crosses a layer boundary: each layer's update uses only its own input and output.
 import type { Mat } from '../engine/engine.js';
-import type { FFEpochStats } from './ff-step.js';
+import type { FFEpochStats } from './epoch-tally.js';
 import type { FFNet, Workspace } from './ff-net.js';
 import type { LayerStats } from './ff-layer.js';
 import { learnedRows, type LearnedRows, type RowLayout } from './row-layout.js';
@@ -21,47 +21,34 @@ export function pairSlots(rows: LearnedRows): number {
 }
 
 /**
- * Per layer of `layers`: what its objective measures of the learned rows (the goodness of each
- * row, for today's objectives) and the positive rows' column sums (every read issued before
- * any is awaited).
- */
-export async function readLearnedRows(net: FFNet, ws: Workspace, rows: LearnedRows, layers: number[]): Promise<{ measured: Float32Array[]; positiveColSums: (Float32Array | null)[] }> {
-  const e = net.engine;
-  const v = (m: Mat) => e.rowView(m, rows.start, rows.count);
-  const measured = await Promise.all(layers.map((l) => e.read(net.layers[l].objective.measurement(v(ws.y[l]), v(ws.g[l])))));
-  const sums = layers.map((l) => net.layers[l].positiveColSum(v(ws.y[l]), rows.positives));
-  const positiveColSums = await Promise.all(sums.map((m) => (m ? e.read(m) : Promise.resolve(null))));
-  return { measured, positiveColSums };
-}
-
-/**
  * Layer l's FF gradient from the learned rows — its objective's gradient at its input (+ peer
  * push), gradient of every connection from its sources as they are now — added to what it has
- * accumulated (`first` starts a step), scaled by gradScale. Loss and pair errors into `stats`.
+ * accumulated (`first` starts a step), scaled by gradScale. Loss and errors go to the tally
+ * where `stats` says; nothing is read back.
  */
-export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: LearnedRows, measured: Float32Array, positiveColSum: Float32Array | null, gradScale: number, first: boolean, stats: LayerStats): void {
+export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: LearnedRows, gradScale: number, first: boolean, stats: LayerStats): void {
+  const e = net.engine;
   const layer = net.layers[l];
-  const dz = layer.inputGradient(net.engine.rowView(ws.y[l], rows.start, rows.count), measured, rows, positiveColSum, stats);
+  const v = (m: Mat) => e.rowView(m, rows.start, rows.count);
+  const y = v(ws.y[l]);
+  const measured = layer.objective.measurement(y, v(ws.g[l]));
+  const dz = layer.inputGradient(y, measured, rows, layer.positiveColSum(y, rows.positives), stats);
   layer.accumulate(dz, net.sources(ws, l, rows.start, rows.count), gradScale, first);
 }
 
 /**
  * One update of each layer in `layers` (0-based) from the layout's positive and negative rows
- * of `ws`, after a feed-forward pass over them. `gain` scales the learning rate (the schedule).
+ * of `ws`, after a feed-forward pass over them. `gain` scales the learning rate (the schedule);
+ * `labels`: the positive rows' labels on the engine, for objectives that score classes.
  */
-export async function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout, layers: number[], gain: number, stats: FFEpochStats, labels?: ArrayLike<number>): Promise<void> {
-  // The positive rows' labels, for objectives that score classes (the rows carry none).
+export function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout, layers: number[], gain: number, stats: FFEpochStats, labels?: Mat): void {
   const rows: LearnedRows = { ...learnedRows(layout), labels };
   if (rows.count === 0) return;
-  const { measured, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
-  layers.forEach((l, k) => {
+  for (const l of layers) {
     // Summed straight into the epoch's sums (the same additions, in the same order, as ever).
-    const layerStats = { ffLoss: stats.ffLoss[l], pairErrors: stats.pairErrors[l] };
-    accumulateLayer(net, ws, l, rows, measured[k], positiveColSums[k], 1 / pairSlots(rows), true, layerStats);
-    stats.ffLoss[l] = layerStats.ffLoss;
-    stats.pairErrors[l] = layerStats.pairErrors;
+    accumulateLayer(net, ws, l, rows, 1 / pairSlots(rows), true, { tally: stats.tally, at: stats.slots.layer(l) });
     net.layers[l].update(net.cfg.lr * gain);
-  });
+  }
   net.version++;
   stats.cases += pairSlots(rows);
 }
@@ -79,5 +66,5 @@ export async function learnFromInputRows(net: FFNet, host: Float32Array, layout:
   ws.host.set(host);
   net.upload(ws, 0, layout.rows);
   net.forward(ws, 0, layout.rows);
-  await learnFromRows(net, ws, layout, [...Array(net.numLayers).keys()], gain, stats);
+  learnFromRows(net, ws, layout, [...Array(net.numLayers).keys()], gain, stats);
 }

@@ -10,8 +10,9 @@
 // extra pass over the training set or a cache of its features (50,000 × 6,000 floats for the
 // 4 × 2000 net), and it gives a probe error at every validation. The schedule decays the rate
 // to ~0 over the second half, so the probes end fitted to nearly frozen features.
+import type { Mat } from '../engine/engine.js';
 import type { Param } from '../train/optimizer.js';
-import type { FFEpochStats } from './ff-step.js';
+import type { FFEpochStats } from './epoch-tally.js';
 import type { FFNet, Workspace } from './ff-net.js';
 import { NEUTRAL } from './labelled-input.js';
 import { trainHead } from './softmax-step.js';
@@ -35,21 +36,21 @@ export function probeHead(net: FFNet, mode: string): { layers: number[]; heads: 
 
 /**
  * One step of every probe on the normalized states of rows [start, start+B) (layers below
- * `upTo` only: greedy training reaches the higher ones later). Loss and errors of the combined
- * probe go to stats.softmaxLoss/softmaxErrors, each single-layer probe's errors to probeErrors.
- * Null, where the online softmax gives its probabilities: no negatives are drawn from probes.
+ * `upTo` only: greedy training reaches the higher ones later; `labels` on the engine, B × 1).
+ * Loss and errors of the combined probe go to the tally's head slots, each single-layer
+ * probe's errors to its probeErrors slot. Null, where the online softmax gives its
+ * probabilities: no negatives are drawn from probes.
  */
-export async function probeStep(net: FFNet, ws: Workspace, start: number, labels: Uint8Array, gain: number, stats: FFEpochStats, upTo = net.numLayers): Promise<null> {
+export function probeStep(net: FFNet, ws: Workspace, start: number, labels: Mat, gain: number, stats: FFEpochStats, upTo = net.numLayers): null {
   const layers = net.softmaxLayers.filter((l) => l < upTo);
   if (layers.length === 0) return null;
-  const sums = { loss: stats.softmaxLoss, errors: stats.softmaxErrors };
-  await trainHead(net, ws, start, labels, layers, net.softmax, gain, sums);
-  stats.softmaxLoss = sums.loss;
-  stats.softmaxErrors = sums.errors;
+  const { tally, slots } = stats;
+  const e = net.engine;
+  trainHead(net, ws, start, labels, layers, net.softmax, gain, tally, slots.head);
   for (const l of layers) {
-    const alone = { loss: 0, errors: 0 };
-    await trainHead(net, ws, start, labels, [l], net.layerProbes, gain, alone);
-    stats.probeErrors[l] += alone.errors;
+    e.clearTally(tally, slots.probeStep, 2);
+    trainHead(net, ws, start, labels, [l], net.layerProbes, gain, tally, slots.probeStep);
+    e.addTally(tally, slots.probeStep + 1, slots.probeErrors(l), 1, 1);
   }
   return null; // the probes pick no negatives
 }

@@ -9,6 +9,7 @@
 //   hybrid (hybrid-negatives.ts) — two real images glued by a blurred mask, no label (SPEC §3);
 //   self-generated (sleep-phase.ts) — whole continuations the model generates from each
 //     string's first context, learned from offline in a sleep phase after the epoch (SPEC §6).
+import type { Engine, Mat } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
 import type { FFConfig } from './config.js';
 import type { Batch } from './ff-step.js';
@@ -19,8 +20,24 @@ import { hardNegatives, randomNegatives, selfGeneratedNegatives, teacherForcedNe
 export interface NegativeCases {
   /** count × D images: the batch's own array (the same object) when only the label changes. */
   images: Float32Array;
-  /** One label per case; NEUTRAL (−1) where the case has none (hybrids). */
-  labels: Int32Array;
+  /**
+   * One label per case on the host; NEUTRAL (−1) where the case has none (hybrids). Null when
+   * the labels were drawn on the engine from the head's probabilities: they are in `onEngine`.
+   */
+  labels: Int32Array | null;
+  /** The labels on the engine (count × 1), where the source drew them there. */
+  onEngine?: Mat;
+}
+
+/** What a source that reads the head is given, all on the engine: nothing is read back. */
+export interface HeadOutput {
+  engine: Engine;
+  /** The head's count × N probabilities (before its update). */
+  probs: Mat;
+  /** The batch's true labels (count × 1). */
+  truth: Mat;
+  /** Where to draw the negative labels (count × 1). */
+  out: Mat;
 }
 
 export interface NegativeSource {
@@ -42,11 +59,11 @@ export interface NegativeSource {
    */
   readonly offline?: boolean;
   /**
-   * The negatives of `batch`. `probs`: the head's count × N probabilities, or null when the
-   * source does not read them or no layer feeds the head yet (greedy training of layer 1).
-   * Every random number comes from `rng` (the run's: checkpoints save it).
+   * The negatives of `batch`. `head`: the head's output, or null when the source does not
+   * read it or no layer feeds the head yet (greedy training of layer 1). Every random number
+   * comes from `rng` (the run's: checkpoints save it), one per case where labels are drawn.
    */
-  draw(batch: Batch, probs: Float32Array | null, rng: Rng): NegativeCases;
+  draw(batch: Batch, head: HeadOutput | null, rng: Rng): NegativeCases;
 }
 
 /** The source a config asks for: hybrids for negativeData 'hybrid', else the label rule cfg.negatives. */

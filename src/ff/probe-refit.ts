@@ -9,7 +9,7 @@ import { Param, scheduleGain } from '../train/optimizer.js';
 import type { FFNet } from './ff-net.js';
 import { NEUTRAL } from './labelled-input.js';
 import { PROBE } from './linear-probe.js';
-import { trainHead } from './softmax-step.js';
+import { labelsOnEngine, trainHead } from './softmax-step.js';
 
 export const PROBE_REFIT_FILE = 'probe-refit.json';
 
@@ -51,7 +51,8 @@ export async function refitProbes(net: FFNet, train: ImageSet, opts: RefitOption
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
     rng.shuffle(order);
-    const sums = { loss: 0, errors: 0 };
+    // Slots 0, 1: the combined probe's loss and errors this epoch; 2, 3: the others' (unused).
+    const tally = net.engine.tally(4);
     for (let start = 0; start < train.count; start += B) {
       const c = Math.min(B, train.count - start);
       const ws = net.workspace(c);
@@ -61,15 +62,14 @@ export async function refitProbes(net: FFNet, train: ImageSet, opts: RefitOption
         net.input.write(ws.host, i, train.images, k, NEUTRAL);
         labels[i] = train.labels[k];
       }
+      const truth = labelsOnEngine(net, labels);
       net.upload(ws, 0, c);
       net.forward(ws, 0, c, top);
       const gain = scheduleGain('hinton', (epoch - 1 + (start + c / 2) / train.count) / opts.epochs);
-      for (const mode of probes.modes) {
-        const s = mode === PROBE ? sums : { loss: 0, errors: 0 };
-        await trainHead(net, ws, 0, labels, probes.layers.get(mode)!, probes.heads.get(mode)!, gain, s);
-      }
+      for (const mode of probes.modes) trainHead(net, ws, 0, truth, probes.layers.get(mode)!, probes.heads.get(mode)!, gain, tally, mode === PROBE ? 0 : 2);
     }
-    opts.onEpoch?.(epoch, sums.errors / train.count, (performance.now() - t0) / 1000);
+    const errors = (await net.engine.readTally(tally))[1];
+    opts.onEpoch?.(epoch, errors / train.count, (performance.now() - t0) / 1000);
   }
   return probes;
 }

@@ -9,25 +9,16 @@
 //   4. from iteration `gradientFrom` on, every layer's FF gradient at every iteration is added
 //      up (no backprop through time: each uses only that step's inputs and outputs), and
 //      every layer takes one update from their mean.
-import type { Batch, FFEpochStats } from './ff-step.js';
+import type { FFEpochStats } from './epoch-tally.js';
+import type { Batch } from './ff-step.js';
 import type { FFNet } from './ff-net.js';
-import { accumulateLayer, pairSlots, readLearnedRows } from './learn-from-rows.js';
+import { accumulateLayer, pairSlots } from './learn-from-rows.js';
 import { learnedRows, pairLayout, writeCases } from './row-layout.js';
-import { softmaxStep } from './softmax-step.js';
+import { labelsOnEngine, softmaxStep } from './softmax-step.js';
 
-/** Per-iteration sums (iteration t at index t − 1, one entry per layer); the model averages them. */
-export interface IterationStats {
-  pairErrors: number[][];
-  ffLoss: number[][];
-}
-
-export function emptyIterationStats(iterations: number, layers: number): IterationStats {
-  const grid = () => Array.from({ length: iterations }, () => new Array<number>(layers).fill(0));
-  return { pairErrors: grid(), ffLoss: grid() };
-}
-
-export async function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats, byIteration: IterationStats): Promise<void> {
-  const { cfg, input, negatives: source } = net;
+/** One minibatch; nothing is read back (the sums go to the epoch's tally, per iteration too). */
+export function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats): void {
+  const { cfg, input, negatives: source, engine: e } = net;
   const B = batch.count;
   // [positive | negative]: the same images (the label layer, not the input, carries the
   // label), so one pass starts both.
@@ -38,29 +29,30 @@ export async function recurrentTrainStep(net: FFNet, batch: Batch, gain: number,
   net.upload(ws, 0, layout.rows);
   net.forward(ws, 0, layout.rows);
 
-  const probs = await softmaxStep(net, ws, layout.positive.start, batch.labels, gain, stats);
-  const negatives = source.draw(batch, probs, net.rng);
+  const truth = labelsOnEngine(net, batch.labels);
+  const probs = softmaxStep(net, ws, layout.positive.start, truth, gain, stats);
+  const head = probs ? { engine: e, probs, truth, out: net.cached(`negative-labels:${B}`, () => e.zeros(B, 1)) } : null;
+  const negatives = source.draw(batch, head, net.rng);
   if (negatives.images !== batch.images) throw new Error(`the recurrent net needs negatives that keep the image (its first pass ran before they were drawn); '${source.name}' negatives do not`);
-  net.clampLabels(ws, layout.positive.start, batch.labels);
-  net.clampLabels(ws, layout.negative.start, negatives.labels);
+  net.clampLabels(ws, layout.positive.start, truth);
+  net.clampLabels(ws, layout.negative.start, negatives.onEngine ?? negatives.labels!);
 
   const rows = learnedRows(layout);
   const first = cfg.gradientFrom;
   const counted = cfg.iterations - first + 1;
-  const layers = [...net.layers.keys()];
+  const { tally, slots } = stats;
   for (let t = 1; t <= cfg.iterations; t++) {
     net.computeActivities(ws, rows.start, rows.count);
     if (t >= first) {
-      const { measured, positiveColSums } = await readLearnedRows(net, ws, rows, layers);
-      for (const l of layers) {
-        const s = { ffLoss: 0, pairErrors: 0 };
+      for (const l of net.layers.keys()) {
+        // This step's sums, from 0, then into the epoch's (every counted iteration weighs
+        // 1/counted: epoch means are per case) and into iteration t's.
+        const step = slots.layerStep(l);
+        e.clearTally(tally, step, 2);
         // The sources are still the previous step's states: the gradient of this step's inputs.
-        accumulateLayer(net, ws, l, rows, measured[l], positiveColSums[l], 1 / (pairSlots(rows) * counted), t === first, s);
-        // Epoch means are per case: every counted iteration weighs 1/counted.
-        stats.ffLoss[l] += s.ffLoss / counted;
-        stats.pairErrors[l] += s.pairErrors / counted;
-        byIteration.ffLoss[t - 1][l] += s.ffLoss;
-        byIteration.pairErrors[t - 1][l] += s.pairErrors;
+        accumulateLayer(net, ws, l, rows, 1 / (pairSlots(rows) * counted), t === first, { tally, at: step });
+        e.addTally(tally, step, slots.layer(l), 2, counted);
+        e.addTally(tally, step, slots.iterationLoss(t, l), 2, 1);
       }
     }
     net.advanceStates(ws, rows.start, rows.count);

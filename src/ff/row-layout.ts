@@ -6,6 +6,7 @@
 //   unsupervised and recurrent — [positive | negative] (the positive rows carry no label in the
 //     input, so the head reads them);
 //   a sleep phase — [positive] or [negative] alone.
+import type { Mat } from '../engine/engine.js';
 import type { LabelledInput } from './labelled-input.js';
 import { NEUTRAL } from './labelled-input.js';
 
@@ -28,8 +29,8 @@ export interface RowLayout {
 export interface LearnedRows extends RowRange {
   readonly positives: number;
   readonly negatives: number;
-  /** The positive rows' labels, when an objective needs them. */
-  readonly labels?: ArrayLike<number>;
+  /** The positive rows' labels on the engine (positives × 1), when an objective needs them. */
+  readonly labels?: Mat;
 }
 
 /** Blocks in the order neutral, positive, negative (a count of 0: an empty block). */

@@ -4,6 +4,7 @@
 // greedy: p^(1/t) itself underflows to 0 for every class at t = 0.001 (0.3^1000), and an
 // all-zero row is sampled uniformly (Rng.categorical) — the opposite of what was asked.
 import type { Rng } from '../engine/rng.js';
+import { sampleAtTemperatureWith } from '../engine/step-maths.js';
 
 /**
  * A class 0..n−1 drawn from `probs[offset .. offset+n)` at `temperature` (> 0). t = 1 draws
@@ -11,14 +12,5 @@ import type { Rng } from '../engine/rng.js';
  * value is sampled uniformly. `scratch` (≥ n values) saves an allocation per draw.
  */
 export function sampleAtTemperature(probs: ArrayLike<number>, offset: number, n: number, temperature: number, rng: Rng, scratch: Float64Array = new Float64Array(n)): number {
-  if (temperature === 1) return rng.categorical(probs, offset, n);
-  let max = 0;
-  for (let j = 0; j < n; j++) if (probs[offset + j] > max) max = probs[offset + j];
-  if (!(max > 0) || !Number.isFinite(max)) return rng.categorical(probs, offset, n);
-  const logMax = Math.log(max);
-  for (let j = 0; j < n; j++) {
-    const p = probs[offset + j];
-    scratch[j] = p > 0 ? Math.exp((Math.log(p) - logMax) / temperature) : 0;
-  }
-  return rng.categorical(scratch, 0, n);
+  return sampleAtTemperatureWith(rng.uniform(), probs, offset, n, temperature, scratch);
 }

@@ -82,7 +82,7 @@ for (const engine of enginesWithWebGpu()) {
       const labels = Uint8Array.from({ length: B }, (_, i) => i % 2);
       const tracked = [...net.weights, ...net.layers.map((layer) => layer.bias)]; // [W…, b…]
       const before = await Promise.all(tracked.map((p) => engine.read(p.value)));
-      await ffTrainStep(net, { images, labels, count: B }, 1, emptyStats(2));
+      ffTrainStep(net, { images, labels, count: B }, 1, emptyStats(engine, 2));
       const after = await Promise.all(tracked.map((p) => engine.read(p.value)));
 
       // Reference inputs: positive rows then negative rows, normalized, through unchanged weights.

@@ -50,7 +50,7 @@ for (const engine of engines()) {
       layer.project(c, x, y, 0);
       engine.addBias(y, layer.bias.value, true);
       engine.rowPowerSum(y, good, 2);
-      const dz = layer.inputGradient(y, await engine.read(good), { positives: B, negatives: B }, null, { ffLoss: 0, pairErrors: 0 });
+      const dz = layer.inputGradient(y, good, { positives: B, negatives: B }, null, { tally: engine.tally(2), at: 0 });
       layer.accumulate(dz, new Map([['input', x]]), 1 / B, true);
       layer.update(1);
       const wAfter = await engine.read(c.weight.value);

@@ -4,6 +4,8 @@
 // source, and a teacher-forced run's checkpoint loads back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CpuMat } from '../../src/engine/cpu-mat.js';
+import { JsEngine } from '../../src/engine/js-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFModel } from '../../src/ff/ff-model.js';
@@ -12,7 +14,8 @@ import { emptyStats, ffTrainStep, type Batch } from '../../src/ff/ff-step.js';
 import { hybridNegatives } from '../../src/ff/hybrid-negatives.js';
 import { hardNegatives, randomNegatives, teacherForcedNegatives } from '../../src/ff/label-negatives.js';
 import { LabelledInput, NEUTRAL } from '../../src/ff/labelled-input.js';
-import { negativeSourceFor } from '../../src/ff/negative-source.js';
+import { sampleHardNegatives } from '../../src/ff/labels.js';
+import { negativeSourceFor, type NegativeSource } from '../../src/ff/negative-source.js';
 import { labelledLayout } from '../../src/ff/row-layout.js';
 import { engines } from '../helpers/engines.js';
 
@@ -35,6 +38,15 @@ function rotatedProbs(labels: Uint8Array, pTrue: number, rest: number[]): Float3
   return probs;
 }
 
+/** The labels `source` draws for `batch` on the js engine from host probabilities (null: no head yet). */
+function drawn(source: NegativeSource, batch: Batch, probs: Float32Array | null, rng: Rng): Int32Array {
+  const e = new JsEngine();
+  const head = probs ? { engine: e, probs: e.fromArray(probs, batch.count, N), truth: e.fromArray(Float32Array.from(batch.labels), batch.count, 1), out: e.zeros(batch.count, 1) } : null;
+  const made = source.draw(batch, head, rng);
+  assert.equal(made.images, batch.images, 'the image stays; only the label changes');
+  return made.labels ?? Int32Array.from((made.onEngine as CpuMat).data);
+}
+
 const frequency = (drawn: Int32Array, labels: Uint8Array, offset: number) => drawn.filter((v, i) => v === (labels[i] + offset) % N).length / drawn.length;
 
 test('teacher-forced labels come from the softmax over all labels, the true one included; hard ones never are the true label', { timeout: 30_000 }, () => {
@@ -43,23 +55,26 @@ test('teacher-forced labels come from the softmax over all labels, the true one 
   // p(true) 0.3, then 0.5, 0.2 and 0 on the other labels.
   const probs = rotatedProbs(batch.labels, 0.3, [0.5, 0.2, 0]);
   const tolerance = 0.02; // > 5 standard deviations of a frequency over 20,000 draws
-  const teacher = teacherForcedNegatives(N).draw(batch, probs, new Rng(7));
-  assert.equal(teacher.images, batch.images, 'the image stays; only the label changes');
-  assert.ok(Math.abs(frequency(teacher.labels, batch.labels, 0) - 0.3) < tolerance, `true label drawn ${frequency(teacher.labels, batch.labels, 0)} of the time, p = 0.3`);
-  assert.ok(Math.abs(frequency(teacher.labels, batch.labels, 1) - 0.5) < tolerance);
-  assert.equal(frequency(teacher.labels, batch.labels, 3), 0, 'a label of probability 0 is never drawn');
+  const teacher = drawn(teacherForcedNegatives(N), batch, probs, new Rng(7));
+  assert.ok(Math.abs(frequency(teacher, batch.labels, 0) - 0.3) < tolerance, `true label drawn ${frequency(teacher, batch.labels, 0)} of the time, p = 0.3`);
+  assert.ok(Math.abs(frequency(teacher, batch.labels, 1) - 0.5) < tolerance);
+  assert.equal(frequency(teacher, batch.labels, 3), 0, 'a label of probability 0 is never drawn');
   // Temperature 0.5: p² renormalized, 0.09 / 0.38 for the true label.
-  const sharp = teacherForcedNegatives(N, 0.5).draw(batch, probs, new Rng(7));
-  assert.ok(Math.abs(frequency(sharp.labels, batch.labels, 0) - 0.09 / 0.38) < tolerance);
+  const sharp = drawn(teacherForcedNegatives(N, 0.5), batch, probs, new Rng(7));
+  assert.ok(Math.abs(frequency(sharp, batch.labels, 0) - 0.09 / 0.38) < tolerance);
 
-  const hard = hardNegatives(N).draw(batch, probs, new Rng(7));
-  assert.equal(frequency(hard.labels, batch.labels, 0), 0, 'hard negatives never draw the true label');
-  assert.ok(Math.abs(frequency(hard.labels, batch.labels, 1) - 0.5 / 0.7) < tolerance);
+  const hard = drawn(hardNegatives(N), batch, probs, new Rng(7));
+  assert.equal(frequency(hard, batch.labels, 0), 0, 'hard negatives never draw the true label');
+  assert.ok(Math.abs(frequency(hard, batch.labels, 1) - 0.5 / 0.7) < tolerance);
+  // The engine's draw is the host's, number for number (labels.ts's sampleHardNegatives).
+  const host = new Int32Array(n);
+  sampleHardNegatives(probs, batch.labels, N, new Rng(7), host);
+  assert.deepEqual(hard, host);
 
   // No head yet (greedy layer 1): hard falls back to random wrong labels, teacher-forced to uniform ones.
-  assert.equal(frequency(hardNegatives(N).draw(batch, null, new Rng(8)).labels, batch.labels, 0), 0);
-  assert.equal(frequency(randomNegatives(N).draw(batch, probs, new Rng(8)).labels, batch.labels, 0), 0);
-  assert.ok(Math.abs(frequency(teacherForcedNegatives(N).draw(batch, null, new Rng(8)).labels, batch.labels, 0) - 1 / N) < tolerance);
+  assert.equal(frequency(drawn(hardNegatives(N), batch, null, new Rng(8)), batch.labels, 0), 0);
+  assert.equal(frequency(drawn(randomNegatives(N), batch, probs, new Rng(8)), batch.labels, 0), 0);
+  assert.ok(Math.abs(frequency(drawn(teacherForcedNegatives(N), batch, null, new Rng(8)), batch.labels, 0) - 1 / N) < tolerance);
   assert.throws(() => teacherForcedNegatives(N, 0), /temperature > 0/);
 });
 
@@ -70,10 +85,11 @@ for (const engine of engines()) {
     assert.equal(net.negatives.name, 'teacher-forced');
     const B = 64;
     const batch = randomBatch(B, 4);
-    await ffTrainStep(net, batch, 1, emptyStats(2));
+    ffTrainStep(net, batch, 1, emptyStats(engine, 2));
     const layout = labelledLayout(B);
-    const host = net.workspace(layout.rows).host;
-    const row = (r: number) => host.subarray(r * D, (r + 1) * D);
+    // What the net learned from: its input rows on the engine (negative labels are set there).
+    const input = await engine.read(net.workspace(layout.rows).x);
+    const row = (r: number) => input.subarray(r * D, (r + 1) * D);
     let same = 0;
     for (let i = 0; i < B; i++) {
       const pos = row(layout.positive.start + i);
@@ -102,16 +118,16 @@ test('the config picks the source; hybrids read no head and need two images', { 
   const batch = randomBatch(6, 5);
   const made = hybridNegatives(shape, 2).draw(batch, null, new Rng(1));
   assert.notEqual(made.images, batch.images);
-  assert.ok(made.labels.every((l) => l === NEUTRAL));
+  assert.ok(made.labels!.every((l) => l === NEUTRAL));
 
   // A hybrid net skips a minibatch of one image instead of failing.
   const engine = engines()[0];
   const cfg: FFConfig = { ...FF_DEFAULTS, layers: [10, 8], negativeData: 'hybrid', blurPasses: 2 };
   const net = new FFNet(engine, cfg, new LabelledInput(D, N, 'none', 1, null), shape);
-  const stats = emptyStats(2);
-  await ffTrainStep(net, randomBatch(1, 6), 1, stats);
+  const stats = emptyStats(engine, 2);
+  ffTrainStep(net, randomBatch(1, 6), 1, stats);
   assert.equal(stats.cases, 0);
-  await ffTrainStep(net, randomBatch(4, 6), 1, stats);
+  ffTrainStep(net, randomBatch(4, 6), 1, stats);
   assert.equal(stats.cases, 4);
 });
 

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import type { Mat } from '../../src/engine/engine.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { Rng } from '../../src/engine/rng.js';
-import type { LayerStats, ObjectiveLayer, ObjectiveRows, ObjectiveSettings } from '../../src/ff/objectives/objective.js';
+import { cpuTally } from '../../src/engine/js-step-kernels.js';
+import type { Objective, ObjectiveLayer, ObjectiveRows, ObjectiveSettings } from '../../src/ff/objectives/objective.js';
 import { negativeUse, OBJECTIVE_NAMES, objectiveFor } from '../../src/ff/objectives/registry.js';
 
 const engine = new JsEngine();
@@ -31,6 +32,8 @@ function layerOf(threshold: number): ObjectiveLayer {
     engine,
     width: WIDTH,
     threshold,
+    channels: WIDTH,
+    numClasses: 10,
     scratch(name, rows, cols) {
       const key = `${name}:${rows}x${cols}`;
       if (!mats.has(key)) mats.set(key, engine.zeros(rows, cols));
@@ -40,6 +43,14 @@ function layerOf(threshold: number): ObjectiveLayer {
 }
 
 /** The raw goodness of each row of y (Σ y² or Σ y), as the pass leaves it: float32. */
+/** An objective's gradient with a fresh tally, read in place (the js engine's is a Float64Array). */
+function gradientOf(objective: Objective, y: Mat, g: Float32Array, rows: ObjectiveRows): { dz: Mat; loss: number; pairErrors: number } {
+  const tally = engine.tally(2);
+  const dz = objective.gradient(y, engine.fromArray(g, g.length, 1), rows, { tally, at: 0 });
+  const [loss, pairErrors] = cpuTally(tally).sums;
+  return { dz, loss, pairErrors };
+}
+
 function rawGoodness(y: Float64Array, rows: number, power: 1 | 2): Float32Array {
   const g = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -80,24 +91,21 @@ for (const loss of ROW_OBJECTIVES) {
         const rng = new Rng(7 + count);
         // Positive activities (0.3 … 1.5): the ReLU is on and stays on under the perturbations.
         const y = Float64Array.from({ length: count * WIDTH }, () => 0.3 + 1.2 * rng.uniform());
-        const lossAt = (act: Float64Array): number => {
-          const stats: LayerStats = { ffLoss: 0, pairErrors: 0 };
-          objective.gradient(engine.fromArray(Float32Array.from(act), count, WIDTH), rawGoodness(act, count, settings.goodnessPower), rows, stats);
-          return stats.ffLoss;
-        };
-        const stats: LayerStats = { ffLoss: 0, pairErrors: 0 };
-        const dz = await engine.read(objective.gradient(engine.fromArray(Float32Array.from(y), count, WIDTH), rawGoodness(y, count, settings.goodnessPower), rows, stats));
-        assert.equal(stats.ffLoss, lossAt(y), 'the loss reported with the gradient');
+        const at = (act: Float64Array) => gradientOf(objective, engine.fromArray(Float32Array.from(act), count, WIDTH), rawGoodness(act, count, settings.goodnessPower), rows);
+        const lossAt = (act: Float64Array): number => at(act).loss;
+        const here = at(y);
+        const dz = await engine.read(here.dz);
+        assert.equal(here.loss, lossAt(y), 'the loss reported with the gradient');
         let largest = 0;
         for (let k = 0; k < y.length; k++) {
           // Five-point central differences: truncation O(h⁴), so h can stay well above float32's steps.
           const h = 1e-2;
           const keep = y[k];
-          const at = (d: number) => {
+          const moved = (d: number) => {
             y[k] = keep + d;
             return lossAt(y);
           };
-          const fd = (8 * (at(h) - at(-h)) - (at(2 * h) - at(-2 * h))) / (12 * h);
+          const fd = (8 * (moved(h) - moved(-h)) - (moved(2 * h) - moved(-2 * h))) / (12 * h);
           y[k] = keep;
           largest = Math.max(largest, Math.abs(fd));
           const tol = 5e-4 * Math.max(1, Math.abs(fd));
@@ -115,7 +123,7 @@ test('an inactive unit (y = 0) gets no gradient from either objective, for Σ y�
       const objective = objectiveFor({ ...BASE, loss, goodnessPower }, layerOf(3));
       const y = Float32Array.from({ length: 2 * WIDTH }, (_, k) => (k % 3 === 0 ? 0 : 0.5 + k / 10));
       const rows = { positives: 1, negatives: 1 };
-      const dz = await engine.read(objective.gradient(engine.fromArray(y, 2, WIDTH), rawGoodness(Float64Array.from(y), 2, goodnessPower), rows, { ffLoss: 0, pairErrors: 0 }));
+      const dz = await engine.read(gradientOf(objective, engine.fromArray(y, 2, WIDTH), rawGoodness(Float64Array.from(y), 2, goodnessPower), rows).dz);
       y.forEach((v, k) => {
         if (v === 0) assert.ok(dz[k] === 0, `${loss}, power ${goodnessPower}: unit ${k} has ${dz[k]}`);
         else assert.notEqual(dz[k], 0, `${loss}, power ${goodnessPower}: unit ${k}`);
@@ -131,20 +139,17 @@ test('pair errors: the pairs whose negative row looks more positive (max-ssq: hi
   const y = engine.zeros(6, WIDTH);
   for (const loss of ROW_OBJECTIVES) {
     for (const [goodness, errors] of [['max-ssq', 1], ['min-ssq', 2]] as const) {
-      const stats = { ffLoss: 0, pairErrors: 0 };
-      objectiveFor({ ...BASE, loss, goodness }, layerOf(5)).gradient(y, g, rows, stats);
-      assert.equal(stats.pairErrors, errors, `${loss} ${goodness}`);
+      const { pairErrors } = gradientOf(objectiveFor({ ...BASE, loss, goodness }, layerOf(5)), y, g, rows);
+      assert.equal(pairErrors, errors, `${loss} ${goodness}`);
     }
   }
   // Unequal counts make no pairs: the logistic objective counts none.
-  const stats = { ffLoss: 0, pairErrors: 0 };
-  objectiveFor(BASE, layerOf(5)).gradient(engine.zeros(5, WIDTH), g.subarray(0, 5), { positives: 3, negatives: 2 }, stats);
-  assert.equal(stats.pairErrors, 0);
+  assert.equal(gradientOf(objectiveFor(BASE, layerOf(5)), engine.zeros(5, WIDTH), g.slice(0, 5), { positives: 3, negatives: 2 }).pairErrors, 0);
 });
 
 test('SymBa refuses unpaired rows in one line; the registry says which objectives need pairs', () => {
   const symba = objectiveFor({ ...BASE, loss: 'symba' }, layerOf(5));
-  assert.throws(() => symba.gradient(engine.zeros(5, WIDTH), new Float32Array(5), { positives: 3, negatives: 2 }, { ffLoss: 0, pairErrors: 0 }), (err: Error) => {
+  assert.throws(() => gradientOf(symba, engine.zeros(5, WIDTH), new Float32Array(5), { positives: 3, negatives: 2 }), (err: Error) => {
     assert.match(err.message, /^--loss symba needs as many positive as negative rows \(got 3 positive, 2 negative\): its loss is on pairs$/);
     return true;
   });

@@ -17,7 +17,7 @@ import { createFFModel, FFModel } from '../../src/ff/ff-model.js';
 import { FFNet, NORM_EPS } from '../../src/ff/ff-net.js';
 import { emptyStats } from '../../src/ff/ff-step.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
-import { emptyIterationStats, recurrentTrainStep } from '../../src/ff/recurrent-step.js';
+import { recurrentTrainStep } from '../../src/ff/recurrent-step.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { getPreset } from '../../src/experiments/presets.js';
 import { train } from '../../src/train/trainer.js';
@@ -84,7 +84,7 @@ for (const engine of enginesWithWebGpu()) {
       assert.deepEqual(net.layers[0].connections.map((c) => c.source), ['input', 'above']);
       assert.deepEqual(net.layers[1].connections.map((c) => c.source), ['below', 'label']);
 
-      await recurrentTrainStep(net, { images, labels, count: B }, 1, emptyStats(2), emptyIterationStats(1, 2));
+      recurrentTrainStep(net, { images, labels, count: B }, 1, emptyStats(engine, 2, 1));
       const after = [await read(0), await read(1)];
       const ws = net.workspace(2 * B);
       const clamped = await engine.read(ws.label!);

@@ -8,7 +8,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { FFNet } from '../../src/ff/ff-net.js';
-import { emptyStats } from '../../src/ff/ff-step.js';
+import { emptyStats, readEpochSums } from '../../src/ff/epoch-tally.js';
 import { LabelledInput } from '../../src/ff/labelled-input.js';
 import { learnFromInputRows } from '../../src/ff/learn-from-rows.js';
 import { rowLayout } from '../../src/ff/row-layout.js';
@@ -52,17 +52,19 @@ for (const engine of engines()) {
         const host = inputRows(net);
         const layout = rowLayout({ positive: kind === 'positive' ? ROWS : 0, negative: kind === 'negative' ? ROWS : 0 });
         const before = await goodness(net, host);
-        const peerBefore = net.peerMeans.map((m) => Float32Array.from(m));
-        const stats = emptyStats(2);
+        const peerBefore = await Promise.all(net.peerMeans.map((m) => engine.read(m)));
+        const stats = emptyStats(engine, 2);
         await learnFromInputRows(net, host, layout, 1, stats);
         const after = await goodness(net, host);
         const up = (kind === 'positive') === (sign === 'max-ssq');
         before.forEach((g, l) => assert.ok(up ? after[l] > g : after[l] < g, `layer ${l + 1}: goodness ${g} → ${after[l]} should go ${up ? 'up' : 'down'}`));
         // Peer normalization follows positive rows only; pairs do not exist here.
-        net.peerMeans.forEach((m, l) => assert.equal(m.some((v, j) => v !== peerBefore[l][j]), kind === 'positive', `layer ${l + 1} peer means`));
-        assert.deepEqual(stats.pairErrors, [0, 0]);
-        assert.equal(stats.cases, ROWS);
-        assert.ok(stats.ffLoss.every((x) => x > 0));
+        const peerAfter = await Promise.all(net.peerMeans.map((m) => engine.read(m)));
+        peerAfter.forEach((m, l) => assert.equal(m.some((v, j) => v !== peerBefore[l][j]), kind === 'positive', `layer ${l + 1} peer means`));
+        const sums = await readEpochSums(engine, stats);
+        assert.deepEqual(sums.pairErrors, [0, 0]);
+        assert.equal(sums.cases, ROWS);
+        assert.ok(sums.ffLoss.every((x) => x > 0));
       });
     }
   }
@@ -72,27 +74,28 @@ test('P ≠ N (both present) learns with the logistic loss; SymBa refuses it in 
   const engine = engines()[0];
   const logistic = tinyNet(engine, {});
   const host = inputRows(logistic);
-  const stats = emptyStats(2);
+  const stats = emptyStats(engine, 2);
   await learnFromInputRows(logistic, host, rowLayout({ positive: 5, negative: 3 }), 1, stats);
-  assert.deepEqual(stats.pairErrors, [0, 0], 'no pairs: no pair errors');
-  assert.equal(stats.cases, 5);
+  const sums = await readEpochSums(engine, stats);
+  assert.deepEqual(sums.pairErrors, [0, 0], 'no pairs: no pair errors');
+  assert.equal(sums.cases, 5);
 
   const symba = tinyNet(engine, { loss: 'symba' });
   for (const counts of [{ positive: ROWS, negative: 0 }, { positive: 0, negative: ROWS }, { positive: 5, negative: 3 }]) {
-    await assert.rejects(learnFromInputRows(symba, host, rowLayout(counts), 1, emptyStats(2)), (err: Error) => {
+    await assert.rejects(learnFromInputRows(symba, host, rowLayout(counts), 1, emptyStats(engine, 2)), (err: Error) => {
       assert.match(err.message, /^--loss symba needs as many positive as negative rows \(got \d+ positive, \d+ negative\)/);
       assert.ok(!err.message.includes('\n'), 'one line');
       return true;
     });
   }
   // Pairs are fine.
-  await learnFromInputRows(symba, host, rowLayout({ positive: 4, negative: 4 }), 1, emptyStats(2));
+  await learnFromInputRows(symba, host, rowLayout({ positive: 4, negative: 4 }), 1, emptyStats(engine, 2));
 });
 
 test('learnFromInputRows checks its rows and refuses the recurrent net', { timeout: 30_000 }, async () => {
   const engine = engines()[0];
   const net = tinyNet(engine, {});
-  await assert.rejects(learnFromInputRows(net, new Float32Array(3), rowLayout({ positive: 2, negative: 0 }), 1, emptyStats(2)), /3 input values for 2 rows of 20/);
+  await assert.rejects(learnFromInputRows(net, new Float32Array(3), rowLayout({ positive: 2, negative: 0 }), 1, emptyStats(engine, 2)), /3 input values for 2 rows of 20/);
   const recurrent = new FFNet(engine, { ...FF_DEFAULTS, layers: [6, 5], architecture: 'recurrent', iterations: 2 }, new LabelledInput(D, N, 'none', 1, null));
-  await assert.rejects(learnFromInputRows(recurrent, new Float32Array(2 * D), rowLayout({ positive: 2, negative: 0 }), 1, emptyStats(2)), /recurrent net learns while it settles/);
+  await assert.rejects(learnFromInputRows(recurrent, new Float32Array(2 * D), rowLayout({ positive: 2, negative: 0 }), 1, emptyStats(engine, 2)), /recurrent net learns while it settles/);
 });

@@ -52,30 +52,17 @@ export class ChannelGroupObjective implements Objective {
     return out;
   }
 
-  gradient(y: Mat, measured: Float32Array, rows: ObjectiveRows, stats: LayerStats): Mat {
+  gradient(y: Mat, measured: Mat, rows: ObjectiveRows, stats: LayerStats): Mat {
     const e = this.layer.engine;
     const N = this.classes;
     const { positives: P, negatives, labels } = rows;
     if (negatives !== 0) throw new Error('--loss cwc learns from positive rows alone');
-    if (!labels || labels.length !== P) throw new Error(`--loss cwc needs the label of every row (${P} rows, ${labels?.length ?? 0} labels)`);
-    const T = this.settings.temperature;
+    if (!labels || labels.rows !== P) throw new Error(`--loss cwc needs the label of every row (${P} rows, ${labels?.rows ?? 0} labels)`);
     // The 2 of d(y²)/dy is kept only with exactGradient, as the row objectives do.
     const dGdy = this.settings.goodnessPower === 2 && this.settings.exactGradient ? 2 : 1;
-    const coef = new Float32Array(P * N);
-    for (let i = 0; i < P; i++) {
-      const row = measured.subarray(i * N, (i + 1) * N);
-      let max = -Infinity;
-      let best = 0;
-      for (let k = 0; k < N; k++) if (row[k] / T > max) (max = row[k] / T), (best = k);
-      let sum = 0;
-      for (let k = 0; k < N; k++) sum += Math.exp(row[k] / T - max);
-      const label = labels[i];
-      stats.ffLoss += Math.log(sum) - (row[label] / T - max);
-      if (best !== label) stats.pairErrors++;
-      for (let k = 0; k < N; k++) coef[i * N + k] = ((Math.exp(row[k] / T - max) / sum - (k === label ? 1 : 0)) / T) * dGdy;
-    }
+    // ((softmax(G/T) − onehot)/T)·dGdy per row and class (engine/step-maths.ts), then back through M.
     const c = this.layer.scratch('group-coef', P, N);
-    e.write(c, coef);
+    e.groupCoefficients(measured, labels, c, this.settings.temperature, dGdy, stats.tally, stats.at);
     const dz = this.layer.scratch('dz', P, y.cols);
     e.gemm(c, this.assign, dz, { transB: true });
     if (this.settings.goodnessPower === 2) e.multiply(dz, y, dz);

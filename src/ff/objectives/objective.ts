@@ -6,17 +6,17 @@
 // every connection, the update. Logistic FF and SymBa (one goodness per row) are two such
 // objectives; objectives that score class channel groups (one goodness per group, no negative
 // rows, per-layer logits) fit the same interface.
-import type { Engine, Mat } from '../../engine/engine.js';
+import type { Engine, Mat, Tally } from '../../engine/engine.js';
 
 /** The objectives there are (the config's `loss`). */
 export type ObjectiveName = 'logistic' | 'symba' | 'cwc';
 
 export type GoodnessSign = 'max-ssq' | 'min-ssq';
 
-/** Sums over an epoch, per layer; the model turns them into means. */
+/** Where an update adds its loss (slot `at` of the tally) and its errors (slot at + 1). */
 export interface LayerStats {
-  ffLoss: number;
-  pairErrors: number;
+  tally: Tally;
+  at: number;
 }
 
 /**
@@ -26,8 +26,8 @@ export interface LayerStats {
 export interface ObjectiveRows {
   readonly positives: number;
   readonly negatives: number;
-  /** The positive rows' labels (objectives that score classes need them). */
-  readonly labels?: ArrayLike<number>;
+  /** The positive rows' labels on the engine, positives × 1 (objectives that score classes need them). */
+  readonly labels?: Mat;
 }
 
 /**
@@ -69,16 +69,17 @@ export interface Objective {
   /** It reads the goodness the pass computes per row (a pass may skip it otherwise). */
   readonly usesPassGoodness: boolean;
   /**
-   * The engine matrix (one row per learned row) whose host copy `gradient` needs, from the
-   * learned rows' activities y and the goodness the pass already computed (rows × 1). The
-   * caller reads every layer's before it awaits any (a row-goodness objective returns the
-   * pass's goodness; a channel-group objective would sum its groups into a matrix of its own).
+   * What the objective measures of the learned rows (one row per learned row), from their
+   * activities y and the goodness the pass already computed (rows × 1): a row-goodness
+   * objective returns the pass's goodness; a channel-group objective sums its groups into a
+   * matrix of its own. Classifiers read it; training hands it to `gradient` on the engine.
    */
   measurement(y: Mat, passGoodness: Mat): Mat;
   /**
    * The descent gradient of the loss w.r.t. the layer's total input for the learned rows
-   * (ReLU-gated through y), from y and the host copy of `measurement`; the loss and the
-   * errors are added to `stats`. Returns a scratch matrix of the layer (rows × width).
+   * (ReLU-gated through y), from y and `measured` (its measurement, on the engine); the loss
+   * and the errors are added to the tally. Nothing is read back. Returns a scratch matrix of
+   * the layer (rows × width).
    */
-  gradient(y: Mat, measured: Float32Array, rows: ObjectiveRows, stats: LayerStats): Mat;
+  gradient(y: Mat, measured: Mat, rows: ObjectiveRows, stats: LayerStats): Mat;
 }

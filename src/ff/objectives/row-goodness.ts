@@ -1,9 +1,10 @@
 // What the objectives on one goodness per row share: the goodness G of a row from the raw
 // power sum the pass computed (Σ y² or Σ y, over the units or their mean), and the gradient
 // made from one coefficient per row — coef_i · dG/dy_ij (y_ij for Σ y², the ReLU gate for Σ y;
-// ffnew.m drops the 2 of d(y²)/dy unless exactGradient). Subclasses give the coefficients.
-import type { Mat } from '../../engine/engine.js';
-import type { LayerStats, Objective, ObjectiveLayer, ObjectiveName, ObjectiveRows, ObjectiveSettings } from './objective.js';
+// ffnew.m drops the 2 of d(y²)/dy unless exactGradient). The coefficients are the engine's
+// rowCoefficients kernel (engine/step-maths.ts); subclasses name the loss.
+import type { Mat, RowObjectiveOptions } from '../../engine/engine.js';
+import type { LayerStats, Objective, ObjectiveLayer, ObjectiveRows, ObjectiveSettings } from './objective.js';
 
 /** Goodness from the raw power sum of a layer of `width` units. */
 export function rowGoodness(rawSum: number, reduce: 'sum' | 'mean', width: number): number {
@@ -11,7 +12,7 @@ export function rowGoodness(rawSum: number, reduce: 'sum' | 'mean', width: numbe
 }
 
 export abstract class RowGoodnessObjective implements Objective {
-  abstract readonly name: ObjectiveName;
+  abstract readonly name: 'logistic' | 'symba';
   readonly usesPassGoodness = true;
   /** +1 when positive rows should have high goodness (max-ssq), −1 for min-ssq. */
   protected readonly sign: number;
@@ -39,20 +40,29 @@ export abstract class RowGoodnessObjective implements Objective {
     return passGoodness;
   }
 
-  gradient(y: Mat, measured: Float32Array, rows: ObjectiveRows, stats: LayerStats): Mat {
+  gradient(y: Mat, measured: Mat, rows: ObjectiveRows, stats: LayerStats): Mat {
     const { engine: e, width } = this.layer;
     const count = rows.positives + rows.negatives;
-    const coef = this.coefficients(measured, rows.positives, rows.negatives, stats);
     const c = this.layer.scratch('coef', count, 1);
-    e.write(c, coef);
+    e.rowCoefficients(measured, c, this.coefficientOptions(rows.positives, rows.negatives), stats.tally, stats.at);
     const dz = this.layer.scratch('dz', count, width);
     e.scaleRows(y, c, dz, this.settings.goodnessPower);
     return dz;
   }
 
-  /**
-   * Per-row coefficients of the descent gradient w.r.t. the total input (coef_i · y_ij) from
-   * the raw goodness of P positive rows then N negative rows; loss and pair errors into stats.
-   */
-  abstract coefficients(g: Float32Array, P: number, N: number, stats: LayerStats): Float32Array;
+  /** What the engine's rowCoefficients needs to know of this objective, for P positive then N negative rows. */
+  coefficientOptions(P: number, N: number): RowObjectiveOptions {
+    return {
+      loss: this.name,
+      positives: P,
+      negatives: N,
+      sign: this.sign,
+      temperature: this.settings.temperature,
+      threshold: this.layer.threshold,
+      alpha: this.settings.symbaAlpha,
+      goodnessDivisor: this.settings.goodnessReduce === 'mean' ? this.layer.width : 1,
+      goodnessScale: this.goodnessScale,
+      dGdy: this.dGdy,
+    };
+  }
 }
