@@ -3,7 +3,7 @@
 // device comes from Chromium's navigator.gpu (Node's suites run the full conformance files).
 // Bound per element: |gpu − js| ≤ 1e-4·(1 + |js|) — float32 sums in another order and WGSL's
 // exp, on inputs of unit scale and sums of at most a few hundred terms.
-import type { Engine, Mat } from '../../src/engine/engine.js';
+import type { Engine, Mat, Tally } from '../../src/engine/engine.js';
 import { JsEngine } from '../../src/engine/js-backend.js';
 import { Rng } from '../../src/engine/rng.js';
 import { WebGpuEngine } from '../../src/engine/webgpu-backend.js';
@@ -17,13 +17,27 @@ export interface KernelCheck {
 
 const TOL = 1e-4;
 
-type Case = [string, (e: Engine, r: Rng) => Mat];
+type Case = [string, (e: Engine, r: Rng) => Mat | Tally];
 
 const m = (e: Engine, r: Rng, rows: number, cols: number) => e.fromArray(r.fillNormal(new Float32Array(rows * cols)), rows, cols);
 const lc = { height: 5, width: 6, inChannels: 2, outChannels: 3, window: 3 };
 const pg = { height: 6, width: 6, channels: 3, kernel: 3, stride: 2, padding: 1 };
 const pool = { height: 6, width: 6, channels: 3, window: 2, stride: 2 };
 const gn = { positions: 9, channels: 4, groups: 2 };
+/** Rows of probabilities made on the host (the same numbers on both engines). */
+const probs = (e: Engine, r: Rng, rows: number, n: number) => {
+  const p = r.fillNormal(new Float32Array(rows * n), 2).map(Math.exp);
+  for (let i = 0; i < rows; i++) {
+    const row = p.subarray(i * n, (i + 1) * n);
+    const s = row.reduce((a, b) => a + b, 0);
+    row.forEach((v, j) => (row[j] = v / s));
+  }
+  return e.fromArray(p, rows, n);
+};
+const labels = (e: Engine, r: Rng, rows: number, n: number) => e.fromArray(Float32Array.from({ length: rows }, () => r.int(n)), rows, 1);
+const draws = (r: Rng, n: number) => Uint32Array.from({ length: n }, () => r.nextU32());
+const rowObjective = { loss: 'logistic', positives: 6, negatives: 6, sign: 1, temperature: 1, threshold: 6, alpha: 4, goodnessDivisor: 1, goodnessScale: 1, dGdy: 1 } as const;
+const goodness = (e: Engine, r: Rng, rows: number) => e.fromArray(Float32Array.from({ length: rows }, () => 6 + 3 * r.normal()), rows, 1);
 
 const CASES: Case[] = [
   ['gemm NN', (e, r) => { const c = m(e, r, 33, 17); e.gemm(m(e, r, 33, 70), m(e, r, 70, 17), c, { alpha: -1.25, beta: 0.5 }); return c; }],
@@ -61,7 +75,23 @@ const CASES: Case[] = [
   ['smoothApply', (e, r) => { const w = m(e, r, 5, 9); e.smoothApply(w, m(e, r, 5, 9), 0.1, 1e-3); return w; }],
   ['momentumStep', (e, r) => { const w = m(e, r, 5, 9); e.momentumStep(w, m(e, r, 5, 9), m(e, r, 5, 9), { gradScale: 0.1, momentum: 0.9, lr: 0.1, weightCost: 1e-3 }); return w; }],
   ['adamStep', (e, r) => { const w = m(e, r, 5, 9); const v = e.fromArray(new Float32Array(45).fill(0.5), 5, 9); e.adamStep(w, m(e, r, 5, 9), v, m(e, r, 5, 9), { gradScale: 0.1, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 2, weightCost: 1e-2 }); return w; }],
+  // FF's per-minibatch maths (step-wgsl.ts): outputs and the tallies they add to.
+  ['crossEntropyGrad', (e, r) => { const g = e.zeros(9, 10); e.crossEntropyGrad(probs(e, r, 9, 10), labels(e, r, 9, 10), g, e.tally(2), 0); return g; }],
+  ['crossEntropyGrad tally', (e, r) => { const t = e.tally(3); e.crossEntropyGrad(probs(e, r, 9, 10), labels(e, r, 9, 10), e.zeros(9, 10), t, 1); return t; }],
+  ['drawLabels hard', (e, r) => { const o = e.zeros(20, 1); e.drawLabels(probs(e, r, 20, 10), labels(e, r, 20, 10), draws(r, 20), o, { rule: 'hard', temperature: 1 }); return o; }],
+  ['drawLabels teacher-forced t=0.5', (e, r) => { const o = e.zeros(20, 1); e.drawLabels(probs(e, r, 20, 10), labels(e, r, 20, 10), draws(r, 20), o, { rule: 'teacher-forced', temperature: 0.5 }); return o; }],
+  ['setLabelUnits', (e, r) => { const x = m(e, r, 5, 30); e.setLabelUnits(e.rowView(x, 1, 3), labels(e, r, 3, 4), { offset: 2, stride: 3, count: 4, strength: 5 }); return x; }],
+  ['rowCoefficients logistic', (e, r) => { const c = e.zeros(12, 1); e.rowCoefficients(goodness(e, r, 12), c, rowObjective, e.tally(2), 0); return c; }],
+  ['rowCoefficients logistic tally', (e, r) => { const t = e.tally(2); e.rowCoefficients(goodness(e, r, 12), e.zeros(12, 1), rowObjective, t, 0); return t; }],
+  ['rowCoefficients symba', (e, r) => { const c = e.zeros(12, 1); e.rowCoefficients(goodness(e, r, 12), c, { ...rowObjective, loss: 'symba', sign: -1 }, e.tally(2), 0); return c; }],
+  ['groupCoefficients', (e, r) => { const c = e.zeros(7, 10); e.groupCoefficients(probs(e, r, 7, 10), labels(e, r, 7, 10), c, 0.3, 1, e.tally(2), 0); return c; }],
+  ['groupCoefficients tally', (e, r) => { const t = e.tally(2); e.groupCoefficients(probs(e, r, 7, 10), labels(e, r, 7, 10), e.zeros(7, 10), 0.3, 1, t, 0); return t; }],
+  ['peerPush', (e, r) => { const push = e.zeros(1, 40); e.peerPush(m(e, r, 1, 40), m(e, r, 1, 40), push, { rows: 7, decay: 0.9, lambda: 0.03 }); return push; }],
+  ['addTally/clearTally', (e, r) => { const t = e.tally(4); e.crossEntropyGrad(probs(e, r, 3, 4), labels(e, r, 3, 4), e.zeros(3, 4), t, 0); e.addTally(t, 0, 2, 2, 3); e.clearTally(t, 1, 1); return t; }],
 ];
+
+/** A case's result on the host. */
+const resultOf = (e: Engine, x: Mat | Tally): Promise<ArrayLike<number>> => ('rows' in x ? e.read(x) : e.readTally(x));
 
 /** Run every case on both engines (the same seed per case) and compare. */
 export async function checkWebGpuKernels(device: GPUDevice): Promise<KernelCheck[]> {
@@ -69,8 +99,8 @@ export async function checkWebGpuKernels(device: GPUDevice): Promise<KernelCheck
   const js = new JsEngine();
   const out: KernelCheck[] = [];
   for (const [kernel, run] of CASES) {
-    const want = await js.read(run(js, new Rng(kernel.length * 7919)));
-    const got = await gpu.read(run(gpu, new Rng(kernel.length * 7919)));
+    const want = await resultOf(js, run(js, new Rng(kernel.length * 7919)));
+    const got = await resultOf(gpu, run(gpu, new Rng(kernel.length * 7919)));
     let worst = got.length === want.length ? 0 : -1;
     for (let i = 0; worst >= 0 && i < got.length; i++) {
       const err = Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i]));
