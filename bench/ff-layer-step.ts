@@ -56,7 +56,7 @@ export function makeLayer(e: Engine, B: number, K: number, N: number, data: Retu
   const layer = new FFLayer(e, { ...FF_DEFAULTS }, 0, N, [{ source: 'input', fanIn: K }], new Rng(1));
   e.write(layer.connections[0].weight.value, data.W);
   e.write(layer.bias.value, data.b);
-  return { B, K, N, layer, x: e.fromArray(data.x, R, K), y: e.zeros(R, N), n: e.zeros(R, N), g: e.zeros(R, 1), stats: { ffLoss: 0, pairErrors: 0 } };
+  return { B, K, N, layer, x: e.fromArray(data.x, R, K), y: e.zeros(R, N), n: e.zeros(R, N), g: e.zeros(R, 1), stats: { tally: e.tally(2), at: 0 } };
 }
 
 export function disposeLayer(e: Engine, s: LayerState): void {
@@ -66,8 +66,8 @@ export function disposeLayer(e: Engine, s: LayerState): void {
 /**
  * One FF layer training step: net.forward's per-layer work (one stacked forward product over
  * the 2B pos+neg rows, the goodness fused into the row normalization), then the real layer
- * rule of ffTrainStep (FFLayer: goodness and positive column sums read back, the objective's
- * gradient and peer push, the weight-gradient product straight into the smoothed state, the
+ * rule of ffTrainStep (FFLayer: the objective's coefficients and peer push on the engine —
+ * nothing read back — the weight-gradient product straight into the smoothed state, the
  * update).
  */
 export async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
@@ -75,9 +75,7 @@ export async function ffLayerStep(e: Engine, s: LayerState): Promise<void> {
   e.gemm(s.x, layer.connections[0].weight.value, s.y);
   e.addBias(s.y, layer.bias.value, true);
   e.normalizeRows(s.y, s.n, 'rms', HP.normEps, s.g);
-  const posSum = layer.positiveColSum(s.y, B);
-  const [g, m] = await Promise.all([e.read(s.g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-  const dz = layer.inputGradient(s.y, g, { positives: B, negatives: B }, m, s.stats);
+  const dz = layer.inputGradient(s.y, s.g, { positives: B, negatives: B }, layer.positiveColSum(s.y, B), s.stats);
   layer.accumulate(dz, new Map([['input', s.x]]), 1 / B, true);
   layer.update(HP.lr);
 }

@@ -204,8 +204,10 @@ async function main(): Promise<void> {
           for (let i = 0; i < b1.length; i++) db += Math.abs(b1[i]);
           for (let i = 0; i < n1.length; i++) na += Math.abs(n1[i]);
           for (let i = 0; i < g1.length; i++) gs += g1[i];
-          for (let i = 0; i < s.layer.peerMeans.length; i++) ps += s.layer.peerMeans[i];
-          const ours: Record<string, number> = { dW_abs: dW, db_abs: db, n_abs: na, g_sum: gs, peer_sum: ps, loss: s.stats.ffLoss, pair_errors: s.stats.pairErrors };
+          const peer = await nativeEngine.read(s.layer.peerMeans);
+          for (let i = 0; i < peer.length; i++) ps += peer[i];
+          const [loss, pairErrors] = await nativeEngine.readTally(s.stats.tally);
+          const ours: Record<string, number> = { dW_abs: dW, db_abs: db, n_abs: na, g_sum: gs, peer_sum: ps, loss, pair_errors: pairErrors };
           disposeLayer(nativeEngine, s);
           for (const v of ['plain', 'tuned'] as const) {
             const t = await torch[v].call<Record<string, number>>({ cmd: 'check' });

@@ -35,15 +35,13 @@ async function stepTimes(e: Engine, B: number, local: boolean, reps: number): Pr
   const y = e.zeros(2 * B, N);
   const n = e.zeros(2 * B, N);
   const g = e.zeros(2 * B, 1);
-  const stats = { ffLoss: 0, pairErrors: 0 };
+  const stats = { tally: e.tally(2), at: 0 };
   const c = layer.connections[0];
   const step = async () => {
     layer.project(c, x, y, 0);
     e.addBias(y, layer.bias.value, true);
     e.normalizeRows(y, n, 'rms', NORM_EPS, g);
-    const posSum = layer.positiveColSum(y, B);
-    const [good, m] = await Promise.all([e.read(g), posSum ? e.read(posSum) : Promise.resolve(null)]);
-    const dz = layer.inputGradient(y, good, { positives: B, negatives: B }, m, stats);
+    const dz = layer.inputGradient(y, g, { positives: B, negatives: B }, layer.positiveColSum(y, B), stats);
     layer.accumulate(dz, new Map([['input', x]]), 1 / B, true);
     layer.update(FF_DEFAULTS.lr);
   };

@@ -1,9 +1,10 @@
 // `npm run bench -- --engine webgpu`: the WebGPU engine beside the CPU engine `auto` takes, in
-// the same run: sgemm GFLOP/s on FF product shapes and the ms of one FF layer step (the
-// per-layer work of a minibatch, bench/ff-layer-step.ts). On SwiftShader (no GPU) this checks
+// the same run: sgemm GFLOP/s on FF product shapes, the ms of one FF layer step (the
+// per-layer work of a minibatch, bench/ff-layer-step.ts) and of one whole training minibatch
+// of the `hinton` net (the `quick` one without --big), which reads nothing back (issue 33). On SwiftShader (no GPU) this checks
 // that the engine runs, not its speed. A GPU's time is taken to a `read` of one value after the
 // queued products, so queuing alone is never counted as work done.
-//   --big     the `hinton` shapes (784/2000 wide, batch 100 and 1000) instead of small ones
+//   --big     the `hinton` shapes (784/2000 wide, batch 100 and 1000; the hinton minibatch) instead of small ones
 //   --reps N  timed repeats per measurement (default 3)
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,12 @@ import type { Engine } from '../src/engine/engine.js';
 import { getEngine, prepareEngine } from '../src/engine/select.js';
 import { WebGpuEngine } from '../src/engine/webgpu-backend.js';
 import { Rng } from '../src/engine/rng.js';
+import { getPreset } from '../src/experiments/presets.js';
+import { FF_DEFAULTS, type FFConfig } from '../src/ff/config.js';
+import { emptyStats } from '../src/ff/epoch-tally.js';
+import { FFNet } from '../src/ff/ff-net.js';
+import { ffTrainStep } from '../src/ff/ff-step.js';
+import { LabelledInput } from '../src/ff/labelled-input.js';
 import { disposeLayer, ffLayerStep, layerData, makeLayer } from './ff-layer-step.js';
 import { cpuModel, otherLoad } from './machine-info.js';
 import { asciiTable, fmt, fmtMs, median } from './tables.js';
@@ -37,6 +44,26 @@ async function gemmGflops(e: Engine, m: number, k: number, n: number, transA: bo
   }
   for (const x of [a, b, c]) e.dispose(x);
   return (2 * m * n * k) / (median(ms) * 1e6);
+}
+
+/** ms of one whole FF training minibatch (ffTrainStep) of `preset`'s net, batch 100, on e. */
+async function minibatchMs(e: Engine, preset: string, reps: number): Promise<number> {
+  const cfg: FFConfig = { ...FF_DEFAULTS, ...getPreset(preset).ff };
+  const net = new FFNet(e, cfg, new LabelledInput(784, 10, 'pixels', cfg.labelStrength, null), { height: 28, width: 28, channels: 1 });
+  const rng = new Rng(5);
+  const B = cfg.batchSize;
+  const batch = { images: Float32Array.from({ length: B * 784 }, () => rng.uniform()), labels: Uint8Array.from({ length: B }, () => rng.int(10)), count: B };
+  const stats = emptyStats(e, cfg.layers.length);
+  ffTrainStep(net, batch, 1, stats);
+  await e.readTally(stats.tally);
+  const ms: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    ffTrainStep(net, batch, 1, stats);
+    await e.readTally(stats.tally); // waits for everything the step queued
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
 }
 
 async function stepMs(e: Engine, B: number, K: number, N: number, reps: number): Promise<number> {
@@ -76,5 +103,8 @@ export async function runWebGpuBench(argv: string[]): Promise<void> {
       rows.push([`FF layer step ${K}→${N}, batch ${b}`, 'ms', fmtMs(await stepMs(gpu, b, K, N, reps)), fmtMs(await stepMs(cpu, b, K, N, reps))]);
       process.stderr.write(`[bench] ${rows.at(-1)!.join('  ')}\n`);
     }
+  const preset = big ? 'hinton' : 'quick';
+  rows.push([`FF minibatch, ${preset} net, batch 100`, 'ms', fmtMs(await minibatchMs(gpu, preset, reps)), fmtMs(await minibatchMs(cpu, preset, reps))]);
+  process.stderr.write(`[bench] ${rows.at(-1)!.join('  ')}\n`);
   process.stdout.write(`${asciiTable(['what', 'unit', 'webgpu', cpu.name], rows)}\n`);
 }
