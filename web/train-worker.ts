@@ -1,5 +1,7 @@
-// Live training in a Web Worker on the WebAssembly engine: the same FF model, rule and loop
+// Live training in a Web Worker, on WebGPU where the browser has it and on the WebAssembly
+// engine otherwise (worker-engine.ts; the page says which): the same FF model, rule and loop
 // as `ff train`, driven one minibatch at a time so the page sees every step and can pause.
+// A minibatch reads nothing back from the engine; the reports every few minibatches do.
 // Every few minibatches the one-pass softmax's error (unsupervised runs: the linear probe's) on
 // the sample's test images is reported, with the first layer's receptive fields as they are
 // now, and, for unsupervised runs, a few hybrid negatives; at the end, the confusion matrix on
@@ -10,7 +12,6 @@ import {
   Rng,
   makeHybrids,
   TrainingSession,
-  WasmEngine,
   classify,
   createFFModel,
   decodeSamplePack,
@@ -20,6 +21,7 @@ import {
   type FFModel,
 } from '../src/core.js';
 import { liveGoodness, type LiveGoodness } from './live-goodness.js';
+import { trainingEngine } from './worker-engine.js';
 
 export interface StartMessage {
   type: 'start';
@@ -30,6 +32,8 @@ export interface StartMessage {
   seed: number;
   /** 'labels': supervised (wrong-label negatives); 'hybrid': unsupervised (hybrid images, linear probe). */
   negatives: 'labels' | 'hybrid';
+  /** 'auto' (the default): WebGPU where there is an adapter; 'wasm': WebAssembly. */
+  engine?: 'auto' | 'wasm';
 }
 export type ToWorker = StartMessage | { type: 'pause' } | { type: 'resume' } | { type: 'checkpoint' };
 /** Where training is; every few minibatches also what it measured (the optional fields). */
@@ -40,6 +44,9 @@ export interface ProgressMessage {
   epoch: number;
   perEpoch: number;
   threads: number;
+  /** The engine training runs on, and its adapter (WebGPU) or why not WebGPU (WebAssembly). */
+  engine: 'webgpu' | 'wasm';
+  engineAbout: string;
   seconds: number;
   testError?: number;
   hybrids?: Float32Array;
@@ -60,20 +67,6 @@ const CASES_SHOWN = 4;
 const HISTOGRAM_CASES = 200;
 /** First-layer units whose receptive fields are sent with each report. */
 const FIELD_UNITS = 16;
-/** Threads at most (the page's worker, and helpers it starts, on a shared memory). */
-const MAX_THREADS = 4;
-
-/** Products split over worker threads where the page is cross-origin isolated (ff serve's is). */
-async function workerEngine(): Promise<WasmEngine> {
-  const threads = Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1);
-  if (!self.crossOriginIsolated || threads < 2) return new WasmEngine();
-  const spawn = (source: string, start: unknown) => {
-    const w = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-    w.postMessage(start);
-    return w;
-  };
-  return WasmEngine.create({ threads, spawn });
-}
 const REPORT_EVERY = 5;
 
 let session: TrainingSession | null = null;
@@ -85,6 +78,8 @@ let seen = 0;
 let total = 0;
 let perEpoch = 1;
 let threads = 1;
+let engineKind: 'webgpu' | 'wasm' = 'wasm';
+let engineAbout = '';
 let hybridRng = new Rng(1);
 /** Training time so far (pauses and test-error checks excluded), seconds. */
 let trainSeconds = 0;
@@ -160,7 +155,7 @@ async function run(): Promise<void> {
       trainSeconds += (performance.now() - t0) / 1000;
       seen++;
       const report = seen % REPORT_EVERY === 0 || r.done;
-      post({ type: 'progress', seen, total, epoch: r.epoch, perEpoch, threads, seconds: trainSeconds, ...(report ? await measurements() : {}) });
+      post({ type: 'progress', seen, total, epoch: r.epoch, perEpoch, threads, engine: engineKind, engineAbout, seconds: trainSeconds, ...(report ? await measurements() : {}) });
       // Let pause and checkpoint messages in between minibatches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -189,15 +184,18 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
         ...(m.negatives === 'hybrid' ? { negativeData: 'hybrid' as const } : {}),
       };
       hybridRng = new Rng(m.seed + 1);
-      model = createFFModel(await workerEngine(), cfg, data);
+      const chosen = await trainingEngine(m.engine ?? 'auto');
+      model = createFFModel(chosen.engine, cfg, data);
       session = new TrainingSession(model, data, { store: new MemoryRunStore() });
       seen = 0;
       perEpoch = Math.ceil(trainCount / cfg.batchSize);
       total = perEpoch * m.epochs;
       paused = false;
-      threads = (model.engine as WasmEngine).threadCount;
+      threads = chosen.threads;
+      engineKind = chosen.kind;
+      engineAbout = chosen.about;
       trainSeconds = 0;
-      post({ type: 'progress', seen, total, epoch: 1, perEpoch, threads, seconds: 0, ...(await measurements()) });
+      post({ type: 'progress', seen, total, epoch: 1, perEpoch, threads, engine: engineKind, engineAbout, seconds: 0, ...(await measurements()) });
       await run();
     } else if (m.type === 'pause') {
       paused = true;
