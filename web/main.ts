@@ -13,12 +13,15 @@ import { clearLiveGoodness, renderLiveGoodness } from './live-goodness-view.js';
 import { readState, writeState } from './url-state.js';
 import { ignoredMessage, parseHashField, type PageHash } from './hash-state.js';
 import { listRuns } from './run-list.js';
-import type { FromWorker, ToWorker } from './train-worker.js';
+import { openRunView, viewKindOf, type RunView } from './run-views/run-view.js';
+import type { FromWorker, ProgressMessage, ToWorker } from './train-worker.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const engine = new WasmEngine();
 const LABELS = [...'0123456789'];
 let model: FFModel | null = null;
+/** Any other kind of run on screen (BP, conv, CIFAR, Aesop): its own panels (run-views/). */
+let runView: RunView | null = null;
 let pack: SamplePack | null = null;
 let testImage: Float32Array | null = null;
 
@@ -51,6 +54,8 @@ function trainedText(state: Record<string, unknown>): string {
 function showNoModel(message: string): void {
   modelGeneration++;
   model = null;
+  runView?.close();
+  runView = null;
   status('model-status', message);
   delete $('model-status').dataset.loaded;
   $<HTMLSelectElement>('run-select').value = '';
@@ -68,15 +73,21 @@ async function showModel(source: () => Promise<ModelSource>, loading: string): P
     const { bytes, name, run } = await source();
     if (!current()) return;
     const ck = decodeCheckpoint(bytes, name);
-    if (ck.algo !== 'ff') throw new Error(`${name} is a ${ck.algo} run: the explorer shows FF runs`);
-    const m = FFModel.fromCheckpoint(engine, ck);
-    if (m.net.input.imageSize !== 784) throw new Error(`${name} was trained on ${m.net.input.imageSize}-pixel images; the pad draws 28×28`);
-    model = m;
-    status('model-status', `Loaded ${name}: ${m.cfg.architecture ?? 'feedforward'} ${[784, ...m.cfg.layers].join('-')}, ${trainedText(ck.state)}.`);
+    let summary: string;
+    if (viewKindOf(ck) === 'ff') {
+      const m = FFModel.fromCheckpoint(engine, ck);
+      if (m.net.input.imageSize !== 784) throw new Error(`${name} was trained on ${m.net.input.imageSize}-pixel images; the pad draws 28×28`);
+      model = m;
+      summary = `${m.cfg.architecture ?? 'feedforward'} ${[784, ...m.cfg.layers].join('-')}`;
+    } else {
+      runView = openRunView(ck, engine, name);
+      summary = runView.summary;
+    }
+    status('model-status', `Loaded ${name}: ${summary}, ${trainedText(ck.state)}.`);
     $('model-status').dataset.loaded = name;
     $<HTMLSelectElement>('run-select').value = run ?? '';
     writeState({ run });
-    if (pack) await renderFields($('fields'), $('unit-top'), m, pack, current);
+    if (pack && model) await renderFields($('fields'), $('unit-top'), model, pack, current);
     await decide();
   } catch (err) {
     if (current()) showNoModel(err instanceof Error ? err.message : String(err));
@@ -99,6 +110,11 @@ async function decide(): Promise<void> {
   const gen = ++decideGeneration;
   const image = pad.inked ? pad.image() : testImage;
   showNetInput($<HTMLCanvasElement>('net-input'), image);
+  if (runView) {
+    clearDecision();
+    await runView.showImage?.(image);
+    return;
+  }
   if (!model || !image) {
     clearDecision();
     return;
@@ -139,6 +155,11 @@ let points: [number, number][] = [];
 let totalSteps = 1;
 let pendingCheckpoint: ((bytes: ArrayBuffer) => void) | null = null;
 let livePaused = false;
+
+/** What live training runs on: WebGPU and its adapter, or WebAssembly, its threads and why not WebGPU. */
+function engineText(m: ProgressMessage): string {
+  return m.engine === 'webgpu' ? `on WebGPU, ${m.engineAbout}` : `on WebAssembly, ${threadsText(m.threads)}; not WebGPU: ${m.engineAbout}`;
+}
 
 /** How many threads the live run has, and why only one where that is all it gets. */
 function threadsText(threads: number): string {
@@ -201,8 +222,9 @@ function onWorker(m: FromWorker): void {
     drawCurve($<HTMLCanvasElement>('curve'), $('curve-values'), points, totalSteps, m.perEpoch);
     const last = points.at(-1);
     el.dataset.threads = String(m.threads);
+    el.dataset.engine = m.engine;
     el.dataset.seconds = m.seconds.toFixed(2);
-    el.textContent = `${livePaused ? 'Paused at ' : ''}epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.seconds.toFixed(1)} s of training, ${threadsText(m.threads)})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
+    el.textContent = `${livePaused ? 'Paused at ' : ''}epoch ${m.epoch}, minibatch ${m.seen} of ${m.total} (${m.seconds.toFixed(1)} s of training, ${engineText(m)})${last ? `, test error ${(last[1] * 100).toFixed(1)} % (${$<HTMLSelectElement>('t-negatives').value === 'hybrid' ? 'linear probe' : 'softmax'}, ${pack!.test.count < 500 ? pack!.test.count : 500} sample test images)` : ''}`;
     el.dataset.errors = JSON.stringify(points.map((p) => p[1]));
     $<HTMLButtonElement>('t-use').disabled = false;
     $<HTMLButtonElement>('t-download').disabled = false;
