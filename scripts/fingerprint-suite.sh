@@ -2,9 +2,10 @@
 # Train a fixed set of small configurations (FF and BP, every wiring) for 2 epochs with the
 # tree TREE and print each run's fingerprint (scripts/run-fingerprint.ts). Run it on the
 # previous commit and on the new one: equal lines mean the change trains them bit-identically.
-# Usage: scripts/fingerprint-suite.sh TREE OUT_DIR   (FF_CIFAR_DIR must point at CIFAR-10)
+# Usage: scripts/fingerprint-suite.sh TREE OUT_DIR [NAME_REGEX]   (FF_CIFAR_DIR must point at CIFAR-10;
+# NAME_REGEX: only the configs whose name matches, e.g. 'conv')
 set -euo pipefail
-tree=$(cd "$1" && pwd); out=$2; mkdir -p "$out"; out=$(cd "$out" && pwd)
+tree=$(cd "$1" && pwd); out=$2; only=${3:-}; mkdir -p "$out"; out=$(cd "$out" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 small="--epochs 2 --train-subset 3000 --eval-subset 500 --no-progress"
 dense="--layers 200,200,200"
@@ -31,9 +32,14 @@ configs=(
   "bp-box-learned|--preset quick --algo bp $dense --box-after 1 --box-drift 0.01 --box-model learned"
   "ff-analog|--preset quick $dense $chip"
   "bp-analog|--preset quick --algo bp $dense $chip"
+  "ff-conv-cwc|--preset mnist-conv-quick --layers 10,20 --pool-after 1 --goodness-layers 1,2 --softmax-layers 2 --train-subset 600"
+  "ff-conv-hard|--preset mnist-conv-quick --layers 10,20 --pool-after 1 --loss logistic --goodness-power 2 --goodness-layers 2 --softmax-layers 2 --train-subset 600"
+  "ff-cifar-conv-cwc|--preset cifar-conv-quick --layers 10,20 --pool-after 1 --goodness-layers 1,2 --softmax-layers 2 --train-subset 300"
+  "bp-conv|--preset mnist-conv-quick --algo bp --layers 10,20 --pool-after 1 --train-subset 600"
 )
 for entry in "${configs[@]}"; do
   name=${entry%%|*}; args=${entry#*|}
+  if [[ -n $only && ! $name =~ $only ]]; then continue; fi
   rm -rf "$out/$name"
   (cd "$tree" && timeout 900 npx tsx src/cli/main.ts train $args $small --out "$out/$name" > "$out/$name.log" 2>&1) || { echo "FAILED $name (see $out/$name.log)"; continue; }
   (cd "$here" && npx tsx scripts/run-fingerprint.ts "$out/$name") | sed "s#$out/##"
