@@ -22,12 +22,47 @@ export function ff(args: string[], timeout = 300_000): string {
 
 const TINY = ['--layers', '50,50', '--epochs', '1', '--train-subset', '500', '--eval-subset', '100', '--no-progress'];
 
-/** A few-second run of each kind the page must handle: FF (quick), unsupervised, and a BP run it refuses. */
+/** A few-second run of each kind the page must handle: FF (quick), unsupervised and BP. */
 export function trainTinyRuns(dir: string): { quick: string; unsupervised: string; bp: string } {
   const runs = { quick: path.join(dir, 'quick'), unsupervised: path.join(dir, 'unsupervised'), bp: path.join(dir, 'bp') };
   ff(['train', '--preset', 'quick', '--seed', '2', ...TINY, '--out', runs.quick]);
   ff(['train', '--preset', 'unsupervised-quick', '--seed', '3', ...TINY, '--out', runs.unsupervised]);
   ff(['train', '--preset', 'quick', '--algo', 'bp', '--seed', '4', ...TINY, '--out', runs.bp]);
+  return runs;
+}
+
+/** The extra run kinds of trainTinyRuns(dir, { extra: true }); CIFAR and Aesop runs only where their data are (else absent). */
+export interface ExtraRuns {
+  recurrent: string;
+  mnistConv: string;
+  cifarLocal?: string;
+  cifarConv?: string;
+  aesop?: string;
+}
+
+/** Smaller conv nets than the presets' (two layers of 10 and 20 channels), for a few seconds' training. */
+const TINY_CONV = ['--layers', '10,20', '--pool-after', '1', '--goodness-layers', '1,2', '--softmax-layers', '2', '--epochs', '1', '--eval-subset', '100', '--no-progress'];
+const TINY_CIFAR = ['--epochs', '1', '--train-subset', '200', '--eval-subset', '100', '--no-progress'];
+
+/**
+ * One tiny run of every other kind the explorer has a view for: recurrent FF, FF conv on MNIST,
+ * and where the data are ($FF_CIFAR_DIR, $FF_AESOP_DIR) the locally-connected recurrent and conv
+ * CIFAR-10 nets and an Aesop net.
+ */
+export function trainExtraRuns(dir: string, have: { cifar: boolean; aesop: boolean }): ExtraRuns {
+  const at = (name: string) => path.join(dir, name);
+  ff(['train', '--preset', 'recurrent-quick', '--seed', '5', ...TINY, '--out', at('recurrent')]);
+  ff(['train', '--preset', 'mnist-conv-quick', '--seed', '6', ...TINY_CONV, '--train-subset', '300', '--out', at('mnist-conv')]);
+  const runs: ExtraRuns = { recurrent: at('recurrent'), mnistConv: at('mnist-conv') };
+  if (have.cifar) {
+    ff(['train', '--preset', 'cifar-ff-2', '--seed', '7', ...TINY_CIFAR, '--out', at('cifar-local')]);
+    ff(['train', '--preset', 'cifar-conv-quick', '--seed', '8', ...TINY_CONV, '--train-subset', '200', '--out', at('cifar-conv')]);
+    Object.assign(runs, { cifarLocal: at('cifar-local'), cifarConv: at('cifar-conv') });
+  }
+  if (have.aesop) {
+    ff(['train', '--preset', 'aesop-quick', '--seed', '9', '--layers', '50,50', ...TINY_CIFAR, '--out', at('aesop')]);
+    runs.aesop = at('aesop');
+  }
   return runs;
 }
 
