@@ -3,7 +3,9 @@
 // fields on screen under a status naming another, with the URL's hash still naming the old run;
 // a live model said "0 epochs trained" after "use this model" and after reloading its download.
 // Here every panel changes with each run, clears when there is no model, and the hash names
-// exactly what is on screen; the live model reports the epochs it trained.
+// exactly what is on screen; the live model reports the epochs it trained. A BP run, once
+// refused, now has its own view (run-views/, test/web/run-kinds.test.ts): none of the FF run's
+// panels stay beside it.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,13 +64,14 @@ async function choose(page: Page, value: string, settled: string): Promise<Panel
 }
 
 const LOADED = (name: string) => `document.getElementById('model-status').dataset.loaded === ${JSON.stringify(name)} && document.getElementById('prediction').dataset.label !== undefined && document.querySelectorAll('#fields canvas').length > 0`;
+const VIEWED = (name: string) => `document.getElementById('model-status').dataset.loaded === ${JSON.stringify(name)} && document.getElementById('view-prediction')?.dataset.label !== undefined && document.querySelectorAll('#bp-activity canvas').length > 0`;
 const SAYS = (re: string) => `!document.getElementById('model-status').dataset.loaded && /${re}/.test(document.getElementById('model-status').textContent)`;
 
 for (const [size, options] of [
   ['desktop', { viewport: { width: 1280, height: 800 } }],
   ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
 ] as const) {
-  test(`${size}: quick → unsupervised → BP (refused) → quick → (none) → a broken file: every panel follows, and the hash`, { skip: NO_BROWSER, timeout: 180_000 }, async () => {
+  test(`${size}: quick → unsupervised → BP (its own view) → quick → (none) → a broken file: every panel follows, and the hash`, { skip: NO_BROWSER, timeout: 180_000 }, async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage(options);
@@ -86,7 +89,11 @@ for (const [size, options] of [
       assert.equal(unsupervised.goodness, '', 'an unsupervised net has no goodness per label');
       for (const k of ['softmax', 'activity', 'fields'] as const) assert.notEqual(unsupervised[k], quick[k], `${k} still shows the quick run`);
 
-      assertEmpty(await choose(page, '2', SAYS('bp run')), 'a refused BP run');
+      // The BP view: its prediction beside the pad, its own panels, and none of the FF run's.
+      const bp = await choose(page, '2', VIEWED('bp'));
+      assert.equal(bp.run, '2');
+      assert.notEqual(bp.prediction, null, 'no prediction beside the pad for the BP run');
+      assertEmpty({ ...bp, loaded: null, prediction: null, run: null }, 'the BP run');
       assert.deepEqual(await choose(page, '0', LOADED('quick')), quick, 'the quick run again is not shown as before');
       assertEmpty(await choose(page, '', SAYS('No model loaded')), '"(none)"');
 
