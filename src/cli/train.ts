@@ -13,6 +13,7 @@ import { blasThreadsOf, resumeSettingsWarning } from '../train/blas-threads.js';
 import { CHECKPOINT_FILE, checkpointWarnings, readCheckpoint } from '../train/checkpoint-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { chanceWarnings } from '../train/health.js';
+import { patchInputSize } from '../engine/conv-geometry.js';
 import { convMapsFor } from '../train/conv-maps.js';
 import { estimateTrainingMemory, machineMemory, memoryRefusal, memoryWarning, type ConvLayerSize, type NetSize } from '../train/memory-estimate.js';
 import type { RunConfig } from '../train/run-config.js';
@@ -249,7 +250,10 @@ function convSizes(config: Record<string, unknown>, data: DatasetSplits): ConvLa
     const maps = convMapsFor(config as unknown as RunConfig, image) ?? [];
     return maps.map(({ conv: g, width, outputSize }) => {
       const taps = g.kernel * g.kernel * g.channels;
-      return { weights: taps * g.outChannels, channels: g.outChannels, map: width, output: outputSize, patches: taps * (width / g.outChannels) };
+      // With G groups: a (K²·C_in) × C_out/G weight, one group's patches at a time (plus its copies of the maps).
+      const G = g.groups ?? 1;
+      const groupCopies = G > 1 ? (width + patchInputSize(g)) / G : 0;
+      return { weights: (taps * g.outChannels) / G, channels: g.outChannels, map: width, output: outputSize, patches: (taps * (width / g.outChannels)) / G + groupCopies };
     });
   } catch {
     return undefined;

@@ -20,8 +20,10 @@
 // Max pooling keeps nothing for its backward: maxPoolBackward finds each window's first
 // maximum again in the pooled input (which the layer keeps anyway for ReLU's backward).
 //
-// Grouped convolution is not a kernel here: a group's patch columns are not contiguous in this
-// layout, and gemm has no leading dimension, so it would need a copy per group.
+// Grouped convolution (G groups: group g's output channels read only its C_in/G input channels)
+// is not a kernel of its own: a group's channels are not contiguous in this layout and gemm has
+// no leading dimension, so the conv connection copies each group's channels out of and into
+// the maps (copyChannels) and runs the same im2col and products on the group.
 
 /** The sliding-window geometry shared by im2col and col2im (a conv layer adds outChannels). */
 export interface PatchGeometry {
@@ -35,9 +37,28 @@ export interface PatchGeometry {
   padding: number;
 }
 
-/** A conv layer: its patches and its output channels (the weight is (K·K·C_in) × C_out). */
+/**
+ * A conv layer: its patches and its output channels. The weight is (K·K·C_in) × C_out, or with
+ * G groups (K·K·C_in) × (C_out/G): group g's (K·K·C_in/G) × (C_out/G) weight is its rows
+ * [g·K·K·C_in/G, (g+1)·K·K·C_in/G).
+ */
 export interface ConvGeometry extends PatchGeometry {
   outChannels: number;
+  /** Channel groups (1 when absent): both channel counts split into this many equal runs. */
+  groups?: number;
+}
+
+/** A copy of `count` channels per position between two channels-last maps of the same positions. */
+export interface ChannelCopy {
+  /** Channels per position of the source and the destination maps. */
+  srcChannels: number;
+  dstChannels: number;
+  /** The first channel read, and the first written. */
+  srcStart: number;
+  dstStart: number;
+  count: number;
+  /** 0: the destination channels are overwritten; 1: added to. */
+  beta: 0 | 1;
 }
 
 /** Max or average pooling over window×window blocks, moved by stride, no padding. */
@@ -93,12 +114,22 @@ export function convOutputSize(g: ConvGeometry): number {
 }
 
 export function convWeightShape(g: ConvGeometry): { rows: number; cols: number } {
-  return { rows: patchSize(g), cols: g.outChannels };
+  return { rows: patchSize(g), cols: g.outChannels / convGroups(g) };
+}
+
+export function convGroups(g: ConvGeometry): number {
+  return g.groups ?? 1;
+}
+
+/** One group's own geometry: C_in/G input and C_out/G output channels. */
+export function groupGeometry(g: ConvGeometry): ConvGeometry {
+  const G = convGroups(g);
+  return { ...g, channels: g.channels / G, outChannels: g.outChannels / G, groups: 1 };
 }
 
 /** Multiply-adds of one example's forward product (K²·C_in·C_out·Ho·Wo). */
 export function convMacs(g: ConvGeometry): number {
-  return patchSize(g) * g.outChannels * patchPositions(g);
+  return (patchSize(g) * g.outChannels * patchPositions(g)) / convGroups(g);
 }
 
 export function poolOutHeight(g: PoolGeometry): number {
@@ -125,6 +156,12 @@ export function checkPatchGeometry(g: PatchGeometry | ConvGeometry): void {
     throw new Error(`conv geometry: sizes, channels, kernel and stride must be positive integers and padding a non-negative one, got ${describePatch(g)}`);
   }
   if (g.padding >= g.kernel) throw new Error(`conv geometry: padding ${g.padding} must be smaller than the kernel ${g.kernel}`);
+  if ('outChannels' in g && g.groups !== undefined) {
+    const G = g.groups;
+    if (!isPositiveInt(G) || g.channels % G !== 0 || g.outChannels % G !== 0) {
+      throw new Error(`conv geometry: ${G} channel groups must divide both the ${g.channels} input and the ${g.outChannels} output channels`);
+    }
+  }
   if (g.height + 2 * g.padding < g.kernel || g.width + 2 * g.padding < g.kernel) {
     throw new Error(`conv geometry: the ${g.kernel}×${g.kernel} kernel does not fit the padded ${g.height}×${g.width} map`);
   }
@@ -146,7 +183,8 @@ export function checkGroupNormGeometry(g: GroupNormGeometry): void {
 
 /** "32×32×3, 3×3 stride 1 pad 1 (→ 32×32×64)". */
 export function describePatch(g: PatchGeometry | ConvGeometry): string {
-  const out = 'outChannels' in g ? ` (→ ${patchOutHeight(g)}×${patchOutWidth(g)}×${g.outChannels})` : '';
+  const groups = 'outChannels' in g && (g.groups ?? 1) > 1 ? `, ${g.groups} groups` : '';
+  const out = 'outChannels' in g ? `${groups} (→ ${patchOutHeight(g)}×${patchOutWidth(g)}×${g.outChannels})` : '';
   return `${g.height}×${g.width}×${g.channels}, ${g.kernel}×${g.kernel} stride ${g.stride} pad ${g.padding}${out}`;
 }
 

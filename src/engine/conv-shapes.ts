@@ -9,6 +9,7 @@ import {
   patchSize,
   poolInputSize,
   poolOutputSize,
+  type ChannelCopy,
   type GroupNormGeometry,
   type PatchGeometry,
   type PoolGeometry,
@@ -40,6 +41,20 @@ export function checkGroupNormShapes(what: string, maps: [string, Mat][], stats:
   for (const [name, m] of maps) checkShape(`${what} ${name}`, m, n, g.positions * g.channels);
   checkShape(`${what} stats`, stats, n, 2 * g.groups);
   return n;
+}
+
+/** copyChannels: both maps have the same rows and positions, and the channel runs fit. Returns the positions. */
+export function checkChannelCopy(src: Mat, dst: Mat, o: ChannelCopy): number {
+  const ints = [o.srcChannels, o.dstChannels, o.count];
+  if (!ints.every((v) => Number.isInteger(v) && v > 0) || !Number.isInteger(o.srcStart) || !Number.isInteger(o.dstStart) || o.srcStart < 0 || o.dstStart < 0) {
+    throw new Error(`copyChannels: channel counts must be positive integers and starts non-negative, got ${JSON.stringify(o)}`);
+  }
+  if (o.srcStart + o.count > o.srcChannels || o.dstStart + o.count > o.dstChannels) throw new Error(`copyChannels: channels [${o.srcStart}, ${o.srcStart + o.count}) → [${o.dstStart}, ${o.dstStart + o.count}) outside ${o.srcChannels} / ${o.dstChannels}`);
+  if (o.beta !== 0 && o.beta !== 1) throw new Error(`copyChannels: beta must be 0 or 1, got ${String(o.beta)}`);
+  if (src.cols % o.srcChannels !== 0) throw new Error(`copyChannels: ${src.cols} columns do not split into ${o.srcChannels} channels`);
+  const positions = src.cols / o.srcChannels;
+  checkShape('copyChannels destination', dst, src.rows, positions * o.dstChannels);
+  return positions;
 }
 
 /** toChannelsLast / toChannelsFirst: out has x's shape and x.cols splits into `channels` equal planes. */

@@ -8,8 +8,8 @@
 // simply run each operation immediately.
 import { checkLocalGeometry, localInputSize, localOutputSize, localWeightShape, type LocalGeometry } from './local-geometry.js';
 export type { LocalGeometry } from './local-geometry.js';
-import type { GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
-export type { ConvGeometry, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
+import type { ChannelCopy, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
+export type { ChannelCopy, ConvGeometry, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
 import type { DrawLabelsOptions, LabelUnits, PeerOptions, RowObjectiveOptions } from './step-maths.js';
 export type { DrawLabelsOptions, LabelUnits, PeerOptions, RowObjectiveOptions } from './step-maths.js';
 
@@ -135,6 +135,12 @@ export interface Engine {
   toChannelsLast(x: Mat, out: Mat, channels: number): void;
   /** Channels-last rows (H·W·C) → channel-planar (C·H·W). */
   toChannelsFirst(x: Mat, out: Mat, channels: number): void;
+  /**
+   * `count` channels of every position of the channels-last map src into channels of dst (the
+   * same rows and positions): overwritten (beta 0) or added to (beta 1). dst must not share
+   * memory with src. A grouped convolution's channel runs go out and in through it.
+   */
+  copyChannels(src: Mat, dst: Mat, o: ChannelCopy): void;
 
   // ---- elementwise and reductions (fused where the FF step needs it) -----------------------
   /** x ← x + bias (bias is 1×cols), then ReLU if relu. In place. */

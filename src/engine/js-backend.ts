@@ -7,6 +7,7 @@ import {
   checkShape,
   gemmShape,
   type AdamStepOptions,
+  type ChannelCopy,
   type Engine,
   type GemmOptions,
   type GroupNormGeometry,
@@ -139,6 +140,10 @@ export class JsEngine implements Engine {
   }
   toChannelsFirst(x: Mat, out: Mat, channels: number): void {
     ops.toChannelsFirst(x, out, channels);
+  }
+
+  copyChannels(src: Mat, dst: Mat, o: ChannelCopy): void {
+    ops.copyChannels(src, dst, o);
   }
 
   addBias(x: Mat, bias: Mat, relu: boolean): void {

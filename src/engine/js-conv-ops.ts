@@ -3,8 +3,8 @@
 // Kept out of js-backend.ts so that file stays one screenful of dense kernels; the native and
 // wasm engines call the same check* functions before their own kernels, so every backend
 // throws the same one-line errors.
-import type { GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
-import { checkChannelShapes, checkDisjoint, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
+import type { ChannelCopy, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
+import { checkChannelCopy, checkChannelShapes, checkDisjoint, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
 import { cpu } from './cpu-mat.js';
 import type { Mat, ScaleOptions } from './engine.js';
 import * as conv from './js-conv.js';
@@ -98,6 +98,21 @@ export function groupNormBackward(y: Mat, dy: Mat, stats: Mat, dx: Mat, g: Group
 
 export function toChannelsLast(x: Mat, out: Mat, channels: number): void {
   conv.jsTransposeRows(x.rows, channels, check.channels('toChannelsLast', x, out, channels), d(x), d(out));
+}
+
+/** dst[i, p·Cd + dstStart + k] = src[i, p·Cs + srcStart + k] (+ the old value when beta is 1), k < count. */
+export function copyChannels(src: Mat, dst: Mat, o: ChannelCopy): void {
+  const positions = checkChannelCopy(src, dst, o);
+  checkDisjoint('copyChannels', 'dst', d(dst), 'src', d(src));
+  const S = d(src);
+  const D = d(dst);
+  const { srcChannels: Cs, dstChannels: Cd, srcStart, dstStart, count } = o;
+  for (let q = 0; q < src.rows * positions; q++) {
+    const s = q * Cs + srcStart;
+    const t = q * Cd + dstStart;
+    if (o.beta === 0) D.set(S.subarray(s, s + count), t);
+    else for (let k = 0; k < count; k++) D[t + k] += S[s + k];
+  }
 }
 
 export function toChannelsFirst(x: Mat, out: Mat, channels: number): void {

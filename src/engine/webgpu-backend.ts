@@ -24,6 +24,7 @@ import {
   checkShape,
   gemmShape,
   type AdamStepOptions,
+  type ChannelCopy,
   type Engine,
   type GemmOptions,
   type GroupNormGeometry,
@@ -44,7 +45,7 @@ import {
 } from './engine.js';
 import { checkTallySlots } from './js-step-kernels.js';
 import { checkMatShape } from './cpu-mat.js';
-import { checkChannelShapes, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
+import { checkChannelCopy, checkChannelShapes, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
 import { patchOutHeight, patchOutWidth, poolOutHeight, poolOutWidth } from './conv-geometry.js';
 import { GpuRunner, grid1d, gridOf, type Param, type Region } from './webgpu/gpu-runner.js';
 import { fmix32, GOLDEN } from './js-backend.js';
@@ -264,6 +265,13 @@ export class WebGpuEngine implements Engine {
     const hw = checkChannelShapes('toChannelsFirst', x, out, channels);
     checkDisjoint('toChannelsFirst', 'out', out, 'x', x);
     this.transpose(x, out, hw, channels);
+  }
+
+  copyChannels(src: Mat, dst: Mat, o: ChannelCopy): void {
+    const positions = checkChannelCopy(src, dst, o);
+    checkDisjoint('copyChannels', 'dst', dst, 'src', src);
+    const n = src.rows * positions * o.count;
+    this.run.run('copyChannels', C.COPY_CHANNELS, [gpu(src)], [gpu(dst)], grid1d(n), ([s, d]) => [u(n), u(s), u(d), u(o.srcChannels), u(o.dstChannels), u(o.srcStart), u(o.dstStart), u(o.count), u(o.beta)]);
   }
 
   private transpose(x: Mat, out: Mat, pp: number, q: number): void {

@@ -73,8 +73,9 @@ export function checkCheckpoint<C>(
   }
   const w1 = ck.tensors.get('layer1.weight');
   const pixels = shape.height * shape.width * shape.channels;
-  // A conv layer's weights are K·K·C × C_out, whatever the image's height and width.
-  const needed = config.connectivity === 'conv' ? (config.window as number) ** 2 * shape.channels * layers[0] : pixels;
+  // A conv layer's weights are K·K·C × C_out/G, whatever the image's height and width.
+  const groups1 = Array.isArray(config.convGroups) && typeof config.convGroups[0] === 'number' && config.convGroups[0] > 0 ? config.convGroups[0] : 1;
+  const needed = config.connectivity === 'conv' ? ((config.window as number) ** 2 * shape.channels * layers[0]) / groups1 : pixels;
   if (!w1 || w1.data.length < needed) {
     throw fail(`state.shape ${shape.height}×${shape.width}×${shape.channels} does not fit tensor layer1.weight (${w1 ? `${w1.data.length} values` : 'missing'})`);
   }

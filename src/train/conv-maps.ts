@@ -1,7 +1,7 @@
 // Convolutional nets (issue 32): every hidden layer is a weight-shared K×K convolution (stride 1,
 // zero padding K//2, so a map keeps its H×W) of the map below, channels last (H·W·C:
-// engine/conv-geometry.ts), with `--layers` giving each layer's output channels and an
-// optional 2×2 pooling (stride 2) after the layers `--pool-after` names. What a layer's
+// engine/conv-geometry.ts), with `--layers` giving each layer's output channels, `--conv-groups`
+// its channel groups, and an optional 2×2 pooling (stride 2) after the layers `--pool-after` names. What a layer's
 // objective measures is its map before pooling; the layer above reads it pooled. FF and
 // backprop nets share these geometries through the net description (stages/net-spec.ts).
 import { checkPatchGeometry, checkPoolGeometry, convOutputSize, poolOutHeight, poolOutputSize, poolOutWidth, type ConvGeometry, type PoolGeometry } from '../engine/conv-geometry.js';
@@ -20,19 +20,27 @@ export interface ConvLayerMaps {
 }
 
 /** The conv layers of a net on images of the given shape, or null for another connectivity. */
-export function convMapsFor(cfg: Pick<RunConfig, 'connectivity' | 'window' | 'layers' | 'poolAfter'>, image: MapShape): ConvLayerMaps[] | null {
+export function convMapsFor(cfg: Pick<RunConfig, 'connectivity' | 'window' | 'layers' | 'poolAfter'> & Partial<Pick<RunConfig, 'convGroups'>>, image: MapShape): ConvLayerMaps[] | null {
   if (cfg.connectivity !== 'conv') {
     if (cfg.poolAfter !== null && cfg.poolAfter !== undefined) throw new Error('--pool-after needs --connectivity conv');
+    if (cfg.convGroups !== null && cfg.convGroups !== undefined) throw new Error('--conv-groups needs --connectivity conv');
     return null;
   }
   const K = cfg.window;
   if (!(Number.isInteger(K) && K >= 1 && K % 2 === 1)) throw new Error(`--window must be a positive odd integer for conv layers, got ${K}`);
   const pools = new Set(cfg.poolAfter ?? []);
+  const groups = cfg.convGroups ?? null;
+  if (groups && groups.length !== cfg.layers.length) throw new Error(`--conv-groups needs one count per hidden layer (${cfg.layers.length}), got ${groups.length}`);
   for (const l of pools) if (!Number.isInteger(l) || l < 1 || l > cfg.layers.length) throw new Error(`--pool-after: layer ${l} does not exist (the net has hidden layers 1..${cfg.layers.length})`);
   const out: ConvLayerMaps[] = [];
   let map = image;
   cfg.layers.forEach((channels, l) => {
     const conv: ConvGeometry = { height: map.height, width: map.width, channels: map.channels, kernel: K, stride: 1, padding: (K - 1) / 2, outChannels: channels };
+    if (groups && groups[l] !== 1) {
+      const G = groups[l];
+      if (!(Number.isInteger(G) && G >= 1 && map.channels % G === 0 && channels % G === 0)) throw new Error(`--conv-groups: layer ${l + 1}'s ${G} groups must divide its ${map.channels} input and ${channels} output channels`);
+      conv.groups = G;
+    }
     checkPatchGeometry(conv);
     const after: MapShape = { height: map.height, width: map.width, channels };
     let pool: PoolGeometry | undefined;

@@ -71,6 +71,8 @@ export interface RunConfig extends OptimizerConfig {
   poolAfter: number[] | null;
   /** Conv: what that pooling keeps of each window. */
   pool: 'max' | 'avg';
+  /** Conv: channel groups per hidden layer (null: 1 everywhere), e.g. [1, 2, 4, 4]. */
+  convGroups: number[] | null;
 
   // Stages that are not learned (src/stages, SPEC §7): the same for FF and BP on one net.
   /** A black box (fixed random square matrix + ReLU) after this 1-based hidden layer (0 = none). */
@@ -127,6 +129,7 @@ export const RUN_DEFAULTS: RunConfig = {
   grid: '',
   poolAfter: null,
   pool: 'max',
+  convGroups: null,
   boxAfter: 0,
   boxDrift: 0,
   device: 1,

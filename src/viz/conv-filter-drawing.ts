@@ -68,6 +68,8 @@ export function convFiltersFromCheckpoint(ck: Checkpoint, layer = 1): ConvFilter
   if (!shape) throw new Error(`checkpoint (${ck.algo}): unknown input image shape`);
   const K = Number(ck.config.window);
   const C = shape.channels;
+  const groups = ck.config.convGroups;
+  if (Array.isArray(groups) && groups[0] !== 1) throw new Error(`layer 1 has ${String(groups[0])} channel groups (--conv-groups): each filter sees only its group's image channels, which this drawing does not show`);
   const t = ck.tensors.get('layer1.weight');
   if (!t || t.shape.length !== 2 || t.shape[0] !== K * K * C) {
     throw new Error(`checkpoint (${ck.algo}): layer1.weight is ${t ? t.shape.join('×') : 'missing'}, not the (${K}·${K}·${C}) × C_out of a ${K}×${K} convolution of ${C}-channel images`);

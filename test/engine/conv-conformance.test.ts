@@ -294,6 +294,24 @@ conformance('toChannelsLast / toChannelsFirst and reshape', async (e, rng) => {
   assert.throws(() => e.reshape(last, 7, 9), /^Error: reshape: 3×60 cannot be read as 7×9$/);
 });
 
+conformance('copyChannels: a run of channels out of and into channels-last maps, overwritten or added, into a row view', async (e, rng) => {
+  const [n, P, Cs, Cd] = [3, 7, 6, 4];
+  const src = randn(rng, n * P * Cs);
+  const dst = randn(rng, (n + 1) * P * Cd);
+  for (const beta of [0, 1] as const) {
+    const o = { srcChannels: Cs, dstChannels: Cd, srcStart: 3, dstStart: 1, count: 3, beta };
+    const want = dst.slice();
+    for (let q = 0; q < n * P; q++) for (let k = 0; k < o.count; k++) want[P * Cd + q * Cd + o.dstStart + k] = (beta ? want[P * Cd + q * Cd + o.dstStart + k] : 0) + src[q * Cs + o.srcStart + k];
+    const d = e.fromArray(dst, n + 1, P * Cd);
+    e.copyChannels(e.fromArray(src, n, P * Cs), e.rowView(d, 1, n), o);
+    assertExact(`copyChannels beta ${beta}`, await e.read(d), want);
+  }
+  const x = e.zeros(2, 12);
+  assert.throws(() => e.copyChannels(x, e.zeros(2, 12), { srcChannels: 4, dstChannels: 4, srcStart: 2, dstStart: 0, count: 3, beta: 0 }), /^Error: copyChannels: channels \[2, 5\) → \[0, 3\) outside 4 \/ 4$/);
+  assert.throws(() => e.copyChannels(x, e.zeros(2, 9), { srcChannels: 4, dstChannels: 4, srcStart: 0, dstStart: 0, count: 2, beta: 0 }), /^Error: copyChannels destination: expected 2×12, got 2×9$/);
+  assert.throws(() => e.copyChannels(x, x, { srcChannels: 4, dstChannels: 4, srcStart: 0, dstStart: 2, count: 2, beta: 0 }), /must not share memory/);
+});
+
 conformance('conv kernels: bad geometry, shapes and aliasing throw one-line errors', (e) => {
   const g: PatchGeometry = { height: 4, width: 4, channels: 2, kernel: 3, stride: 1, padding: 1 };
   const x = e.zeros(2, 32);

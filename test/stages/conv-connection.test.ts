@@ -19,16 +19,24 @@ const GEOMETRIES: ConvGeometry[] = [
   { height: 5, width: 6, channels: 2, kernel: 3, stride: 2, padding: 1, outChannels: 3 },
   { height: 4, width: 4, channels: 3, kernel: 3, stride: 1, padding: 1, outChannels: 2 },
   { height: 5, width: 4, channels: 1, kernel: 2, stride: 1, padding: 0, outChannels: 4 },
+  // Channel groups: each output channel reads its group's input channels only.
+  { height: 4, width: 5, channels: 4, kernel: 3, stride: 1, padding: 1, outChannels: 6, groups: 2 },
+  { height: 5, width: 5, channels: 6, kernel: 3, stride: 2, padding: 1, outChannels: 3, groups: 3 },
 ];
 const N = 3;
 const H = 1e-4;
 
-/** z = conv(x) + b in float64: x n × (H·W·C), w (K·K·C_in) × C_out, b per output value. */
+/**
+ * z = conv(x) + b in float64: x n × (H·W·C), w (K·K·C_in) × C_out/G — group gi's rows
+ * [gi·K·K·C_in/G, (gi+1)·K·K·C_in/G) map its C_in/G input channels to its C_out/G outputs.
+ */
 function convRef(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
   const Ho = patchOutHeight(g);
   const Wo = patchOutWidth(g);
   const C = g.channels;
   const Co = g.outChannels;
+  const G = g.groups ?? 1;
+  const [Cg, Cgo] = [C / G, Co / G];
   const inSize = patchInputSize(g);
   const outSize = convOutputSize(g);
   const z = new Float64Array(n * outSize);
@@ -38,12 +46,13 @@ function convRef(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b:
         for (let co = 0; co < Co; co++) {
           const o = (oy * Wo + ox) * Co + co;
           let s = b[co]; // one bias per output channel
+          const gi = Math.floor(co / Cgo);
           for (let ky = 0; ky < g.kernel; ky++)
             for (let kx = 0; kx < g.kernel; kx++) {
               const y = oy * g.stride + ky - g.padding;
               const xx = ox * g.stride + kx - g.padding;
               if (y < 0 || y >= g.height || xx < 0 || xx >= g.width) continue;
-              for (let ci = 0; ci < C; ci++) s += x[i * inSize + (y * g.width + xx) * C + ci] * w[((ky * g.kernel + kx) * C + ci) * Co + co];
+              for (let c = 0; c < Cg; c++) s += x[i * inSize + (y * g.width + xx) * C + gi * Cg + c] * w[(gi * g.kernel * g.kernel * Cg + (ky * g.kernel + kx) * Cg + c) * Cgo + (co % Cgo)];
             }
           z[i * outSize + o] = s;
         }
@@ -67,7 +76,7 @@ function checkAll(what: string, value: Float32Array, grad: ArrayLike<number>, lo
 
 for (const engine of engines()) {
   for (const g of GEOMETRIES) {
-    test(`Layer with a conv connection: forward, backward and FF step by finite differences (${engine.name}, ${g.height}×${g.width}×${g.channels} k${g.kernel} s${g.stride} p${g.padding} → ${g.outChannels})`, async () => {
+    test(`Layer with a conv connection: forward, backward and FF step by finite differences (${engine.name}, ${g.height}×${g.width}×${g.channels} k${g.kernel} s${g.stride} p${g.padding} → ${g.outChannels}${g.groups ? `, ${g.groups} groups` : ''})`, async () => {
       const F = patchInputSize(g);
       const U = convOutputSize(g);
       const cfg: FFConfig = { ...FF_DEFAULTS, layers: [U], ...FD_UPDATE };

@@ -4,6 +4,18 @@
 // float32 sums are the same (no atomics).
 import { entry1d, WGSL_COMMON } from './wgsl-common.js';
 
+/** copyChannels: invocation i is (position q, channel k); dst[q·Cd + dstStart + k] (+)= src[q·Cs + srcStart + k]. */
+export const COPY_CHANNELS = `${WGSL_COMMON}
+struct P { n: u32, s: u32, d: u32, cs: u32, cd: u32, ss: u32, ds: u32, count: u32, beta: u32, }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+${entry1d(`  let q = i / p.count;
+  let k = i % p.count;
+  let t = p.d + q * p.cd + p.ds + k;
+  let v = src[p.s + q * p.cs + p.ss + k];
+  if (p.beta == 0u) { dst[t] = v; } else { dst[t] = dst[t] + v; }`)}`;
+
 const PARAMS = 'n: u32, H: i32, W: i32, C: i32, K: i32, S: i32, P: i32, Ho: i32, Wo: i32, a: u32, b: u32, o: u32, alpha: f32, beta: f32,';
 
 function kernel(inputs: number, body: string): string {
