@@ -62,7 +62,7 @@ export interface NetWiring {
   lateral: boolean;
 }
 
-type SpecConfig = Pick<RunConfig, 'connectivity' | 'window' | 'mapChannels' | 'grid' | 'layers'> & Partial<Pick<RunConfig, 'poolAfter' | 'convGroups'>> & { norm?: 'rms' | 'l2' | 'group'; normGroups?: number };
+type SpecConfig = Pick<RunConfig, 'connectivity' | 'window' | 'mapChannels' | 'grid' | 'layers'> & Partial<Pick<RunConfig, 'poolAfter' | 'convGroups' | 'convStride'>> & { norm?: 'rms' | 'l2' | 'group'; normGroups?: number };
 
 /**
  * The per-layer description of the net today's options make on images of the given shape;

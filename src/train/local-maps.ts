@@ -45,4 +45,4 @@ export function localMapsFor(cfg: Pick<RunConfig, 'connectivity' | 'window' | 'm
 }
 
 /** Options newer than some checkpoints (FF and BP): dense layers, the whole training set. */
-export const BEFORE_LOCAL_MAPS = { trainSubset: 0, connectivity: 'dense', window: 11, mapChannels: 3, grid: '', poolAfter: null, pool: 'max', convGroups: null } as const;
+export const BEFORE_LOCAL_MAPS = { trainSubset: 0, connectivity: 'dense', window: 11, mapChannels: 3, grid: '', poolAfter: null, pool: 'max', convGroups: null, convStride: null } as const;

@@ -48,6 +48,7 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   grid: { kind: 'string', allowEmpty: true, help: 'grid: window/stride/channels per hidden layer, e.g. 10/6/128,2/1/220,2/1/512' },
   poolAfter: { kind: 'list', nullable: true, help: 'conv: 2×2 pooling (stride 2) after these 1-based hidden layers, e.g. 1,2,3' },
   pool: { kind: 'enum', values: ['max', 'avg'], help: 'conv: max or average pooling' },
+  convStride: { kind: 'list', nullable: true, help: 'conv: stride per hidden layer, e.g. 1,2,1 (1..K; padding stays K//2, so stride 2 halves a map)' },
   convGroups: { kind: 'list', nullable: true, help: "conv: channel groups per hidden layer, e.g. 1,2,4,4 (each divides the layer's input and output channels; fewer multiply-adds, the same width)" },
   boxAfter: { kind: 'int', min: 0, max: 100, help: 'a black box (fixed random matrix + ReLU, unknown to the learner) after this 1-based hidden layer (0 = none; feed-forward dense nets)' },
   boxDrift: { kind: 'number', min: 0, max: 1, help: "the box's matrix drifts: a random-walk step of this size (× its initial std) per training step" },

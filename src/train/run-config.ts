@@ -73,6 +73,8 @@ export interface RunConfig extends OptimizerConfig {
   pool: 'max' | 'avg';
   /** Conv: channel groups per hidden layer (null: 1 everywhere), e.g. [1, 2, 4, 4]. */
   convGroups: number[] | null;
+  /** Conv: stride per hidden layer (null: 1 everywhere; padding stays K//2). */
+  convStride: number[] | null;
 
   // Stages that are not learned (src/stages, SPEC §7): the same for FF and BP on one net.
   /** A black box (fixed random square matrix + ReLU) after this 1-based hidden layer (0 = none). */
@@ -130,6 +132,7 @@ export const RUN_DEFAULTS: RunConfig = {
   poolAfter: null,
   pool: 'max',
   convGroups: null,
+  convStride: null,
   boxAfter: 0,
   boxDrift: 0,
   device: 1,
