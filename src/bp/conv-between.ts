@@ -9,7 +9,7 @@ import type { GroupNormGeometry, PoolGeometry } from '../engine/conv-geometry.js
 import type { Engine, Mat } from '../engine/engine.js';
 import { GROUP_NORM_EPS } from '../ff/ff-net.js';
 import type { MapShape } from '../train/grid-maps.js';
-import type { NetSpec } from '../stages/net-spec.js';
+import { groupNormGeometries, type NetSpec } from '../stages/net-spec.js';
 
 /** Scratch of one row count: the normalized maps, their statistics, pooled maps and gradients. */
 export interface ConvBuffers {
@@ -34,14 +34,11 @@ export class ConvBetween {
     image: MapShape,
     private readonly pool: 'max' | 'avg',
   ) {
-    const imageNorm: GroupNormGeometry = { positions: image.height * image.width, channels: image.channels, groups: 1 };
-    this.norms = [imageNorm];
     for (const [l, layer] of spec.layers.entries()) {
       if (layer.geometry.kind !== 'conv') throw new Error(`layer ${l + 1} is not a conv layer`);
       if (layer.norm.name !== 'group') throw new Error('backprop on conv nets normalizes between layers with GroupNorm only: add --norm group');
-      const C = layer.geometry.conv.outChannels;
-      this.norms.push({ positions: layer.outputSize / C, channels: C, groups: layer.norm.groups });
     }
+    this.norms = groupNormGeometries(spec, image);
     this.pools = spec.layers.map((layer) => layer.pool);
   }
 

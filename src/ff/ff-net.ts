@@ -16,7 +16,7 @@
 // above reads it, while its objective sees the map before pooling.
 // The learning steps are in ff-step.ts and recurrent-step.ts (the layer rule on a row layout's
 // positive and negative rows: learn-from-rows.ts); the classifiers in classify.ts.
-import type { Engine, Mat } from '../engine/engine.js';
+import type { Engine, GroupNormGeometry, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import { Param } from '../train/optimizer.js';
 import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
@@ -28,7 +28,7 @@ import { negativeUse } from './objectives/registry.js';
 import { planarToChannelsLast } from '../data/channels-last.js';
 import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
-import { netSpecFor, type NetSpec } from '../stages/net-spec.js';
+import { groupNormGeometries, netSpecFor, type NetSpec } from '../stages/net-spec.js';
 
 /** Scratch for one row count: input, and per layer the ReLU outputs, normalized states, goodness. */
 export interface Workspace {
@@ -66,6 +66,8 @@ export class FFNet {
   readonly spec: NetSpec;
   /** Conv nets read the image channels last (the data sets store it channel-planar). */
   readonly channelsLast: boolean;
+  /** GroupNorm of n[0..L] (--norm group; from the net description, as backprop's), or null. */
+  private readonly groupNorms: GroupNormGeometry[] | null;
   readonly layers: FFLayer[] = [];
   /**
    * Softmax weights from hidden layer l (null where l does not feed the softmax). In
@@ -143,6 +145,7 @@ export class FFNet {
     this.rng = new Rng(cfg.seed);
     this.stages = new NetStages(engine, cfg, this.sizes[0]);
     if (cfg.norm === 'group' && spec.layers[0].kind !== 'conv') throw new Error('--norm group normalizes conv maps: use it with --connectivity conv');
+    this.groupNorms = cfg.norm === 'group' ? groupNormGeometries(spec, this.imageShape) : null;
     if (spec.layers[0].kind === 'conv' && this.stages.any) throw new Error('conv nets have no black box or analog chip yet (--box-after, --analog-*)');
     this.layers.push(...buildLayers(spec, this.rng, (l, width, incoming, rng) => new FFLayer(engine, cfg, l, width, incoming, rng, this.numClasses)));
     // The heads draw nothing from the RNG: made after the layers, the weights are the same.
@@ -206,7 +209,7 @@ export class FFNet {
         imageHost: this.separateLabel ? new Float32Array(rows * this.sizes[0]) : null,
         y: this.sizes.slice(1).map((w) => e.zeros(rows, w)),
         pooled: this.spec.layers.map((l) => (l.pool ? e.zeros(rows, l.outputSize) : null)),
-        normStats: this.outSizes.map((_, i) => (this.cfg.norm === 'group' ? e.zeros(rows, 2 * this.groupNormGeometry(i).groups) : null)),
+        normStats: this.outSizes.map((_, i) => (this.groupNorms ? e.zeros(rows, 2 * this.groupNorms[i].groups) : null)),
         n: this.outSizes.map((w) => e.zeros(rows, w)),
         g: this.cfg.layers.map(() => e.zeros(rows, 1)),
         state: this.recurrent ? this.cfg.layers.map((w) => e.zeros(rows, w)) : [],
@@ -298,14 +301,7 @@ export class FFNet {
     const out = e.rowView(ws.n[i], start, count);
     if (this.cfg.norm !== 'group') return e.normalizeRows(x, out, this.rowNorm, NORM_EPS);
     const stats = e.rowView(ws.normStats[i]!, start, count);
-    e.groupNormForward(x, out, stats, this.groupNormGeometry(i), GROUP_NORM_EPS);
-  }
-
-  /** GroupNorm of n[i]: the image is one group (a per-image standardization); a map has --norm-groups groups of its channels. */
-  private groupNormGeometry(i: number): { positions: number; channels: number; groups: number } {
-    const geometry = i === 0 ? null : this.spec.layers[i - 1].geometry;
-    const channels = i === 0 ? this.imageShape.channels : geometry?.kind === 'conv' ? geometry.conv.outChannels : this.outSizes[i];
-    return { positions: this.outSizes[i] / channels, channels, groups: i === 0 ? 1 : this.cfg.normGroups };
+    e.groupNormForward(x, out, stats, this.groupNorms![i], GROUP_NORM_EPS);
   }
 
   /** What hidden layer l reads bottom-up: the normalized input or state below it, or a box's output. */

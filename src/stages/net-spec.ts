@@ -5,7 +5,7 @@
 // from today's global options (connectivity, window, mapChannels, grid, layers), so old configs
 // and checkpoints keep their meaning; train/local-maps.ts and train/grid-maps.ts produce its
 // geometries.
-import type { ConvGeometry, PoolGeometry } from '../engine/conv-geometry.js';
+import type { ConvGeometry, GroupNormGeometry, PoolGeometry } from '../engine/conv-geometry.js';
 import type { LocalGeometry } from '../engine/local-geometry.js';
 import { convMapsFor } from '../train/conv-maps.js';
 import { gridMapsFor, type GridLayer, type MapShape } from '../train/grid-maps.js';
@@ -99,6 +99,22 @@ export function netSpecFor(cfg: SpecConfig, image: MapShape, wiring?: Partial<Ne
     layers.push({ kind: geometry.kind, geometry, width: sizes[l + 1], outputSize: sizes[l + 1], incoming, norm });
   }
   return { inputSize: sizes[0], separateLabel, layers };
+}
+
+/**
+ * GroupNorm's geometry for what each layer reads, n[0..L] (FF's and backprop's): the image is
+ * one group (a per-image standardization), each conv layer's (pooled) map its norm's groups of
+ * its channels. One-line errors for a layer that is not a conv layer normalized by GroupNorm.
+ */
+export function groupNormGeometries(spec: NetSpec, image: MapShape): GroupNormGeometry[] {
+  const out: GroupNormGeometry[] = [{ positions: image.height * image.width, channels: image.channels, groups: 1 }];
+  for (const [l, layer] of spec.layers.entries()) {
+    if (layer.geometry.kind !== 'conv') throw new Error(`layer ${l + 1} is not a conv layer`);
+    if (layer.norm.name !== 'group') throw new Error(`layer ${l + 1} is not normalized by GroupNorm (--norm group)`);
+    const C = layer.geometry.conv.outChannels;
+    out.push({ positions: layer.outputSize / C, channels: C, groups: layer.norm.groups });
+  }
+  return out;
 }
 
 function normFor(cfg: SpecConfig): LayerNorm {
