@@ -25,7 +25,6 @@ import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
 import { negativeUse } from './objectives/registry.js';
-import { planarToChannelsLast } from '../data/channels-last.js';
 import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
 import { groupNormGeometries, netSpecFor, type NetSpec } from '../stages/net-spec.js';
@@ -231,7 +230,10 @@ export class FFNet {
     const e = this.engine;
     const W = this.inputSize;
     if (this.channelsLast) {
-      e.write(e.rowView(ws.x, start, count), planarToChannelsLast(ws.host.subarray(start * W, (start + count) * W), this.imageShape, this.cached(`channels-last:${ws.rows}`, () => new Float32Array(ws.rows * W))));
+      // Up as written (channel-planar), then channels last on the engine, as backprop does.
+      const planar = e.rowView(this.cached(`planar:${ws.rows}`, () => e.zeros(ws.rows, W)), start, count);
+      e.write(planar, ws.host.subarray(start * W, (start + count) * W));
+      e.toChannelsLast(planar, e.rowView(ws.x, start, count), this.imageShape.channels);
       return;
     }
     if (!this.separateLabel) {

@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/engine/engine.js';
 import { Rng } from '../../src/engine/rng.js';
-import { planarToChannelsLast } from '../../src/data/channels-last.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { emptyStats, readEpochSums } from '../../src/ff/epoch-tally.js';
 import { FFNet } from '../../src/ff/ff-net.js';
@@ -87,7 +86,9 @@ for (const c of CASES) {
       const last = batches[STEPS - 1];
       const host = new Float32Array(B * D);
       for (let i = 0; i < B; i++) input.write(host, i, last.images, i, drawn[i]);
-      const want = planarToChannelsLast(host, c.shape, new Float32Array(B * D));
+      const plane = height * width;
+      const want = new Float32Array(B * D);
+      for (let i = 0; i < B; i++) for (let ch = 0; ch < channels; ch++) for (let p = 0; p < plane; p++) want[i * D + p * channels + ch] = host[i * D + ch * plane + p];
       const got = await e.read(e.rowView(ws.x, layout.negative.start, B));
       assert.deepEqual(Array.from(got), Array.from(want));
       assert.ok(drawn.every((l, i) => l !== last.labels[i]), 'hard negatives: wrong labels');
