@@ -10,6 +10,7 @@ import { loadDataset } from '../src/data/registry.js';
 import { encodeSamplePack } from '../src/data/sample-pack.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { STATIC_RUN_LIST } from '../web/run-list.js';
+import { STATIC_NO_SAMPLE } from '../src/serve/sample-answer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIR = path.join(root, 'dist', 'web');
@@ -27,6 +28,9 @@ export async function buildWeb(quiet = false): Promise<void> {
   // A static host's answer to the page's run-list request (ff serve answers it itself).
   mkdirSync(path.join(WEB_DIR, 'api'), { recursive: true });
   writeFileAtomic(path.join(WEB_DIR, 'api', 'runs'), `${JSON.stringify(STATIC_RUN_LIST)}\n`);
+  // ...and to its CIFAR-10 sample request: there is none (ff serve answers with the images).
+  mkdirSync(path.join(WEB_DIR, 'api', 'samples'), { recursive: true });
+  writeFileAtomic(path.join(WEB_DIR, 'api', 'samples', 'cifar-10'), `${JSON.stringify(STATIC_NO_SAMPLE)}\n`);
   if (!quiet) process.stdout.write(`build:web: wrote ${path.relative(root, WEB_DIR)}/ (MNIST sample ${(bytes.length / 2 ** 20).toFixed(1)} MiB)\n`);
 }
 

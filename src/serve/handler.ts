@@ -12,6 +12,7 @@ import { CHECKPOINT_FILE } from '../train/checkpoint-format.js';
 import { acceptsGzip, entityTag, notModified } from './conditional-get.js';
 import { routeRequest } from './request-route.js';
 import type { ImageSample, ServedSamples } from './image-sample.js';
+import type { NoSample } from './sample-answer.js';
 import { openServedFile } from './served-file.js';
 
 /** A run in the list: its name for the page and its directory (a real path). */
@@ -123,10 +124,10 @@ function sendFile(req: IncomingMessage, res: ServerResponse, root: string, segme
   res.on('close', () => stream.destroy()); // a reader that left: the descriptor closes
 }
 
-/** A sample held in memory, gzipped when the client takes it, with an ETag; absent: 404 with the reason. */
+/** A sample held in memory, gzipped when the client takes it, with an ETag; absent: why, as JSON (sample-answer.ts). */
 function sendSample(req: IncomingMessage, res: ServerResponse, sample: ImageSample | string | undefined): void {
   if (sample === undefined) return sendText(res, 404, TEXT, 'no such sample');
-  if (typeof sample === 'string') return sendText(res, 404, TEXT, sample.slice(0, 200));
+  if (typeof sample === 'string') return sendText(res, 200, TYPES['.json'], JSON.stringify({ sample: false, why: sample } satisfies NoSample));
   const gzip = acceptsGzip(req.headers['accept-encoding']);
   const body = gzip ? sample.gzip : sample.bytes;
   const etag = entityTag(body.length, sample.madeMs, gzip ? 'gzip' : 'identity');

@@ -1,7 +1,8 @@
 // Small samples of a dataset's test images that ff serve sends the explorer (GET
 // api/samples/NAME): the page shows CIFAR-10 runs on them, as it shows MNIST runs on the sample
 // the build writes. Made once at start from the data on disk, held in memory with their gzip
-// form; when the data are absent, the sample is the one-line reason, which the page shows.
+// form; when the data are absent, the sample is the one-line reason, sent as JSON
+// (sample-answer.ts), which the page shows.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,7 +20,7 @@ export interface ImageSample {
   madeMs: number;
 }
 
-/** What the server holds per sample name: the sample, or why there is none (one line, under 200 bytes). */
+/** What the server holds per sample name: the sample, or why there is none (one line). */
 export type ServedSamples = ReadonlyMap<string, ImageSample | string>;
 
 /** The first `count` test images of CIFAR-10 in `dir` (default $FF_CIFAR_DIR, else the data cache), or why not. */

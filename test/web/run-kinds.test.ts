@@ -3,9 +3,11 @@
 // switches between runs of every kind — FF, recurrent FF, unsupervised FF, BP, FF conv on MNIST,
 // the locally-connected recurrent and the conv CIFAR-10 nets, and an Aesop net — and after each
 // switch every panel of the new view is filled and differs from what the last run showed, the
-// previous view's panels are gone, and the page reports no errors. CIFAR and Aesop runs need
+// previous view's panels are gone, axe-core finds no serious accessibility violation in the new
+// views, and the page reports no errors. CIFAR and Aesop runs need
 // their data ($FF_CIFAR_DIR, $FF_AESOP_DIR; CI sets both): without them those parts are skipped
-// with the reason, and ff serve's plain "no CIFAR-10 test images" answer is checked instead.
+// with the reason. Where the test images are not at hand (ff serve without the data, a static
+// host) a CIFAR run's view says so plainly, with no prediction and no failed request.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
-import { launchChromium, openExplorer, screenshot, startServe, trainExtraRuns, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { launchChromium, openExplorer, screenshot, seriousViolations, startServe, startStaticHost, trainExtraRuns, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
 import { NO_AESOP, NO_BROWSER, NO_CIFAR } from '../helpers/optional.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-run-kinds-'));
@@ -83,7 +85,9 @@ function settled(name: string, kind: Kind): string {
 async function choose(page: Page, index: number): Promise<Panels> {
   const { name, kind } = served[index];
   await page.selectOption('#run-select', String(index));
-  await page.waitForFunction(settled(name, kind), null, { timeout: 60_000 });
+  await page.waitForFunction(settled(name, kind), null, { timeout: 60_000 }).catch(async (e: Error) => {
+    throw new Error(`${name}: its view did not settle (${e.message.split('\n')[0]}); the status says: ${await page.textContent('#model-status')}`);
+  });
   return panels(page);
 }
 
@@ -142,6 +146,7 @@ for (const [size, options] of [
         }
         // Every panel this view shares with the last one shows something new (another net, another view).
         if (last) for (const id of want) if (last.panels[id] !== null && !['prediction', 'view-prediction', 'cifar-status', 'cifar-image'].includes(id)) assert.notEqual(now.panels[id], last.panels[id], `${name}: panel ${id} still shows ${served[order[order.indexOf(i) - 1]]?.name}`);
+        if (kind !== 'ff') assert.deepEqual(await seriousViolations(page), [], `${name}: axe finds serious accessibility violations`);
         if (size === 'desktop' && i !== 0) await screenshot(page, `run-kind-${name}`);
         if (name === 'cifar-local') await anotherTestImage(page, now);
         if (name === 'aesop') await anotherPrime(page, now);
@@ -153,3 +158,32 @@ for (const [size, options] of [
     }
   });
 }
+
+test('a CIFAR run where no test images are at hand: ff serve without the data, a static host — the view says why, no errors', { skip: NO_BROWSER || NO_CIFAR, timeout: 120_000 }, async () => {
+  const run = served.find((r) => r.name === 'cifar-local')!;
+  const empty = path.join(tmp, 'no-cifar-here');
+  const without = await startServe([run.dir], { FF_CIFAR_DIR: empty });
+  const staticHost = await startStaticHost();
+  const browser = await launchChromium();
+  try {
+    for (const [where, url, load, says] of [
+      ['ff serve', without.url, (p: Page) => p.selectOption('#run-select', '0'), /^No CIFAR-10 test images: ff serve found no test_batch\.bin in .*no-cifar-here \(set FF_CIFAR_DIR\)\.$/],
+      ['a static host', staticHost.url, (p: Page) => p.setInputFiles('#run-file', path.join(run.dir, 'checkpoint.safetensors')), /^No CIFAR-10 test images on a static host: ff serve sends a sample of them when FF_CIFAR_DIR names the data\.$/],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const errors = watchErrors(page);
+      await openExplorer(page, url);
+      await load(page);
+      await page.waitForSelector('#cifar-status[data-absent="1"]', { timeout: 60_000 });
+      assert.match((await page.textContent('#cifar-status'))!, says, where);
+      assert.equal(await page.textContent('#view-prediction'), '–', `${where}: a prediction with no image`);
+      assert.equal(await page.$('#cifar-image canvas'), null, `${where}: an image is shown`);
+      assert.deepEqual(errors, [], `${where}: the page reported errors`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    without.close();
+    staticHost.close();
+  }
+});

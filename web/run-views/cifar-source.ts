@@ -1,7 +1,9 @@
 // The CIFAR-10 test images a CIFAR run is shown on: the sample ff serve sends
 // (api/samples/cifar-10, src/serve/image-sample.ts), picked by index; when there is none (no
-// FF_CIFAR_DIR, or a static host) the view says so plainly and shows no prediction.
+// FF_CIFAR_DIR, or a static host: src/serve/sample-answer.ts) the view says so plainly and shows
+// no prediction.
 import { decodeSamplePack, type SamplePack } from '../../src/core.js';
+import { noSampleReason, STATIC_NO_SAMPLE } from '../../src/serve/sample-answer.js';
 import { parseHashField } from '../hash-state.js';
 import { rgbCanvas } from './view-parts.js';
 
@@ -12,10 +14,12 @@ function cifarSample(): Promise<SamplePack | string> {
   sample ??= (async () => {
     try {
       const res = await fetch('api/samples/cifar-10');
-      if (res.ok) return decodeSamplePack(new Uint8Array(await res.arrayBuffer()));
-      const why = (await res.text()).trim();
-      // A static host answers with its own 404 page: it has no samples at all.
-      return res.status === 404 && why.startsWith('no CIFAR-10') ? why : 'no CIFAR-10 test images here: ff serve sends a sample of them when FF_CIFAR_DIR names the data';
+      if (!res.ok) return `no CIFAR-10 test images: the server answered HTTP ${res.status}`;
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      // No sample: a JSON reason (from ff serve without the data, or the static build's file,
+      // which a static host may send under any type); a sample pack starts with "FFSP".
+      if (bytes[0] === 0x7b) return noSampleReason(JSON.parse(new TextDecoder().decode(bytes))) ?? STATIC_NO_SAMPLE.why;
+      return decodeSamplePack(bytes);
     } catch {
       return 'no CIFAR-10 test images: the server did not answer';
     }
