@@ -14,9 +14,9 @@ import { CHROMIUM } from './optional.js';
 
 export { WEB_DIR };
 
-/** `ff ARGS` in a child process; its stdout, or the test fails with its stderr. */
-export function ff(args: string[], timeout = 300_000): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout });
+/** `ff ARGS` in a child process (`env`: variables to change for it); its stdout, or the test fails with its stderr. */
+export function ff(args: string[], timeout = 300_000, env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout, env: { ...process.env, ...env } });
   assert.equal(r.status, 0, `ff ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
-import { launchChromium, openExplorer, screenshot, seriousViolations, startServe, startStaticHost, trainExtraRuns, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { ff, launchChromium, openExplorer, screenshot, seriousViolations, startServe, startStaticHost, trainExtraRuns, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
 import { NO_AESOP, NO_BROWSER, NO_CIFAR } from '../helpers/optional.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-run-kinds-'));
@@ -105,8 +105,8 @@ async function anotherTestImage(page: Page, before: Panels): Promise<void> {
   await page.waitForFunction(`/an integer in 0–\\d+/.test(document.getElementById('cifar-status').textContent)`, null, { timeout: 30_000 });
 }
 
-/** The Aesop view: a prime outside the alphabet is refused in one line; another prime gives another distribution and continuation. */
-async function anotherPrime(page: Page, before: Panels): Promise<void> {
+/** The Aesop view: a prime outside the alphabet is refused in one line; another prime gives another distribution, and the continuation ff generate gives. */
+async function anotherPrime(page: Page, before: Panels, dir: string): Promise<void> {
   await page.fill('#aesop-prime', "the lion's share");
   await page.press('#aesop-prime', 'Enter');
   await page.waitForSelector('#aesop-message[data-invalid="1"]', { timeout: 30_000 });
@@ -116,7 +116,10 @@ async function anotherPrime(page: Page, before: Panels): Promise<void> {
   await page.waitForSelector('#aesop-generated[data-prime="the fox and the grapes. "]', { timeout: 30_000 });
   const after = await panels(page);
   assert.notEqual(after.panels['aesop-next'], before.panels['aesop-next'], 'another context gave the same next-character distribution');
-  assert.match(after.panels['aesop-generated']!, /^the fox and the grapes\. [a-z ,;.]{80}\|$/);
+  // The continuation is ff generate's, on the same engine, prime, length and seed.
+  const cli = ff(['generate', dir, '--prime', 'The Fox and the Grapes. ', '--length', '80', '--seed', '1'], 60_000, { FF_ENGINE: 'wasm' }).trim();
+  assert.match(cli, /^the fox and the grapes\. \[[a-z ,;.]{80}\]$/);
+  assert.equal(after.panels['aesop-generated'], `${cli.replace(/[[\]]/g, '')}|`, 'the page and ff generate continue the prime differently');
 }
 
 for (const [size, options] of [
@@ -149,7 +152,7 @@ for (const [size, options] of [
         if (kind !== 'ff') assert.deepEqual(await seriousViolations(page), [], `${name}: axe finds serious accessibility violations`);
         if (size === 'desktop' && i !== 0) await screenshot(page, `run-kind-${name}`);
         if (name === 'cifar-local') await anotherTestImage(page, now);
-        if (name === 'aesop') await anotherPrime(page, now);
+        if (name === 'aesop') await anotherPrime(page, now, served[i].dir);
         last = now;
       }
       assert.deepEqual(errors, [], 'the page reported errors');
