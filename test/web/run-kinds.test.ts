@@ -15,7 +15,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
-import { ff, launchChromium, openExplorer, screenshot, seriousViolations, startServe, startStaticHost, trainExtraRuns, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { ff, launchChromium, openExplorer, screenshot, startServe, startStaticHost, trainExtraRuns, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { seriousViolations } from '../helpers/axe-check.js';
 import { NO_AESOP, NO_BROWSER, NO_CIFAR } from '../helpers/optional.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-run-kinds-'));

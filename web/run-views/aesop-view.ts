@@ -4,7 +4,7 @@
 import { Rng, type TrainableModel } from '../../src/core.js';
 import { normaliseText, TEXT_SYMBOLS } from '../../src/data/text-alphabet.js';
 import { contextStrip, generateText, nextCharacterMode } from '../../src/ff/generate-text.js';
-import { note, panel, percent, scoreBars } from './view-parts.js';
+import { fieldForm, note, panel, percent, scoreBars, statusLine } from './view-parts.js';
 
 /** Characters generated after the prime, and the seed they are sampled with (the same text for the same prime). */
 const CONTINUATION = 80;
@@ -28,15 +28,9 @@ export function checkPrime(raw: string): { prime: string } | { message: string }
 
 export function aesopView(model: TrainableModel, body: HTMLElement, contextLength: number): () => void {
   note(body, `This net reads the last ${contextLength} characters and predicts the next one. Type the start of a text (its last ${contextLength} characters are the context); the bars are the next character's probabilities, and the continuation samples one character at a time from them, shifting each into the context.`);
-  const form = document.createElement('form');
-  form.className = 'row';
-  form.noValidate = true;
-  form.innerHTML = '<label>Prime <input id="aesop-prime" value="the lion " size="24" autocomplete="off" spellcheck="false" /></label> <button type="submit">Continue</button>';
-  const message = document.createElement('p');
-  message.id = 'aesop-message';
-  message.setAttribute('role', 'status');
-  body.append(form);
-  body.append(message);
+  const { form, input } = fieldForm('<label>Prime <input id="aesop-prime" value="the lion " size="24" autocomplete="off" spellcheck="false" /></label> <button type="submit">Continue</button>', (v) => void run(v));
+  const message = statusLine('aesop-message');
+  body.append(form, message);
   const next = panel(body, 'aesop-next', 'Next character: probabilities');
   const generated = panel(body, 'aesop-generated', `A continuation (${CONTINUATION} characters sampled at temperature 1, seed ${SEED})`, 'p');
   generated.className = 'generated';
@@ -66,11 +60,6 @@ export function aesopView(model: TrainableModel, body: HTMLElement, contextLengt
     more.textContent = text.generated;
     generated.append(prime, more);
     generated.dataset.prime = text.prime;
-  };
-  const input = form.querySelector('input')!;
-  form.onsubmit = (e) => {
-    e.preventDefault();
-    void run(input.value);
   };
   void run(input.value);
   return () => {

@@ -5,7 +5,7 @@
 import { decodeSamplePack, type SamplePack } from '../../src/core.js';
 import { noSampleReason, STATIC_NO_SAMPLE } from '../../src/serve/sample-answer.js';
 import { parseHashField } from '../hash-state.js';
-import { rgbCanvas } from './view-parts.js';
+import { fieldForm, rgbCanvas, statusLine } from './view-parts.js';
 
 let sample: Promise<SamplePack | string> | null = null;
 
@@ -32,16 +32,10 @@ function cifarSample(): Promise<SamplePack | string> {
  * `show` with each image chosen (first image 0), or with null and the reason when there are none.
  */
 export async function cifarPicker(body: HTMLElement, names: readonly string[], show: (image: Float32Array | null) => Promise<void>): Promise<void> {
-  const form = document.createElement('form');
-  form.className = 'row';
-  form.noValidate = true;
-  form.innerHTML = '<label>Test image <input id="cifar-index" type="number" min="0" value="0" /></label> <button type="submit">Show</button>';
+  const { form, input } = fieldForm('<label>Test image <input id="cifar-index" type="number" min="0" value="0" /></label> <button type="submit">Show</button>', (v) => void choose(v));
   const figure = document.createElement('div');
   figure.id = 'cifar-image';
-  const status = document.createElement('p');
-  status.id = 'cifar-status';
-  status.setAttribute('role', 'status');
-  status.textContent = 'Loading the CIFAR-10 test images…';
+  const status = statusLine('cifar-status', 'Loading the CIFAR-10 test images…');
   body.append(form, figure, status);
   const pack = await cifarSample();
   if (typeof pack === 'string') {
@@ -53,7 +47,6 @@ export async function cifarPicker(body: HTMLElement, names: readonly string[], s
   }
   const t = pack.test;
   const D = t.height * t.width * t.channels;
-  const input = form.querySelector('input')!;
   input.max = String(t.count - 1);
   const choose = async (raw: string) => {
     const r = parseHashField('img', raw);
@@ -68,10 +61,6 @@ export async function cifarPicker(body: HTMLElement, names: readonly string[], s
     figure.dataset.index = String(i);
     status.textContent = `test image ${i} of the ${t.count} sent (true class: ${label})`;
     await show(image);
-  };
-  form.onsubmit = (e) => {
-    e.preventDefault();
-    void choose(input.value);
   };
   await choose('0');
 }

@@ -14,6 +14,29 @@ export function panel(body: HTMLElement, id: string, heading: string, tag = 'div
   return el;
 }
 
+/** A one-row form (one field and its button; `html` is the page's own markup) whose submit calls `submit` with the field's value, Enter included. */
+export function fieldForm(html: string, submit: (value: string) => void): { form: HTMLFormElement; input: HTMLInputElement } {
+  const form = document.createElement('form');
+  form.className = 'row';
+  form.noValidate = true;
+  form.innerHTML = html;
+  const input = form.querySelector('input')!;
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    submit(input.value);
+  };
+  return { form, input };
+}
+
+/** A status line (role status) with an id. */
+export function statusLine(id: string, text = ''): HTMLElement {
+  const p = document.createElement('p');
+  p.id = id;
+  p.setAttribute('role', 'status');
+  p.textContent = text;
+  return p;
+}
+
 /** A paragraph of explanation. */
 export function note(body: HTMLElement, text: string): HTMLElement {
   const p = document.createElement('p');
