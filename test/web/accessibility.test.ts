@@ -5,7 +5,6 @@
 // its values, and axe-core (the accessibility rules engine browsers' audits use) finds no
 // serious or critical violation with a model loaded, a unit chosen and a live run trained.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,10 +12,10 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 import { launchChromium, openExplorer, screenshot, startServe, trainTinyRuns, watchErrors, type Host } from '../helpers/explorer-page.js';
+import { seriousViolations } from '../helpers/axe-check.js';
 import { NO_BROWSER } from '../helpers/optional.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ff-a11y-'));
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let host: Host | null = null;
 
 before(async () => {
@@ -29,22 +28,6 @@ after(() => {
   host?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core's serious and critical violations on the page as it is now, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')})`);
-}
 
 /** The accessible name of every element matching `selector` ('' where it has none). */
 const names = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
