@@ -43,7 +43,7 @@ import {
   type RowObjectiveOptions,
   type Tally,
 } from './engine.js';
-import { checkTallySlots } from './js-step-kernels.js';
+import { checkCrossEntropyGrad, checkDrawLabels, checkGroupCoefficients, checkLabelUnits, checkPeerPush, checkRowCoefficients, checkTallySize, checkTallySlots } from './step-shapes.js';
 import { checkMatShape } from './cpu-mat.js';
 import { checkChannelCopy, checkChannelShapes, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
 import { patchOutHeight, patchOutWidth, poolOutHeight, poolOutWidth } from './conv-geometry.js';
@@ -390,7 +390,7 @@ export class WebGpuEngine implements Engine {
 
   // FF's per-minibatch maths (step-wgsl.ts; the reference is step-maths.ts).
   tally(size: number): Tally {
-    if (!Number.isInteger(size) || size < 0) throw new Error(`tally: bad size ${size}`);
+    checkTallySize(size);
     return new GpuTally(size, this.run.storage(size));
   }
 
@@ -411,17 +411,12 @@ export class WebGpuEngine implements Engine {
   }
 
   crossEntropyGrad(probs: Mat, labels: Mat, grad: Mat, t: Tally, at: number): void {
-    checkShape('crossEntropyGrad labels', labels, probs.rows, 1);
-    checkShape('crossEntropyGrad grad', grad, probs.rows, probs.cols);
-    checkTallySlots('crossEntropyGrad', t, at);
+    checkCrossEntropyGrad(probs, labels, grad, t, at);
     this.run.run('crossEntropyGrad', S.CROSS_ENTROPY_GRAD, [gpu(probs), gpu(labels)], [gpu(grad), gpuTally(t)], [1, 1], ([a, b, c, d]) => [u(probs.rows), u(probs.cols), u(a), u(b), u(c), u(d), u(at)]);
   }
 
   drawLabels(probs: Mat, truth: Mat, draws: Uint32Array, out: Mat, o: DrawLabelsOptions): void {
-    checkShape('drawLabels truth', truth, probs.rows, 1);
-    checkShape('drawLabels out', out, probs.rows, 1);
-    if (draws.length !== probs.rows) throw new Error(`drawLabels: ${draws.length} draws for ${probs.rows} rows`);
-    if (!(o.temperature > 0)) throw new Error(`drawLabels: temperature must be > 0, got ${o.temperature}`);
+    checkDrawLabels(probs, truth, draws, out, o);
     // The draws' bits go up as they are (bound as array<u32>).
     const d = this.drawBuffer(draws.length);
     this.run.write(d, new Float32Array(draws.buffer, draws.byteOffset, draws.length));
@@ -429,18 +424,12 @@ export class WebGpuEngine implements Engine {
   }
 
   setLabelUnits(x: Mat, labels: Mat, lu: LabelUnits): void {
-    checkShape('setLabelUnits labels', labels, x.rows, 1);
-    const last = lu.offset + (lu.count - 1) * lu.stride;
-    if (!(lu.count > 0 && lu.offset >= 0 && lu.stride > 0 && last < x.cols)) throw new Error(`setLabelUnits: ${lu.count} label units from ${lu.offset} every ${lu.stride} do not fit rows of ${x.cols}`);
+    checkLabelUnits(x, labels, lu);
     this.run.run('setLabelUnits', S.SET_LABEL_UNITS, [gpu(labels)], [gpu(x)], grid1d(x.rows), ([a, b]) => [u(x.rows), u(x.cols), u(b), u(a), u(lu.offset), u(lu.stride), u(lu.count), f(lu.strength)]);
   }
 
   rowCoefficients(g: Mat, coef: Mat, o: RowObjectiveOptions, t: Tally, at: number): void {
-    const rows = o.positives + o.negatives;
-    checkShape('rowCoefficients goodness', g, rows, 1);
-    checkShape('rowCoefficients output', coef, rows, 1);
-    checkTallySlots('rowCoefficients', t, at);
-    if (o.loss === 'symba' && o.positives !== o.negatives) throw new Error(`--loss symba needs as many positive as negative rows (got ${o.positives} positive, ${o.negatives} negative): its loss is on pairs`);
+    checkRowCoefficients(g, coef, o, t, at);
     this.run.run('rowCoefficients', S.ROW_COEFFICIENTS, [gpu(g)], [gpu(coef), gpuTally(t)], [1, 1], ([a, b, c]) => [
       u(o.positives), u(o.negatives), u(a), u(b), u(c), u(at), u(o.loss === 'symba' ? 1 : 0),
       f(o.sign), f(o.temperature), f(o.threshold), f(o.alpha), f(o.goodnessDivisor), f(o.goodnessScale), f(o.dGdy),
@@ -448,17 +437,12 @@ export class WebGpuEngine implements Engine {
   }
 
   groupCoefficients(G: Mat, labels: Mat, coef: Mat, temperature: number, dGdy: number, t: Tally, at: number): void {
-    checkShape('groupCoefficients labels', labels, G.rows, 1);
-    checkShape('groupCoefficients output', coef, G.rows, G.cols);
-    checkTallySlots('groupCoefficients', t, at);
+    checkGroupCoefficients(G, labels, coef, t, at);
     this.run.run('groupCoefficients', S.GROUP_COEFFICIENTS, [gpu(G), gpu(labels)], [gpu(coef), gpuTally(t)], [1, 1], ([a, b, c, d]) => [u(G.rows), u(G.cols), u(a), u(b), u(c), u(d), u(at), f(temperature), f(dGdy)]);
   }
 
   peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void {
-    checkShape('peerPush means', means, 1, colSum.cols);
-    checkShape('peerPush output', push, 1, colSum.cols);
-    checkShape('peerPush column sums', colSum, 1, colSum.cols);
-    if (!(o.rows > 0)) throw new Error(`peerPush: rows must be > 0, got ${o.rows}`);
+    checkPeerPush(colSum, means, push, o);
     this.run.run('peerPush', S.PEER_PUSH, [gpu(colSum)], [gpu(means), gpu(push)], [1, 1], ([a, b, c]) => [u(colSum.cols), u(a), u(b), u(c), f(o.rows), f(o.decay), f(o.lambda)]);
   }
 
