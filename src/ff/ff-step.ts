@@ -13,12 +13,11 @@
 import type { Mat } from '../engine/engine.js';
 import type { FFEpochStats } from './epoch-tally.js';
 import type { FFNet, Workspace } from './ff-net.js';
-import type { NegativeCases } from './negative-source.js';
 import { learnFromRows } from './learn-from-rows.js';
 import { probeStep } from './linear-probe.js';
 import { negativeUse } from './objectives/registry.js';
 import { headRows, labelledLayout, pairLayout, rowLayout, span, writeCases, type RowRange } from './row-layout.js';
-import { labelsOnEngine, softmaxStep } from './softmax-step.js';
+import { labelsOnEngine, negativeLabels, softmaxStep } from './softmax-step.js';
 
 export { emptyStats, type FFEpochStats } from './epoch-tally.js';
 
@@ -52,7 +51,7 @@ export function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpo
   writeCases(input, ws.host, layout.positive, batch.images, batch.labels);
   // Negatives from the images alone are drawn now and run in the same pass (one product).
   let negatives = source.readsHead || alone ? null : source.draw(batch, null, net.rng);
-  if (negatives) writeNegatives(net, ws, layout.negative, negatives);
+  if (negatives) writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
   pass(net, ws, span(headRows(layout), negatives ? layout.negative : layout.positive), upTo);
 
   // 2. The head reads the normalized label-free states of the layers above the first ("it
@@ -66,22 +65,13 @@ export function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpo
   if (!negatives && !source.offline && !alone) {
     const head = probs ? { engine: net.engine, probs, truth, out: negativeLabels(net, B) } : null;
     negatives = source.draw(batch, head, net.rng);
-    writeNegatives(net, ws, layout.negative, negatives);
+    // Labels drawn on the engine are set there after the upload (the host rows keep the neutral label).
+    writeCases(input, ws.host, layout.negative, negatives.images, negatives.labels);
     pass(net, ws, layout.negative, upTo, negatives.onEngine);
   }
 
   // 4. The layer rule on the positive and negative rows.
   learnFromRows(net, ws, layout, learning, gain, stats, truth);
-}
-
-/** Negative cases into their rows of ws.host (labels drawn on the engine are set after the upload). */
-function writeNegatives(net: FFNet, ws: Workspace, r: RowRange, negatives: NegativeCases): void {
-  writeCases(net.input, ws.host, r, negatives.images, negatives.labels);
-}
-
-/** Where a minibatch's negative labels are drawn on the engine. */
-function negativeLabels(net: FFNet, B: number): Mat {
-  return net.cached(`negative-labels:${B}`, () => net.engine.zeros(B, 1));
 }
 
 /** Rows `r` of ws.host to the engine (labels on the engine into their label units) and through hidden layers 0..upTo−1. */

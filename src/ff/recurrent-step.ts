@@ -14,7 +14,7 @@ import type { Batch } from './ff-step.js';
 import type { FFNet } from './ff-net.js';
 import { accumulateLayer, pairSlots } from './learn-from-rows.js';
 import { learnedRows, pairLayout, writeCases } from './row-layout.js';
-import { labelsOnEngine, softmaxStep } from './softmax-step.js';
+import { labelsOnEngine, negativeLabels, softmaxStep } from './softmax-step.js';
 
 /** One minibatch; nothing is read back (the sums go to the epoch's tally, per iteration too). */
 export function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats): void {
@@ -31,7 +31,7 @@ export function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats
 
   const truth = labelsOnEngine(net, batch.labels);
   const probs = softmaxStep(net, ws, layout.positive.start, truth, gain, stats);
-  const head = probs ? { engine: e, probs, truth, out: net.cached(`negative-labels:${B}`, () => e.zeros(B, 1)) } : null;
+  const head = probs ? { engine: e, probs, truth, out: negativeLabels(net, B) } : null;
   const negatives = source.draw(batch, head, net.rng);
   if (negatives.images !== batch.images) throw new Error(`the recurrent net needs negatives that keep the image (its first pass ran before they were drawn); '${source.name}' negatives do not`);
   net.clampLabels(ws, layout.positive.start, truth);

@@ -49,6 +49,11 @@ export function labelsOnEngine(net: FFNet, labels: ArrayLike<number>): Mat {
   return m;
 }
 
+/** Where a minibatch's negative labels are drawn on the engine (B × 1), kept per size. */
+export function negativeLabels(net: FFNet, B: number): Mat {
+  return scratch(net, 'negative-labels', B, 1);
+}
+
 /** A named scratch matrix of the net, allocated once. */
 function scratch(net: FFNet, name: string, rows: number, cols: number): Mat {
   return net.cached(`${name}:${rows}x${cols}`, () => net.engine.zeros(rows, cols));
