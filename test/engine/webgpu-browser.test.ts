@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { CHROMIUM, NO_BROWSER, PACKAGE_ROOT } from '../helpers/optional.js';
+import { launchChromium } from '../helpers/explorer-page.js';
+import { NO_BROWSER, PACKAGE_ROOT } from '../helpers/optional.js';
 import { requireOrSkip } from '../helpers/webgpu.js';
 
 const ENTRY = `import { checkWebGpuKernels } from ${JSON.stringify(path.join(PACKAGE_ROOT, 'test/helpers/webgpu-kernel-checks.ts'))};
@@ -29,11 +30,7 @@ test('webgpu engine in headless Chromium (SwiftShader): every kernel agrees with
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/checks.js"></script>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await launchChromium({ webgpu: true });
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

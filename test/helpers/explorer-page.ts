@@ -110,9 +110,11 @@ export async function startStaticHost(root = WEB_DIR): Promise<Host> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Headless Chromium; `webgpu`: with navigator.gpu on SwiftShader (Vulkan on the CPU), else with no GPU at all. */
+export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const gpu = opts.webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] : ['--disable-gpu'];
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', ...gpu, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }
 
 /** Console errors and uncaught page errors, as they happen (the list a test asserts is empty). */

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 import { launchChromium, openExplorer, screenshot, startStaticHost, watchErrors, type Host } from '../helpers/explorer-page.js';
-import { CHROMIUM, NO_BROWSER } from '../helpers/optional.js';
+import { NO_BROWSER } from '../helpers/optional.js';
 
 let host: Host | null = null;
 
@@ -23,13 +23,17 @@ before(async () => {
 
 after(() => host?.close());
 
-async function launchWithWebGpu(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+/** A small live run to its end in a new browser: the engine the status names, its text and the final test error. */
+async function trainSmall(webgpu: boolean, shot: string): Promise<{ engine: string; status: string; error: number; errors: string[] }> {
+  const browser = await launchChromium({ webgpu });
+  try {
+    return await trainIn(browser, shot);
+  } finally {
+    await browser.close();
+  }
 }
 
-/** A small live run to its end: the engine the status names, its text and the final test error. */
-async function trainSmall(browser: Browser, shot: string): Promise<{ engine: string; status: string; error: number; errors: string[] }> {
+async function trainIn(browser: Browser, shot: string): Promise<{ engine: string; status: string; error: number; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
   await openExplorer(page, host!.url);
@@ -47,20 +51,8 @@ async function trainSmall(browser: Browser, shot: string): Promise<{ engine: str
 }
 
 test('live training runs on WebGPU when the browser has it (SwiftShader), on WebAssembly otherwise, says which, and both learn alike', { skip: NO_BROWSER, timeout: 600_000 }, async () => {
-  const gpuBrowser = await launchWithWebGpu();
-  let gpu;
-  try {
-    gpu = await trainSmall(gpuBrowser, 'live-webgpu');
-  } finally {
-    await gpuBrowser.close();
-  }
-  const cpuBrowser = await launchChromium();
-  let cpu;
-  try {
-    cpu = await trainSmall(cpuBrowser, 'live-wasm');
-  } finally {
-    await cpuBrowser.close();
-  }
+  const gpu = await trainSmall(true, 'live-webgpu');
+  const cpu = await trainSmall(false, 'live-wasm');
   assert.equal(gpu.engine, 'webgpu', `with an adapter: ${gpu.status}`);
   assert.match(gpu.status, /s of training, on WebGPU, google swiftshader/);
   assert.equal(cpu.engine, 'wasm', `without WebGPU: ${cpu.status}`);
