@@ -6,14 +6,14 @@
 // Unsupervised runs (no label input) have none of these: their classifiers are the linear
 // probes of linear-probe.ts ('probe', 'probe-layerK'). Nets whose layers score the classes
 // themselves (--loss cwc) are read by the sum of their layers' predictions (group-classifier.ts:
-// 'groups', 'groups-layerK'), and by the online softmax.
+// 'groups', 'groups-layerK', 'groups-layersI-J'), and by the online softmax.
 import { checkImages } from '../train/api-checks.js';
 import { NEUTRAL } from './labelled-input.js';
 import type { FFNet } from './ff-net.js';
-import { groupModeLayers, groupModes, groupScores, scoresClassesPerLayer } from './group-classifier.js';
+import { groupModeLayers, groupModes, groupRangeModes, groupScores, scoresClassesPerLayer } from './group-classifier.js';
 import { probeModes, probeScores } from './linear-probe.js';
 
-export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist' | 'probe' | `probe-layer${number}` | 'groups' | `groups-layer${number}`;
+export type ClassifyMode = 'softmax' | 'goodness' | 'shortlist' | 'probe' | `probe-layer${number}` | 'groups' | `groups-layer${number}` | `groups-layers${number}-${number}`;
 /** The classifiers of a supervised net. */
 export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', 'shortlist'];
 
@@ -21,6 +21,11 @@ export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', '
 export function classifiersOf(net: FFNet): readonly string[] {
   if (scoresClassesPerLayer(net)) return net.softmaxLayers.length > 0 ? [...groupModes(net), 'softmax'] : groupModes(net);
   return net.unsupervised ? probeModes(net) : CLASSIFY_MODES;
+}
+
+/** A listed classifier, or a range of layers of a net whose layers score classes. */
+export function acceptsMode(net: FFNet, mode: string): boolean {
+  return classifiersOf(net).includes(mode) || (scoresClassesPerLayer(net) && groupRangeModes(net).includes(mode));
 }
 
 /** Images per chunk: C·N stacked rows keep the products large without big buffers. */
@@ -34,7 +39,7 @@ export interface Scores {
 
 export async function classify(net: FFNet, images: Float32Array, count: number, mode: ClassifyMode, k = net.numClasses): Promise<Scores> {
   const N = net.numClasses;
-  if (!classifiersOf(net).includes(mode)) {
+  if (!acceptsMode(net, mode)) {
     throw new Error(`unknown mode '${mode}' for this FF model (choose ${classifiersOf(net).join(', ')})`);
   }
   if (mode === 'shortlist' && (!Number.isInteger(k) || k < 1 || k > N)) {

@@ -11,7 +11,7 @@ import type { TrainableModel, TrainBatch } from '../train/model.js';
 import { FF_OPTION_SPECS } from './options.js';
 import { BEFORE_CROP_FLIP_COSINE, BEFORE_REGULARISATION, type InputShape } from '../train/run-config.js';
 import { scheduleGain } from '../train/optimizer.js';
-import { classifiersOf, classify, type ClassifyMode, type Scores } from './classify.js';
+import { acceptsMode, classifiersOf, classify, type ClassifyMode, type Scores } from './classify.js';
 import { FF_DEFAULTS, type FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, readEpochSums, type FFEpochStats } from './epoch-tally.js';
@@ -198,7 +198,7 @@ export class FFModel implements TrainableModel {
   }
 
   predict(images: Float32Array, count: number, mode: string, k?: number): Promise<Scores> {
-    if (!this.classifiers.includes(mode)) {
+    if (!acceptsMode(this.net, mode)) {
       throw new Error(`unknown mode '${mode}' for ${this.net.unsupervised ? 'an unsupervised' : 'an'} FF model (choose ${this.classifiers.join(', ')})`);
     }
     return this.classify(images, count, mode as ClassifyMode, k);

@@ -1,7 +1,8 @@
 // The classifier of nets whose layers score classes themselves (--loss cwc): one label-free
 // pass, each layer's class-group goodness as logits, and the prediction from the sum of the
-// layers' log-probabilities over --goodness-layers ('groups'), or over one layer alone
-// ('groups-layerK': per-layer accuracy, how the layer range is chosen on validation).
+// layers' log-probabilities over --goodness-layers ('groups'), over one layer alone
+// ('groups-layerK': per-layer accuracy), or over a range of layers ('groups-layersI-J',
+// DeeperForward's layer ensemble: the range is chosen on validation, `ff eval --split valid`).
 // Every layer's logits come from the same pass, so validating all the modes after one another
 // on the same images runs the pass once (a cache that any weight update invalidates).
 import type { FFNet } from './ff-net.js';
@@ -20,13 +21,30 @@ export function groupModes(net: FFNet): string[] {
   return [GROUPS_MODE, ...net.layers.map((_, l) => `${GROUPS_MODE}-layer${l + 1}`)];
 }
 
-/** The 0-based layers a groups mode sums (null: not a groups mode). */
+/**
+ * One 'groups-layersI-J' per range of two or more consecutive hidden layers (1-based, I < J).
+ * Not among the model's listed classifiers (validated every epoch, tested at the end of a run):
+ * there are many, and which one to use is a choice made on validation with `ff eval`.
+ */
+export function groupRangeModes(net: FFNet): string[] {
+  const out: string[] = [];
+  for (let i = 1; i <= net.numLayers; i++) for (let j = i + 1; j <= net.numLayers; j++) out.push(`${GROUPS_MODE}-layers${i}-${j}`);
+  return out;
+}
+
+/** The 0-based layers a groups mode sums (null: not a groups mode of this net). */
 export function groupModeLayers(net: FFNet, mode: string): number[] | null {
   if (mode === GROUPS_MODE) return net.goodnessLayers;
-  const m = /^groups-layer(\d+)$/.exec(mode);
-  if (!m) return null;
-  const l = Number(m[1]) - 1;
-  return l >= 0 && l < net.numLayers ? [l] : null;
+  const one = /^groups-layer(\d+)$/.exec(mode);
+  if (one) {
+    const l = Number(one[1]) - 1;
+    return l >= 0 && l < net.numLayers ? [l] : null;
+  }
+  const range = /^groups-layers(\d+)-(\d+)$/.exec(mode);
+  if (!range) return null;
+  const [from, to] = [Number(range[1]) - 1, Number(range[2]) - 1];
+  if (from < 0 || to >= net.numLayers || from >= to) return null;
+  return Array.from({ length: to - from + 1 }, (_, k) => from + k);
 }
 
 interface Cached {

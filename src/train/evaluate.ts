@@ -21,7 +21,7 @@ export function scoresAreProbabilities(mode: string): boolean {
   return mode === 'softmax' || mode === 'output' || mode.startsWith('probe') || mode.startsWith('groups');
 }
 
-export async function evaluate(model: TrainableModel, set: ImageSet, numClasses: number, mode: string, k?: number): Promise<Evaluation> {
+export async function evaluate(model: Pick<TrainableModel, 'predict'>, set: ImageSet, numClasses: number, mode: string, k?: number): Promise<Evaluation> {
   checkEvaluationSet(set, numClasses, 'evaluate');
   const t0 = performance.now();
   const { predictions, scores } = await model.predict(set.images, set.count, mode, k);
