@@ -12,6 +12,8 @@ import type { ChannelCopy, GroupNormGeometry, PatchGeometry, PoolGeometry } from
 export type { ChannelCopy, ConvGeometry, GroupNormGeometry, PatchGeometry, PoolGeometry } from './conv-geometry.js';
 import type { DrawLabelsOptions, LabelUnits, PeerOptions, RowObjectiveOptions } from './step-maths.js';
 export type { DrawLabelsOptions, LabelUnits, PeerOptions, RowObjectiveOptions } from './step-maths.js';
+import type { DropoutOptions } from './dropout-mask.js';
+export type { DropoutOptions } from './dropout-mask.js';
 
 /** A row-major float32 matrix owned by an engine. Vectors are 1×n or n×1 matrices. */
 export interface Mat {
@@ -214,6 +216,12 @@ export interface Engine {
   groupCoefficients(G: Mat, labels: Mat, coef: Mat, temperature: number, dGdy: number, t: Tally, at: number): void;
   /** Peer normalization: the running means (1 × width) updated from colSum, the push (1 × width) from them. */
   peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void;
+  /**
+   * Dropout in place: x ← x·mask/(1 − rate), the mask hashed from (seed, stream, offset + element
+   * index) with integer arithmetic, so every engine keeps the same elements and scales them to
+   * the same bits; the same options again (on a gradient) apply the same mask (dropout-mask.ts).
+   */
+  dropout(x: Mat, o: DropoutOptions): void;
 }
 
 /** Sums kept on an engine across a training epoch (losses, error counts). */

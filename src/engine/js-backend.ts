@@ -25,12 +25,17 @@ import {
   type PeerOptions,
   type RowObjectiveOptions,
   type Tally,
+  type DropoutOptions,
 } from './engine.js';
 import * as step from './js-step-kernels.js';
 import { allocCpuMat, cpu, CpuMat } from './cpu-mat.js';
 import { sgemm } from './js-gemm.js';
 import { jsLocalForward, jsLocalInputGrad, jsLocalWeightGrad } from './js-local.js';
 import * as ops from './js-conv-ops.js';
+import { fmix32, GOLDEN, streamKey } from './counter-hash.js';
+
+// The webgpu engine takes perturb's key from here.
+export { fmix32, GOLDEN };
 
 export class JsEngine implements Engine {
   readonly name: string = 'js';
@@ -379,6 +384,10 @@ export class JsEngine implements Engine {
   peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void {
     step.peerPush(colSum, means, push, o);
   }
+
+  dropout(x: Mat, o: DropoutOptions): void {
+    step.dropout(x, o);
+  }
 }
 
 /**
@@ -414,21 +423,10 @@ function sumSqLanes(X: Float32Array, o: number, n: number): number {
 // The key enters twice so two streams are not XOR-shifted copies of each other. Integer
 // arithmetic only (no exp/log), so C and JS agree to the bit; fmix32 is murmur3's finalizer.
 
-export const GOLDEN = 0x9e3779b9;
 /** Elements per counter block: e·8 + k must stay below 2^32. */
 const NOISE_BLOCK = 2 ** 29;
 /** √3/2^24: a sum of four 24-bit uniforms, centred, has variance 2^48/3. */
 const NOISE_SCALE = Math.sqrt(3) / 2 ** 24;
-
-/** murmur3's 32-bit finalizer (also perturb's key on the webgpu engine). */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** Σ of four 24-bit draws k0..k0+3 for counter base c (= local e·8), centred and scaled. */
 function noiseNormal(bk: number, c: number, k0: number): number {
@@ -439,7 +437,7 @@ function noiseNormal(bk: number, c: number, k0: number): number {
 
 function perturbNoise(X: Float32Array, O: Float32Array, o: PerturbOptions): void {
   const { mul, add } = o;
-  const key = fmix32(fmix32((o.seed ^ GOLDEN) >>> 0) ^ o.stream);
+  const key = streamKey(o.seed, o.stream);
   for (let start = 0; start < X.length; start += NOISE_BLOCK) {
     const bk = fmix32((key + Math.imul(start / NOISE_BLOCK, GOLDEN)) >>> 0);
     const end = Math.min(X.length, start + NOISE_BLOCK);

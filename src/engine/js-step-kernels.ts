@@ -2,8 +2,9 @@
 // on the matrices' own memory, after the operand checks every engine makes (step-shapes.ts).
 // A Tally here is a Float64Array, so the sums are the ones the host code used to make, bit for bit.
 import type { DrawLabelsOptions, LabelUnits, Mat, PeerOptions, RowObjectiveOptions, Tally } from './engine.js';
-import { checkCrossEntropyGrad, checkDrawLabels, checkGroupCoefficients, checkLabelUnits, checkPeerPush, checkRowCoefficients, checkTallySize, checkTallySlots } from './step-shapes.js';
+import { checkCrossEntropyGrad, checkDropout, checkDrawLabels, checkGroupCoefficients, checkLabelUnits, checkPeerPush, checkRowCoefficients, checkTallySize, checkTallySlots } from './step-shapes.js';
 import { cpu } from './cpu-mat.js';
+import { dropoutRef, type DropoutOptions } from './dropout-mask.js';
 import { crossEntropyGradRef, drawLabelsRef, groupCoefficientsRef, peerPushRef, rowCoefficientsRef, setLabelUnitsRef } from './step-maths.js';
 
 export class CpuTally implements Tally {
@@ -75,4 +76,9 @@ export function groupCoefficients(G: Mat, labels: Mat, coef: Mat, temperature: n
 export function peerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions): void {
   checkPeerPush(colSum, means, push, o);
   peerPushRef(cpu(colSum).data, cpu(means).data, cpu(push).data, o);
+}
+
+export function dropout(x: Mat, o: DropoutOptions): void {
+  checkDropout(x, o);
+  dropoutRef(cpu(x).data, o);
 }

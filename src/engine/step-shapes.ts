@@ -1,6 +1,7 @@
 // Operand checks of FF's per-minibatch step kernels (Engine.crossEntropyGrad … peerPush),
 // shared by every engine so that each refuses the same calls with the same one-line errors.
 // Labels' values are checked only where the engine can see them (the CPU engines).
+import type { DropoutOptions } from './dropout-mask.js';
 import { checkShape, type DrawLabelsOptions, type LabelUnits, type Mat, type PeerOptions, type RowObjectiveOptions, type Tally } from './engine.js';
 
 /** Slots [at, at + count) of t exist. */
@@ -50,4 +51,14 @@ export function checkPeerPush(colSum: Mat, means: Mat, push: Mat, o: PeerOptions
   checkShape('peerPush output', push, 1, colSum.cols);
   checkShape('peerPush column sums', colSum, 1, colSum.cols);
   if (!(o.rows > 0)) throw new Error(`peerPush: rows must be > 0, got ${o.rows}`);
+}
+
+export function checkDropout(x: Mat, o: DropoutOptions): void {
+  if (!(o.rate >= 0 && o.rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${o.rate}`);
+  for (const key of ['seed', 'stream'] as const) {
+    const v = o[key];
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`dropout: ${key} must be an integer in [0, 4294967295], got ${String(v)}`);
+  }
+  // Element counters are uint32: the last one must fit.
+  if (!Number.isInteger(o.offset) || o.offset < 0 || o.offset + x.rows * x.cols > 2 ** 32) throw new Error(`dropout: offset ${o.offset} + ${x.rows * x.cols} elements exceeds the 2^32 element counters`);
 }

@@ -42,8 +42,11 @@ import {
   type PeerOptions,
   type RowObjectiveOptions,
   type Tally,
+  type DropoutOptions,
 } from './engine.js';
-import { checkCrossEntropyGrad, checkDrawLabels, checkGroupCoefficients, checkLabelUnits, checkPeerPush, checkRowCoefficients, checkTallySize, checkTallySlots } from './step-shapes.js';
+import { dropoutScale, dropoutThreshold } from './dropout-mask.js';
+import { streamKey } from './counter-hash.js';
+import { checkCrossEntropyGrad, checkDropout, checkDrawLabels, checkGroupCoefficients, checkLabelUnits, checkPeerPush, checkRowCoefficients, checkTallySize, checkTallySlots } from './step-shapes.js';
 import { checkMatShape } from './cpu-mat.js';
 import { checkChannelCopy, checkChannelShapes, checkGroupNormEps, checkGroupNormShapes, checkPatchShapes, checkPoolShapes } from './conv-shapes.js';
 import { patchOutHeight, patchOutWidth, poolOutHeight, poolOutWidth } from './conv-geometry.js';
@@ -446,7 +449,13 @@ export class WebGpuEngine implements Engine {
     this.run.run('peerPush', S.PEER_PUSH, [gpu(colSum)], [gpu(means), gpu(push)], [1, 1], ([a, b, c]) => [u(colSum.cols), u(a), u(b), u(c), f(o.rows), f(o.decay), f(o.lambda)]);
   }
 
-  private readonly drawBuffers = new Map<number, Region>();
+  dropout(x: Mat, o: DropoutOptions): void {
+    checkDropout(x, o);
+    const n = x.rows * x.cols;
+    this.run.run('dropout', S.DROPOUT, [], [gpu(x)], grid1d(n), ([a]) => [u(n), u(a), u(o.offset), u(streamKey(o.seed, o.stream)), u(dropoutThreshold(o.rate)), f(dropoutScale(o.rate))]);
+  }
+
+    private readonly drawBuffers = new Map<number, Region>();
   /** A buffer for `n` draws, kept per size (a write lands in queue order, after earlier kernels). */
   private drawBuffer(n: number): Region {
     let r = this.drawBuffers.get(n);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Engine, Mat, RowObjectiveOptions } from '../../src/engine/engine.js';
 import type { Rng } from '../../src/engine/rng.js';
 import { crossEntropyGradRef, drawLabelsRef, groupCoefficientsRef, peerPushRef, rowCoefficientsRef, setLabelUnitsRef } from '../../src/engine/step-maths.js';
+import { dropoutRef, dropoutScale } from '../../src/engine/dropout-mask.js';
 import { conformance } from '../helpers/conformance.js';
 
 const exact = (e: Engine) => e.name !== 'webgpu';
@@ -152,4 +153,50 @@ conformance('tally: addTally adds t[from]/divisor, clearTally zeroes, and slots 
   close(e, got, [0, 1, ln4 / 2, 0.5, ln4, 1], 'tally', 1e-6);
   assert.throws(() => e.addTally(t, 5, 0, 2, 1), /tally slots \[5, 7\) outside 0\.\.6/);
   assert.throws(() => e.crossEntropyGrad(e.zeros(1, 2), e.zeros(1, 1), e.zeros(1, 2), t, 5), /outside/);
+});
+
+conformance('dropout: the reference mask bit for bit on every engine, 1 − p kept, the mean kept, rows placed by offset', async (e, rng) => {
+  const [rows, cols] = [250, 400]; // 10^5 elements
+  const x = Float32Array.from({ length: rows * cols }, () => 1 + 0.5 * rng.normal());
+  for (const rate of [0.2, 0.5]) {
+    const o = { rate, seed: 12345, stream: 7, offset: 0 };
+    const want = x.slice();
+    dropoutRef(want, o);
+    const m = e.fromArray(x, rows, cols);
+    e.dropout(m, o);
+    const got = await e.read(m);
+    // Every engine, WebGPU too: the same integer hash and one float32 product per element.
+    const differ = got.filter((v, i) => !Object.is(v, want[i])).length;
+    assert.equal(differ, 0, `p = ${rate}: ${differ} elements differ from the reference`);
+    const kept = got.filter((v) => v !== 0).length / got.length;
+    assert.ok(Math.abs(kept - (1 - rate)) <= 0.01, `p = ${rate}: kept ${kept}, expected ${1 - rate} ± 0.01`);
+    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    assert.ok(Math.abs(mean(got) / mean(x) - 1) <= 0.01, `p = ${rate}: mean ${mean(got)} vs ${mean(x)} before`);
+    got.forEach((v, i) => v !== 0 && assert.equal(v, Math.fround(x[i] * dropoutScale(rate)), `kept [${i}] is x/(1 − p)`));
+  }
+  // Rows 30..59 alone, offset by their place in the whole, get the whole's mask; the same
+  // options again (a gradient through the same mask) scale by 1/(1 − p) once more.
+  const o = { rate: 0.3, seed: 99, stream: 4000000000, offset: 0 };
+  const whole = x.slice();
+  dropoutRef(whole, o);
+  const m = e.fromArray(x, rows, cols);
+  const part = e.rowView(m, 30, 30);
+  e.dropout(part, { ...o, offset: 30 * cols });
+  const partGot = await e.read(part);
+  assert.ok(partGot.every((v, i) => Object.is(v, whole[30 * cols + i])), 'a row view with its offset gets the rows of the whole mask');
+  e.dropout(part, { ...o, offset: 30 * cols });
+  const twice = await e.read(part);
+  const s = dropoutScale(0.3);
+  assert.ok(twice.every((v, i) => Object.is(v, Math.fround(partGot[i] * s)) || (v === 0 && partGot[i] === 0)), 'the same options again: the same mask');
+  // Another stream, another mask; p = 0 leaves x as it is.
+  const other = x.slice();
+  dropoutRef(other, { ...o, stream: 4000000001 });
+  const same = other.filter((v, i) => (v === 0) === (whole[i] === 0)).length / other.length;
+  assert.ok(same < 0.7, `another stream agrees on ${same} of the mask (independent: 0.58)`);
+  const zero = e.fromArray(x, rows, cols);
+  e.dropout(zero, { ...o, rate: 0 });
+  assert.ok((await e.read(zero)).every((v, i) => Object.is(v, x[i])), 'p = 0: unchanged');
+  assert.throws(() => e.dropout(zero, { ...o, rate: 1 }), /^Error: dropout: rate must be in \[0, 1\), got 1$/);
+  assert.throws(() => e.dropout(zero, { ...o, stream: -1 }), /dropout: stream must be an integer/);
+  assert.throws(() => e.dropout(zero, { ...o, offset: 2 ** 32 - 10 }), /dropout: offset 4294967286 \+ 100000 elements exceeds/);
 });

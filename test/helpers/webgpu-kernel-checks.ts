@@ -87,6 +87,7 @@ const CASES: Case[] = [
   ['groupCoefficients', (e, r) => { const c = e.zeros(7, 10); e.groupCoefficients(probs(e, r, 7, 10), labels(e, r, 7, 10), c, 0.3, 1, e.tally(2), 0); return c; }],
   ['groupCoefficients tally', (e, r) => { const t = e.tally(2); e.groupCoefficients(probs(e, r, 7, 10), labels(e, r, 7, 10), e.zeros(7, 10), 0.3, 1, t, 0); return t; }],
   ['peerPush', (e, r) => { const push = e.zeros(1, 40); e.peerPush(m(e, r, 1, 40), m(e, r, 1, 40), push, { rows: 7, decay: 0.9, lambda: 0.03 }); return push; }],
+  ['dropout (a row view, placed by its offset)', (e, r) => { const x = m(e, r, 30, 50); e.dropout(e.rowView(x, 4, 20), { rate: 0.3, seed: 7, stream: 11, offset: 4 * 50 }); return x; }],
   ['addTally/clearTally', (e, r) => { const t = e.tally(4); e.crossEntropyGrad(probs(e, r, 3, 4), labels(e, r, 3, 4), e.zeros(3, 4), t, 0); e.addTally(t, 0, 2, 2, 3); e.clearTally(t, 1, 1); return t; }],
 ];
 

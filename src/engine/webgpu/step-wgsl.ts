@@ -157,3 +157,17 @@ export const PEER_PUSH = serial(
   avg /= f32(p.n);
   for (var j = 0u; j < p.n; j++) { push[p.o + j] = -p.lambda * (avg - means[p.m + j]); }`,
 );
+
+// Dropout (engine/dropout-mask.ts): the same u32 hash of (key, offset + i), so the same mask;
+// one f32 product per kept element, as the CPU engines' float32 rounding of it.
+export const DROPOUT = `${WGSL_COMMON}
+struct P { n: u32, x: u32, offset: u32, key: u32, threshold: u32, scale: f32, }
+@group(0) @binding(0) var<uniform> p: P;
+${rw(1, 'x')}
+fn fmix32(h0: u32) -> u32 {
+  var h = h0;
+  h = h ^ (h >> 16u); h = h * 0x85ebca6bu; h = h ^ (h >> 13u); h = h * 0xc2b2ae35u; h = h ^ (h >> 16u);
+  return h;
+}
+${entry1d(`  let h = fmix32(fmix32((p.offset + i) ^ p.key) + p.key);
+  x[p.x + i] = select(0.0, x[p.x + i] * p.scale, h >= p.threshold);`)}`;
