@@ -236,6 +236,8 @@ export class BPNet {
     const N = this.numClasses;
     const L = this.numHidden;
     const v = (m: Mat) => e.rowView(m, 0, count);
+    // A training step: its pass and gradient drop units (--dropout) until the model ends it.
+    this.stages.beginStep();
     this.forward(ws, images, count);
     if (this.boxModel) {
       const fit = await this.boxModel.observe(v(ws.h[this.stages.boxAfter]), v(ws.boxOut!), this.cfg.boxModelLr);
@@ -266,7 +268,7 @@ export class BPNet {
       const { x, dx } = this.layerInput(ws, k, count);
       // Conv: from the gradient at the normalized (pooled) map to the one at the ReLU output.
       if (ws.conv) this.conv!.backAfterLayer(ws.conv, k, v(ws.h[k]), v(ws.delta[k]), count);
-      this.layers[k].backward(x, v(ws.h[k]), v(ws.delta[k]), dx);
+      this.layers[k].backward(x, v(ws.h[k]), v(ws.delta[k]), dx, this.stages);
     }
     return e.read(v(ws.out));
   }

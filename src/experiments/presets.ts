@@ -267,7 +267,7 @@ export function getPreset(name: string): Preset {
 /** Keys a BP run takes from the preset's FF part (same architecture, data and budget). */
 const SHARED_WITH_FF = [
   'dataset', 'layers', 'epochs', 'batchSize', 'seed', 'jitter', 'crop', 'flip', 'trainOnAll', 'textSplit', 'center', 'evalEvery', 'evalSubset',
-  'trainSubset', 'earlyStop', 'inputDropout', 'connectivity', 'window', 'mapChannels', 'grid', 'poolAfter', 'pool', 'convGroups', 'convStride', 'norm', 'normGroups',
+  'trainSubset', 'earlyStop', 'inputDropout', 'dropout', 'connectivity', 'window', 'mapChannels', 'grid', 'poolAfter', 'pool', 'convGroups', 'convStride', 'norm', 'normGroups',
   ...STAGE_KEYS,
 ] as const;
 

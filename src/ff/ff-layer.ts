@@ -6,6 +6,7 @@
 import type { Engine, Mat } from '../engine/engine.js';
 import type { Rng } from '../engine/rng.js';
 import { Layer, type IncomingSpec } from '../stages/layer.js';
+import type { NetStages } from '../stages/net-stages.js';
 import { thresholdFor, type FFConfig } from './config.js';
 import type { LayerStats, Objective, ObjectiveRows } from './objectives/objective.js';
 import { objectiveFor } from './objectives/registry.js';
@@ -47,13 +48,16 @@ export class FFLayer extends Layer {
    * Descent gradient w.r.t. the total input for the learned rows' activities y (positives
    * first): the objective's, from `measured` (its measurement, on the engine), its loss and
    * errors into the tally; plus the peer-normalization push on the positive rows when
-   * `positiveColSum` (Σ_i y_ij over them) is given — none without them.
+   * `positiveColSum` (Σ_i y_ij over them) is given — none without them. With dropout, y is the
+   * dropped output (rows of the step from `dropped.firstRow`): the objective's gradient goes
+   * back through the same mask and 1/(1−p); the peer push, like the ReLU, it bypasses.
    */
-  inputGradient(y: Mat, measured: Mat, rows: ObjectiveRows, positiveColSum: Mat | null, stats: LayerStats): Mat {
+  inputGradient(y: Mat, measured: Mat, rows: ObjectiveRows, positiveColSum: Mat | null, stats: LayerStats, dropped?: { chip: NetStages; firstRow: number }): Mat {
     const e = this.engine;
     const cfg = this.cfg;
     const P = rows.positives;
     const dz = this.objective.gradient(y, measured, rows, stats);
+    if (dropped) this.dropoutBackward(dz, dropped.chip, dropped.firstRow);
     if (positiveColSum && P > 0) {
       // Pull each unit's running mean activity on positive data toward the layer's average.
       // Not gated by the ReLU, so it can revive units that are always off.

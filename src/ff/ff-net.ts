@@ -277,7 +277,7 @@ export class FFNet {
       if (l >= upTo) break;
       const y = v(ws.y[l]);
       // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
-      this.layers[l].feedForward(input, y, st, pass, !this.recurrent && l === 0 && this.separateLabel ? v(ws.label!) : undefined);
+      this.layers[l].feedForward(input, y, st, pass, !this.recurrent && l === 0 && this.separateLabel ? v(ws.label!) : undefined, start);
       const pool = this.spec.layers[l].pool;
       if (pool || this.cfg.norm === 'group') {
         // Conv: the goodness of the map (if the objective reads it), then the pooled map normalized for the layer above.

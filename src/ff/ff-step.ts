@@ -39,6 +39,8 @@ export function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpo
   // A hybrid needs two different images: a last minibatch of one image is skipped.
   if (batch.count < source.minCases) return;
   const B = batch.count;
+  // Its passes and gradients drop units (--dropout) until the model ends the step.
+  net.stages.beginStep();
   // Supervised: [neutral | positive | negative]; no label in the input: [positive | negative];
   // negatives made offline (a sleep phase): [neutral | positive], a wake step; an objective
   // without negatives: [positive].

@@ -32,7 +32,7 @@ export function accumulateLayer(net: FFNet, ws: Workspace, l: number, rows: Lear
   const v = (m: Mat) => e.rowView(m, rows.start, rows.count);
   const y = v(ws.y[l]);
   const measured = layer.objective.measurement(y, v(ws.g[l]));
-  const dz = layer.inputGradient(y, measured, rows, layer.positiveColSum(y, rows.positives), stats);
+  const dz = layer.inputGradient(y, measured, rows, layer.positiveColSum(y, rows.positives), stats, { chip: net.stages, firstRow: rows.start });
   layer.accumulate(dz, net.sources(ws, l, rows.start, rows.count), gradScale, first);
 }
 

@@ -117,16 +117,27 @@ export class Layer {
   }
 
   /**
-   * The layer as a feed-forward stage, pass `pass` of the net: y = relu(x·W [+ label·W_label]
-   * [+ chip noise] + b), the bottom-up weights applied as the chip distorts them (an ideal
-   * chip: as learned).
+   * The layer as a feed-forward stage, pass `pass` of the net: y = drop(relu(x·W [+ label·W_label]
+   * [+ chip noise] + b)), the bottom-up weights applied as the chip distorts them (an ideal
+   * chip: as learned); drop is --dropout's mask/(1−p) in a training step (y's rows are the
+   * step's from `firstRow` on), nothing otherwise. Whatever reads y — the layer's objective, the
+   * normalization, the layer above — reads it dropped.
    */
-  feedForward(x: Mat, y: Mat, chip: NetStages, pass: number, label?: Mat): void {
+  feedForward(x: Mat, y: Mat, chip: NetStages, pass: number, label?: Mat, firstRow = 0): void {
     const c = this.bottomUp;
     this.project(c, x, y, 0, chip.weights(this.index, c.weight.value, pass));
     if (label) this.project(this.connection('label')!, label, y, 1);
     chip.noise(this.index, y, pass);
     this.engine.addBias(this.perChannel(y), this.bias.value, true);
+    chip.dropout(this.index, y, firstRow);
+  }
+
+  /**
+   * The gradient at the dropped output y (rows from `firstRow`) → the one at relu's output: the
+   * same mask and 1/(1−p) as the forward's (nothing without dropout), in place.
+   */
+  dropoutBackward(dy: Mat, chip: NetStages, firstRow = 0): void {
+    chip.dropout(this.index, dy, firstRow);
   }
 
   /** The summed gradients `backward` leaves for the bottom-up weights and the bias. */
@@ -140,13 +151,16 @@ export class Layer {
    * and its input x: dy becomes the gradient at the total input (ReLU-gated, in place); the
    * summed weight and bias gradients go to `gradients`; and, unless `dx` is null, the gradient
    * at the input — through the weights as learned (backprop does not know how a chip distorts
-   * them). Feed-forward stages only (the bottom-up connection).
+   * them). Feed-forward stages only (the bottom-up connection). With dropout, y is the dropped
+   * output: its zeros gate the ReLU's gradient, and the mask's 1/(1−p) scales what passes
+   * (`chip`, the net's stages, knows the mask; without it, no dropout).
    */
-  backward(x: Mat, y: Mat, dy: Mat, dx: Mat | null): void {
+  backward(x: Mat, y: Mat, dy: Mat, dx: Mat | null, chip?: NetStages): void {
     const e = this.engine;
     const c = this.bottomUp;
     const { weight, bias } = this.gradients;
     e.reluBackward(dy, y, dy);
+    if (chip) this.dropoutBackward(dy, chip);
     c.kind.weightGradient(x, dy, weight);
     e.colSum(this.perChannel(dy), bias, 1, 0);
     if (dx) c.kind.inputGradient(dy, c.weight.value, dx);

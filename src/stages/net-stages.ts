@@ -4,7 +4,10 @@
 // config. The stages that are not learned only compute; learning is the learner's (FF's rule
 // on every layer, or backprop through every stage that gives a backward). This also keeps the
 // counters that make the stages' noise reproducible: training steps (drift) and passes
-// (noise), saved in checkpoints so a resumed run continues the same streams.
+// (noise), saved in checkpoints so a resumed run continues the same streams. Hidden-unit
+// dropout (--dropout) draws its masks from the step counter too: one mask per layer and
+// training step, hashed from the row's place in the step's rows, so every pass of a step over
+// the same rows and the gradient through them see the same mask, and nothing is drawn per pass.
 import type { Engine, Mat } from '../engine/engine.js';
 import { RUN_DEFAULTS, type RunConfig } from '../train/run-config.js';
 import { AnalogDevice, isAnalog } from './analog-device.js';
@@ -43,6 +46,11 @@ export class NetStages {
   private readonly cfgDevice: number;
   private readonly trainSeed: number;
   private readonly inferSeed: number;
+  /** --dropout's p, and one seed per hidden layer. */
+  readonly dropoutRate: number;
+  private readonly dropoutSeeds: number[];
+  /** Inside a training step (beginStep … endStep): the only time dropout acts. */
+  private stepping = false;
 
   constructor(
     readonly engine: Engine,
@@ -66,11 +74,21 @@ export class NetStages {
     this.cfgDevice = cfg.device;
     this.trainSeed = seedFor(cfg.seed, 'train-passes');
     this.inferSeed = seedFor(cfg.seed, 'inference-passes');
+    this.dropoutRate = cfg.dropout ?? 0;
+    if (!(this.dropoutRate >= 0 && this.dropoutRate < 1)) throw new Error(`--dropout must be in [0, 1), got ${cfg.dropout}`);
+    // The recurrent net settles through its own updates, not the layers' feed-forward pass.
+    if (this.dropoutRate > 0 && (cfg as { architecture?: string }).architecture === 'recurrent') throw new Error('--dropout needs a feed-forward net (the recurrent net settles without the layers\' forward pass)');
+    this.dropoutSeeds = cfg.layers.map((_, l) => seedFor(cfg.seed, 'dropout', l));
   }
 
   /** Whether any stage is present (an ideal net skips every call below). */
   get any(): boolean {
     return this.box !== null || this.device !== null;
+  }
+
+  /** Whether checkpoints need the counters: a stage, or dropout's masks. */
+  get counted(): boolean {
+    return this.any || this.dropoutRate > 0;
   }
 
   /** 0-based hidden layer after which the box sits, or −1. */
@@ -103,11 +121,27 @@ export class NetStages {
     this.device?.noise(l, z, pass, this.passSeed);
   }
 
+  /** A training step begins: its passes and gradients drop units (when --dropout > 0). */
+  beginStep(): void {
+    this.stepping = true;
+  }
+
   /** After a training step: the box and the chip drift. */
   endStep(): void {
     this.box?.driftAfter(this.steps);
     this.device?.driftAfter(this.steps);
     this.steps++;
+    this.stepping = false;
+  }
+
+  /**
+   * Hidden layer l's dropout on m, rows of the step's rows from `firstRow` on (m·mask/(1−p) in
+   * place): its output in a pass, or the gradient at that output (the same mask and scale).
+   * Nothing outside a training step, or in a prediction inside one.
+   */
+  dropout(l: number, m: Mat, firstRow: number): void {
+    if (this.dropoutRate === 0 || !this.stepping || this.inferring) return;
+    this.engine.dropout(m, { rate: this.dropoutRate, seed: this.dropoutSeeds[l], stream: this.steps >>> 0, offset: firstRow * m.cols });
   }
 
   private get passSeed(): number {
@@ -132,7 +166,7 @@ export class NetStages {
    * config naming another chip than the one saved runs the same weights on that chip, fresh.
    */
   load(tensor: (name: string, rows: number, cols: number) => Float32Array, counters: unknown): void {
-    if (!this.any) return;
+    if (!this.counted) return;
     const c = counters as Partial<StageCounters> | undefined;
     if (!c || !Number.isSafeInteger(c.steps) || !Number.isSafeInteger(c.passes) || c.steps! < 0 || c.passes! < 0) {
       throw new Error('state.stages is missing or invalid (expected {steps, passes})');

@@ -38,6 +38,7 @@ export const RUN_OPTION_SPECS: Record<keyof RunConfig, Spec> = {
   trainSubset: { kind: 'int', min: 0, max: 10000000, help: 'train on the first N training images only (0 = all)' },
   earlyStop: { kind: 'int', min: 0, max: 100000, help: "stop when validation error (the first classifier's) has not improved for N validations; keep the best validation's weights (0 = off)" },
   inputDropout: { kind: 'number', min: 0, max: 0.95, help: 'training: zero each input value with probability p, scale the rest by 1/(1−p) (0 = off)' },
+  dropout: { kind: 'number', min: 0, max: 0.99, help: 'training: zero each hidden unit after its ReLU with probability p (before its objective and the layer above), scale the rest by 1/(1−p) (0 = off)' },
   connectivity: {
     kind: 'enum',
     values: ['dense', 'local', 'grid', 'conv'],

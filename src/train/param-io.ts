@@ -19,7 +19,7 @@ export async function paramsToTensors(engine: Engine, params: Param[], tensors: 
 export interface CheckpointedNet {
   params(): Param[];
   readonly rng: { getState(): unknown };
-  readonly stages: { readonly any: boolean; counters(): unknown };
+  readonly stages: { readonly counted: boolean; counters(): unknown };
 }
 
 /**
@@ -37,7 +37,7 @@ export async function netCheckpoint(
   const tensors: Checkpoint['tensors'] = new Map();
   const adamSteps = await paramsToTensors(engine, net.params(), tensors);
   await addTensors(tensors);
-  const stages = net.stages.any ? { stages: net.stages.counters() } : {};
+  const stages = net.stages.counted ? { stages: net.stages.counters() } : {};
   return {
     algo: model.algo,
     config: { ...model.cfg } as Record<string, unknown>,

@@ -57,6 +57,11 @@ export interface RunConfig extends OptimizerConfig {
   /** Training augmentation after flip: zero each input value with this probability, scale the rest by 1/(1−p) (0 = off). */
   inputDropout: number;
   /**
+   * Hidden-unit dropout in training steps: each hidden layer's output (after its ReLU, before
+   * its objective and what reads it) zeroed with this probability, the rest scaled by 1/(1−p) (0 = off).
+   */
+  dropout: number;
+  /**
    * Fully connected hidden layers, locally-connected maps of the image's H×W (SPEC §5), or
    * coarse grids of local receptive fields (SPEC §3's local net, train/grid-maps.ts).
    */
@@ -125,6 +130,7 @@ export const RUN_DEFAULTS: RunConfig = {
   trainSubset: 0,
   earlyStop: 0,
   inputDropout: 0,
+  dropout: 0,
   connectivity: 'dense',
   window: 11,
   mapChannels: 3,
@@ -147,8 +153,8 @@ export const RUN_DEFAULTS: RunConfig = {
 /** Checkpoints from before crop, flip and the cosine schedule: no crop, no flip (lrFloor is read by cosine only). */
 export const BEFORE_CROP_FLIP_COSINE: Pick<RunConfig, 'crop' | 'flip' | 'lrFloor'> = { crop: 0, flip: false, lrFloor: RUN_DEFAULTS.lrFloor };
 
-/** Checkpoints from before early stopping and input dropout: neither. */
-export const BEFORE_REGULARISATION: Pick<RunConfig, 'earlyStop' | 'inputDropout'> = { earlyStop: 0, inputDropout: 0 };
+/** Checkpoints from before early stopping and input and hidden dropout: none of them. */
+export const BEFORE_REGULARISATION: Pick<RunConfig, 'earlyStop' | 'inputDropout' | 'dropout'> = { earlyStop: 0, inputDropout: 0, dropout: 0 };
 
 /** The images a model reads and the classes it tells apart. */
 export interface InputShape {

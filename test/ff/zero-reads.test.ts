@@ -4,7 +4,8 @@
 // queue. Now the head's gradient, the negative labels, the label units, the objectives'
 // coefficients and peer normalization are engine kernels and the sums go to a tally read once
 // per epoch. Counted here on every engine for the feed-forward (hard, teacher-forced, random +
-// SymBa, channel groups, a conv net with label pixels in a channels-last map), unsupervised
+// SymBa, channel groups, a conv net with label pixels in a channels-last map, the same with
+// hidden dropout, whose masks are hashed on the engine from counters), unsupervised
 // and recurrent steps; the conv case also checks that the labels set on the engine are where
 // the host would have written them.
 import assert from 'node:assert/strict';
@@ -36,6 +37,7 @@ const CASES: Case[] = [
   { name: 'random negatives, SymBa', cfg: { negatives: 'random', loss: 'symba' }, shape: { height: 4, width: 5, channels: 1 } },
   { name: 'channel groups (cwc)', cfg: { loss: 'cwc', threshold: null, peerLambda: 0 }, shape: { height: 4, width: 5, channels: 1 } },
   { name: 'conv net, hard negatives in label pixels, channels last', cfg: { connectivity: 'conv', window: 3, layers: [4, 4] }, shape: { height: 4, width: 4, channels: 3 } },
+  { name: 'hidden dropout (conv net, hard negatives, masks hashed on the engine)', cfg: { connectivity: 'conv', window: 3, layers: [4, 4], dropout: 0.2 }, shape: { height: 4, width: 4, channels: 3 } },
   { name: 'unsupervised (hybrid negatives, probes)', cfg: { negativeData: 'hybrid', blurPasses: 1 }, shape: { height: 4, width: 5, channels: 1 } },
   { name: 'recurrent (2 iterations)', cfg: { architecture: 'recurrent', iterations: 2, gradientFrom: 1 }, shape: { height: 4, width: 5, channels: 1 } },
 ];
