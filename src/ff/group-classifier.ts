@@ -54,16 +54,20 @@ interface Cached {
   /** Per layer, count × N log-probabilities. */
   logProbs: Float32Array[];
 }
-const cache = new WeakMap<FFNet, Cached>();
+/** Per net, the passes of the last two image sets (an image set and its mirror images, --tta flip). */
+const cache = new WeakMap<FFNet, Cached[]>();
+const CACHED_SETS = 2;
 
 /** count × N probabilities: softmax of the summed per-layer log-probabilities of `layers`. */
 export async function groupScores(net: FFNet, images: Float32Array, count: number, layers: number[]): Promise<Float32Array> {
   const N = net.numClasses;
-  let hit = cache.get(net);
-  if (!hit || hit.images !== images || hit.count !== count || hit.version !== net.version) {
+  const kept = (cache.get(net) ?? []).filter((c) => c.version === net.version);
+  let hit = kept.find((c) => c.images === images && c.count === count);
+  if (!hit) {
     hit = { images, count, version: net.version, logProbs: await layerLogProbs(net, images, count) };
-    cache.set(net, hit);
+    kept.unshift(hit);
   }
+  cache.set(net, kept.slice(0, CACHED_SETS));
   const out = new Float32Array(count * N);
   for (const l of layers) for (let i = 0; i < out.length; i++) out[i] += hit.logProbs[l][i];
   for (let i = 0; i < count; i++) logSoftmaxInPlace(out.subarray(i * N, (i + 1) * N), true);

@@ -13,11 +13,18 @@ export interface ImageGeometry {
 /** `model` whose predict averages its scores on the images and on their left-right mirrors. */
 export function flipAveraged(model: Pick<TrainableModel, 'predict'>, shape: ImageGeometry): Pick<TrainableModel, 'predict'> {
   const size = shape.height * shape.width * shape.channels;
+  // The same mirror images for every call on the same images: classifiers that cache their pass
+  // by the images' identity (the class groups) then run it once for all their modes.
+  const mirrors = new WeakMap<Float32Array, Float32Array>();
   return {
     async predict(images, count, mode, k) {
       if (images.length < count * size) throw new Error(`--tta flip: ${count} images of ${size} values need ${count * size} values, got ${images.length}`);
-      const mirrored = images.slice(0, count * size);
-      for (let n = 0; n < count; n++) flipImage(mirrored, n * size, shape.height, shape.width, shape.channels);
+      let mirrored = mirrors.get(images);
+      if (!mirrored || mirrored.length !== count * size) {
+        mirrored = images.slice(0, count * size);
+        for (let n = 0; n < count; n++) flipImage(mirrored, n * size, shape.height, shape.width, shape.channels);
+        mirrors.set(images, mirrored);
+      }
       const a = await model.predict(images, count, mode, k);
       const b = await model.predict(mirrored, count, mode, k);
       const N = a.scores.length / Math.max(1, count);
