@@ -1,11 +1,11 @@
 // An FF network: hidden layers (ff-layer.ts) wired by connections, and three parts chosen
 // once from the config when it is built:
-//   dynamics (dynamics/) — how the activities are computed and which training step runs:
+//   dynamics (dynamics.ts) — how the activities are computed and which training step runs:
 //     feed-forward (each layer reads the one below; one bottom-up sweep), or recurrent
 //     (SPEC §4: each layer reads the layer below and the layer above — the top one the clamped
 //     label layer — at the previous time step, optionally itself; after an initial bottom-up
 //     sweep, `iterations` synchronous damped updates);
-//   heads (heads/) — the online softmax, or an unsupervised run's linear probes;
+//   heads (heads.ts) — the online softmax, or an unsupervised run's linear probes;
 //   label units (label-units.ts) — the label in the input rows, in units of its own, on the
 //     recurrent net's label layer, or nowhere.
 // Either wiring can be locally connected (--connectivity local, train/local-maps.ts): every
@@ -24,11 +24,11 @@ import type { Engine, GroupNormGeometry, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
 import type { Param } from '../train/optimizer.js';
 import { resolveLayerList, type FFConfig } from './config.js';
-import type { Dynamics } from './dynamics/dynamics.js';
-import { FeedForwardDynamics } from './dynamics/feed-forward.js';
-import { RecurrentDynamics } from './dynamics/recurrent.js';
+import type { Dynamics } from './dynamics.js';
+import { FeedForwardDynamics } from './feed-forward-dynamics.js';
+import { RecurrentDynamics } from './recurrent-dynamics.js';
 import { FFLayer, type SourceKind } from './ff-layer.js';
-import { headLayersFor, headsFor, type Heads } from './heads/heads.js';
+import { headLayersFor, headsFor, type Heads } from './heads.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
 import { labelUnitsFor, type LabelUnits } from './label-units.js';

@@ -5,7 +5,7 @@
 //                 their own matrix (ws.label), read by a dense 'label' connection into the
 //                 first layer, since the image map has no place for them;
 //   label-layer — the recurrent net: the label is clamped on a layer above the top one
-//                 (dynamics/recurrent.ts), never in the input;
+//                 (recurrent-dynamics.ts), never in the input;
 //   none        — no label goes in (unsupervised runs, objectives that score classes).
 import type { Mat } from '../engine/engine.js';
 import type { FFNet, Workspace } from './ff-net.js';

@@ -4,7 +4,7 @@
 // positive data (dead and over-active units). Used by `ff report`.
 import type { ImageSet } from '../data/dataset.js';
 import { Rng } from '../engine/rng.js';
-import type { RecurrentDynamics } from '../ff/dynamics/recurrent.js';
+import type { RecurrentDynamics } from '../ff/recurrent-dynamics.js';
 import type { FFNet, Workspace } from '../ff/ff-net.js';
 import { makeHybrids } from '../ff/hybrid-negatives.js';
 import { NEUTRAL } from '../ff/labelled-input.js';

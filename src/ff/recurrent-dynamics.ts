@@ -4,12 +4,12 @@
 // by synchronous damped iterations: computeActivities (every y from the previous states),
 // then advanceStates (state ← damping·state + (1 − damping)·y, normalized). A minibatch trains
 // by recurrentTrainStep (recurrent-step.ts); the epoch's record adds the per-iteration sums.
-import type { Mat } from '../../engine/engine.js';
-import type { FFEpochStats, FFEpochSums } from '../epoch-tally.js';
-import type { FFNet, Workspace } from '../ff-net.js';
-import type { Batch } from '../ff-step.js';
-import { NORM_EPS } from '../norm-eps.js';
-import { recurrentTrainStep } from '../recurrent-step.js';
+import type { Mat } from '../engine/engine.js';
+import type { FFEpochStats, FFEpochSums } from './epoch-tally.js';
+import type { FFNet, Workspace } from './ff-net.js';
+import type { Batch } from './ff-step.js';
+import { NORM_EPS } from './norm-eps.js';
+import { recurrentTrainStep } from './recurrent-step.js';
 import type { NetDynamics } from './dynamics.js';
 
 export class RecurrentDynamics implements NetDynamics {

@@ -1,16 +1,16 @@
 // How an FF net's activities are computed, chosen once from the config when the net is built:
-//   feed-forward (feed-forward.ts) — one bottom-up sweep; the step is ff-step.ts;
-//   recurrent (recurrent.ts, SPEC §4) — the sweep starts every layer's state, then synchronous
+//   feed-forward (feed-forward-dynamics.ts) — one bottom-up sweep; the step is ff-step.ts;
+//   recurrent (recurrent-dynamics.ts, SPEC §4) — the sweep starts every layer's state, then synchronous
 //     damped iterations with top-down input from the clamped label layer; the step is
 //     recurrent-step.ts.
 // The part says what state a workspace carries, which training step runs and what the epoch's
 // record adds; the net (ff-net.ts) keeps the bottom-up sweep both share.
-import type { Mat } from '../../engine/engine.js';
-import type { FFEpochStats, FFEpochSums } from '../epoch-tally.js';
-import type { Batch } from '../ff-step.js';
-import type { Workspace } from '../ff-net.js';
-import type { FeedForwardDynamics } from './feed-forward.js';
-import type { RecurrentDynamics } from './recurrent.js';
+import type { Mat } from '../engine/engine.js';
+import type { FFEpochStats, FFEpochSums } from './epoch-tally.js';
+import type { Batch } from './ff-step.js';
+import type { Workspace } from './ff-net.js';
+import type { FeedForwardDynamics } from './feed-forward-dynamics.js';
+import type { RecurrentDynamics } from './recurrent-dynamics.js';
 
 export interface NetDynamics {
   readonly kind: 'feed-forward' | 'recurrent';

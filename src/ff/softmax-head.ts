@@ -1,9 +1,9 @@
 // Supervised runs' head: the online softmax (softmax-step.ts) on the softmax layers.
-import type { Mat } from '../../engine/engine.js';
-import type { Param } from '../../train/optimizer.js';
-import type { FFEpochStats, FFEpochSums } from '../epoch-tally.js';
-import type { FFNet, Workspace } from '../ff-net.js';
-import { softmaxStep } from '../softmax-step.js';
+import type { Mat } from '../engine/engine.js';
+import type { Param } from '../train/optimizer.js';
+import type { FFEpochStats, FFEpochSums } from './epoch-tally.js';
+import type { FFNet, Workspace } from './ff-net.js';
+import { softmaxStep } from './softmax-step.js';
 import type { Heads } from './heads.js';
 
 export class SoftmaxHead implements Heads {

@@ -5,12 +5,12 @@
 //   probes (probe-heads.ts) — unsupervised runs (hybrid negatives, SPEC §3): a linear probe on
 //     the probe layers together and one on each alone; they pick no negatives.
 // Layers that score classes themselves (cwc) have no head unless one is asked for.
-import type { Engine, Mat } from '../../engine/engine.js';
-import { Param } from '../../train/optimizer.js';
-import { resolveLayerList, resolveProbeLayers, type FFConfig } from '../config.js';
-import type { FFEpochStats, FFEpochSums } from '../epoch-tally.js';
-import type { FFNet, Workspace } from '../ff-net.js';
-import { negativeUse } from '../objectives/registry.js';
+import type { Engine, Mat } from '../engine/engine.js';
+import { Param } from '../train/optimizer.js';
+import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
+import type { FFEpochStats, FFEpochSums } from './epoch-tally.js';
+import type { FFNet, Workspace } from './ff-net.js';
+import { negativeUse } from './objectives/registry.js';
 import { ProbeHeads } from './probe-heads.js';
 import { SoftmaxHead } from './softmax-head.js';
 

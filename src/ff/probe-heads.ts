@@ -1,10 +1,10 @@
 // Unsupervised runs' heads: the linear probes (linear-probe.ts) on the probe layers, together
 // ('probe') and each alone ('probe-layerK'). They learn online and pick no negatives.
-import type { Mat } from '../../engine/engine.js';
-import type { Param } from '../../train/optimizer.js';
-import type { FFEpochStats, FFEpochSums } from '../epoch-tally.js';
-import type { FFNet, Workspace } from '../ff-net.js';
-import { probeStep } from '../linear-probe.js';
+import type { Mat } from '../engine/engine.js';
+import type { Param } from '../train/optimizer.js';
+import type { FFEpochStats, FFEpochSums } from './epoch-tally.js';
+import type { FFNet, Workspace } from './ff-net.js';
+import { probeStep } from './linear-probe.js';
 import type { Heads } from './heads.js';
 
 export class ProbeHeads implements Heads {
