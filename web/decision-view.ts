@@ -27,12 +27,12 @@ export interface Decision {
 /** The engine's part: everything the panels show for `image`. */
 export async function computeDecision(net: FFNet, image: Float32Array): Promise<Decision> {
   const activities = await Promise.all(net.cfg.layers.map((_, l) => layerActivities(net, image, 1, l)));
-  if (net.unsupervised) {
+  if (net.heads.kind === 'probes') {
     // No label goes in: the linear probe on the hidden layers reads the answer off.
     const scores = Array.from((await classify(net, image, 1, 'probe')).scores);
     return { net, image, scores, best: argBest(scores, true), higherIsBetter: true, goodness: null, softmax: null, activities };
   }
-  const g = await labelGoodness(net, image, { activities: net.recurrent });
+  const g = await labelGoodness(net, image, { activities: net.dynamics.kind === 'recurrent' });
   const softmax = Array.from(await softmaxScores(net, image, 1));
   const scores = g.layers[0].map((_, j) => net.goodnessLayers.reduce((s, l) => s + g.layers[l][j], 0));
   return { net, image, scores, best: argBest(scores, g.higherIsBetter), higherIsBetter: g.higherIsBetter, goodness: g, softmax, activities };

@@ -22,7 +22,7 @@ export function explainerText(net: FFNet): string {
   const high = net.cfg.goodness !== 'min-ssq';
   const reduce = net.cfg.goodnessReduce === 'mean' ? 'mean' : 'sum';
   const goodness = `A layer's goodness is the ${reduce} of its squared activities.`;
-  if (net.unsupervised) {
+  if (net.heads.kind === 'probes') {
     return `This net learnt without labels: its positive passes were real images, its negative passes hybrid images (two digits mixed through a blurred mask). ${goodness} Each layer learnt to give real images ${high ? 'high' : 'low'} goodness; as no label goes in, a linear probe trained on the hidden activity reads off the digit.`;
   }
   const N = net.numClasses;

@@ -47,7 +47,8 @@ async function sample(net: FFNet, split: ImageSet, start: number, count: number,
   const labels = split.labels.slice(start, start + count);
   let negImages = posImages;
   const negLabels = new Int32Array(count);
-  if (net.unsupervised) {
+  const unsupervised = net.heads.kind === 'probes';
+  if (unsupervised) {
     negImages = makeHybrids(posImages, count, { height: 28, width: 28, channels: 1 }, blurPasses, rng).images.slice();
   } else {
     sampleHardNegatives(await softmaxScores(net, posImages, count), labels, net.numClasses, rng, negLabels);
@@ -55,8 +56,8 @@ async function sample(net: FFNet, split: ImageSet, start: number, count: number,
   return {
     posImages,
     negImages,
-    posLabels: net.unsupervised ? [] : Array.from(labels),
-    negLabels: net.unsupervised ? [] : Array.from(negLabels),
+    posLabels: unsupervised ? [] : Array.from(labels),
+    negLabels: unsupervised ? [] : Array.from(negLabels),
     posGoodness: await rowGoodness(net, posImages, labels, count),
     negGoodness: await rowGoodness(net, negImages, negLabels, count),
   };

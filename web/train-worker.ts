@@ -89,7 +89,7 @@ let trainSeconds = 0;
  * position's training images (their own random stream, so training's is untouched).
  */
 function someHybrids(): Float32Array | undefined {
-  if (!model?.net.unsupervised || !data) return undefined;
+  if (model?.net.heads.kind !== 'probes' || !data) return undefined;
   const t = data.train;
   const from = ((seen * 50) % Math.max(1, t.count - HYBRIDS_SHOWN)) * 784;
   const shape = { height: t.height, width: t.width, channels: t.channels };
@@ -101,7 +101,7 @@ const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown 
 /** The first TEST_IMAGES test images' predicted labels (unsupervised runs: the linear probe's). */
 async function testPredictions(): Promise<ArrayLike<number>> {
   const t = data!.test;
-  const { predictions } = await classify(model!.net, t.images, Math.min(TEST_IMAGES, t.count), model!.net.unsupervised ? 'probe' : 'softmax');
+  const { predictions } = await classify(model!.net, t.images, Math.min(TEST_IMAGES, t.count), model!.net.heads.kind === 'probes' ? 'probe' : 'softmax');
   return predictions;
 }
 

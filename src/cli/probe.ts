@@ -53,7 +53,7 @@ async function probeAndSave(dir: string, o: ProbeOptions, epochs: number, batchS
   const engine = getEngine();
   const { model, config, warnings } = loadRun(engine, dir);
   for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
-  if (!(model instanceof FFModel) || !model.net.unsupervised) {
+  if (!(model instanceof FFModel) || model.net.heads.kind !== 'probes') {
     throw new Error(`${dir} is not an unsupervised FF run: probes read a net trained without labels (train with --preset unsupervised-quick)`);
   }
   const net = model.net;

@@ -29,7 +29,7 @@ export function registerRelaxCommand(program: Command): void {
       const engine = getEngine();
       const { model, config, warnings } = loadRun(engine, dir);
       for (const w of warnings) process.stderr.write(`ff: warning: ${w}\n`);
-      if (!(model instanceof FFModel) || !model.net.recurrent) {
+      if (!(model instanceof FFModel) || model.net.dynamics.kind !== 'recurrent') {
         throw new Error(`${dir} is not a recurrent FF run: back relaxation needs top-down connections (train with --preset recurrent-quick)`);
       }
       const iterations = optionalIntOption('--iterations', o.iterations, 1, 100) ?? model.cfg.iterations;

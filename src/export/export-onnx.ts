@@ -43,7 +43,7 @@ export function exportKind(run: LoadedRun): string {
   if (net?.stages?.order?.some((s) => s.kind !== 'layer' && s.kind !== 'box')) throw new Error(refusal('a run with stages other than dense, grid or locally-connected layers'));
   if (m instanceof FFModel) {
     if (m.net.stages.any) throw new Error(refusal('an FF run with a black box or a simulated analog chip', NOISE));
-    const arch = m.net.unsupervised ? 'unsupervised' : m.net.recurrent ? 'recurrent' : 'feed-forward';
+    const arch = m.net.heads.kind === 'probes' ? 'unsupervised' : m.net.dynamics.kind;
     return `ff ${arch} (${connectivity})`;
   }
   if (m instanceof BPModel) {
@@ -73,7 +73,7 @@ export async function exportOnnx(run: LoadedRun, opts: { producerVersion?: strin
   const k = new NetConstants(b, m.engine);
   let outputs: GraphOutput[];
   if (m instanceof BPModel) outputs = await bpOutputs(k, m.net, images);
-  else if (m.net.recurrent) outputs = await recurrentOutputs(k, m.net, images);
+  else if (m.net.dynamics.kind === 'recurrent') outputs = await recurrentOutputs(k, m.net, images);
   else outputs = await feedForwardOutputs(k, m.net, images);
   for (const o of outputs) b.output(o.name, o.value, ['batch', numClasses], o.doc);
   const doc = `${kind} net trained by forward-forward on ${String(run.config.dataset)}: outputs ${outputs.map((o) => o.name).join(', ')} (batch × ${numClasses} scores; the predicted class is the argmax)`;

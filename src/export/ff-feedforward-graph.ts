@@ -13,7 +13,7 @@ import type { GraphOutput } from './graph-output.js';
 export async function feedForwardOutputs(k: NetConstants, net: FFNet, images: string): Promise<GraphOutput[]> {
   const b = k.b;
   const x = centred(b, net, images);
-  if (net.unsupervised) {
+  if (net.heads.kind === 'probes') {
     const { layers } = await sweep(k, net, withLabels(b, net, x, false), Math.max(...net.softmaxLayers) + 1);
     const out: GraphOutput[] = [];
     for (const mode of probeModes(net)) {

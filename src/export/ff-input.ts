@@ -41,7 +41,7 @@ export function withLabels(b: GraphBuilder, net: FFNet, x: string, every: boolea
   const D = net.input.imageSize;
   const labels = labelValues(net, every);
   const tag = every ? 'every_label' : 'neutral_label';
-  if (net.separateLabel) return { x, label: b.floats(tag, labels.data, labels.dims) };
+  if (net.labelUnits.kind === 'separate') return { x, label: b.floats(tag, labels.data, labels.dims) };
   if (placement === 'pixels') {
     // (x − mean) with its first N pixels replaced: × a 0/1 mask, + the label on those pixels.
     const keep = new Float32Array(D).fill(1).fill(0, 0, N);

@@ -68,7 +68,7 @@ export async function sweep(k: NetConstants, net: FFNet, input: PreparedInput, u
   for (let l = 0; l < upTo; l++) {
     const layer = net.layers[l];
     let z = b.op('MatMul', [below, await k.weights(layer.bottomUp)]);
-    if (l === 0 && input.label && !net.recurrent) z = b.op('Add', [z, b.op('MatMul', [input.label, await k.weights(layer.connection('label')!)])]);
+    if (l === 0 && input.label && net.labelUnits.intoFirstLayer) z = b.op('Add', [z, b.op('MatMul', [input.label, await k.weights(layer.connection('label')!)])]);
     const v = measure(b, net, l, biasRelu(b, z, await k.param(layer.bias, true)));
     layers.push(v);
     below = v.n;

@@ -20,7 +20,7 @@ export const CLASSIFY_MODES: readonly ClassifyMode[] = ['softmax', 'goodness', '
 /** The classifiers a net offers: the three above, or its probes when it was trained without labels. */
 export function classifiersOf(net: FFNet): readonly string[] {
   if (scoresClassesPerLayer(net)) return net.softmaxLayers.length > 0 ? [...groupModes(net), 'softmax'] : groupModes(net);
-  return net.unsupervised ? probeModes(net) : CLASSIFY_MODES;
+  return net.heads.kind === 'probes' ? probeModes(net) : CLASSIFY_MODES;
 }
 
 /** A listed classifier, or a range of layers of a net whose layers score classes. */
@@ -53,7 +53,7 @@ export async function classify(net: FFNet, images: Float32Array, count: number, 
     const D = net.input.imageSize;
     const chunk = images.subarray(start * D, (start + c) * D);
     let part: Float32Array;
-    if (net.unsupervised) part = await probeScores(net, chunk, c, mode);
+    if (net.heads.kind === 'probes') part = await probeScores(net, chunk, c, mode);
     else if (mode === 'softmax') part = await softmaxScores(net, chunk, c);
     else if (mode === 'goodness') part = await goodnessScores(net, chunk, c, allLabels(c, N));
     else part = await goodnessScores(net, chunk, c, topK(await softmaxScores(net, chunk, c), c, N, k));
@@ -114,7 +114,7 @@ async function goodnessScores(net: FFNet, images: Float32Array, c: number, candi
     }
   };
   const read = () => Promise.all(net.goodnessLayers.map((l) => e.read(ws.g[l])));
-  if (!net.recurrent) {
+  if (net.dynamics.kind !== 'recurrent') {
     net.forward(ws, 0, c * K, Math.max(...net.goodnessLayers) + 1);
     add(await read(), 1);
     return out;
@@ -124,12 +124,12 @@ async function goodnessScores(net: FFNet, images: Float32Array, c: number, candi
   net.forward(ws, 0, c * K);
   const labels = new Int32Array(c * K);
   for (let r = 0; r < K; r++) for (let i = 0; i < c; i++) labels[r * c + i] = candidates[i][r];
-  net.clampLabels(ws, 0, labels);
+  net.dynamics.clampLabels(ws, 0, labels);
   const { testFrom, testTo } = net.cfg;
   for (let t = 1; t <= testTo; t++) {
-    net.computeActivities(ws, 0, c * K);
+    net.dynamics.computeActivities(ws, 0, c * K);
     if (t >= testFrom) add(await read(), 1 / (testTo - testFrom + 1));
-    if (t < testTo) net.advanceStates(ws, 0, c * K);
+    if (t < testTo) net.dynamics.advanceStates(ws, 0, c * K);
   }
   return out;
 }

@@ -15,8 +15,6 @@ import { acceptsMode, classifiersOf, classify, type ClassifyMode, type Scores } 
 import { FF_DEFAULTS, type FFConfig } from './config.js';
 import { FFNet } from './ff-net.js';
 import { emptyStats, readEpochSums, type FFEpochStats } from './epoch-tally.js';
-import { ffTrainStep } from './ff-step.js';
-import { recurrentTrainStep } from './recurrent-step.js';
 import { channelMeanImage, INPUT_MEAN_TENSOR, resolveCentering } from '../data/centering.js';
 import { scoresClassesPerLayer } from './group-classifier.js';
 import { LabelledInput, resolveLabelPlacement } from './labelled-input.js';
@@ -107,7 +105,7 @@ export class FFModel implements TrainableModel {
     this.classifiers = classifiersOf(this.net);
     // Supervised: the two cheap classifiers; unsupervised: every probe (they share one pass).
     // Layers that score classes: their sum and each layer alone (one pass for all of them).
-    this.validationModes = this.net.unsupervised || scoresClassesPerLayer(this.net) ? this.classifiers : ['softmax', 'goodness'];
+    this.validationModes = this.net.heads.kind === 'probes' || scoresClassesPerLayer(this.net) ? this.classifiers : ['softmax', 'goodness'];
     this.stats = this.emptyStats();
   }
 
@@ -146,8 +144,7 @@ export class FFModel implements TrainableModel {
   }
 
   async trainBatch(batch: TrainBatch, gain: number): Promise<void> {
-    if (this.net.recurrent) recurrentTrainStep(this.net, batch, gain, this.stats);
-    else ffTrainStep(this.net, batch, gain, this.stats, this.phase);
+    this.net.dynamics.trainStep(batch, gain, this.stats, this.phase);
     this.net.stages.endStep();
   }
 
@@ -157,9 +154,7 @@ export class FFModel implements TrainableModel {
     const n = Math.max(1, s.cases);
     this.stats = this.emptyStats();
     // Unsupervised runs: the online head is the probe (linear-probe.ts).
-    const head: Record<string, number | number[]> = this.net.unsupervised
-      ? { probeLoss: s.softmaxLoss / n, probeTrainError: s.softmaxErrors / n, probeTrainErrorByLayer: this.net.softmaxLayers.map((l) => s.probeErrors[l] / n) }
-      : { softmaxLoss: s.softmaxLoss / n, softmaxTrainError: s.softmaxErrors / n };
+    const head = this.net.heads.epochRecord(s, n);
     // Layers that score classes: their training errors (as fractions), and a head only if asked for.
     const perLayer = scoresClassesPerLayer(this.net);
     const out: Record<string, number | number[] | number[][]> = {
@@ -169,18 +164,13 @@ export class FFModel implements TrainableModel {
       weightRms: await Promise.all(this.net.weights.map(async (w) => rms(await this.engine.read(w.value)))),
     };
     if (this.phase !== undefined) out.layerTraining = this.phase + 1;
-    if (this.net.recurrent) {
-      // Per iteration (rows) and layer (columns), from gradientFrom on: how settling helps.
-      const used = s.iterationLoss.slice(this.cfg.gradientFrom - 1);
-      out.ffLossByIteration = used.map((row) => row.map((x) => x / n));
-      out.pairErrorsByIteration = s.iterationPairErrors.slice(this.cfg.gradientFrom - 1);
-    }
-    return out;
+    // Recurrent: per iteration and layer, how settling helps.
+    return Object.assign(out, this.net.dynamics.epochRecord(s, n));
   }
 
   /** An epoch's sums, all 0, on the engine. */
   private emptyStats(): FFEpochStats {
-    return emptyStats(this.engine, this.cfg.layers.length, this.net.recurrent ? this.cfg.iterations : 0);
+    return emptyStats(this.engine, this.cfg.layers.length, this.net.dynamics.talliedIterations);
   }
 
   readonly classifiers: readonly string[];
@@ -199,7 +189,7 @@ export class FFModel implements TrainableModel {
 
   predict(images: Float32Array, count: number, mode: string, k?: number): Promise<Scores> {
     if (!acceptsMode(this.net, mode)) {
-      throw new Error(`unknown mode '${mode}' for ${this.net.unsupervised ? 'an unsupervised' : 'an'} FF model (choose ${this.classifiers.join(', ')})`);
+      throw new Error(`unknown mode '${mode}' for ${this.net.heads.kind === 'probes' ? 'an unsupervised' : 'an'} FF model (choose ${this.classifiers.join(', ')})`);
     }
     return this.classify(images, count, mode as ClassifyMode, k);
   }

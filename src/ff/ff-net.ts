@@ -1,9 +1,13 @@
-// An FF network: hidden layers (ff-layer.ts) wired by connections, the online softmax head,
-// and the dynamics that compute their states. Two wirings share every layer and rule:
-//   feed-forward — each layer reads the one below; one bottom-up sweep;
-//   recurrent (SPEC §4) — each layer reads the layer below and the layer above (the top one
-//     reads the clamped label layer) at the previous time step, optionally itself; after an
-//     initial bottom-up sweep, `iterations` synchronous damped updates.
+// An FF network: hidden layers (ff-layer.ts) wired by connections, and three parts chosen
+// once from the config when it is built:
+//   dynamics (dynamics.ts) — how the activities are computed and which training step runs:
+//     feed-forward (each layer reads the one below; one bottom-up sweep), or recurrent
+//     (SPEC §4: each layer reads the layer below and the layer above — the top one the clamped
+//     label layer — at the previous time step, optionally itself; after an initial bottom-up
+//     sweep, `iterations` synchronous damped updates);
+//   heads (heads.ts) — the online softmax, or an unsupervised run's linear probes;
+//   label units (label-units.ts) — the label in the input rows, in units of its own, on the
+//     recurrent net's label layer, or nowhere.
 // Either wiring can be locally connected (--connectivity local, train/local-maps.ts): every
 // hidden layer is then an H×W×C map and every connection between maps (bottom-up, top-down,
 // lateral) is LC; connections from label units stay dense. Feed-forward LC nets cannot place
@@ -18,13 +22,18 @@
 // positive and negative rows: learn-from-rows.ts); the classifiers in classify.ts.
 import type { Engine, GroupNormGeometry, Mat } from '../engine/engine.js';
 import { Rng } from '../engine/rng.js';
-import { Param } from '../train/optimizer.js';
-import { resolveLayerList, resolveProbeLayers, type FFConfig } from './config.js';
+import type { Param } from '../train/optimizer.js';
+import { resolveLayerList, type FFConfig } from './config.js';
+import type { Dynamics } from './dynamics.js';
+import { FeedForwardDynamics } from './feed-forward-dynamics.js';
+import { RecurrentDynamics } from './recurrent-dynamics.js';
 import { FFLayer, type SourceKind } from './ff-layer.js';
+import { headLayersFor, headsFor, type Heads } from './heads.js';
 import type { ImageShape } from './hybrid-negatives.js';
 import type { LabelledInput } from './labelled-input.js';
+import { labelUnitsFor, type LabelUnits } from './label-units.js';
 import { negativeSourceFor, type NegativeSource } from './negative-source.js';
-import { negativeUse } from './objectives/registry.js';
+import { GROUP_NORM_EPS, NORM_EPS } from './norm-eps.js';
 import { buildLayers } from '../stages/build-layers.js';
 import { NetStages } from '../stages/net-stages.js';
 import { groupNormGeometries, netSpecFor, type NetSpec } from '../stages/net-spec.js';
@@ -47,7 +56,7 @@ export interface Workspace {
   /** n[0]: normalized input; n[l+1]: layer l's normalized state (what other layers read). */
   n: Mat[];
   g: Mat[];
-  /** Recurrent: layer l's damped state. Recurrent or separate label units: the label units (rows × N). */
+  /** The dynamics' per-layer state (recurrent: layer l's damped state). Label units of their own (rows × N). */
   state: Mat[];
   label: Mat | null;
   labelHost: Float32Array | null;
@@ -68,15 +77,17 @@ export class FFNet {
   /** GroupNorm of n[0..L] (--norm group; from the net description, as backprop's), or null. */
   private readonly groupNorms: GroupNormGeometry[] | null;
   readonly layers: FFLayer[] = [];
+  /** How activities are computed, what a workspace keeps, which training step runs. */
+  readonly dynamics: Dynamics;
+  /** The online softmax, or (hybrid negatives: trained without labels) the linear probes. */
+  readonly heads: Heads;
+  /** Where the label units live: in the input, on their own, on the label layer, or nowhere. */
+  readonly labelUnits: LabelUnits;
   /**
    * Softmax weights from hidden layer l (null where l does not feed the softmax). In
-   * unsupervised runs this head is the combined linear probe.
+   * unsupervised runs this head is the combined linear probe (heads.combined).
    */
-  readonly softmax: (Param | null)[] = [];
-  /** Unsupervised runs: a linear probe on hidden layer l alone (null elsewhere and in supervised runs). */
-  readonly layerProbes: (Param | null)[] = [];
-  /** Hybrid negatives: trained without labels; the softmax head is a probe. */
-  readonly unsupervised: boolean;
+  readonly softmax: (Param | null)[];
   /** Where every training step gets its negative data (chosen once from the config). */
   readonly negatives: NegativeSource;
   /** 0-based hidden layers read by the softmax (or probes) and by the goodness classifier. */
@@ -85,13 +96,7 @@ export class FFNet {
   readonly rng: Rng;
   /** Values per host input row (the image, plus label units when they are extra). */
   readonly inputSize: number;
-  /**
-   * Feed-forward LC nets with extra label units: the label is not part of the image map but
-   * its own units (ws.label), read by a dense 'label' connection into the first layer.
-   */
-  readonly separateLabel: boolean;
   readonly numClasses: number;
-  readonly recurrent: boolean;
   readonly imageShape: ImageShape;
   /** The net description shared with backprop: the stages' order, the box, the analog chip. */
   readonly stages: NetStages;
@@ -113,8 +118,8 @@ export class FFNet {
       throw new Error(`image shape ${imageShape.height}×${imageShape.width}×${imageShape.channels} does not match ${input.imageSize}-value images`);
     }
     if (cfg.layers.length === 0) throw new Error('the net needs at least one hidden layer');
-    this.recurrent = cfg.architecture === 'recurrent';
-    if (this.recurrent && input.placement !== 'none') throw new Error('the recurrent net takes its label from the label layer, not the input');
+    const recurrent = cfg.architecture === 'recurrent';
+    if (recurrent && input.placement !== 'none') throw new Error('the recurrent net takes its label from the label layer, not the input');
     this.inputSize = input.width;
     this.numClasses = input.numClasses;
     // The per-layer description FF and backprop share: kinds, geometries, the connections each reads.
@@ -122,24 +127,16 @@ export class FFNet {
       inputSize: this.inputSize,
       numClasses: this.numClasses,
       extraLabelUnits: input.placement === 'extra',
-      recurrent: this.recurrent,
+      recurrent,
       lateral: cfg.lateral,
     });
     this.spec = spec;
-    this.separateLabel = spec.separateLabel;
     this.sizes = [spec.inputSize, ...spec.layers.map((l) => l.width)];
     this.outSizes = [spec.inputSize, ...spec.layers.map((l) => l.outputSize)];
     this.channelsLast = spec.layers[0].kind === 'conv' && this.imageShape.channels > 1;
-    this.unsupervised = cfg.negativeData === 'hybrid';
-    if (this.unsupervised && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
+    if (cfg.negativeData === 'hybrid' && !imageShape) throw new Error('hybrid negatives need the image shape (height, width, channels)');
     this.negatives = negativeSourceFor(cfg, this.numClasses, this.imageShape);
-    // Layers that score classes themselves (cwc) need no head: one only when asked for.
-    const headless = negativeUse(cfg.loss) === 'none' && cfg.softmaxLayers === null;
-    this.softmaxLayers = this.unsupervised
-      ? resolveProbeLayers(cfg.probeLayers, cfg.layers.length)
-      : headless
-        ? []
-        : resolveLayerList(cfg.softmaxLayers, cfg.layers.length, 'softmax-layers');
+    this.softmaxLayers = headLayersFor(cfg);
     this.goodnessLayers = resolveLayerList(cfg.goodnessLayers, cfg.layers.length, 'goodness-layers');
     this.rng = new Rng(cfg.seed);
     this.stages = new NetStages(engine, cfg, this.sizes[0]);
@@ -148,17 +145,14 @@ export class FFNet {
     if (spec.layers[0].kind === 'conv' && this.stages.any) throw new Error('conv nets have no black box or analog chip yet (--box-after, --analog-*)');
     this.layers.push(...buildLayers(spec, this.rng, (l, width, incoming, rng) => new FFLayer(engine, cfg, l, width, incoming, rng, this.numClasses)));
     // The heads draw nothing from the RNG: made after the layers, the weights are the same.
-    for (const l of this.layers.keys()) {
-      const width = this.outSizes[l + 1];
-      const head = this.softmaxLayers.includes(l);
-      const headName = this.unsupervised ? `probe${l + 1}.weight` : `softmax${l + 1}.weight`;
-      this.softmax.push(head ? new Param(headName, engine.zeros(width, this.numClasses), engine, cfg) : null);
-      this.layerProbes.push(head && this.unsupervised ? new Param(`probe${l + 1}.alone.weight`, engine.zeros(width, this.numClasses), engine, cfg) : null);
-    }
+    this.heads = headsFor(engine, cfg, this.softmaxLayers, this.outSizes.slice(1, this.layers.length + 1), this.numClasses);
+    this.softmax = this.heads.combined;
+    this.dynamics = recurrent ? new RecurrentDynamics(this) : new FeedForwardDynamics(this);
+    this.labelUnits = labelUnitsFor(this, recurrent, spec.separateLabel);
   }
 
   /** The row normalization of nets that have one (GroupNorm is for conv nets, which use it through normalize). */
-  private get rowNorm(): 'rms' | 'l2' {
+  get rowNorm(): 'rms' | 'l2' {
     return this.cfg.norm === 'group' ? 'rms' : this.cfg.norm;
   }
 
@@ -200,18 +194,18 @@ export class FFNet {
     if (!ws) {
       const e = this.engine;
       const N = this.numClasses;
-      const labelUnits = this.recurrent || this.separateLabel;
+      const labelUnits = this.labelUnits.ownUnits;
       ws = {
         rows,
         x: e.zeros(rows, this.sizes[0]),
         host: new Float32Array(rows * this.inputSize),
-        imageHost: this.separateLabel ? new Float32Array(rows * this.sizes[0]) : null,
+        imageHost: this.labelUnits.imageHost(rows),
         y: this.sizes.slice(1).map((w) => e.zeros(rows, w)),
         pooled: this.spec.layers.map((l) => (l.pool ? e.zeros(rows, l.outputSize) : null)),
         normStats: this.outSizes.map((_, i) => (this.groupNorms ? e.zeros(rows, 2 * this.groupNorms[i].groups) : null)),
         n: this.outSizes.map((w) => e.zeros(rows, w)),
         g: this.cfg.layers.map(() => e.zeros(rows, 1)),
-        state: this.recurrent ? this.cfg.layers.map((w) => e.zeros(rows, w)) : [],
+        state: this.dynamics.states(rows),
         label: labelUnits ? e.zeros(rows, N) : null,
         labelHost: labelUnits ? new Float32Array(rows * N) : null,
         boxOut: this.stages.box ? e.zeros(rows, this.stages.box.width) : null,
@@ -236,21 +230,7 @@ export class FFNet {
       e.toChannelsLast(planar, e.rowView(ws.x, start, count), this.imageShape.channels);
       return;
     }
-    if (!this.separateLabel) {
-      e.write(e.rowView(ws.x, start, count), ws.host.subarray(start * W, (start + count) * W));
-      return;
-    }
-    const D = this.sizes[0];
-    const N = this.numClasses;
-    const image = ws.imageHost!;
-    const label = ws.labelHost!;
-    for (let i = 0; i < count; i++) {
-      const row = ws.host.subarray((start + i) * W, (start + i + 1) * W);
-      image.set(row.subarray(0, D), i * D);
-      label.set(row.subarray(D, D + N), i * N);
-    }
-    e.write(e.rowView(ws.x, start, count), image.subarray(0, count * D));
-    e.write(e.rowView(ws.label!, start, count), label.subarray(0, count * N));
+    this.labelUnits.upload(ws, start, count);
   }
 
   /**
@@ -277,7 +257,7 @@ export class FFNet {
       if (l >= upTo) break;
       const y = v(ws.y[l]);
       // Feed-forward nets: the first layer's separate label units (recurrent: top-down comes later).
-      this.layers[l].feedForward(input, y, st, pass, !this.recurrent && l === 0 && this.separateLabel ? v(ws.label!) : undefined, start);
+      this.layers[l].feedForward(input, y, st, pass, l === 0 && this.labelUnits.intoFirstLayer ? v(ws.label!) : undefined, start);
       const pool = this.spec.layers[l].pool;
       if (pool || this.cfg.norm === 'group') {
         // Conv: the goodness of the map (if the objective reads it), then the pooled map normalized for the layer above.
@@ -292,7 +272,7 @@ export class FFNet {
         e.normalizeRows(y, v(ws.n[l + 1]), this.rowNorm, NORM_EPS);
         e.rowPowerSum(y, v(ws.g[l]), 1);
       }
-      if (this.recurrent) e.copy(y, v(ws.state[l]));
+      this.dynamics.swept(ws, l, y, start, count);
       input = v(ws.n[l + 1]);
     }
   }
@@ -311,33 +291,12 @@ export class FFNet {
     return l > 0 && l - 1 === this.stages.boxAfter ? ws.boxN! : ws.n[l];
   }
 
-  /** Clamp the label layer of rows [start, start + count) to one-of-N codes of value labelStrength (labels on the host or the engine). */
-  clampLabels(ws: Workspace, start: number, labels: ArrayLike<number> | Mat): void {
-    const m = this.labelsMat(labels);
-    this.engine.setLabelUnits(this.engine.rowView(ws.label!, start, m.rows), m, { offset: 0, stride: 1, count: this.numClasses, strength: this.cfg.labelStrength });
-  }
-
   /**
    * Input rows [start, start + labels.rows), already uploaded, get the labels (on the engine) in
-   * their label units: wherever upload put them (the label part, or the first pixels of a
-   * channels-last map).
+   * their label units, wherever upload put them.
    */
   setInputLabels(ws: Workspace, start: number, labels: Mat): void {
-    const e = this.engine;
-    const { placement, labelOffset, strength } = this.input;
-    if (placement === 'none') throw new Error('setInputLabels: this net has no label in its input');
-    const units = { offset: 0, stride: 1, count: this.numClasses, strength };
-    if (this.separateLabel) e.setLabelUnits(e.rowView(ws.label!, start, labels.rows), labels, units);
-    else if (this.channelsLast) e.setLabelUnits(e.rowView(ws.x, start, labels.rows), labels, { ...units, stride: this.imageShape.channels });
-    else e.setLabelUnits(e.rowView(ws.x, start, labels.rows), labels, { ...units, offset: labelOffset });
-  }
-
-  /** Labels as an engine matrix (count × 1): given, or host labels uploaded to a scratch one. */
-  private labelsMat(labels: ArrayLike<number> | Mat): Mat {
-    if (isMat(labels)) return labels;
-    const m = this.cached(`host-labels:${labels.length}`, () => this.engine.zeros(labels.length, 1));
-    this.engine.write(m, Float32Array.from(labels));
-    return m;
+    this.labelUnits.setInputLabels(ws, start, labels);
   }
 
   /** Rows [start, start+count) of every source a layer's connections read, as of now. */
@@ -354,36 +313,6 @@ export class FFNet {
     return out;
   }
 
-  /**
-   * Recurrent, one time step for rows [start, start+count), phase 1: every layer's new
-   * activities y[l] = relu(Σ_connections source(t−1)·W + b) and their goodness g[l], from the
-   * normalized states of the previous step (synchronous: no state changes yet).
-   */
-  computeActivities(ws: Workspace, start: number, count: number): void {
-    const e = this.engine;
-    const v = (m: Mat) => e.rowView(m, start, count);
-    for (let l = 0; l < this.numLayers; l++) {
-      const layer = this.layers[l];
-      const inputs = this.sources(ws, l, start, count);
-      const y = v(ws.y[l]);
-      layer.connections.forEach((c, k) => layer.project(c, inputs.get(c.source)!, y, k === 0 ? 0 : 1));
-      e.addBias(y, layer.bias.value, true);
-      e.rowPowerSum(y, v(ws.g[l]), this.cfg.goodnessPower);
-    }
-  }
-
-  /** Phase 2: state ← damping·state + (1 − damping)·y, then n ← normalized state, for every layer. */
-  advanceStates(ws: Workspace, start: number, count: number): void {
-    const e = this.engine;
-    const v = (m: Mat) => e.rowView(m, start, count);
-    const d = this.cfg.damping;
-    for (let l = 0; l < this.numLayers; l++) {
-      const s = v(ws.state[l]);
-      e.axpby(1 - d, v(ws.y[l]), d, s, s);
-      e.normalizeRows(s, v(ws.n[l + 1]), this.rowNorm, NORM_EPS);
-    }
-  }
-
   /** Softmax logits (rows×N) from the normalized states of the given layers, rows [start, start+count). */
   logits(ws: Workspace, start: number, count: number, layers: number[], out: Mat, heads: (Param | null)[] = this.softmax): void {
     const e = this.engine;
@@ -397,16 +326,8 @@ export class FFNet {
   /** Every trainable tensor and optimizer state, by stable name (for checkpoints). */
   params(): Param[] {
     const present = (p: Param | null): p is Param => p !== null;
-    return [...this.layers.flatMap((layer) => layer.params()), ...this.softmax.filter(present), ...this.layerProbes.filter(present)];
+    return [...this.layers.flatMap((layer) => layer.params()), ...this.heads.combined.filter(present), ...this.heads.alone.filter(present)];
   }
 }
 
-/** ffnormrows' "tiny" (exp(−50)) keeps an all-zero row at zero instead of NaN. */
-export const NORM_EPS = Math.exp(-50);
-/** GroupNorm's ε (PyTorch's default): a constant map stays finite. */
-export const GROUP_NORM_EPS = 1e-5;
-
-function isMat(x: ArrayLike<number> | Mat): x is Mat {
-  // Host labels are arrays or typed arrays; an engine's matrix may have a length of its own.
-  return !Array.isArray(x) && !ArrayBuffer.isView(x);
-}
+export { GROUP_NORM_EPS, NORM_EPS };

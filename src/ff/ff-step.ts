@@ -14,10 +14,9 @@ import type { Mat } from '../engine/engine.js';
 import type { FFEpochStats } from './epoch-tally.js';
 import type { FFNet, Workspace } from './ff-net.js';
 import { learnFromRows } from './learn-from-rows.js';
-import { probeStep } from './linear-probe.js';
 import { negativeUse } from './objectives/registry.js';
 import { headRows, labelledLayout, pairLayout, rowLayout, span, writeCases, type RowRange } from './row-layout.js';
-import { labelsOnEngine, negativeLabels, softmaxStep } from './softmax-step.js';
+import { labelsOnEngine, negativeLabels } from './softmax-step.js';
 
 export { emptyStats, type FFEpochStats } from './epoch-tally.js';
 
@@ -60,8 +59,7 @@ export function ffTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpo
   //    works better without predicting the label from the first hidden layer"). Everything
   //    from here on stays on the engine: no read until the epoch ends.
   const truth = labelsOnEngine(net, batch.labels);
-  const headStep = net.unsupervised ? probeStep : softmaxStep;
-  const probs = headStep(net, ws, headRows(layout).start, truth, gain, stats, upTo);
+  const probs = net.heads.step(net, ws, headRows(layout).start, truth, gain, stats, upTo);
 
   // 3. Negatives that read the head: the same image with the label the source draws from it.
   if (!negatives && !source.offline && !alone) {

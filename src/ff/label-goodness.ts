@@ -32,23 +32,18 @@ export async function labelGoodness(net: FFNet, image: Float32Array, opts: { act
     return sums.map((s, l) => Array.from(s, (v) => net.goodness(v, l)));
   };
   const higherIsBetter = net.cfg.goodness === 'max-ssq';
-  if (!net.recurrent) {
-    net.forward(ws, 0, N);
-    return { layers: await read(), iterations: [], higherIsBetter };
-  }
+  const dynamics = net.dynamics;
   net.forward(ws, 0, N);
-  net.clampLabels(ws, 0, Array.from({ length: N }, (_, j) => j));
+  if (dynamics.kind !== 'recurrent') return { layers: await read(), iterations: [], higherIsBetter };
   const { testFrom, testTo } = net.cfg;
   const iterations: number[][][] = [];
   const activities: Float32Array[][] = [];
   const mean = Array.from({ length: L }, () => new Array<number>(N).fill(0));
-  for (let t = 1; t <= testTo; t++) {
-    net.computeActivities(ws, 0, N);
+  await dynamics.settle(ws, N, Array.from({ length: N }, (_, j) => j), testTo, async (t) => {
     const g = await read();
     iterations.push(g);
     if (opts.activities) activities.push(await Promise.all(Array.from({ length: L }, (_, l) => e.read(e.rowView(ws.y[l], 0, N)))));
     if (t >= testFrom) for (let l = 0; l < L; l++) for (let j = 0; j < N; j++) mean[l][j] += g[l][j] / (testTo - testFrom + 1);
-    if (t < testTo) net.advanceStates(ws, 0, N);
-  }
+  });
   return { layers: mean, iterations, higherIsBetter, ...(opts.activities ? { activities } : {}) };
 }

@@ -59,7 +59,7 @@ export function learnFromRows(net: FFNet, ws: Workspace, layout: RowLayout, laye
  * layout of positives alone or negatives alone is a sleep-phase step.
  */
 export async function learnFromInputRows(net: FFNet, host: Float32Array, layout: RowLayout, gain: number, stats: FFEpochStats): Promise<void> {
-  if (net.recurrent) throw new Error('learnFromInputRows runs one bottom-up pass: the recurrent net learns while it settles (recurrent-step.ts)');
+  if (net.dynamics.kind === 'recurrent') throw new Error('learnFromInputRows runs one bottom-up pass: the recurrent net learns while it settles (recurrent-step.ts)');
   const expected = layout.rows * net.inputSize;
   if (host.length !== expected) throw new Error(`learnFromInputRows: ${host.length} input values for ${layout.rows} rows of ${net.inputSize}`);
   const ws = net.workspace(layout.rows);

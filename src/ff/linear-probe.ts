@@ -27,11 +27,11 @@ export function probeModes(net: FFNet): string[] {
 
 /** The layers a probe classifier reads and its weights ('probe': all probe layers), or null if `mode` is not one of net's. */
 export function probeHead(net: FFNet, mode: string): { layers: number[]; heads: (Param | null)[] } | null {
-  if (!net.unsupervised) return null;
+  if (net.heads.kind !== 'probes') return null;
   if (mode === PROBE) return { layers: net.softmaxLayers, heads: net.softmax };
   const m = /^probe-layer(\d+)$/.exec(mode);
   const l = m ? Number(m[1]) - 1 : -1;
-  return net.softmaxLayers.includes(l) ? { layers: [l], heads: net.layerProbes } : null;
+  return net.softmaxLayers.includes(l) ? { layers: [l], heads: net.heads.alone } : null;
 }
 
 /**
@@ -49,7 +49,7 @@ export function probeStep(net: FFNet, ws: Workspace, start: number, labels: Mat,
   trainHead(net, ws, start, labels, layers, net.softmax, gain, tally, slots.head);
   for (const l of layers) {
     e.clearTally(tally, slots.probeStep, 2);
-    trainHead(net, ws, start, labels, [l], net.layerProbes, gain, tally, slots.probeStep);
+    trainHead(net, ws, start, labels, [l], net.heads.alone, gain, tally, slots.probeStep);
     e.addTally(tally, slots.probeStep + 1, slots.probeErrors(l), 1, 1);
   }
   return null; // the probes pick no negatives

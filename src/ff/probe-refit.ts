@@ -41,7 +41,7 @@ export interface RefitProbes {
 
 /** Fit fresh (zero-initialised) probes on `train`'s images through the frozen `net`. */
 export async function refitProbes(net: FFNet, train: ImageSet, opts: RefitOptions): Promise<RefitProbes> {
-  if (!net.unsupervised) throw new Error('probe refit needs an unsupervised run (--negative-data hybrid); supervised runs have their softmax');
+  if (net.heads.kind !== 'probes') throw new Error('probe refit needs an unsupervised run (--negative-data hybrid); supervised runs have their softmax');
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new Error(`--epochs must be a positive integer, got '${opts.epochs}'`);
   const probes = emptyProbes(net);
   const B = opts.batchSize ?? net.cfg.batchSize;
@@ -111,7 +111,7 @@ export async function probeErrorRates(net: FFNet, probes: RefitProbes, set: Imag
 export async function installProbes(net: FFNet, probes: RefitProbes): Promise<void> {
   const e = net.engine;
   for (const mode of probes.modes) {
-    const target = mode === PROBE ? net.softmax : net.layerProbes;
+    const target = mode === PROBE ? net.heads.combined : net.heads.alone;
     for (const l of probes.layers.get(mode)!) e.write(target[l]!.value, await e.read(probes.heads.get(mode)![l]!.value));
   }
 }

@@ -18,7 +18,8 @@ import { labelsOnEngine, negativeLabels, softmaxStep } from './softmax-step.js';
 
 /** One minibatch; nothing is read back (the sums go to the epoch's tally, per iteration too). */
 export function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats: FFEpochStats): void {
-  const { cfg, input, negatives: source, engine: e } = net;
+  const { cfg, input, negatives: source, engine: e, dynamics } = net;
+  if (dynamics.kind !== 'recurrent') throw new Error('recurrentTrainStep trains a recurrent net (--architecture recurrent); a feed-forward net trains by ffTrainStep');
   const B = batch.count;
   // [positive | negative]: the same images (the label layer, not the input, carries the
   // label), so one pass starts both.
@@ -34,15 +35,15 @@ export function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats
   const head = probs ? { engine: e, probs, truth, out: negativeLabels(net, B) } : null;
   const negatives = source.draw(batch, head, net.rng);
   if (negatives.images !== batch.images) throw new Error(`the recurrent net needs negatives that keep the image (its first pass ran before they were drawn); '${source.name}' negatives do not`);
-  net.clampLabels(ws, layout.positive.start, truth);
-  net.clampLabels(ws, layout.negative.start, negatives.onEngine ?? negatives.labels!);
+  dynamics.clampLabels(ws, layout.positive.start, truth);
+  dynamics.clampLabels(ws, layout.negative.start, negatives.onEngine ?? negatives.labels!);
 
   const rows = learnedRows(layout);
   const first = cfg.gradientFrom;
   const counted = cfg.iterations - first + 1;
   const { tally, slots } = stats;
   for (let t = 1; t <= cfg.iterations; t++) {
-    net.computeActivities(ws, rows.start, rows.count);
+    dynamics.computeActivities(ws, rows.start, rows.count);
     if (t >= first) {
       for (const l of net.layers.keys()) {
         // This step's sums, from 0, then into the epoch's (every counted iteration weighs
@@ -55,7 +56,7 @@ export function recurrentTrainStep(net: FFNet, batch: Batch, gain: number, stats
         e.addTally(tally, step, slots.iterationLoss(t, l), 2, 1);
       }
     }
-    net.advanceStates(ws, rows.start, rows.count);
+    dynamics.advanceStates(ws, rows.start, rows.count);
   }
   for (const layer of net.layers) layer.update(cfg.lr * gain);
   stats.cases += pairSlots(rows);

@@ -28,7 +28,8 @@ export interface RelaxReport {
 const CHUNK = 50;
 
 export async function measureRelaxation(net: FFNet, images: Float32Array, count: number, iterations = net.cfg.iterations): Promise<Relaxation> {
-  if (!net.recurrent) throw new Error('back relaxation needs a recurrent net (--architecture recurrent): a feed-forward net has no top-down input');
+  const dynamics = net.dynamics;
+  if (dynamics.kind !== 'recurrent') throw new Error('back relaxation needs a recurrent net (--architecture recurrent): a feed-forward net has no top-down input');
   const e = net.engine;
   const N = net.numClasses;
   const L = net.numLayers;
@@ -42,11 +43,11 @@ export async function measureRelaxation(net: FFNet, images: Float32Array, count:
     net.forward(ws, 0, c * N);
     const labels = new Int32Array(c * N);
     for (let r = 0; r < N; r++) labels.fill(r, r * c, (r + 1) * c);
-    net.clampLabels(ws, 0, labels);
+    dynamics.clampLabels(ws, 0, labels);
     for (let t = 0; t <= iterations; t++) {
       if (t > 0) {
-        net.computeActivities(ws, 0, c * N);
-        net.advanceStates(ws, 0, c * N);
+        dynamics.computeActivities(ws, 0, c * N);
+        dynamics.advanceStates(ws, 0, c * N);
       }
       for (let l = 0; l < L; l++) {
         const states = await e.read(ws.n[l + 1]);

@@ -4,6 +4,7 @@
 // positive data (dead and over-active units). Used by `ff report`.
 import type { ImageSet } from '../data/dataset.js';
 import { Rng } from '../engine/rng.js';
+import type { RecurrentDynamics } from '../ff/recurrent-dynamics.js';
 import type { FFNet, Workspace } from '../ff/ff-net.js';
 import { makeHybrids } from '../ff/hybrid-negatives.js';
 import { NEUTRAL } from '../ff/labelled-input.js';
@@ -39,7 +40,7 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
   }));
   const rng = new Rng(seed);
   // Unsupervised nets: negative data is hybrids of the set's images (one mask each).
-  const hybrids = net.unsupervised ? makeHybrids(set.images, n, net.imageShape, net.cfg.blurPasses, rng).images : null;
+  const hybrids = net.heads.kind === 'probes' ? makeHybrids(set.images, n, net.imageShape, net.cfg.blurPasses, rng).images : null;
   const CHUNK = 100;
   for (let start = 0; start < n; start += CHUNK) {
     const c = Math.min(CHUNK, n - start);
@@ -56,7 +57,7 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
       net.forward(ws, 0, c);
       // Recurrent nets: clamp the label and settle; goodness is the mean over the iterations
       // the goodness classifier uses (testFrom..testTo), activity that of the last of them.
-      const goodness = net.recurrent ? await settledGoodness(net, ws, c, positive ? labels : wrong) : null;
+      const goodness = net.dynamics.kind === 'recurrent' ? await settledGoodness(net.dynamics, net, ws, c, positive ? labels : wrong) : null;
       for (let l = 0; l < L; l++) {
         const g = goodness ? goodness[l] : await e.read(ws.g[l]);
         const s = stats[l];
@@ -84,20 +85,16 @@ export async function ffLayerStats(net: FFNet, set: ImageSet, seed = 1): Promise
   return stats;
 }
 
-async function settledGoodness(net: FFNet, ws: Workspace, c: number, labels: ArrayLike<number>): Promise<Float32Array[]> {
+async function settledGoodness(dynamics: RecurrentDynamics, net: FFNet, ws: Workspace, c: number, labels: ArrayLike<number>): Promise<Float32Array[]> {
   const { testFrom, testTo } = net.cfg;
-  net.clampLabels(ws, 0, labels);
   const sums = net.layers.map(() => new Float32Array(c));
-  for (let t = 1; t <= testTo; t++) {
-    net.computeActivities(ws, 0, c);
-    if (t >= testFrom) {
-      for (let l = 0; l < net.numLayers; l++) {
-        const g = await net.engine.read(net.engine.rowView(ws.g[l], 0, c));
-        for (let i = 0; i < c; i++) sums[l][i] += g[i] / (testTo - testFrom + 1);
-      }
+  await dynamics.settle(ws, c, labels, testTo, async (t) => {
+    if (t < testFrom) return;
+    for (let l = 0; l < net.numLayers; l++) {
+      const g = await net.engine.read(net.engine.rowView(ws.g[l], 0, c));
+      for (let i = 0; i < c; i++) sums[l][i] += g[i] / (testTo - testFrom + 1);
     }
-    if (t < testTo) net.advanceStates(ws, 0, c);
-  }
+  });
   return sums;
 }
 

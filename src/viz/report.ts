@@ -295,7 +295,7 @@ async function runSection(
       const maxSsq = model.cfg.goodness !== 'min-ssq';
       parts.push(`<h3>Goodness of positive vs negative data</h3>
 <p class="note">First ${n.toLocaleString('en-US')} validation images, ${
-        model.net.unsupervised
+        model.net.heads.kind === 'probes'
           ? 'once alone (positive) and once as a hybrid with another of them under a blurred random mask (negative; the run trained without labels)'
           : 'once with the correct label (positive) and once with a random wrong label (negative)'
       }; θ is the layer's threshold. ${

@@ -189,7 +189,7 @@ test('unsupervised: a resumed run is bit-identical, and its fields have no label
     const ra = await train(a, data, { outDir: dirA });
     await train(createFFModel(engine, cfg, data), data, { outDir: dirB, stopAfter: 1 });
     const b = FFModel.fromCheckpoint(engine, loadCheckpoint(dirB));
-    assert.equal(b.net.unsupervised, true);
+    assert.equal(b.net.heads.kind, 'probes');
     const rb = await train(b, data, { outDir: dirB, startEpoch: 2 });
     const names = a.net.params().map((p) => p.name);
     assert.ok(names.includes('probe2.weight') && names.includes('probe3.alone.weight'), names.join(' '));

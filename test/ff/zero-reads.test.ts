@@ -14,9 +14,8 @@ import { Rng } from '../../src/engine/rng.js';
 import { FF_DEFAULTS, type FFConfig } from '../../src/ff/config.js';
 import { emptyStats, readEpochSums } from '../../src/ff/epoch-tally.js';
 import { FFNet } from '../../src/ff/ff-net.js';
-import { ffTrainStep, type Batch } from '../../src/ff/ff-step.js';
+import type { Batch } from '../../src/ff/ff-step.js';
 import { LabelledInput, resolveLabelPlacement } from '../../src/ff/labelled-input.js';
-import { recurrentTrainStep } from '../../src/ff/recurrent-step.js';
 import { negativeLabels } from '../../src/ff/softmax-step.js';
 import { labelledLayout } from '../../src/ff/row-layout.js';
 import { conformance } from '../helpers/conformance.js';
@@ -70,10 +69,10 @@ for (const c of CASES) {
     const D = height * width * channels;
     const input = new LabelledInput(D, N, resolveLabelPlacement(cfg, channels), cfg.labelStrength, null);
     const net = new FFNet(e, cfg, input, c.shape);
-    const stats = emptyStats(e, cfg.layers.length, net.recurrent ? cfg.iterations : 0);
+    const stats = emptyStats(e, cfg.layers.length, net.dynamics.talliedIterations);
     const batches = Array.from({ length: STEPS }, () => batchOf(rng, D));
     const reads = await countReads(e, () => {
-      for (const b of batches) (net.recurrent ? recurrentTrainStep(net, b, 1, stats) : ffTrainStep(net, b, 1, stats));
+      for (const b of batches) net.dynamics.trainStep(b, 1, stats);
     });
     assert.equal(reads, 0, `${reads} reads in ${STEPS} minibatches`);
     // What the epoch reads once: finite sums over every case.
