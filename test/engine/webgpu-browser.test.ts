@@ -41,7 +41,7 @@ test('webgpu engine in headless Chromium (SwiftShader): every kernel agrees with
       { reason?: string; adapter?: string; checks?: { kernel: string; worst: number; ok: boolean }[] };
     if (r.reason) return requireOrSkip({ name: 'webgpu', reason: `webgpu engine unavailable in Chromium: ${r.reason}` }, (why) => t.skip(why));
     assert.deepEqual(errors, [], 'page errors');
-    assert.equal(r.checks!.length, 45, 'kernel cases run');
+    assert.equal(r.checks!.length, 46, 'kernel cases run');
     const bad = r.checks!.filter((c) => !c.ok);
     assert.deepEqual(bad, [], `on ${r.adapter}: kernels off the js engine by more than 1e-4·(1 + |js|)`);
   } finally {
