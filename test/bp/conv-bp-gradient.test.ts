@@ -4,6 +4,9 @@
 // then the dense softmax output. Its probabilities equal a float64 reference written from those
 // definitions, and every summed weight and bias gradient of the cross-entropy equals central
 // finite differences of that reference, with max and with average pooling, on every engine.
+// With --dropout, every hidden layer's output is relu(conv + b)·mask/(1−p) — the mask of the
+// training step, drawn again after it — before pooling and GroupNorm, so the same checks show
+// that the backward multiplies by the same mask and 1/(1−p) as the forward.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BPNet } from '../../src/bp/bp-net.js';
@@ -12,7 +15,7 @@ import { Rng } from '../../src/engine/rng.js';
 import { GROUP_NORM_EPS } from '../../src/ff/ff-net.js';
 import { netSpecFor } from '../../src/stages/net-spec.js';
 import { forEachWindow, firstMax, refConvRelu, refGroupNorm } from '../helpers/conv-reference.js';
-import { engines } from '../helpers/engines.js';
+import { engines, enginesWithWebGpu } from '../helpers/engines.js';
 
 const H = 6;
 const W = 6;
@@ -23,11 +26,14 @@ const ROWS = 3;
 const GROUPS = 2;
 const image = { height: H, width: W, channels: C };
 
-for (const pool of ['max', 'avg'] as const) {
-  const cfg: BPConfig = { ...BP_DEFAULTS, connectivity: 'conv', window: 3, layers: [4, 6], poolAfter: [1], pool, norm: 'group', normGroups: GROUPS };
+for (const [rate, pool] of [[0, 'max'], [0, 'avg'], [0.3, 'max'], [0.3, 'avg']] as const) {
+  const cfg: BPConfig = { ...BP_DEFAULTS, connectivity: 'conv', window: 3, layers: [4, 6], poolAfter: [1], pool, norm: 'group', normGroups: GROUPS, dropout: rate };
   const spec = netSpecFor(cfg, image);
-  for (const e of engines()) {
-    test(`BP through a conv net (${pool} pooling): FF's forward, and every gradient = finite differences (${e.name})`, async () => {
+  const name = rate === 0
+    ? (engine: string) => `BP through a conv net (${pool} pooling): FF's forward, and every gradient = finite differences (${engine})`
+    : (engine: string) => `BP through a conv net with --dropout ${rate} (${pool} pooling): every gradient = finite differences through the masks (${engine})`;
+  for (const e of rate === 0 ? engines() : enginesWithWebGpu()) {
+    test(name(e.name), async () => {
       const rng = new Rng(5);
       const mean = Float32Array.from({ length: D }, () => 0.3 * rng.normal());
       const net = new BPNet(e, cfg, D, N, mean, spec);
@@ -37,6 +43,15 @@ for (const pool of ['max', 'avg'] as const) {
       const labels = Uint8Array.from([0, 2, 1]);
       const ws = net.workspace(ROWS);
       const probs = await net.backward(ws, x, labels, ROWS);
+      // The step's masks (it has not ended: the same counters), mask/(1−p) per output value.
+      const masks = rate === 0 ? [] : await Promise.all(spec.layers.map(async (l, k) => {
+        const ones = e.fromArray(new Float32Array(ROWS * l.width).fill(1), ROWS, l.width);
+        net.stages.dropout(k, ones, 0);
+        const m = await e.read(ones);
+        assert.ok(m.some((v) => v === 0) && m.some((v) => v !== 0), `layer ${k + 1}: the mask drops some units, not all`);
+        return m;
+      }));
+      const drop = (y: Float64Array, k: number) => (rate === 0 ? y : y.map((v, i) => v * masks[k][i]));
       const params = await Promise.all([...net.weights, ...net.biases].map(async (p) => Float64Array.from(await e.read(p.value))));
       const grads = await Promise.all([...net.gradW, ...net.gradB].map((g) => e.read(g)));
       const [g1, g2] = spec.layers.map((l) => (l.geometry.kind === 'conv' ? l.geometry.conv : assert.fail('conv layers expected')));
@@ -47,11 +62,11 @@ for (const pool of ['max', 'avg'] as const) {
       const n0 = refGroupNorm({ positions: H * W, channels: C, groups: 1 }, ROWS, x0, GROUP_NORM_EPS).y;
       const forward = (p: Float64Array[]): Float64Array => {
         const [w1, w2, wo, b1, b2, bo] = p;
-        const y1 = refConvRelu(g1, ROWS, n0, w1, b1);
+        const y1 = drop(refConvRelu(g1, ROWS, n0, w1, b1), 0);
         const pooled = new Float64Array(ROWS * (H / 2) * (W / 2) * 4);
         forEachWindow(pg, ROWS, (o, taps) => (pooled[o] = pool === 'max' ? y1[firstMax(y1, taps)] : taps.reduce((s, t) => s + y1[t], 0) / taps.length));
         const n1 = refGroupNorm({ positions: 9, channels: 4, groups: GROUPS }, ROWS, pooled, GROUP_NORM_EPS).y;
-        const n2 = refGroupNorm({ positions: 9, channels: 6, groups: GROUPS }, ROWS, refConvRelu(g2, ROWS, n1, w2, b2), GROUP_NORM_EPS).y;
+        const n2 = refGroupNorm({ positions: 9, channels: 6, groups: GROUPS }, ROWS, drop(refConvRelu(g2, ROWS, n1, w2, b2), 1), GROUP_NORM_EPS).y;
         const top = n2.length / ROWS;
         const z = new Float64Array(ROWS * N);
         for (let i = 0; i < ROWS; i++) for (let j = 0; j < N; j++) {
