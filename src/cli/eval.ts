@@ -6,6 +6,7 @@ import { datasetDir, loadDataset, runDataOptions } from '../data/registry.js';
 import { getEngine } from '../engine/select.js';
 import { evaluate, formatConfusion, type Evaluation } from '../train/evaluate.js';
 import { flipAveraged } from '../train/flip-averaged.js';
+import { rangeModesOf } from '../ff/group-classifier.js';
 import { loadRun } from '../experiments/load-run.js';
 import { parseShortlistK } from './shortlist-k.js';
 import { parseIntOption, optionalIntOption } from './int-option.js';
@@ -76,11 +77,9 @@ const RANGE_MODE = /^groups-layers\d+-\d+$/;
  * further pass. Choose the range on --split valid, then test that one mode.
  */
 async function perLayerTable(model: Pick<TrainableModel, 'predict'>, classifiers: readonly string[], set: ImageSet, numClasses: number, unit: string): Promise<string[]> {
-  const layers = classifiers.filter((m) => /^groups-layer\d+$/.test(m)).length;
-  if (layers === 0) return [];
-  const modes: string[] = [];
-  for (let i = 1; i <= layers; i++) modes.push(`groups-layer${i}`);
-  for (let i = 1; i <= layers; i++) for (let j = i + 1; j <= layers; j++) modes.push(`groups-layers${i}-${j}`);
+  const alone = classifiers.filter((m) => /^groups-layer\d+$/.test(m));
+  if (alone.length === 0) return [];
+  const modes = [...alone, ...rangeModesOf(alone.length)];
   const evs: Evaluation[] = [];
   for (const m of modes) evs.push(await evaluate(model, set, numClasses, m));
   const best = Math.min(...evs.map((ev) => ev.errors));

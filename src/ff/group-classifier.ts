@@ -27,8 +27,13 @@ export function groupModes(net: FFNet): string[] {
  * there are many, and which one to use is a choice made on validation with `ff eval`.
  */
 export function groupRangeModes(net: FFNet): string[] {
+  return rangeModesOf(net.numLayers);
+}
+
+/** The range modes of a net of `layers` hidden layers (`ff eval` knows a run by its classifiers). */
+export function rangeModesOf(layers: number): string[] {
   const out: string[] = [];
-  for (let i = 1; i <= net.numLayers; i++) for (let j = i + 1; j <= net.numLayers; j++) out.push(`${GROUPS_MODE}-layers${i}-${j}`);
+  for (let i = 1; i <= layers; i++) for (let j = i + 1; j <= layers; j++) out.push(`${GROUPS_MODE}-layers${i}-${j}`);
   return out;
 }
 
